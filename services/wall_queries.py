@@ -1,0 +1,347 @@
+"""Reads behind the wall: one region's subtree rolled up into a `WallSnapshot`.
+
+Runs in a worker thread with its own short-lived connection; returns frozen values only.
+"Today" and the hourly buckets are in the center's local time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Connection, Engine, Integer, and_, case, func, literal, select
+from sqlalchemy.sql.elements import ColumnElement as _CE
+
+from services import changefeed, models, traffic
+from services.situation import (
+    CategoryCount,
+    CenterHeader,
+    ChildRegionRow,
+    DayCount,
+    FourHave,
+    Kpis,
+    WallSnapshot,
+)
+
+I = models.Incident  # noqa: E741 - short alias keeps the queries readable
+LEVEL_COLUMN = {
+    "province": I.province_code,
+    "city": I.city_code,
+    "county": I.county_code,
+    "township": I.township_code,
+}
+CHILD_LEVEL = {"province": "city", "city": "county", "county": "township", "township": "grid"}
+HANDOVER_GRACE = timedelta(hours=1)
+VENUE_MIN_M2 = 40.0
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    id: int
+    adcode: str
+    name: str
+    level: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Time boundaries for one read, naive UTC, computed in the center's zone."""
+
+    now: datetime
+    today: datetime
+    yesterday: datetime
+    start30: datetime
+    start7: datetime
+    local_today: datetime
+
+    @classmethod
+    def at(cls, now: datetime, tz: str) -> Clock:
+        zone = ZoneInfo(tz)
+        local = now.replace(tzinfo=UTC).astimezone(zone)
+        local_today = local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+        def utc(t: datetime) -> datetime:
+            return t.astimezone(UTC).replace(tzinfo=None)
+
+        return cls(
+            now=now,
+            today=utc(local_today),
+            yesterday=utc(local_today - timedelta(days=1)),
+            start30=utc(local_today - timedelta(days=29)),
+            start7=utc(local_today - timedelta(days=6)),
+            local_today=local_today,
+        )
+
+
+def region_by_code(conn: Connection, adcode: str) -> RegionRef:
+    r = models.Region
+    row = conn.execute(
+        select(r.id, r.adcode, r.name, r.level, r.path).where(r.adcode == adcode)
+    ).first()
+    if row is None:
+        raise LookupError(f"no region with code {adcode}")
+    return RegionRef(row.id, row.adcode, row.name, row.level, row.path)
+
+
+def root_region_code(engine: Engine) -> str:
+    """The top region of the database (the demo's province)."""
+    with engine.connect() as conn:
+        r = models.Region
+        code = conn.execute(
+            select(r.adcode).where(r.parent_id.is_(None)).order_by(r.id).limit(1)
+        ).scalar()
+    if code is None:
+        raise LookupError("the database holds no regions: run `python console.py demo`")
+    return str(code)
+
+
+def subtree_filter(region: RegionRef) -> ColumnElement[bool]:
+    return LEVEL_COLUMN[region.level] == region.adcode
+
+
+def _hours_since(conn: Connection, col: Any, base: datetime) -> _CE[Any]:
+    if conn.dialect.name == "sqlite":
+        return func.cast((func.julianday(col) - func.julianday(literal(base))) * 24, Integer)
+    return func.floor(func.extract("epoch", col - literal(base)) / 3600)
+
+
+def kpis(conn: Connection, region: RegionRef, clock: Clock) -> Kpis:
+    f = subtree_filter(region)
+    low = I.settled_level.in_(traffic.LOW_LEVELS)
+    in30 = I.reported_at >= clock.start30
+    row = conn.execute(
+        select(
+            func.count(case((I.reported_at >= clock.today, 1))),
+            func.count(case((I.is_open, 1))),
+            func.count(case((and_(I.is_open, I.resolve_deadline < clock.now), 1))),
+            func.count(case((I.resolved_at >= clock.today, 1))),
+            func.count(case((in30, 1))),
+            func.count(case((and_(in30, I.resolved_at.is_not(None)), 1))),
+            func.count(case((and_(in30, low), 1))),
+        ).where(f, (I.reported_at >= clock.start30) | I.is_open | (I.resolved_at >= clock.today))
+    ).one()
+    reported30, resolved30, low30 = row[4], row[5], row[6]
+    return Kpis(
+        reported_today=row[0],
+        open=row[1],
+        overdue=row[2],
+        resolved_today=row[3],
+        resolution_rate=resolved30 / reported30 if reported30 else None,
+        settled_low_share=low30 / resolved30 if resolved30 else None,
+    )
+
+
+def hourly(conn: Connection, region: RegionRef, clock: Clock) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    bucket = _hours_since(conn, I.reported_at, clock.yesterday).label("b")
+    rows = conn.execute(
+        select(bucket, func.count())
+        .where(subtree_filter(region), I.reported_at >= clock.yesterday)
+        .group_by(bucket)
+    ).all()
+    counts = [0] * 48
+    for b, n in rows:
+        if b is not None and 0 <= int(b) < 48:
+            counts[int(b)] += n
+    return tuple(counts[24:]), tuple(counts[:24])
+
+
+def daily(conn: Connection, region: RegionRef, clock: Clock) -> tuple[DayCount, ...]:
+    bucket = _hours_since(conn, I.reported_at, clock.start30).label("h")
+    day = func.floor(bucket / 24) if conn.dialect.name != "sqlite" else bucket / 24
+    rows = conn.execute(
+        select(day.label("d"), func.count())
+        .where(subtree_filter(region), I.reported_at >= clock.start30)
+        .group_by("d")
+    ).all()
+    counts = [0] * 30
+    for d, n in rows:
+        if d is not None and 0 <= int(d) < 30:
+            counts[int(d)] += n
+    start = clock.local_today - timedelta(days=29)
+    return tuple(
+        DayCount((start + timedelta(days=k)).date().isoformat(), counts[k]) for k in range(30)
+    )
+
+
+def categories(conn: Connection, region: RegionRef, clock: Clock) -> tuple[CategoryCount, ...]:
+    rows = conn.execute(
+        select(I.category, func.count())
+        .where(subtree_filter(region), I.reported_at >= clock.start7)
+        .group_by(I.category)
+        .order_by(func.count().desc(), I.category)
+    ).all()
+    return tuple(CategoryCount(c, n) for c, n in rows)
+
+
+def children(conn: Connection, region: RegionRef, clock: Clock) -> tuple[ChildRegionRow, ...]:
+    child_level = CHILD_LEVEL[region.level]
+    in30 = I.reported_at >= clock.start30
+    key: Any = I.grid_id if child_level == "grid" else LEVEL_COLUMN[child_level]
+    stats = {
+        row[0]: row[1:]
+        for row in conn.execute(
+            select(
+                key,
+                func.count(case((I.reported_at >= clock.today, 1))),
+                func.count(case((I.is_open, 1))),
+                func.count(case((and_(I.is_open, I.resolve_deadline < clock.now), 1))),
+                func.count(case((in30, 1))),
+                func.count(case((and_(in30, I.resolved_at.is_not(None)), 1))),
+            )
+            .where(subtree_filter(region), in30 | I.is_open)
+            .group_by(key)
+        )
+    }
+    if child_level == "grid":
+        g = models.GridCell
+        kids = [
+            (row.id, row.code, row.code)
+            for row in conn.execute(
+                select(g.id, g.code).where(g.township_code == region.adcode).order_by(g.code)
+            )
+        ]
+    else:
+        r = models.Region
+        kids = [
+            (row.adcode, row.adcode, row.name)
+            for row in conn.execute(
+                select(r.adcode, r.name).where(r.parent_id == region.id).order_by(r.adcode)
+            )
+        ]
+    out = []
+    for k, code, name in kids:
+        today, open_, overdue, rep30, res30 = stats.get(k, (0, 0, 0, 0, 0))
+        out.append(
+            ChildRegionRow(
+                adcode=str(code),
+                name=name,
+                level=child_level,
+                reported_today=today,
+                open=open_,
+                overdue=overdue,
+                resolution_rate=res30 / rep30 if rep30 else None,
+            )
+        )
+    return tuple(out)
+
+
+def header(conn: Connection, region: RegionRef, clock: Clock) -> CenterHeader:
+    c = models.CommandCenter
+    center = conn.execute(select(c).where(c.region_id == region.id)).first()
+    if center is None:
+        return CenterHeader(region.name, region.level, None, None, ())
+    s = models.Shift
+    shift = conn.execute(
+        select(s).where(s.center_id == center.id, s.starts_at <= clock.now, s.ends_at > clock.now)
+    ).first()
+    names: dict[int, str] = {}
+    if shift is not None:
+        ids = [i for i in (shift.duty_officer_id, shift.second_officer_id, shift.leader_id) if i]
+        st = models.Staff
+        names = dict(conn.execute(select(st.id, st.name).where(st.id.in_(ids))).all())
+    haves = four_haves(conn, center, shift, clock)
+    return CenterHeader(
+        center_name=center.name,
+        level=center.level,
+        duty_officer=names.get(shift.duty_officer_id) if shift else None,
+        leader_on_duty=names.get(shift.leader_id) if shift else None,
+        four_haves=haves,
+    )
+
+
+def four_haves(conn: Connection, center: Any, shift: Any, clock: Clock) -> tuple[FourHave, ...]:
+    """有场地、有大屏、有人员、有机制, each met or not, with the reason."""
+    venue = FourHave(
+        "venue",
+        center.venue_area_m2 >= VENUE_MIN_M2,
+        f"场地 {center.venue_area_m2:.0f}㎡" if center.venue_area_m2 else "无专用场地",
+    )
+    screen = FourHave(
+        "screen",
+        center.screen_ok > 0 and center.screen_ok * 2 >= center.screen_count,
+        f"大屏 {center.screen_ok}/{center.screen_count} 正常",
+    )
+    on_duty = 0
+    if shift is not None and shift.checked_in_at is not None:
+        on_duty = 1 + (1 if shift.second_officer_id else 0)
+    staff = FourHave(
+        "staff",
+        on_duty >= center.required_on_duty,
+        f"值班人员 {on_duty}/{center.required_on_duty}",
+    )
+    s, h = models.Shift, models.Handover
+    late = conn.execute(
+        select(func.count())
+        .select_from(s)
+        .outerjoin(h, h.shift_id == s.id)
+        .where(
+            s.center_id == center.id,
+            s.ends_at <= clock.now - HANDOVER_GRACE,
+            s.ends_at >= clock.now - timedelta(days=2),
+            (h.id.is_(None)) | (h.status != "accepted"),
+        )
+    ).scalar_one()
+    if not center.has_24h_operation:
+        mech = FourHave("mechanism", False, "未实行24小时值守")
+    elif late:
+        mech = FourHave("mechanism", False, f"交接班逾期 {late} 次")
+    else:
+        mech = FourHave("mechanism", True, "24小时值守 · 交接班正常")
+    return (venue, screen, staff, mech)
+
+
+def breadcrumb(conn: Connection, region: RegionRef, root: str | None) -> tuple[tuple[str, str], ...]:
+    codes = [c for c in region.path.strip("/").split("/") if c]
+    if root and root in codes:
+        codes = codes[codes.index(root) :]
+    r = models.Region
+    names = dict(conn.execute(select(r.adcode, r.name).where(r.adcode.in_(codes))).all())
+    return tuple((c, names.get(c, c)) for c in codes)
+
+
+def wall_snapshot(
+    engine: Engine,
+    adcode: str,
+    *,
+    tz: str = "Asia/Shanghai",
+    root: str | None = None,
+    now: datetime | None = None,
+) -> WallSnapshot:
+    """Everything the wall shows for region `adcode`, read in one short transaction."""
+    clock = Clock.at(now or models.utcnow(), tz)
+    seq = changefeed.head(engine)
+    with engine.connect() as conn:
+        region = region_by_code(conn, adcode)
+        today, yesterday = hourly(conn, region, clock)
+        snap = WallSnapshot(
+            region_code=region.adcode,
+            region_name=region.name,
+            level=region.level,
+            breadcrumb=breadcrumb(conn, region, root),
+            header=header(conn, region, clock),
+            kpis=kpis(conn, region, clock),
+            hourly_today=today,
+            hourly_yesterday=yesterday,
+            daily_30=daily(conn, region, clock),
+            categories=categories(conn, region, clock),
+            children=children(conn, region, clock),
+            as_of=datetime.now(UTC),
+            feed_seq=seq,
+        )
+    return snap
+
+
+def grid_counts(
+    engine: Engine, region: RegionRef, since: datetime
+) -> dict[int, int]:
+    """Incidents per grid cell in a region's subtree since `since` (the map's metric)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(I.grid_id, func.count())
+            .where(subtree_filter(region), I.reported_at >= since)
+            .group_by(I.grid_id)
+        ).all()
+    return {int(g): int(n) for g, n in rows if g is not None}
