@@ -164,11 +164,25 @@ def cmd_import(args: argparse.Namespace, url: str) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, url: str) -> int:
-    from bench import run_bench
+    """Run every area's measures (or `--only AREA`) side by side in this one process."""
+    from services import perf
+    from services.benchmark import BenchRow, format_table
 
-    from services.benchmark import format_table
+    only = args.only
+    rows: list[BenchRow] = []
+    if only in (None, "db", "feed"):
+        rows += perf.run(grids=args.grids, only=only)
+    if only in (None, "map"):
+        from ui.app import prepare_qt
 
-    rows = run_bench(only=args.only, grids=args.grids)
+        prepare_qt()
+        from mapview.bench import run_map_bench
+
+        rows += run_map_bench()
+    if only in (None, "wall"):
+        from ui.bench import run_wall_bench
+
+        rows += run_wall_bench()
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
     else:

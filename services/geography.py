@@ -302,9 +302,16 @@ def _voronoi_clip(region: BaseGeometry, points: FloatArray) -> GeomArray | None:
     n = len(points)
     if n == 1:
         return np.array([region], dtype=object)
-    diagram = shapely.voronoi_polygons(shapely.multipoints(points), extend_to=region, ordered=True)
+    if len(np.unique(points, axis=0)) != n:  # coincident seeds would share one cell
+        return None
+    try:
+        diagram = shapely.voronoi_polygons(
+            shapely.multipoints(points), extend_to=region, ordered=True
+        )
+    except shapely.errors.GEOSException:  # e.g. seeds too close together to order the cells
+        return None
     cells = shapely.get_parts(diagram)
-    if len(cells) != n:  # coincident points collapse into one cell
+    if len(cells) != n:
         return None
     return shapely.intersection(cells, region)
 

@@ -345,3 +345,63 @@ def grid_counts(
             .group_by(I.grid_id)
         ).all()
     return {int(g): int(n) for g, n in rows if g is not None}
+
+
+@dataclass(frozen=True)
+class Territory:
+    """The map's geometry for one region: packed cell rings and simplified boundaries."""
+
+    region_code: str
+    cell_ids: Any  # np.ndarray int32
+    offsets: Any  # np.ndarray int32, len(cell_ids) + 1, vertex index of each ring start
+    coords: Any  # np.ndarray float32 (n_vertices, 2) lon, lat
+    boundaries: tuple[dict[str, Any], ...]  # GeoJSON features: the region and its children
+    bounds: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+
+
+SIMPLIFY_DEG = {"province": 0.01, "city": 0.004, "county": 0.001, "township": 0.0003}
+
+
+def territory(engine: Engine, adcode: str) -> Territory:
+    """Cells of a region's subtree packed for transfer, and its boundary features."""
+    import numpy as np
+    import shapely
+
+    with engine.connect() as conn:
+        region = region_by_code(conn, adcode)
+        g = models.GridCell
+        level_col = {
+            "province": g.province_code, "city": g.city_code,
+            "county": g.county_code, "township": g.township_code,
+        }[region.level]  # fmt: skip
+        rows = conn.execute(select(g.id, g.geometry).where(level_col == adcode).order_by(g.id)).all()
+        r = models.Region
+        regions = conn.execute(
+            select(r.adcode, r.name, r.level, r.boundary).where(
+                (r.id == region.id) | (r.parent_id == region.id)
+            )
+        ).all()
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int32, count=len(rows))
+    geoms = shapely.from_wkb([row[1] for row in rows]) if rows else np.empty(0, dtype=object)
+    rings = shapely.get_exterior_ring(geoms)
+    counts = shapely.get_num_coordinates(rings)
+    offsets = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    coords = shapely.get_coordinates(rings).astype(np.float32) if rows else np.zeros((0, 2), np.float32)
+    features = []
+    bounds = (0.0, 0.0, 0.0, 0.0)
+    for code, name, level, wkb in regions:
+        if wkb is None:
+            continue
+        geom = shapely.from_wkb(wkb)
+        if code == adcode:
+            bounds = tuple(float(v) for v in geom.bounds)  # type: ignore[assignment]
+        simple = shapely.simplify(geom, SIMPLIFY_DEG.get(level, 0.001), preserve_topology=True)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"adcode": code, "name": name, "level": level},
+                "geometry": shapely.geometry.mapping(simple),
+            }
+        )
+    return Territory(adcode, ids, offsets, coords, tuple(features), bounds)
