@@ -508,6 +508,16 @@ def _accumulate(values: Iterable[float]) -> Iterator[float]:
         yield total
 
 
+def analyze(engine: Engine) -> None:
+    """Fresh planner statistics (and, on PostgreSQL, the visibility map for index-only scans)."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+
+
 def build_demo(
     engine: Engine,
     opts: DemoOptions,
@@ -531,6 +541,8 @@ def build_demo(
         if force:
             _clear(conn)
         builder.write(conn)
+    report("更新统计信息", 0.995)
+    analyze(engine)
     report("完成", 1.0)
     levels = [a.level for a in builder.areas]
     return DemoSummary(

@@ -186,6 +186,11 @@ class Incident(Base):
         Index("ix_incident_city_reported", "city_code", "reported_at"),
         Index("ix_incident_county_reported", "county_code", "reported_at"),
         Index("ix_incident_township_reported", "township_code", "reported_at"),
+        # Covering, in grid order: per-cell counts of a subtree without a sort (the map).
+        Index("ix_incident_province_grid", "province_code", "grid_id", "reported_at"),
+        Index("ix_incident_city_grid", "city_code", "grid_id", "reported_at"),
+        Index("ix_incident_county_grid", "county_code", "grid_id", "reported_at"),
+        Index("ix_incident_township_grid", "township_code", "grid_id", "reported_at"),
     )
 
 

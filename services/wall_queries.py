@@ -334,17 +334,19 @@ def wall_snapshot(
     return snap
 
 
-def grid_counts(
-    engine: Engine, region: RegionRef, since: datetime
-) -> dict[int, int]:
-    """Incidents per grid cell in a region's subtree since `since` (the map's metric)."""
+def grid_counts(engine: Engine, region: RegionRef, since: datetime) -> dict[int, int]:
+    """Incidents per grid cell in a region's subtree since `since` (the map's metric).
+
+    Reads the DBAPI rows directly: at province scale (~100,000 groups) building SQLAlchemy
+    Row objects doubled the time. The covering (level, grid, reported_at) index avoids a sort.
+    """
+    stmt = (
+        select(I.grid_id, func.count())
+        .where(subtree_filter(region), I.reported_at >= since, I.grid_id.is_not(None))
+        .group_by(I.grid_id)
+    )
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(I.grid_id, func.count())
-            .where(subtree_filter(region), I.reported_at >= since)
-            .group_by(I.grid_id)
-        ).all()
-    return {int(g): int(n) for g, n in rows if g is not None}
+        return dict(conn.execute(stmt).cursor.fetchall())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,151 @@
+"""The wall's live state: a worker thread reads, the GUI thread only receives plain values.
+
+The worker follows the change feed; after each batch (or a drill-down, or every
+`refresh_every` seconds so clock-based counts such as "overdue" roll over) it reads a
+`WallSnapshot` and the per-cell counts for the map, and emits them. The GUI never touches
+the database. When reads fail it emits `connection_lost(since)` once, retries with
+backoff, and on success emits `connection_restored()` followed by a full snapshot, so
+every change made meanwhile is caught up.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy import Engine
+
+from services import changefeed, models, wall_queries
+from services.db import make_engine
+
+
+class LiveState(QObject):
+    """Bridge between the reading worker and the views (signals are queued to the GUI)."""
+
+    snapshot_ready = Signal(object)  # WallSnapshot
+    cells_changed = Signal(object)  # dict[int, float]: only cells whose value changed
+    cells_reset = Signal(object)  # dict[int, float]: all cells of the territory
+    territory_ready = Signal(object)  # services.wall_queries.Territory
+    connection_lost = Signal(object)  # datetime (aware, local) since when
+    connection_restored = Signal()
+    feed_batch = Signal(int, int)  # (number of changes, newest seq)
+
+    def __init__(
+        self,
+        url: str,
+        region_code: str,
+        *,
+        root: str | None = None,
+        tz: str = "Asia/Shanghai",
+        refresh_every: float = 30.0,
+        with_map: bool = True,
+    ) -> None:
+        super().__init__()
+        self._url = url
+        self._region = region_code
+        self._root = root or region_code
+        self._tz = tz
+        self._refresh_every = refresh_every
+        self._with_map = with_map
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._region_changed = True
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._cell_values: dict[int, float] = {}
+        self.engine: Engine | None = None
+
+    # -- control (GUI thread) -----------------------------------------------------
+
+    @property
+    def region_code(self) -> str:
+        return self._region
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="wall-live", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._thread = None
+
+    def drill(self, region_code: str) -> None:
+        """Show another region: the worker reads it next, off the GUI thread."""
+        with self._lock:
+            self._region = region_code
+            self._region_changed = True
+        self._wake.set()
+
+    def refresh(self) -> None:
+        self._wake.set()
+
+    # -- worker thread -------------------------------------------------------------
+
+    def _run(self) -> None:
+        engine = make_engine(self._url)
+        self.engine = engine
+        sub: changefeed.Subscription | None = None
+        lost_since: datetime | None = None
+        backoff = 0.5
+        last_read = 0.0
+        while not self._stop.is_set():
+            try:
+                if sub is None:
+                    sub = changefeed.Subscription(engine, poll_interval=1.0)
+                    self._region_changed = True
+                batch = sub.next_batch(timeout=0.0 if self._wake.is_set() else 0.25)
+                if not sub.connected:
+                    raise ConnectionError("change feed unreachable")
+                if batch:
+                    self.feed_batch.emit(len(batch), batch[-1].seq)
+                due = time.monotonic() - last_read >= self._refresh_every
+                if batch or due or self._wake.is_set() or self._region_changed or lost_since:
+                    self._wake.clear()
+                    self._read(engine)
+                    last_read = time.monotonic()
+                if lost_since is not None:
+                    lost_since = None
+                    backoff = 0.5
+                    self.connection_restored.emit()
+            except Exception:  # noqa: BLE001 - any database failure: degrade, retry
+                if lost_since is None:
+                    lost_since = datetime.now(UTC).astimezone()
+                    self.connection_lost.emit(lost_since)
+                engine.dispose()
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+        if sub is not None:
+            sub.close()
+        engine.dispose()
+
+    def _read(self, engine: Engine) -> None:
+        with self._lock:
+            region = self._region
+            changed = self._region_changed
+            self._region_changed = False
+        snap = wall_queries.wall_snapshot(engine, region, tz=self._tz, root=self._root)
+        self.snapshot_ready.emit(snap)
+        if not self._with_map:
+            return
+        if changed:
+            territory = wall_queries.territory(engine, region)
+            self.territory_ready.emit(territory)
+        clock = wall_queries.Clock.at(models.utcnow(), self._tz)
+        with engine.connect() as conn:
+            ref = wall_queries.region_by_code(conn, region)
+        counts = wall_queries.grid_counts(engine, ref, clock.today - timedelta(0))
+        values = {cell: float(n) for cell, n in counts.items()}
+        if changed:
+            self._cell_values = values
+            self.cells_reset.emit(values)
+            return
+        delta = {c: v for c, v in values.items() if self._cell_values.get(c) != v}
+        delta.update({c: 0.0 for c in self._cell_values if c not in values})
+        self._cell_values = values
+        if delta:
+            self.cells_changed.emit(delta)
