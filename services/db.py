@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import models
+from services import models, rollup
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 NOTIFY_CHANNEL = "console_changes"
@@ -185,6 +185,7 @@ def _scope(obj: object) -> str:
 
 
 def _record_changes(session: Session, _ctx: Any, _instances: Any) -> None:
+    session.info["pending_rollup"] = rollup.pending_deltas(session)
     rows: list[dict[str, Any]] = []
     now = models.utcnow()
     for op, objs in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
@@ -199,6 +200,9 @@ def _record_changes(session: Session, _ctx: Any, _instances: Any) -> None:
 
 
 def _write_changes(session: Session, _ctx: Any) -> None:
+    delta = session.info.pop("pending_rollup", None)
+    if delta:
+        rollup.apply(session.connection(), delta)
     rows = session.info.pop("pending_changes", None)
     if not rows:
         return

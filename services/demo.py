@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import shapely
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
-from services import geography, models, traffic
+from services import geography, models, rollup, traffic
 from services.db import is_sqlite
 
 Progress = Callable[[str, float], None]
@@ -484,6 +484,7 @@ class _Builder:
                 conn.execute(insert(table), list(chunk))
                 done += len(chunk)
                 self.progress(f"写入数据库 {name}", 0.88 + 0.11 * done / max(total, 1))
+        rollup.write_bulk(conn, self.rows.get("incident", []))
         if not is_sqlite(conn):  # explicit ids: move the sequences past them
             for name in order:
                 if self.counter.get(name):

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -191,7 +192,31 @@ class Incident(Base):
         Index("ix_incident_city_grid", "city_code", "grid_id", "reported_at"),
         Index("ix_incident_county_grid", "county_code", "grid_id", "reported_at"),
         Index("ix_incident_township_grid", "township_code", "grid_id", "reported_at"),
+        # Only open incidents (about a tenth): open and overdue counts read this alone.
+        Index(
+            "ix_incident_open_township",
+            "township_code",
+            "resolve_deadline",
+            sqlite_where=text("is_open = 1"),  # how SQLAlchemy renders the filter there
+            postgresql_where=text("is_open"),
+        ),
     )
+
+
+class IncidentDaily(Base):
+    """Counters per township and CST day, kept in step by services.rollup."""
+
+    __tablename__ = "incident_daily"
+    township_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(16))
+    city_code: Mapped[str] = mapped_column(String(16))
+    county_code: Mapped[str] = mapped_column(String(16))
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)  # of those reported that day
+    settled_low: Mapped[int] = mapped_column(Integer, default=0)  # of those reported that day
+    resolved_on: Mapped[int] = mapped_column(Integer, default=0)  # resolved on that day
+    __table_args__ = (Index("ix_incident_daily_day", "day"),)
 
 
 class IncidentEvent(Base):
