@@ -87,3 +87,29 @@ class WallSnapshot:
     as_of: datetime  # when the read finished (aware, UTC)
     feed_seq: int  # change-feed position the read reflects
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OpenIncident:
+    id: int
+    category: str
+    status: str
+    priority: int
+    reported_at: datetime  # naive UTC
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class CellDetail:
+    """What a click on a grid cell shows: its people, households and open cases."""
+
+    cell_id: int
+    code: str
+    township: str
+    grid_heads: tuple[str, ...]
+    full_time: tuple[str, ...]
+    part_time: tuple[str, ...]
+    households: int
+    population: int
+    enterprises: int
+    open_incidents: tuple[OpenIncident, ...]

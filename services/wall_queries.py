@@ -17,11 +17,13 @@ from sqlalchemy.sql.elements import ColumnElement as _CE
 from services import changefeed, models, traffic
 from services.situation import (
     CategoryCount,
+    CellDetail,
     CenterHeader,
     ChildRegionRow,
     DayCount,
     FourHave,
     Kpis,
+    OpenIncident,
     WallSnapshot,
 )
 
@@ -520,3 +522,44 @@ def territory(engine: Engine, adcode: str) -> Territory:
             }
         )
     return Territory(adcode, ids, offsets, coords, tuple(features), bounds)
+
+
+def cell_detail(engine: Engine, cell_id: int, now: datetime | None = None) -> CellDetail:
+    """A grid cell's grid heads and workers, households and open incidents (newest first)."""
+    now = now or models.utcnow()
+    g, st, r = models.GridCell, models.Staff, models.Region
+    with engine.connect() as conn:
+        cell = conn.execute(
+            select(g.id, g.code, g.households, g.population, g.enterprises, r.name)
+            .join(r, r.id == g.region_id)
+            .where(g.id == cell_id)
+        ).first()
+        if cell is None:
+            raise LookupError(f"no grid cell {cell_id}")
+        people: dict[str, list[str]] = {}
+        for role, name in conn.execute(
+            select(st.role, st.name).where(st.grid_id == cell_id).order_by(st.id)
+        ):
+            people.setdefault(role, []).append(name)
+        incidents = tuple(
+            OpenIncident(i.id, i.category, i.status, i.priority, i.reported_at,
+                         i.resolve_deadline is not None and i.resolve_deadline < now)
+            for i in conn.execute(
+                select(I.id, I.category, I.status, I.priority, I.reported_at, I.resolve_deadline)
+                .where(I.grid_id == cell_id, I.is_open)
+                .order_by(I.reported_at.desc())
+                .limit(50)
+            )
+        )  # fmt: skip
+    return CellDetail(
+        cell_id=cell.id,
+        code=cell.code,
+        township=cell.name,
+        grid_heads=tuple(people.get("grid_head", ())),
+        full_time=tuple(people.get("grid_worker_full", ())),
+        part_time=tuple(people.get("grid_worker_part", ())),
+        households=cell.households,
+        population=cell.population,
+        enterprises=cell.enterprises,
+        open_incidents=incidents,
+    )

@@ -31,6 +31,7 @@ class LiveState(QObject):
     connection_lost = Signal(object)  # datetime (aware, local) since when
     connection_restored = Signal()
     feed_batch = Signal(int, int)  # (number of changes, newest seq)
+    cell_detail_ready = Signal(object)  # CellDetail
 
     def __init__(
         self,
@@ -55,6 +56,7 @@ class LiveState(QObject):
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._cell_values: dict[int, float] = {}
+        self._cell_request: int | None = None
         self.engine: Engine | None = None
 
     # -- control (GUI thread) -----------------------------------------------------
@@ -84,6 +86,12 @@ class LiveState(QObject):
     def refresh(self) -> None:
         self._wake.set()
 
+    def request_cell(self, cell_id: int) -> None:
+        """Read a grid cell's detail (people, households, open cases) off the GUI thread."""
+        with self._lock:
+            self._cell_request = cell_id
+        self._wake.set()
+
     # -- worker thread -------------------------------------------------------------
 
     def _run(self) -> None:
@@ -104,6 +112,10 @@ class LiveState(QObject):
                 if batch:
                     self.feed_batch.emit(len(batch), batch[-1].seq)
                 due = time.monotonic() - last_read >= self._refresh_every
+                with self._lock:
+                    cell, self._cell_request = self._cell_request, None
+                if cell is not None:
+                    self.cell_detail_ready.emit(wall_queries.cell_detail(engine, cell))
                 if batch or due or self._wake.is_set() or self._region_changed or lost_since:
                     self._wake.clear()
                     self._read(engine)

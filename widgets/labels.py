@@ -64,6 +64,21 @@ def _lookup(table: dict[str, str], code: str) -> str:
     return QCoreApplication.translate(CONTEXT, source)
 
 
+STATUS_LABELS: dict[str, str] = {
+    "reported": QT_TRANSLATE_NOOP("labels", "已上报"),
+    "accepted": QT_TRANSLATE_NOOP("labels", "已受理"),
+    "routed": QT_TRANSLATE_NOOP("labels", "已派单"),
+    "in_progress": QT_TRANSLATE_NOOP("labels", "处置中"),
+    "returned": QT_TRANSLATE_NOOP("labels", "已退回"),
+    "resolved": QT_TRANSLATE_NOOP("labels", "已办结"),
+    "closed": QT_TRANSLATE_NOOP("labels", "已归档"),
+}
+
+
+def status_label(code: str) -> str:
+    return _lookup(STATUS_LABELS, code)
+
+
 def category_label(code: str) -> str:
     """Label of an incident category code, e.g. "dispute" → 矛盾纠纷."""
     return _lookup(CATEGORY_LABELS, code)

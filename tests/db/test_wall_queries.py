@@ -128,3 +128,19 @@ def test_resolution_rate_matches_direct_sql(demo_engine: Engine) -> None:
     )
     assert snap.kpis.resolution_rate is not None
     assert abs(snap.kpis.resolution_rate - res / rep) < 1e-12
+
+
+def test_cell_detail_names_its_people_and_open_cases(demo_engine: Engine) -> None:
+    from sqlalchemy import select
+
+    with demo_engine.connect() as conn:
+        cell_id = conn.execute(
+            select(models.Incident.grid_id).where(models.Incident.is_open).limit(1)
+        ).scalar_one()
+    d = wall_queries.cell_detail(demo_engine, cell_id)
+    assert len(d.grid_heads) == 2 and 1 <= len(d.full_time) <= 3 and d.part_time
+    assert d.households > 0 and d.township
+    assert d.open_incidents and all(i.status not in ("resolved", "closed") for i in d.open_incidents)
+    assert len(d.open_incidents) == _direct(
+        demo_engine, "SELECT count(*) FROM incident WHERE grid_id = :g AND is_open", g=cell_id
+    )

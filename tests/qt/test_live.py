@@ -120,3 +120,23 @@ def test_lost_postgresql_shows_banner_then_catches_up(qtbot, demo_url: str) -> N
             conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         admin.dispose()
     assert models.utcnow()  # the console survived
+
+
+def test_cell_click_reads_detail_off_the_gui_thread(qtbot, live: LiveState, demo_url: str) -> None:  # type: ignore[no-untyped-def]
+    from widgets.cell_card import CellCard
+
+    _first(qtbot, live)
+    eng = create_engine(demo_url)
+    with eng.connect() as conn:
+        cell_id = conn.execute(text("SELECT grid_id FROM incident WHERE is_open LIMIT 1")).scalar_one()
+    eng.dispose()
+    with qtbot.waitSignal(live.cell_detail_ready, timeout=10_000) as blocker:
+        live.request_cell(cell_id)
+    detail = blocker.args[0]
+    assert detail.cell_id == cell_id and len(detail.grid_heads) == 2
+    card = CellCard()
+    qtbot.addWidget(card)
+    card.show_detail(detail)
+    assert detail.code in card.title.text()
+    assert detail.grid_heads[0] in card.people.text()
+    assert f"未办结事件 {len(detail.open_incidents)}" in card.incidents.text()
