@@ -72,6 +72,13 @@ class Console:
             self.map = MapView(tiles_url=settings.tiles_url)
             self.window.set_map_widget(self.map)
             self.map.region_double_clicked.connect(self._drill)
+            # Leaflet's controls, labels and legend are CSS pixels: scale them with the wall.
+            self.window.ui_scale_changed.connect(self.map.setZoomFactor)
+            self.map.setZoomFactor(self.window.ui_scale())
+            from widgets.cell_card import CellCard
+
+            self.cell_card = CellCard(self.map.parentWidget())
+            self.map.cell_clicked.connect(lambda cell: self.live.request_cell(cell))
         self.live = LiveState(url, center, root=root, tz=settings.timezone, with_map=with_map)
         self.live.snapshot_ready.connect(self.window.show_snapshot)
         self.live.connection_lost.connect(self.window.set_connection_lost)
@@ -81,6 +88,7 @@ class Console:
             self.live.territory_ready.connect(self._show_territory)
             self.live.cells_reset.connect(self._reset_cells)
             self.live.cells_changed.connect(self.map.update_values)
+            self.live.cell_detail_ready.connect(self.cell_card.show_detail)
         if args.scale:
             self.window.set_ui_scale(args.scale)
         self.app.aboutToQuit.connect(self.close)

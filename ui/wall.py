@@ -103,6 +103,8 @@ class WallWindow(QMainWindow):
 
     drill_requested = Signal(str)
     """adcode of a region to drill into (ranking row or breadcrumb clicked)."""
+    ui_scale_changed = Signal(float)
+    """the UI scale now in force (the map follows it with its zoom factor)."""
 
     def __init__(self, parent: QWidget | None = None, *, clock: Clock = utc_now) -> None:
         super().__init__(parent)
@@ -270,6 +272,7 @@ class WallWindow(QMainWindow):
         self._center.layout().setContentsMargins(0, 0, 0, 0)
         self.setContentsMargins(0, 0, 0, 0)
         self.top.layout().setContentsMargins(0, 0, 0, margin)
+        self.ui_scale_changed.emit(scale)
         if self._tiles is not None:
             self._layout_tiles()
             self._schedule_tile_layout()  # again once the new fonts have resized the parts
