@@ -101,25 +101,37 @@ class LiveState(QObject):
         lost_since: datetime | None = None
         backoff = 0.5
         last_read = 0.0
+        stale = False  # changes arrived that the last read does not show yet
+        recent: list[tuple[float, int]] = []  # (time, changes) over the last second
         while not self._stop.is_set():
             try:
                 if sub is None:
                     sub = changefeed.Subscription(engine, poll_interval=1.0)
                     self._region_changed = True
-                batch = sub.next_batch(timeout=0.0 if self._wake.is_set() else 0.25)
+                now = time.monotonic()
+                gap = self._min_gap(recent, now)
+                wait = 0.25 if not stale else max(0.0, min(0.25, last_read + gap - now))
+                batch = sub.next_batch(timeout=0.0 if self._wake.is_set() else wait)
                 if not sub.connected:
                     raise ConnectionError("change feed unreachable")
+                now = time.monotonic()
                 if batch:
                     self.feed_batch.emit(len(batch), batch[-1].seq)
-                due = time.monotonic() - last_read >= self._refresh_every
+                    recent.append((now, len(batch)))
+                    stale = True
+                due = now - last_read >= self._refresh_every
+                # Coalesce under load: one repaint of the wall a second is enough to read,
+                # and keeps the GUI thread free (each snapshot repaints most panels).
+                ready = stale and now - last_read >= self._min_gap(recent, now)
                 with self._lock:
                     cell, self._cell_request = self._cell_request, None
                 if cell is not None:
                     self.cell_detail_ready.emit(wall_queries.cell_detail(engine, cell))
-                if batch or due or self._wake.is_set() or self._region_changed or lost_since:
+                if ready or due or self._wake.is_set() or self._region_changed or lost_since:
                     self._wake.clear()
                     self._read(engine)
                     last_read = time.monotonic()
+                    stale = False
                 if lost_since is not None:
                     lost_since = None
                     backoff = 0.5
@@ -134,6 +146,14 @@ class LiveState(QObject):
         if sub is not None:
             sub.close()
         engine.dispose()
+
+    BUSY_RATE = 20  # changes per second above which reads are coalesced
+    BUSY_GAP = 1.0  # seconds between reads when busy ("within 1 s of a commit")
+
+    def _min_gap(self, recent: list[tuple[float, int]], now: float) -> float:
+        while recent and recent[0][0] < now - 1.0:
+            recent.pop(0)
+        return self.BUSY_GAP if sum(n for _, n in recent) > self.BUSY_RATE else 0.0
 
     def _read(self, engine: Engine) -> None:
         with self._lock:

@@ -95,6 +95,11 @@ class CategoryBarChart(QWidget):
     # -- painting ---------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         if not self._items:
+            # An empty panel reads as "broken" from across the room: say there is nothing yet.
+            p = QPainter(self)
+            p.setPen(QColor(140, 160, 190))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("今日暂无上报"))
+            p.end()
             return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
