@@ -563,3 +563,87 @@ def cell_detail(engine: Engine, cell_id: int, now: datetime | None = None) -> Ce
         enterprises=cell.enterprises,
         open_incidents=incidents,
     )
+
+
+MAP_METRICS = ("reported_today", "open", "overdue")
+"""Cell metrics the map can colour by (risk arrives with the risk-warning issue)."""
+
+
+def cell_metric(engine: Engine, adcode: str, metric: str, now: datetime | None = None,
+                tz: str = "Asia/Shanghai") -> dict[int, float]:  # fmt: skip
+    """Per-cell values of one map metric for a region's subtree (cells with 0 left out)."""
+    clock = Clock.at(now or models.utcnow(), tz)
+    with engine.connect() as conn:
+        region = region_by_code(conn, adcode)
+    if metric == "reported_today":
+        return {k: float(v) for k, v in grid_counts(engine, region, clock.today).items()}
+    if metric not in ("open", "overdue"):
+        raise ValueError(f"unknown map metric {metric!r}; one of {MAP_METRICS}")
+    where = [subtree_filter(region), I.is_open, I.grid_id.is_not(None)]
+    if metric == "overdue":
+        where.append(I.resolve_deadline < clock.now)
+    stmt = select(I.grid_id, func.count()).where(*where).group_by(I.grid_id)
+    with engine.connect() as conn:
+        return {int(g): float(n) for g, n in conn.execute(stmt).cursor.fetchall()}
+
+
+@dataclass(frozen=True)
+class MapPoints:
+    """Markers for the map: open incidents, linkage units and (county level and below) cameras."""
+
+    incidents: tuple[dict[str, Any], ...]
+    resources: tuple[dict[str, Any], ...]
+    cameras: tuple[dict[str, Any], ...]
+
+
+INCIDENT_MARKER_STATUS = {
+    "reported": "new", "accepted": "new", "returned": "new",
+    "routed": "assigned", "in_progress": "in_progress",
+}  # fmt: skip
+RESOURCE_MARKER_STATUS = {"available": "available", "unavailable": "offline"}
+MAX_INCIDENT_MARKERS = 20_000
+
+
+def map_points(engine: Engine, adcode: str, now: datetime | None = None) -> MapPoints:
+    """Open incidents (overdue marked), linkage units and cameras of a region's subtree."""
+    now = now or models.utcnow()
+    with engine.connect() as conn:
+        region = region_by_code(conn, adcode)
+        incidents = tuple(
+            {
+                "id": r.id, "lon": r.lon, "lat": r.lat, "priority": r.priority,
+                "status": "overdue" if r.resolve_deadline is not None and r.resolve_deadline < now
+                else INCIDENT_MARKER_STATUS.get(r.status, "new"),
+                "label": r.category,
+            }
+            for r in conn.execute(
+                select(I.id, I.lon, I.lat, I.priority, I.status, I.category, I.resolve_deadline)
+                .where(subtree_filter(region), I.is_open)
+                .order_by(I.reported_at.desc())
+                .limit(MAX_INCIDENT_MARKERS)
+            )
+        )  # fmt: skip
+        res, reg = models.Resource, models.Region
+        resources = tuple(
+            {"id": r.id, "lon": r.lon, "lat": r.lat, "kind": r.kind, "label": r.name,
+             "status": RESOURCE_MARKER_STATUS.get(r.status, "dispatched")}
+            for r in conn.execute(
+                select(res.id, res.lon, res.lat, res.kind, res.name, res.status)
+                .join(reg, reg.id == res.region_id)
+                .where(reg.path.startswith(region.path))
+            )
+        )  # fmt: skip
+        cameras: tuple[dict[str, Any], ...] = ()
+        if region.level in ("county", "township"):
+            cam, g = models.Camera, models.GridCell
+            level_col = g.county_code if region.level == "county" else g.township_code
+            cameras = tuple(
+                {"id": r.id, "lon": r.lon, "lat": r.lat, "label": r.name,
+                 "status": "online" if r.online else "offline"}
+                for r in conn.execute(
+                    select(cam.id, cam.lon, cam.lat, cam.name, cam.online)
+                    .join(g, g.id == cam.grid_id)
+                    .where(level_col == region.adcode)
+                )
+            )  # fmt: skip
+    return MapPoints(incidents, resources, cameras)

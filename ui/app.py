@@ -12,7 +12,13 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from services.wall_queries import Territory
+from services.wall_queries import MapPoints, Territory
+
+METRIC_THRESHOLDS: dict[str, tuple[float, ...]] = {
+    "reported_today": (1, 2, 4, 8),
+    "open": (1, 2, 3, 5),
+    "overdue": (1, 2, 3, 5),
+}
 
 
 def prepare_qt() -> Any:
@@ -88,6 +94,11 @@ class Console:
             self.live.territory_ready.connect(self._show_territory)
             self.live.cells_reset.connect(self._reset_cells)
             self.live.cells_changed.connect(self.map.update_values)
+            self.live.points_ready.connect(self._show_points)
+            from widgets.metric_picker import MetricPicker
+
+            self.metric_picker = MetricPicker(self.map.parentWidget())
+            self.metric_picker.metric_chosen.connect(self.live.set_metric)
             self.live.cell_detail_ready.connect(self.cell_card.show_detail)
         if args.scale:
             self.window.set_ui_scale(args.scale)
@@ -103,8 +114,16 @@ class Console:
         self.map.set_cells(CellGeometry(territory.cell_ids, territory.offsets, territory.coords))
         self.map.fit()
 
-    def _reset_cells(self, values: dict[int, float]) -> None:
-        self.map.set_metric("reported_today", values, (1, 2, 4, 8))
+    def _reset_cells(self, metric: str, values: dict[int, float]) -> None:
+        self.map.set_metric(metric, values, METRIC_THRESHOLDS[metric])
+
+    def _show_points(self, points: MapPoints) -> None:
+        from widgets.labels import category_label
+
+        incidents = [dict(p, label=category_label(p["label"])) for p in points.incidents]
+        self.map.set_points("incidents", incidents)
+        self.map.set_points("resources", list(points.resources))
+        self.map.set_points("cameras", list(points.cameras))
 
     def start(self) -> None:
         self.live.start()

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy import Engine
 
-from services import changefeed, models, wall_queries
+from services import changefeed, wall_queries
 from services.db import make_engine
 
 
@@ -26,7 +26,8 @@ class LiveState(QObject):
 
     snapshot_ready = Signal(object)  # WallSnapshot
     cells_changed = Signal(object)  # dict[int, float]: only cells whose value changed
-    cells_reset = Signal(object)  # dict[int, float]: all cells of the territory
+    cells_reset = Signal(str, object)  # metric, dict[int, float]: all cells of the territory
+    points_ready = Signal(object)  # services.wall_queries.MapPoints
     territory_ready = Signal(object)  # services.wall_queries.Territory
     connection_lost = Signal(object)  # datetime (aware, local) since when
     connection_restored = Signal()
@@ -57,6 +58,9 @@ class LiveState(QObject):
         self._thread: threading.Thread | None = None
         self._cell_values: dict[int, float] = {}
         self._cell_request: int | None = None
+        self._metric = "open"
+        self._metric_changed = False
+        self._points_at = 0.0
         self.engine: Engine | None = None
 
     # -- control (GUI thread) -----------------------------------------------------
@@ -84,6 +88,17 @@ class LiveState(QObject):
         self._wake.set()
 
     def refresh(self) -> None:
+        self._wake.set()
+
+    POINTS_EVERY = 10.0  # seconds between marker refreshes while data changes
+
+    def set_metric(self, metric: str) -> None:
+        """Colour the map's cells by another metric (reported_today, open, overdue)."""
+        if metric not in wall_queries.MAP_METRICS:
+            raise ValueError(f"unknown map metric {metric!r}")
+        with self._lock:
+            self._metric = metric
+            self._metric_changed = True
         self._wake.set()
 
     def request_cell(self, cell_id: int) -> None:
@@ -167,17 +182,20 @@ class LiveState(QObject):
         if changed:
             territory = wall_queries.territory(engine, region)
             self.territory_ready.emit(territory)
-        clock = wall_queries.Clock.at(models.utcnow(), self._tz)
-        with engine.connect() as conn:
-            ref = wall_queries.region_by_code(conn, region)
-        counts = wall_queries.grid_counts(engine, ref, clock.today - timedelta(0))
-        values = {cell: float(n) for cell, n in counts.items()}
-        if changed:
+        with self._lock:
+            metric = self._metric
+            reset = changed or self._metric_changed
+            self._metric_changed = False
+        values = wall_queries.cell_metric(engine, region, metric, tz=self._tz)
+        if reset:
             self._cell_values = values
-            self.cells_reset.emit(values)
-            return
-        delta = {c: v for c, v in values.items() if self._cell_values.get(c) != v}
-        delta.update({c: 0.0 for c in self._cell_values if c not in values})
-        self._cell_values = values
-        if delta:
-            self.cells_changed.emit(delta)
+            self.cells_reset.emit(metric, values)
+        else:
+            delta = {c: v for c, v in values.items() if self._cell_values.get(c) != v}
+            delta.update({c: 0.0 for c in self._cell_values if c not in values})
+            self._cell_values = values
+            if delta:
+                self.cells_changed.emit(delta)
+        if changed or time.monotonic() - self._points_at >= self.POINTS_EVERY:
+            self._points_at = time.monotonic()
+            self.points_ready.emit(wall_queries.map_points(engine, region))

@@ -72,6 +72,6 @@ class CellCard(QFrame):
             rows.append(f"… {len(d.open_incidents) - self.MAX_ROWS} {_tr('件')}")
         self.incidents.setText("<br>".join(rows))
         self.adjustSize()
-        self.move(16, 16)
+        self.move(72, 16)  # right of Leaflet's zoom buttons
         self.show()
         self.raise_()

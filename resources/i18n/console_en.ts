@@ -112,6 +112,24 @@
     </message>
 </context>
 <context>
+    <name>MetricPicker</name>
+    <message>
+        <location filename="../../widgets/metric_picker.py" line="9"/>
+        <source>网格着色：未办结</source>
+        <translation>Cells: open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/metric_picker.py" line="10"/>
+        <source>网格着色：今日上报</source>
+        <translation>Cells: reported today</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/metric_picker.py" line="11"/>
+        <source>网格着色：超期</source>
+        <translation>Cells: overdue</translation>
+    </message>
+</context>
+<context>
     <name>Placeholders</name>
     <message>
         <location filename="../../widgets/placeholders.py" line="9"/>

@@ -1,0 +1,44 @@
+"""A small selector over the map: which live metric colours the grid cells."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtWidgets import QComboBox, QWidget
+
+METRIC_LABELS: dict[str, str] = {
+    "open": QT_TRANSLATE_NOOP("MetricPicker", "网格着色：未办结"),
+    "reported_today": QT_TRANSLATE_NOOP("MetricPicker", "网格着色：今日上报"),
+    "overdue": QT_TRANSLATE_NOOP("MetricPicker", "网格着色：超期"),
+}
+
+
+class MetricPicker(QComboBox):
+    """Emits `metric_chosen(key)`; sits at the map's bottom-left, clear of Leaflet's controls."""
+
+    metric_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for key, label in METRIC_LABELS.items():
+            self.addItem(QCoreApplication.translate("MetricPicker", label), key)
+        self.setStyleSheet(
+            "QComboBox { background: rgba(8, 22, 48, 230); color: #dbe8ff;"
+            " border: 1px solid #2f7bd9; padding: 4px 10px; font-size: 15px; }"
+        )
+        self.currentIndexChanged.connect(lambda i: self.metric_chosen.emit(self.itemData(i)))
+        self.adjustSize()
+        if parent is not None:
+            parent.installEventFilter(self)
+        self._place()
+        self.show()
+        self.raise_()
+
+    def _place(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            self.move(12, max(12, parent.height() - self.height() - 12))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
