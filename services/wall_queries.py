@@ -11,7 +11,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Engine, Integer, and_, case, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.sql.elements import ColumnElement as _CE
 
 from services import changefeed, models, traffic
@@ -461,6 +472,13 @@ def grid_counts(engine: Engine, region: RegionRef, since: datetime) -> dict[int,
         .group_by(I.grid_id)
     )
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # Left alone, the planner picks a sequential scan and a hash aggregate that
+            # spills at the default 4 MB work_mem, and JIT-compiles it: ~290 ms at 300,000
+            # incidents. Streaming the covering index in grid order: ~100 ms. SET LOCAL ends
+            # with this read's transaction.
+            for setting in ("enable_seqscan = off", "enable_hashagg = off", "jit = off"):
+                conn.execute(text(f"SET LOCAL {setting}"))
         return dict(conn.execute(stmt).cursor.fetchall())
 
 
