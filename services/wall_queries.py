@@ -607,7 +607,7 @@ def cell_metric(engine: Engine, adcode: str, metric: str, now: datetime | None =
 
 @dataclass(frozen=True)
 class MapPoints:
-    """Markers for the map: open incidents, linkage units and (county level and below) cameras."""
+    """Map markers: open incidents; linkage units and cameras at county level and below."""
 
     incidents: tuple[dict[str, Any], ...]
     resources: tuple[dict[str, Any], ...]
@@ -642,15 +642,17 @@ def map_points(engine: Engine, adcode: str, now: datetime | None = None) -> MapP
             )
         )  # fmt: skip
         res, reg = models.Resource, models.Region
-        resources = tuple(
-            {"id": r.id, "lon": r.lon, "lat": r.lat, "kind": r.kind, "label": r.name,
-             "status": RESOURCE_MARKER_STATUS.get(r.status, "dispatched")}
-            for r in conn.execute(
-                select(res.id, res.lon, res.lat, res.kind, res.name, res.status)
-                .join(reg, reg.id == res.region_id)
-                .where(reg.path.startswith(region.path))
-            )
-        )  # fmt: skip
+        resources: tuple[dict[str, Any], ...] = ()
+        if region.level in ("county", "township"):  # thousands of units bury a province map
+            resources = tuple(
+                {"id": r.id, "lon": r.lon, "lat": r.lat, "kind": r.kind, "label": r.name,
+                 "status": RESOURCE_MARKER_STATUS.get(r.status, "dispatched")}
+                for r in conn.execute(
+                    select(res.id, res.lon, res.lat, res.kind, res.name, res.status)
+                    .join(reg, reg.id == res.region_id)
+                    .where(reg.path.startswith(region.path))
+                )
+            )  # fmt: skip
         cameras: tuple[dict[str, Any], ...] = ()
         if region.level in ("county", "township"):
             cam, g = models.Camera, models.GridCell

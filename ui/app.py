@@ -99,6 +99,8 @@ class Console:
 
             self.metric_picker = MetricPicker(self.map.parentWidget())
             self.metric_picker.metric_chosen.connect(self.live.set_metric)
+            self.window.ui_scale_changed.connect(self.metric_picker.set_ui_scale)
+            self.metric_picker.set_ui_scale(self.window.ui_scale())
             self.live.cell_detail_ready.connect(self.cell_card.show_detail)
         if args.scale:
             self.window.set_ui_scale(args.scale)

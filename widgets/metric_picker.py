@@ -21,10 +21,7 @@ class MetricPicker(QComboBox):
         super().__init__(parent)
         for key, label in METRIC_LABELS.items():
             self.addItem(QCoreApplication.translate("MetricPicker", label), key)
-        self.setStyleSheet(
-            "QComboBox { background: rgba(8, 22, 48, 230); color: #dbe8ff;"
-            " border: 1px solid #2f7bd9; padding: 4px 10px; font-size: 15px; }"
-        )
+        self.set_ui_scale(1.0)
         self.currentIndexChanged.connect(lambda i: self.metric_chosen.emit(self.itemData(i)))
         self.adjustSize()
         if parent is not None:
@@ -32,6 +29,16 @@ class MetricPicker(QComboBox):
         self._place()
         self.show()
         self.raise_()
+
+    def set_ui_scale(self, scale: float) -> None:
+        """Readable from across the room at any wall size."""
+        self.setStyleSheet(
+            "QComboBox { background: rgba(8, 22, 48, 230); color: #dbe8ff;"
+            f" border: 1px solid #2f7bd9; padding: {round(4 * scale)}px {round(10 * scale)}px;"
+            f" font-size: {round(15 * scale)}px; }}"
+        )
+        self.adjustSize()
+        self._place()
 
     def _place(self) -> None:
         parent = self.parentWidget()
