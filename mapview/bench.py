@@ -66,8 +66,8 @@ def _ensure_app() -> Any:
     return app
 
 
-def _wait(done: Callable[[], bool], timeout_s: float) -> bool:
-    """Run the Qt event loop until `done()` or the timeout (no busy spinning)."""
+def wait_until(done: Callable[[], bool], timeout_s: float, interval_ms: int = 5) -> bool:
+    """Run the Qt event loop (a QEventLoop, never exec() again) until `done()` or timeout."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     if done():
@@ -80,7 +80,7 @@ def _wait(done: Callable[[], bool], timeout_s: float) -> bool:
             loop.quit()
 
     timer = QTimer()
-    timer.setInterval(5)
+    timer.setInterval(interval_ms)
     timer.timeout.connect(check)
     timer.start()
     loop.exec()
@@ -120,7 +120,7 @@ def _dispose(view: Any) -> None:
     view.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     if pid > 0:
-        _wait(lambda: not Path(f"/proc/{pid}").exists(), 5.0)
+        wait_until(lambda: not Path(f"/proc/{pid}").exists(), 5.0)
 
 
 # ---------------------------------------------------------------------------- ours
@@ -146,18 +146,18 @@ def _bench_ours(
         def drawn(kind: str, ev: list[tuple[str, float]] = events) -> float | None:
             return next((t for k, t in ev if k == kind), None)
 
-        ok = _wait(lambda: drawn("metric") is not None, timeout_s)
+        ok = wait_until(lambda: drawn("metric") is not None, timeout_s)
         first = (drawn("metric") or t0) - t0 if ok else float("nan")
         if attempt == "cold":
             res.first_cold = first
             _dispose(view)
             continue
         res.first = first
-        _wait(lambda: False, 0.5)  # let the page settle
+        wait_until(lambda: False, 0.5)  # let the page settle
         events.clear()
         t1 = time.perf_counter()
         view.set_metric("reported_today", v2, THRESHOLDS)
-        _wait(lambda: drawn("metric") is not None, timeout_s)
+        wait_until(lambda: drawn("metric") is not None, timeout_s)
         res.restyle_all = ((drawn("metric") or t1) - t1) * 1000
         samples = []
         current = dict(v2)
@@ -171,7 +171,7 @@ def _bench_ours(
             events.clear()
             t2 = time.perf_counter()
             view.update_values(batch)
-            _wait(lambda: drawn("update") is not None, timeout_s)
+            wait_until(lambda: drawn("update") is not None, timeout_s)
             samples.append(((drawn("update") or t2) - t2) * 1000)
         res.restyle_100 = statistics.median(samples)
         res.rss = _rss_mb(view.page().renderProcessPid())
@@ -337,7 +337,7 @@ def _bench_folium(
             view.show()
             view.load(QUrl(url))
             painted_or_died = functools.partial(_painted_or_died, drawn, crashes)
-            ok = _wait(painted_or_died, timeout_s) and not crashes
+            ok = wait_until(painted_or_died, timeout_s) and not crashes
             first = (drawn("first") or t0) - t0 if ok else float("nan")
             if attempt == "cold":
                 res.first_cold = first
@@ -352,12 +352,12 @@ def _bench_folium(
                 res.note += f"; warm: {_failure(crashes, timeout_s, time.perf_counter() - t0)}"
                 _dispose(view)
                 return res
-            _wait(lambda: False, 0.5)
+            wait_until(lambda: False, 0.5)
             cls2 = _classes(v2)
             events.clear()
             t1 = time.perf_counter()
             page.runJavaScript(f"BENCH.restyleAll({json.dumps(cls2.tolist())})")
-            if _wait(lambda: drawn("all") is not None, timeout_s):
+            if wait_until(lambda: drawn("all") is not None, timeout_s):
                 res.restyle_all = ((drawn("all") or t1) - t1) * 1000
             samples = []
             for _ in range(5):
@@ -369,7 +369,7 @@ def _bench_folium(
                 page.runJavaScript(
                     f"BENCH.restyle('some', {json.dumps(idx.tolist())}, {json.dumps(new_cls.tolist())})"
                 )
-                if _wait(lambda: drawn("some") is not None, timeout_s):
+                if wait_until(lambda: drawn("some") is not None, timeout_s):
                     samples.append(((drawn("some") or t2) - t2) * 1000)
             res.restyle_100 = statistics.median(samples) if samples else None
             res.rss = _rss_mb(page.renderProcessPid())
@@ -441,7 +441,7 @@ def run_map_bench(sizes: tuple[int, ...] = SIZES, folium_timeout_s: float = 90.0
     warm.set_cells(synthetic_cells(500))
     ready = [False]
     warm.cells_drawn.connect(lambda *_: ready.__setitem__(0, True))
-    _wait(lambda: ready[0], 30.0)
+    wait_until(lambda: ready[0], 30.0)
     _dispose(warm)
 
     rows: list[BenchRow] = []

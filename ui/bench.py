@@ -32,11 +32,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from mapview.bench import wait_until
 from services.benchmark import BenchRow, format_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,28 +66,6 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 # =========================================================================== child side
-def _wait(done: Callable[[], bool], timeout_s: float, interval_ms: int = 5) -> bool:
-    """Run the Qt event loop (a QEventLoop, never exec() again) until `done()` or timeout."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    if done():
-        return True
-    loop = QEventLoop()
-    deadline = time.perf_counter() + timeout_s
-
-    def check() -> None:
-        if done() or time.perf_counter() > deadline:
-            loop.quit()
-
-    timer = QTimer()
-    timer.setInterval(interval_ms)
-    timer.timeout.connect(check)
-    timer.start()
-    loop.exec()
-    timer.stop()
-    return done()
-
-
 def _console_args() -> argparse.Namespace:
     return argparse.Namespace(center=None, lang="zh_CN", theme="dark", scale=None)
 
@@ -160,13 +139,13 @@ class _Wall:
 
     def wait_ready(self, timeout_s: float = 60.0) -> bool:
         """First frame with data, and the map's cells drawn (if there is a map)."""
-        ok = _wait(lambda: self.first_frame_s is not None, timeout_s)
+        ok = wait_until(lambda: self.first_frame_s is not None, timeout_s)
         if self.console.map is not None:
-            ok = _wait(lambda: self.map_drawn_s is not None, timeout_s) and ok
+            ok = wait_until(lambda: self.map_drawn_s is not None, timeout_s) and ok
         return ok
 
     def settle(self, seconds: float) -> None:
-        _wait(lambda: False, seconds, interval_ms=50)
+        wait_until(lambda: False, seconds, interval_ms=50)
 
     def painted_seq(self) -> int:
         return self.painted[-1][0] if self.painted else -1
@@ -206,7 +185,7 @@ def child_paint(url: str, commits: int, gap: float, log_dir: str) -> dict[str, A
             [sys.executable, "-m", "ui.bench", "writer", url, str(commits), str(gap)],
             cwd=ROOT, stdout=out, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        _wait(lambda: proc.poll() is not None, commits * gap + 120, interval_ms=50)
+        wait_until(lambda: proc.poll() is not None, commits * gap + 120, interval_ms=50)
         if proc.poll() is None:
             proc.kill()
             proc.wait()
@@ -215,7 +194,7 @@ def child_paint(url: str, commits: int, gap: float, log_dir: str) -> dict[str, A
         seq, reported, at = line.split()
         records.append((int(seq), int(reported), float(at)))
     last_seq = max((r[0] for r in records), default=0)
-    _wait(lambda: wall.painted_seq() >= last_seq, 15.0, interval_ms=20)
+    wait_until(lambda: wall.painted_seq() >= last_seq, 15.0, interval_ms=20)
     # A snapshot shows a report when its feed_seq includes the report's seq, or earlier:
     # the snapshot reads the feed head before its data, so its counts can already include
     # a commit its feed_seq does not (then the later snapshot changes nothing on screen).
@@ -278,7 +257,7 @@ def child_stall(url: str, seconds: float, rate: float, log_dir: str) -> dict[str
              "--duration", str(seconds), "--seed", "11"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        _wait(lambda: proc.poll() is not None, seconds + 120, interval_ms=100)
+        wait_until(lambda: proc.poll() is not None, seconds + 120, interval_ms=100)
         elapsed = time.perf_counter() - t0
         timer.stop()
         if proc.poll() is None:
@@ -290,7 +269,7 @@ def child_stall(url: str, seconds: float, rate: float, log_dir: str) -> dict[str
             written = int(line.split()[1])
     head, sql_open = _open_incidents(url)
     # Caught up once the wall has handled a snapshot read at the head; then let it paint.
-    caught_up = _wait(
+    caught_up = wait_until(
         lambda: wall.last is not None and wall.last.feed_seq >= head, 30.0, interval_ms=20
     )
     wall.settle(0.3)
