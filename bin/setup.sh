@@ -9,7 +9,8 @@ cd "$ROOT"
 # tests and demo clips), and the X/GL/NSS libraries Qt and QtWebEngine load even offscreen.
 APT_PACKAGES=(fonts-wqy-zenhei libpulse0 ffmpeg libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0
   libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxi6 libasound2 libfontconfig1
-  libdbus-1-3 libxshmfence1 libgbm1 libxkbfile1 libxcb-cursor0 xvfb)
+  libdbus-1-3 libxshmfence1 libgbm1 libxkbfile1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
+  libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 xvfb)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -147,6 +147,9 @@ def run_wall(args: argparse.Namespace, url: str) -> int:
         console.window.setScreen(screen)
         console.window.move(screen.geometry().topLeft())
     if args.fullscreen:
+        # Without a window manager (a bare wall PC, Xvfb) full screen needs the geometry too.
+        screen = console.window.screen() or console.app.primaryScreen()
+        console.window.setGeometry(screen.geometry())
         console.window.showFullScreen()
     else:
         console.window.show()

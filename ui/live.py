@@ -1,7 +1,8 @@
 """The wall's live state: a worker thread reads, the GUI thread only receives plain values.
 
 The worker follows the change feed; after each batch (or a drill-down, or every
-`refresh_every` seconds so clock-based counts such as "overdue" roll over) it reads a
+`refresh_every` seconds, so clock-based counts such as "overdue" roll over and each
+panel's data age stays honest on a quiet feed) it reads a
 `WallSnapshot` and the per-cell counts for the map, and emits them. The GUI never touches
 the database. When reads fail it emits `connection_lost(since)` once, retries with
 backoff, and on success emits `connection_restored()` followed by a full snapshot, so
@@ -41,7 +42,7 @@ class LiveState(QObject):
         *,
         root: str | None = None,
         tz: str = "Asia/Shanghai",
-        refresh_every: float = 30.0,
+        refresh_every: float = 5.0,
         with_map: bool = True,
     ) -> None:
         super().__init__()
@@ -61,6 +62,7 @@ class LiveState(QObject):
         self._metric = "open"
         self._metric_changed = False
         self._points_at = 0.0
+        self._points_dirty = False  # changes arrived since the markers were last read
         self.engine: Engine | None = None
 
     # -- control (GUI thread) -----------------------------------------------------
@@ -134,6 +136,7 @@ class LiveState(QObject):
                     self.feed_batch.emit(len(batch), batch[-1].seq)
                     recent.append((now, len(batch)))
                     stale = True
+                    self._points_dirty = True
                 due = now - last_read >= self._refresh_every
                 # Coalesce under load: one repaint of the wall a second is enough to read,
                 # and keeps the GUI thread free (each snapshot repaints most panels).
@@ -196,6 +199,8 @@ class LiveState(QObject):
             self._cell_values = values
             if delta:
                 self.cells_changed.emit(delta)
-        if changed or time.monotonic() - self._points_at >= self.POINTS_EVERY:
+        markers_due = self._points_dirty and time.monotonic() - self._points_at >= self.POINTS_EVERY
+        if changed or markers_due:
             self._points_at = time.monotonic()
+            self._points_dirty = False
             self.points_ready.emit(wall_queries.map_points(engine, region))
