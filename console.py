@@ -19,7 +19,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 EXIT_DB = 2
 
@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _progress_bar() -> object:
+def _progress_bar() -> Callable[[str, float], None]:
     last = [-1]
 
     def report(message: str, fraction: float) -> None:
@@ -108,7 +108,7 @@ def cmd_demo(args: argparse.Namespace, url: str) -> int:
     )
     t0 = time.perf_counter()
     try:
-        summary = demo.build_demo(engine, opts, force=args.force, progress=_progress_bar())  # type: ignore[arg-type]
+        summary = demo.build_demo(engine, opts, force=args.force, progress=_progress_bar())
     except demo.DemoRefused as exc:
         print(f"demo refused: {exc}", file=sys.stderr)
         return 1
@@ -202,7 +202,7 @@ def _ensure_default_demo(url: str, is_default: bool) -> None:
         db.upgrade(engine)
     if not demo.has_data(engine):
         print("first run: building the demo database (once)…", file=sys.stderr)
-        demo.build_demo(engine, demo.DemoOptions(), progress=_progress_bar())  # type: ignore[arg-type]
+        demo.build_demo(engine, demo.DemoOptions(), progress=_progress_bar())
 
 
 def cmd_wall(args: argparse.Namespace, url: str, is_default: bool, screenshot: bool) -> int:

@@ -225,10 +225,4 @@ def install_change_recording() -> None:
         event.listen(Session, "after_flush", _write_changes)
 
 
-def lock_feed(conn: Connection) -> None:
-    """Take the feed writer lock (PostgreSQL) before a Core-level change_log insert."""
-    if not is_sqlite(conn):
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
-
-
 install_change_recording()

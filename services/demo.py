@@ -88,11 +88,6 @@ def _chunks(rows: Sequence[dict[str, Any]], size: int = 5000) -> Iterator[Sequen
         yield rows[i : i + size]
 
 
-def _insert(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-    for chunk in _chunks(rows):
-        conn.execute(insert(table), list(chunk))
-
-
 def has_data(engine: Engine) -> bool:
     with engine.connect() as conn:
         return bool(conn.execute(select(func.count()).select_from(models.Region)).scalar())

@@ -85,22 +85,25 @@ def pending_deltas(session: Session) -> Counter[Key]:
     return Counter({k: v for k, v in delta.items() if v})
 
 
-def apply(conn: Connection, delta: Counter[Key]) -> None:
-    """Upsert the deltas: add to existing counters, create missing rows."""
-    rows: dict[tuple[str, str, str, str, date], dict[str, Any]] = {}
-    for (prov, city, county, town, day, field), n in delta.items():
+def _rows(counts: Counter[Key]) -> list[dict[str, Any]]:
+    """One incident_daily row per township and day, from per-field counts."""
+    rows: dict[tuple[str, date], dict[str, Any]] = {}
+    for (prov, city, county, town, day, field), n in counts.items():
         row = rows.setdefault(
-            (prov, city, county, town, day),
+            (town, day),
             {"province_code": prov, "city_code": city, "county_code": county,
              "township_code": town, "day": day, **dict.fromkeys(FIELDS, 0)},
         )  # fmt: skip
         row[field] += n
-    if not rows:
-        return
+    return list(rows.values())
+
+
+def apply(conn: Connection, delta: Counter[Key]) -> None:
+    """Upsert the deltas: add to existing counters, create missing rows."""
     table = models.IncidentDaily.__table__
     assert isinstance(table, Table)
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    for row in rows.values():
+    for row in _rows(delta):
         stmt = dialect_insert(table).values(**row)
         stmt = stmt.on_conflict_do_update(
             index_elements=["township_code", "day"],
@@ -115,15 +118,7 @@ def bulk_rows(incidents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     for i in incidents:
         codes = (i["province_code"], i["city_code"], i["county_code"], i["township_code"])
         total.update(contribution(codes, i["reported_at"], i["resolved_at"], i["settled_level"]))
-    rows: dict[tuple[str, date], dict[str, Any]] = {}
-    for (prov, city, county, town, day, field), n in total.items():
-        row = rows.setdefault(
-            (town, day),
-            {"province_code": prov, "city_code": city, "county_code": county,
-             "township_code": town, "day": day, **dict.fromkeys(FIELDS, 0)},
-        )  # fmt: skip
-        row[field] += n
-    return list(rows.values())
+    return _rows(total)
 
 
 def write_bulk(conn: Connection, incidents: Iterable[dict[str, Any]]) -> None:

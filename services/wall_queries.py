@@ -67,7 +67,6 @@ class Clock:
     today: datetime
     yesterday: datetime
     start30: datetime
-    start7: datetime
     local_today: datetime
 
     @classmethod
@@ -84,7 +83,6 @@ class Clock:
             today=utc(local_today),
             yesterday=utc(local_today - timedelta(days=1)),
             start30=utc(local_today - timedelta(days=29)),
-            start7=utc(local_today - timedelta(days=6)),
             local_today=local_today,
         )
 
@@ -491,7 +489,6 @@ class Territory:
     offsets: Any  # np.ndarray int32, len(cell_ids) + 1, vertex index of each ring start
     coords: Any  # np.ndarray float32 (n_vertices, 2) lon, lat
     boundaries: tuple[dict[str, Any], ...]  # GeoJSON features: the region and its children
-    bounds: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
 
 
 SIMPLIFY_DEG = {"province": 0.01, "city": 0.004, "county": 0.001, "township": 0.0003}
@@ -524,13 +521,10 @@ def territory(engine: Engine, adcode: str) -> Territory:
     np.cumsum(counts, out=offsets[1:])
     coords = shapely.get_coordinates(rings).astype(np.float32) if rows else np.zeros((0, 2), np.float32)
     features = []
-    bounds = (0.0, 0.0, 0.0, 0.0)
     for code, name, level, wkb in regions:
         if wkb is None:
             continue
         geom = shapely.from_wkb(wkb)
-        if code == adcode:
-            bounds = tuple(float(v) for v in geom.bounds)  # type: ignore[assignment]
         simple = shapely.simplify(geom, SIMPLIFY_DEG.get(level, 0.001), preserve_topology=True)
         features.append(
             {
@@ -539,7 +533,7 @@ def territory(engine: Engine, adcode: str) -> Territory:
                 "geometry": shapely.geometry.mapping(simple),
             }
         )
-    return Territory(adcode, ids, offsets, coords, tuple(features), bounds)
+    return Territory(adcode, ids, offsets, coords, tuple(features))
 
 
 def cell_detail(engine: Engine, cell_id: int, now: datetime | None = None) -> CellDetail:
