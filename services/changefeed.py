@@ -142,10 +142,11 @@ class _PostgresWaker(_Waker):
         self._conn = None
 
 
-def make_waker(engine: Engine) -> _Waker:
+def make_waker(engine: Engine, tick: float = 0.005) -> _Waker:
+    """SQLite: poll `data_version` every `tick` s; PostgreSQL: LISTEN."""
     if is_sqlite(engine):
         path = engine.url.database or ""
-        return _SqliteWaker(path)
+        return _SqliteWaker(path, tick)
     return _PostgresWaker(engine)
 
 
@@ -165,12 +166,14 @@ class Subscription:
         poll_interval: float = 1.0,
         batch_limit: int = 5000,
         on_error: Callable[[Exception], None] | None = None,
+        wake_tick: float = 0.005,
     ) -> None:
         self._engine = engine
         self.position = head(engine) if after is None else after
         self._poll_interval = poll_interval
         self._batch_limit = batch_limit
-        self._waker = make_waker(engine)
+        # Side panels can poll more slowly: every poll takes the GIL from the GUI thread.
+        self._waker = make_waker(engine, wake_tick)
         self._on_error = on_error
         self._closed = threading.Event()
         self.connected = True

@@ -162,6 +162,7 @@ def open_database(url: str, *, upgrade_empty: bool = False) -> Engine:
 TRACKED: dict[type[models.Base], str] = {
     models.Incident: "incident",
     models.IncidentEvent: "incident_event",
+    models.Supervision: "supervision",
     models.Resource: "resource",
     models.Dispatch: "dispatch",
     models.Camera: "camera",
@@ -169,7 +170,13 @@ TRACKED: dict[type[models.Base], str] = {
     models.Shift: "shift",
     models.DutyLog: "duty_log",
     models.Handover: "handover",
+    models.HandoverEvent: "handover_event",
+    models.PlanActivation: "plan_activation",
     models.RiskAlert: "risk_alert",
+    models.RiskAlertEvent: "risk_alert_event",
+    models.ConferenceParticipant: "conference_participant",
+    models.ConferenceMinute: "conference_minute",
+    models.VideoSlot: "video_slot",
     models.Place: "place",
     models.CommandCenter: "command_center",
     models.SafetyIndex: "safety_index",
@@ -197,6 +204,10 @@ def _record_changes(session: Session, _ctx: Any, _instances: Any) -> None:
                 continue
             rows.append({"at": now, "entity": entity, "op": op, "obj": obj, "scope": _scope(obj)})
     session.info["pending_changes"] = rows
+    if (rows or session.info["pending_rollup"]) and not is_sqlite(session.connection()):
+        # Before this flush locks any row: a writer holding row locks never waits for a
+        # writer that holds the feed lock and wants those rows (that would deadlock).
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
 
 
 def _write_changes(session: Session, _ctx: Any) -> None:
@@ -207,13 +218,12 @@ def _write_changes(session: Session, _ctx: Any) -> None:
     if not rows:
         return
     conn = session.connection()
-    if not is_sqlite(conn):
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
     values = []
     for r in rows:
         obj = r.pop("obj")
-        pk = inspect(obj).identity
-        r["entity_id"] = int(pk[0]) if pk else 0
+        # New rows are not "persistent" yet in after_flush (no identity), but have their key.
+        pk = inspect(obj).mapper.primary_key_from_instance(obj)
+        r["entity_id"] = int(pk[0]) if pk and pk[0] is not None else 0
         values.append(r)
     conn.execute(insert(models.ChangeRecord), values)
 

@@ -16,14 +16,28 @@ from zoneinfo import ZoneInfo
 
 import shapely
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy.orm import Session
 
-from services import geography, models, rollup, traffic
+from services import (
+    accounts,
+    audit,
+    geography,
+    incidents,
+    models,
+    response_plans,
+    rollup,
+    traffic,
+)
 from services.db import is_sqlite
 
 Progress = Callable[[str, float], None]
 
 # Ouhai model per grid: 2 heads, 1-3 full-time workers, part-time workers.
 DEFAULT_GRIDS = 10_000
+DEMO_CLIPS = 8  # demo://camera/N and demo://room/N, N < 8: looping clips made at set-up
+ESCALATE_EVERY = timedelta(hours=incidents.DEFAULT_POLICY.escalate_every_h)
+DEMO_PASSWORD = "demo"  # every demo account; README says so
+ACCOUNT_LABEL = {"operator": "话务员", "viewer": "大屏"}
 PROVINCE_TOWNSHIPS = {"330000": 1_300, "620000": 1_362}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪金石廖贾夏韦方邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
@@ -94,12 +108,17 @@ def has_data(engine: Engine) -> bool:
 
 
 def _clear(conn: Connection) -> None:
+    """Empty every table, the append-only audit log included (a demo rebuild only)."""
     if is_sqlite(conn):
+        audit.drop_sqlite_guard(conn)
         for table in reversed(models.Base.metadata.sorted_tables):
             conn.execute(delete(table))
+        audit.install_sqlite_guard(conn)
     else:
         names = ", ".join(t.name for t in models.Base.metadata.sorted_tables)
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
 
 
 def _name(rng: random.Random) -> str:
@@ -125,6 +144,7 @@ class _Builder:
         self.region_path: dict[str, str] = {}
         self.center_ids: dict[str, int] = {}
         self.counter: dict[str, int] = {}
+        self.staff_names: dict[int, str] = {}
 
     def add(self, table: str, row: dict[str, Any]) -> int:
         """Append a row with the next id of its table and return that id."""
@@ -256,23 +276,67 @@ class _Builder:
                     "has_24h_operation": weak != "mechanism",
                     "has_response_plans": True,
                     "has_routing_rules": True,
+                    "room_stream_url": f"demo://room/{len(self.center_ids) % DEMO_CLIPS}",
                 },
             )
             self.center_ids[area.adcode] = cid
-            self._roster(cid, self.region_ids[area.adcode], short_staffed=weak == "staff")
+            officers, officer, leader = self._roster(
+                cid, self.region_ids[area.adcode], short_staffed=weak == "staff"
+            )
+            self._accounts(area.adcode, cid, self.region_ids[area.adcode], officer, leader)
+            for k, staff in enumerate(officers, start=1):  # every officer signs handovers
+                self._account(f"{area.adcode}.officer{k}", "duty_officer", cid,
+                              self.region_ids[area.adcode], staff)  # fmt: skip
 
-    def _roster(self, center_id: int, region_id: int, short_staffed: bool) -> None:
+    def _accounts(
+        self, adcode: str, center_id: int, region_id: int, officer: int, leader: int
+    ) -> None:
+        """Demo logins per center: <adcode>.duty (the officer on duty now) / .leader /
+        .operator / .viewer, and .officer1-6 for each officer of the roster."""
+        for suffix, role, staff in (
+            ("duty", "duty_officer", officer),
+            ("leader", "leader", leader),
+            ("operator", "operator", None),
+            ("viewer", "viewer", None),
+        ):
+            self._account(f"{adcode}.{suffix}", role, center_id, region_id, staff,
+                          ACCOUNT_LABEL.get(suffix, ""))  # fmt: skip
+
+    def _account(
+        self, login: str, role: str, center_id: int, region_id: int, staff: int | None,
+        label: str = "",
+    ) -> None:  # fmt: skip
+        if not hasattr(self, "_demo_hash"):  # one Argon2 hash: hashing 14,000 takes minutes
+            self._demo_hash = accounts.hash_password(DEMO_PASSWORD)
+        self.add(
+            "app_user",
+            {
+                "login": login,
+                "staff_id": staff,
+                "jurisdiction_region_id": region_id,
+                "role": role,
+                "center_id": center_id,
+                "display_name": self.staff_names.get(staff, "") if staff else label,
+                "password_hash": self._demo_hash,
+                "active": True,
+            },
+        )
+
+    def _staff(self, role: str, region_id: int) -> int:
+        name = _name(self.rng)
+        sid = self.add("staff", {"name": name, "role": role, "region_id": region_id,
+                                 "grid_id": None, "phone": ""})  # fmt: skip
+        self.staff_names[sid] = name
+        return sid
+
+    def _roster(
+        self, center_id: int, region_id: int, short_staffed: bool
+    ) -> tuple[list[int], int, int]:
+        """Ten shifts around now; returns the officers, and the officer and leader on duty."""
         rng = self.rng
-        officers = [
-            self.add("staff", {"name": _name(rng), "role": "duty_officer", "region_id": region_id,
-                               "grid_id": None, "phone": ""})
-            for _ in range(6)
-        ]  # fmt: skip
-        leaders = [
-            self.add("staff", {"name": _name(rng), "role": "leader", "region_id": region_id,
-                               "grid_id": None, "phone": ""})
-            for _ in range(3)
-        ]  # fmt: skip
+        officers = [self._staff("duty_officer", region_id) for _ in range(6)]
+        leaders = [self._staff("leader", region_id) for _ in range(3)]
+        on_duty = (officers[0], leaders[0])
         local_now = self.now.replace(tzinfo=ZoneInfo("UTC")).astimezone(self.tz)
         day0 = local_now.replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=3)
         for k in range(10):  # three days back, today, tomorrow: day and night shifts
@@ -280,6 +344,8 @@ class _Builder:
             start = start_local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
             end = start + timedelta(hours=12)
             current = start <= self.now < end
+            if current:
+                on_duty = (officers[(2 * k) % 6], leaders[k % 3])
             second = None if (short_staffed and current) else officers[(2 * k + 1) % 6]
             sid = self.add(
                 "shift",
@@ -309,6 +375,7 @@ class _Builder:
                         "snapshot": None,
                     },
                 )
+        return officers, *on_duty
 
     def units(self) -> None:
         rng = self.rng
@@ -321,7 +388,8 @@ class _Builder:
                 continue
             rid = self.region_ids[area.adcode]
             for name, kind in DEPARTMENTS:
-                self.add("department", {"region_id": rid, "name": f"{area.name}{name}", "kind": kind})
+                self.add("department", {"region_id": rid, "name": f"{area.name}{name}", "kind": kind,
+                                        "room_stream_url": f"demo://room/{rid % DEMO_CLIPS}"})  # fmt: skip
             towns = towns_by_county.get(area.adcode, [])
             for kind, level, suffix, (lo, hi) in UNIT_KINDS:
                 for j in range(rng.randint(lo, hi)):
@@ -354,8 +422,8 @@ class _Builder:
                     "county_code": grid["county_code"],
                     "lon": grid["lon"],
                     "lat": grid["lat"],
-                    "stream_url": f"demo://camera/{k % 8}",
-                    "sub_stream_url": f"demo://camera/{k % 8}?sub=1",
+                    "stream_url": f"demo://camera/{k % DEMO_CLIPS}",
+                    "sub_stream_url": f"demo://camera/{k % DEMO_CLIPS}?sub=1",
                     "online": rng.random() > 0.03,
                 },
             )
@@ -437,6 +505,7 @@ class _Builder:
                 "closed_at": life.closed_at,
                 "ack_deadline": life.ack_deadline,
                 "resolve_deadline": life.resolve_deadline,
+                "escalations": 0,
                 "version": 1,
             },
         )
@@ -448,6 +517,28 @@ class _Builder:
                 break
             self._event(iid, at, action, prev)
             prev = traffic.ACTION_STATUS[action]
+        if life.status in traffic.OPEN_STATUSES and life.resolve_deadline < self.now:
+            self._escalated(iid, life.resolve_deadline, prev, grid["county_code"])
+
+    def _escalated(self, iid: int, deadline: datetime, status: str, county: str) -> None:
+        """History of an overdue case: the clock sent it to the county when it went overdue.
+        The counter is set so a console's clock does not replay weeks of escalations."""
+        row = self.rows["incident"][-1]
+        row["handling_center_id"] = self.center_ids[county]
+        row["escalations"] = int((self.now - deadline) / ESCALATE_EVERY) + 1
+        self.add(
+            "incident_event",
+            {
+                "incident_id": iid,
+                "at": deadline,
+                "action": "auto_escalate",
+                "from_status": status,
+                "to_status": status,
+                "actor": "系统",
+                "note": "超期，自动上报上级",
+                "target": f"center:{self.center_ids[county]}",
+            },
+        )
 
     def _event(self, incident_id: int, at: datetime, action: str, prev: str | None) -> None:
         self.add(
@@ -460,6 +551,7 @@ class _Builder:
                 "to_status": traffic.ACTION_STATUS[action],
                 "actor": "demo",
                 "note": "",
+                "target": "",
             },
         )
 
@@ -467,7 +559,7 @@ class _Builder:
 
     def write(self, conn: Connection) -> None:
         order = [
-            "region", "grid_cell", "staff", "command_center", "shift", "handover",
+            "region", "grid_cell", "staff", "command_center", "app_user", "shift", "handover",
             "department", "resource", "camera", "place", "incident", "incident_event",
         ]  # fmt: skip
         total = sum(len(self.rows.get(t, [])) for t in order)
@@ -537,6 +629,8 @@ def build_demo(
         if force:
             _clear(conn)
         builder.write(conn)
+        with Session(bind=conn) as session:  # the response plans (预案), same transaction
+            response_plans.seed_demo_plans(session)
     report("更新统计信息", 0.995)
     analyze(engine)
     report("完成", 1.0)

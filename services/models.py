@@ -107,6 +107,8 @@ class CommandCenter(Base):
     has_24h_operation: Mapped[bool] = mapped_column(Boolean, default=True)  # 有机制
     has_response_plans: Mapped[bool] = mapped_column(Boolean, default=True)
     has_routing_rules: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The center's own conference room as seen from the video network (视联网).
+    room_stream_url: Mapped[str] = mapped_column(String(256), default="")
 
 
 class Department(Base):
@@ -115,6 +117,7 @@ class Department(Base):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
+    room_stream_url: Mapped[str] = mapped_column(String(256), default="")
 
 
 class Staff(Base):
@@ -137,7 +140,12 @@ class User(Base):
     login: Mapped[str] = mapped_column(String(32), unique=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     jurisdiction_region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    # duty_officer / leader / operator / viewer (services.accounts.ROLES)
     role: Mapped[str] = mapped_column(String(24))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("command_center.id"))
+    display_name: Mapped[str] = mapped_column(String(32), default="")
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 # --------------------------------------------------------------------------- incidents
@@ -172,6 +180,13 @@ class Incident(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     ack_deadline: Mapped[datetime | None] = mapped_column(DateTime)
     resolve_deadline: Mapped[datetime | None] = mapped_column(DateTime)
+    address: Mapped[str] = mapped_column(String(128), default="")
+    # case / follow_up (举一反三 task opened when its origin case closed)
+    kind: Mapped[str] = mapped_column(String(16), default="case")
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    supervised: Mapped[bool] = mapped_column(Boolean, default=False)  # a 督办 awaits answer
+    escalations: Mapped[int] = mapped_column(Integer, default=0)
+    evaluation: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     events: Mapped[list[IncidentEvent]] = relationship(
@@ -183,6 +198,7 @@ class Incident(Base):
         Index("ix_incident_reported_grid", "reported_at", "grid_id"),
         Index("ix_incident_open_deadline", "is_open", "resolve_deadline"),
         Index("ix_incident_resolved_at", "resolved_at"),
+        Index("ix_incident_handling_open", "handling_center_id", "is_open"),
         Index("ix_incident_province_reported", "province_code", "reported_at"),
         Index("ix_incident_city_reported", "city_code", "reported_at"),
         Index("ix_incident_county_reported", "county_code", "reported_at"),
@@ -231,7 +247,28 @@ class IncidentEvent(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    center_id: Mapped[int | None] = mapped_column(Integer)  # the actor's center
+    target: Mapped[str] = mapped_column(String(48), default="")  # e.g. "department:12"
     incident: Mapped[Incident] = relationship(back_populates="events")
+
+
+class Supervision(Base):
+    """督办: an upper level presses a case with a deadline; the handling center answers."""
+
+    __tablename__ = "supervision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    from_center_id: Mapped[int] = mapped_column(ForeignKey("command_center.id"))
+    to_center_id: Mapped[int | None] = mapped_column(ForeignKey("command_center.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    deadline: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    answer: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -258,6 +295,8 @@ class Resource(Base):
 
 
 class Dispatch(Base):
+    """One unit sent to one incident, step by step; a unit has at most one active dispatch."""
+
     __tablename__ = "dispatch"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
@@ -268,6 +307,22 @@ class Dispatch(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     arrived_at: Mapped[datetime | None] = mapped_column(DateTime)
     cleared_at: Mapped[datetime | None] = mapped_column(DateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("command_center.id"))
+    dispatched_by: Mapped[str] = mapped_column(String(64), default="")
+    activation_id: Mapped[int | None] = mapped_column(ForeignKey("plan_activation.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index(
+            "uq_dispatch_active_resource",
+            "resource_id",
+            unique=True,
+            sqlite_where=text("active = 1"),
+            postgresql_where=text("active"),
+        ),
+    )
 
 
 class ResponsePlan(Base):
@@ -280,6 +335,26 @@ class ResponsePlan(Base):
     min_priority: Mapped[int] = mapped_column(Integer)
     response_level: Mapped[int] = mapped_column(Integer)
     content: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))  # None: everywhere
+
+
+class PlanActivation(Base):
+    """A response plan put into effect for an incident or alert; items confirmed one by one."""
+
+    __tablename__ = "plan_activation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("response_plan.id"))
+    center_id: Mapped[int] = mapped_column(ForeignKey("command_center.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("risk_alert.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # active / closed
+    # [{"kind": "unit"|"notify"|"layout"|"camera", "ref": ..., "label": ..., "state": ...}]
+    items: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Place(Base):
@@ -326,6 +401,7 @@ class Conference(Base):
     title: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    convened_by: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ConferenceParticipant(Base):
@@ -335,7 +411,10 @@ class ConferenceParticipant(Base):
     center_id: Mapped[int | None] = mapped_column(ForeignKey("command_center.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     stream_url: Mapped[str] = mapped_column(String(256), default="")
+    label: Mapped[str] = mapped_column(String(64), default="")
+    slot_index: Mapped[int | None] = mapped_column(Integer)
     present: Mapped[bool | None] = mapped_column(Boolean)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ConferenceMinute(Base):
@@ -348,6 +427,33 @@ class ConferenceMinute(Base):
     kind: Mapped[str] = mapped_column(String(16))  # decision / task
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(64), default="")
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))  # task made a case
+
+
+class VideoWall(Base):
+    """The video panel of one center: its current layout and active slot."""
+
+    __tablename__ = "video_wall"
+    center_id: Mapped[int] = mapped_column(ForeignKey("command_center.id"), primary_key=True)
+    layout: Mapped[int] = mapped_column(Integer, default=4)  # 1, 4, 6, 9 or 16 slots
+    active_index: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class VideoSlot(Base):
+    """One slot of a video layout: what it shows, kept apart from the player."""
+
+    __tablename__ = "video_slot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("command_center.id"))
+    layout: Mapped[int] = mapped_column(Integer)
+    idx: Mapped[int] = mapped_column(Integer)
+    source_kind: Mapped[str] = mapped_column(String(16), default="")  # camera / room / url
+    source_id: Mapped[int | None] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(256), default="")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    label: Mapped[str] = mapped_column(String(64), default="")
+    __table_args__ = (UniqueConstraint("center_id", "layout", "idx"),)
 
 
 # --------------------------------------------------------------------------- duty
@@ -393,6 +499,20 @@ class Handover(Base):
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     notes: Mapped[str] = mapped_column(Text, default="")
     snapshot: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class HandoverEvent(Base):
+    """One step of a handover: submitted, rejected (with a question), answered, accepted."""
+
+    __tablename__ = "handover_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handover.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(16))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
 
 
 # --------------------------------------------------------------------------- index & risk
@@ -424,6 +544,32 @@ class RiskAlert(Base):
     status: Mapped[str] = mapped_column(String(16))
     rule: Mapped[str] = mapped_column(String(48))
     text: Mapped[str] = mapped_column(Text, default="")
+    province_code: Mapped[str] = mapped_column(String(16), default="")
+    city_code: Mapped[str] = mapped_column(String(16), default="")
+    township_code: Mapped[str] = mapped_column(String(16), default="", index=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(16), default="rule")  # rule / import
+    # One open alert per (rule, place, window): the rule engine's dedupe key.
+    key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RiskAlertEvent(Base):
+    """One step of a risk alert's timeline (raised, acknowledged, closed, noted)."""
+
+    __tablename__ = "risk_alert_event"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("risk_alert.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 # --------------------------------------------------------------------------- audit & feed
@@ -440,6 +586,10 @@ class AuditLog(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[int] = mapped_column(BigInteger)
     detail: Mapped[str] = mapped_column(Text, default="")
+    center_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
 
 
 class ChangeRecord(Base):

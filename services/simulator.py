@@ -5,6 +5,10 @@ other writer's. Kinds: grid-worker reports, hotline calls, app reports, video an
 alerts, status progressions of open incidents, linkage-unit movements.
 `scenario="surge"`: the seeds' G20 case: visitors at a scenic spot built for ~10,000 a day
 ramp to twice that, and reports cluster in and around its grid cell.
+Every `rules_every` events the risk rules run (services.risk), as a console would, so the
+surge raises its alerts (red at the scenic spot) while the traffic flows; 0 turns this off.
+Every `field_every` events dispatched linkage units report their next step as the field
+would (services.dispatch.simulate_field: acknowledge, travel, arrive, clear, return home).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, select
 
-from services import models, traffic
+from services import dispatch, models, risk, traffic
 from services.config import DEFAULT_DEADLINES
 from services.db import session_factory, transaction
 
@@ -50,12 +54,17 @@ class Simulator:
         seed: int | None = None,
         scenario: str = "normal",
         surge_seconds: float = 600.0,
+        rules_every: int = 100,
+        field_every: int = 10,
     ) -> None:
         self.engine = engine
         self.factory = session_factory(engine)
         self.rng = random.Random(seed)
         self.scenario = scenario
         self.surge_seconds = surge_seconds
+        self.rules_every = rules_every
+        self.field_every = field_every
+        self.alerts_raised: list[int] = []
         self.written = 0
         self.started = time.monotonic()
         with engine.connect() as conn:
@@ -99,6 +108,10 @@ class Simulator:
         else:
             kind = self._move_unit()
         self.written += 1
+        if self.rules_every and self.written % self.rules_every == 0:
+            self.alerts_raised.extend(risk.run_rules(self.engine))
+        if self.field_every and self.written % self.field_every == 0:
+            dispatch.simulate_field(self.factory)
         return kind
 
     def _surge_fraction(self) -> float:
@@ -202,8 +215,8 @@ class Simulator:
             if not max_id:
                 return "idle"
             unit = s.get(r, self.rng.randint(1, max_id))
-            if unit is None:
-                return "idle"
+            if unit is None or unit.status != "available":
+                return "idle"  # units on a dispatch move with it (simulate_field)
             unit.lon = unit.home_lon + self.rng.uniform(-0.02, 0.02)
             unit.lat = unit.home_lat + self.rng.uniform(-0.02, 0.02)
         return "move"

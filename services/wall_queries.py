@@ -577,8 +577,11 @@ def cell_detail(engine: Engine, cell_id: int, now: datetime | None = None) -> Ce
     )
 
 
-MAP_METRICS = ("reported_today", "open", "overdue")
-"""Cell metrics the map can colour by (risk arrives with the risk-warning issue)."""
+MAP_METRICS = ("reported_today", "open", "overdue", "risk")
+"""Cell metrics the map can colour by; `risk` is the highest open alert level of the cell
+(1 blue, 2 yellow, 3 orange, 4 red; services.risk)."""
+RISK_THRESHOLDS = (1.0, 2.0, 3.0, 4.0)
+"""Class breaks of the `risk` metric: one colour per alert level."""
 
 
 def cell_metric(engine: Engine, adcode: str, metric: str, now: datetime | None = None,
@@ -589,6 +592,11 @@ def cell_metric(engine: Engine, adcode: str, metric: str, now: datetime | None =
         region = region_by_code(conn, adcode)
     if metric == "reported_today":
         return {k: float(v) for k, v in grid_counts(engine, region, clock.today).items()}
+    if metric == "risk":
+        from services import risk
+
+        with engine.connect() as conn:
+            return risk.cell_levels(conn, region.level, region.adcode)
     if metric not in ("open", "overdue"):
         raise ValueError(f"unknown map metric {metric!r}; one of {MAP_METRICS}")
     where = [subtree_filter(region), I.is_open, I.grid_id.is_not(None)]

@@ -54,10 +54,12 @@ class PgDatabases:
         self.admin = create_engine(admin, isolation_level="AUTOCOMMIT")
         self.made: list[str] = []
 
-    def new(self) -> str:
+    def new(self, template: str | None = None) -> str:
+        """A new database, empty or a copy of `template` (a database nobody is connected to)."""
         name = f"console_t_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
         self.made.append(name)
         return self.admin.url.set(database=name).render_as_string(hide_password=False)
 
@@ -112,6 +114,14 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_databases: PgDatabases) -> str:
+    """The small demo on PostgreSQL, built once; tests get copies (CREATE DATABASE TEMPLATE)."""
+    url = pg_databases.new()
+    _build_demo(url)
+    return url.rsplit("/", 1)[-1]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def demo_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A database holding the small demo, on each backend, private to the test."""
@@ -120,9 +130,8 @@ def demo_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         target = tmp_path / "demo.db"
         shutil.copy(template, target)
         return f"sqlite:///{target}"
-    url = _new_url("postgresql", tmp_path, request)
-    _build_demo(url)
-    return url
+    dbs: PgDatabases = request.getfixturevalue("pg_databases")
+    return dbs.new(template=request.getfixturevalue("pg_demo_template"))
 
 
 @pytest.fixture

@@ -1,0 +1,94 @@
+"""The console's clock: the periodic jobs of a center, run in their own process.
+
+Overdue cases escalate (督办), the risk rules and the capacity watch raise alerts, and the
+month's safety index is recomputed when its data changed. Every job is idempotent and safe
+to run from several consoles at once (version checks and unique alert keys), and its
+results reach every wall through the change feed. The wall starts `console.py clock` as a
+child process so that this Python work never competes with its GUI thread for the GIL.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from services import incidents, models, risk, safety_index, surge
+from services.db import session_factory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ClockPlan:
+    """How often each job runs, in seconds (None: not at all)."""
+
+    escalate_every: float | None = 60.0
+    rules_every: float | None = 30.0
+    capacity_every: float | None = 15.0  # crowds build fast
+    index_every: float | None = 300.0  # a monthly index: every 5 minutes is plenty
+
+
+def jobs(engine: Engine, region_code: str, raw: Mapping[str, Any]) -> dict[str, Callable[[], None]]:
+    """The center's jobs, by name, each a call that does one round."""
+    factory = session_factory(engine)
+    policy = incidents.IncidentPolicy.from_config(dict(raw))
+    risk_params = risk.RiskParams.from_config(raw.get("risk"))
+    index_params = safety_index.IndexParams.from_config(raw.get("safety_index"))
+
+    def escalate() -> None:
+        incidents.sweep_overdue(factory, region_code, policy=policy)
+
+    def rules() -> None:
+        risk.run_rules(engine, models.utcnow(), scope=region_code, params=risk_params)
+
+    def capacity() -> None:
+        surge.raise_alerts(engine, region_code, models.utcnow())
+
+    def index() -> None:
+        safety_index.recompute_if_changed(engine, now=models.utcnow(), params=index_params)
+
+    return {"escalate": escalate, "rules": rules, "capacity": capacity, "index": index}
+
+
+def run(
+    engine: Engine,
+    region_code: str,
+    raw: Mapping[str, Any],
+    stop: threading.Event,
+    plan: ClockPlan = ClockPlan(),
+    *,
+    rounds: int | None = None,
+) -> int:
+    """Run the jobs on their schedules until `stop` is set (or `rounds` passes are done).
+    A failing job is logged and tried again at its next turn. Returns the passes made."""
+    every = {
+        "escalate": plan.escalate_every,
+        "rules": plan.rules_every,
+        "capacity": plan.capacity_every,
+        "index": plan.index_every,
+    }
+    todo = jobs(engine, region_code, raw)
+    last: dict[str, float] = {}
+    passes = 0
+    while not stop.is_set() and (rounds is None or passes < rounds):
+        now = time.monotonic()
+        for name, job in todo.items():
+            period = every[name]
+            if period is None or now - last.get(name, -1e9) < period:
+                continue
+            last[name] = now
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - a lost database or a lost race: next turn
+                log.exception("clock job %s failed; retrying at its next turn", name)
+                engine.dispose()
+        passes += 1
+        if rounds is None or passes < rounds:
+            stop.wait(1.0)
+    return passes
