@@ -30,8 +30,27 @@ METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "open": ("未办结", ("#2e2912", "#5e4a10", "#8f6a0c", "#c48f0b", "#f1b423", "#ffe28f")),
     "overdue": ("超期", ("#2f151b", "#5f1a26", "#921f31", "#c8293c", "#f2535c", "#ffa8a8")),
-    "risk": ("风险", ("#1f1836", "#3b2468", "#5f2f98", "#8c3fc2", "#c15ce1", "#f3aaff")),
+    # with RISK_THRESHOLDS each class is one alert level, in the alert colours
+    "risk": ("风险", ("#1b2636", "#2f7dff", "#f2c500", "#ff8a1c", "#ff2d3d")),
 }
+
+RISK_THRESHOLDS: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0)
+"""The `risk` metric's breaks: the highest open alert level of a cell, 1 blue .. 4 red."""
+RISK_LABELS = ("无", "蓝色", "黄色", "橙色", "红色")
+
+ALERT_LEVEL: dict[str, tuple[str, str]] = {
+    # level: (colour, label) of risk-alert markers
+    "red": ("#ff2d3d", "红色预警"),
+    "orange": ("#ff8a1c", "橙色预警"),
+    "yellow": ("#f2c500", "黄色预警"),
+    "blue": ("#2f7dff", "蓝色预警"),
+}
+ALERT_SEVERITY: tuple[str, ...] = ("red", "orange", "yellow", "blue")
+"""Most severe first: a cluster of alerts takes the colour of its highest level."""
+
+INDEX_THRESHOLDS: tuple[float, ...] = (60.0, 70.0, 80.0, 90.0)
+"""Class breaks of the safety-index choropleth (平安指数, 0..100, higher is safer)."""
+INDEX_COLORS: tuple[str, ...] = ("#c81e3a", "#e8602c", "#e9b824", "#5fbf6a", "#17a589")
 
 LAYER_LABELS: dict[str, str] = {
     "boundaries": "行政区划",
@@ -39,6 +58,16 @@ LAYER_LABELS: dict[str, str] = {
     "incidents": "事件",
     "resources": "资源",
     "cameras": "摄像头",
+    "choropleth": "平安指数",
+    "alerts": "风险预警",
+    "dispatch": "派遣路线",
+}
+
+DISPATCH_LINE: dict[str, str] = {
+    # dispatch status: line colour (unit → incident)
+    "dispatched": "#ffb020",
+    "acknowledged": "#ffd35c",
+    "arrived": "#3ddc97",
 }
 
 LEVEL_ORDER: tuple[str, ...] = ("country", "province", "city", "county", "township", "community")
@@ -136,6 +165,24 @@ def metric_style(metric: str, thresholds: Sequence[float]) -> dict[str, Any]:
         "title": title,
         "thresholds": t,
         "colors": colors,
+        "labels": list(RISK_LABELS)
+        if metric == "risk" and tuple(t) == RISK_THRESHOLDS
+        else class_labels(t),
+        "nodata": {"color": NO_DATA[0], "label": NO_DATA[1]},
+    }
+
+
+def choropleth_style(thresholds: Sequence[float] = INDEX_THRESHOLDS) -> dict[str, Any]:
+    """Colours and legend of the region choropleth (safety index): red low, green high."""
+    t = [float(x) for x in thresholds]
+    if any(not math.isfinite(x) for x in t) or t != sorted(t):
+        raise ValueError("thresholds must be finite and ascending")
+    colors = list(INDEX_COLORS) if len(t) + 1 == len(INDEX_COLORS) else _ramp(INDEX_COLORS, len(t) + 1)
+    return {
+        "metric": "safety_index",
+        "title": "平安指数",
+        "thresholds": t,
+        "colors": colors,
         "labels": class_labels(t),
         "nodata": {"color": NO_DATA[0], "label": NO_DATA[1]},
     }
@@ -223,6 +270,7 @@ def page_config() -> dict[str, Any]:
     return {
         "background": BACKGROUND,
         "layers": LAYER_LABELS,
+        "dispatchLine": DISPATCH_LINE,
         "levels": list(LEVEL_ORDER),
         "incidentStatus": {
             k: {"color": c, "label": lab} for k, (c, lab) in INCIDENT_STATUS.items()
@@ -233,6 +281,8 @@ def page_config() -> dict[str, Any]:
         },
         "resourceKind": RESOURCE_KIND,
         "cameraStatus": {k: {"color": c, "label": lab} for k, (c, lab) in CAMERA_STATUS.items()},
+        "alertLevel": {k: {"color": c, "label": lab} for k, (c, lab) in ALERT_LEVEL.items()},
+        "alertSeverity": list(ALERT_SEVERITY),
         "cellStroke": "rgba(4, 10, 20, 0.75)",
         "flushDraws": True,
     }

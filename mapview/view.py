@@ -73,15 +73,23 @@ from PySide6.QtWidgets import QWidget
 
 from mapview import scheme
 from mapview.cells import CellGeometry, align_values, index_values
-from mapview.page import BACKGROUND, BASE_URL, boundary_payload, build_page, metric_style
+from mapview.page import (
+    BACKGROUND,
+    BASE_URL,
+    INDEX_THRESHOLDS,
+    boundary_payload,
+    build_page,
+    choropleth_style,
+    metric_style,
+)
 from mapview.scheme import OfflineGuard, register_schemes
 
 __all__ = ["MapView", "register_schemes", "POINT_LAYERS", "LAYERS"]
 
 log = logging.getLogger(__name__)
 
-POINT_LAYERS = ("incidents", "resources", "cameras")
-LAYERS = ("boundaries", "cells", *POINT_LAYERS)
+POINT_LAYERS = ("incidents", "resources", "cameras", "alerts")
+LAYERS = ("boundaries", "cells", "choropleth", "dispatch", *POINT_LAYERS)
 
 _keys = itertools.count(1)
 _profile: QWebEngineProfile | None = None
@@ -148,6 +156,11 @@ class _Bridge(QObject):
         if (view := self._target(gen)) is not None:
             view.resource_clicked.emit(int(resource_id))
 
+    @Slot(int, int)
+    def alertClicked(self, gen: int, alert_id: int) -> None:  # noqa: N802
+        if (view := self._target(gen)) is not None:
+            view.alert_clicked.emit(int(alert_id))
+
     @Slot(int, str)
     def regionDoubleClicked(self, gen: int, adcode: str) -> None:  # noqa: N802
         if (view := self._target(gen)) is not None:
@@ -182,6 +195,7 @@ class MapView(QWebEngineView):
     incident_clicked = Signal(int)
     camera_clicked = Signal(int)
     resource_clicked = Signal(int)
+    alert_clicked = Signal(int)  # a risk-alert marker
     region_double_clicked = Signal(str)
     ready = Signal()
     cells_drawn = Signal(str, float)  # kind ('cells', 'metric', 'update', 'view'), JS ms
@@ -204,6 +218,8 @@ class MapView(QWebEngineView):
         self._metric: dict[str, Any] | None = None
         self._values: dict[int, float] = {}
         self._points: dict[str, list[dict[str, Any]]] = {}
+        self._dispatch_lines: list[dict[str, Any]] | None = None
+        self._choropleth: tuple[dict[str, Any], dict[str, float]] | None = None
         self._visible: dict[str, bool] = {}
         self._selected: int | None = None
         self._blob_keys: dict[str, list[str]] = {}
@@ -291,10 +307,26 @@ class MapView(QWebEngineView):
         if len(idx):
             self._call("updateValues", idx.tolist(), [_finite_or_none(v) for v in vals.tolist()])
 
+    def set_choropleth(
+        self, values: Mapping[str, float | None], thresholds: Sequence[float] = INDEX_THRESHOLDS
+    ) -> None:
+        """Fill boundary features by value (adcode → safety index; red low, green high).
+
+        The layer ('choropleth') is off until `set_layer_visible('choropleth', True)` or the
+        page's own toggle; regions without a value are not filled.
+        """
+        style = choropleth_style(thresholds)
+        clean = {
+            str(k): float(v) for k, v in values.items() if v is not None and math.isfinite(v)
+        }
+        self._choropleth = (style, clean)
+        self._call("setChoropleth", style, clean)
+
     def set_points(self, layer: str, points: list[dict[str, Any]]) -> None:
-        """Replace the points of 'incidents', 'resources' or 'cameras'.
+        """Replace the points of 'incidents', 'resources', 'cameras' or 'alerts'.
 
         Each point: id, lon, lat, status, priority (incidents) or kind (resources), label.
+        Alerts: status is the level (blue/yellow/orange/red); services.risk.alert_points.
         """
         if layer not in POINT_LAYERS:
             raise ValueError(f"layer must be one of {POINT_LAYERS}, not {layer!r}")
@@ -313,6 +345,15 @@ class MapView(QWebEngineView):
         self._points[layer] = clean
         self._call("setPoints", layer, clean)
 
+    def set_dispatch_lines(self, lines: list[dict[str, Any]]) -> None:
+        """Routes of active dispatches: unit_lon/unit_lat → incident_lon/incident_lat, by
+        status (dispatched, acknowledged, arrived); services.dispatch.map_layer gives them."""
+        keys = ("unit_lon", "unit_lat", "incident_lon", "incident_lat")
+        clean = [{**{k: float(d[k]) for k in keys}, "status": str(d.get("status", ""))}
+                 for d in lines]  # fmt: skip
+        self._dispatch_lines = clean
+        self._call("setDispatchLines", clean)
+
     @Slot()
     def fit(self) -> None:
         """Fit the territory and follow it again until a person pans or zooms."""
@@ -323,6 +364,12 @@ class MapView(QWebEngineView):
         """Mark an incident (never clustered) and bring it into view if it is outside."""
         self._selected = int(incident_id)
         self._call("selectIncident", self._selected)
+
+    def select_point(self, layer: str, point_id: int) -> None:
+        """The same for a point of another layer, e.g. a risk alert chosen in its list."""
+        if layer not in POINT_LAYERS:
+            raise ValueError(f"layer must be one of {POINT_LAYERS}, not {layer!r}")
+        self._call("selectPoint", layer, int(point_id))
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:
         """Show or hide one of `LAYERS` (the page also has its own toggles)."""
@@ -400,6 +447,10 @@ class MapView(QWebEngineView):
                     self._send_metric()
             for layer, pts in self._points.items():
                 self._call("setPoints", layer, pts)
+            if self._choropleth is not None:
+                self._call("setChoropleth", *self._choropleth)
+            if self._dispatch_lines is not None:
+                self._call("setDispatchLines", self._dispatch_lines)
             for layer, on in self._visible.items():
                 self._call("setLayerVisible", layer, on)
             if self._selected is not None:

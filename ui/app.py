@@ -12,16 +12,28 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from services.wall_queries import MapPoints, Territory
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from services.wall_queries import RISK_THRESHOLDS, MapPoints, Territory
 
 METRIC_THRESHOLDS: dict[str, tuple[float, ...]] = {
     "reported_today": (1, 2, 4, 8),
     "open": (1, 2, 3, 5),
     "overdue": (1, 2, 3, 5),
+    "risk": RISK_THRESHOLDS,
 }
+TAB_LABELS = (
+    QT_TRANSLATE_NOOP("Console", "今日"),
+    QT_TRANSLATE_NOOP("Console", "平安指数"),
+    QT_TRANSLATE_NOOP("Console", "事件"),
+    QT_TRANSLATE_NOOP("Console", "风险预警"),
+)
 
 
 def prepare_qt() -> Any:
+    # Workers are Python threads: a short GIL switch interval keeps the GUI thread's many
+    # small Python callbacks (painting, slots) from queueing behind a busy worker.
+    sys.setswitchinterval(0.001)
     if os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
     from PySide6 import QtWebEngineWidgets  # noqa: F401 - must precede QApplication
@@ -70,6 +82,7 @@ class Console:
         engine.dispose()
         center = args.center or root
         self.window = WallWindow()
+        self.window.header.set_timezone(settings.timezone)
         self.settings = QSettings()
         self.map: Any = None
         if with_map:
@@ -85,7 +98,16 @@ class Console:
 
             self.cell_card = CellCard(self.map.parentWidget())
             self.map.cell_clicked.connect(lambda cell: self.live.request_cell(cell))
+        # Escalation, risk rules, the capacity watch and the index run in the clock process
+        # (services.clock), not in this one: their Python work would slow the GUI thread.
         self.live = LiveState(url, center, root=root, tz=settings.timezone, with_map=with_map)
+        self._url, self._root, self._tz = url, root, settings.timezone
+        self.clock_process: Any = None
+        self._wire_incidents(url, center, settings.timezone)
+        self._wire_index(url, center, root, settings.raw)
+        self._wire_video(url, center)
+        self._wire_dispatch(url, center, settings.raw)
+        self._wire_handover(url, center, settings.timezone)
         self.live.snapshot_ready.connect(self.window.show_snapshot)
         self.live.connection_lost.connect(self.window.set_connection_lost)
         self.live.connection_restored.connect(lambda: self.window.set_connection_lost(None))
@@ -95,6 +117,7 @@ class Console:
             self.live.cells_reset.connect(self._reset_cells)
             self.live.cells_changed.connect(self.map.update_values)
             self.live.points_ready.connect(self._show_points)
+            self.live.dispatch_lines_ready.connect(self.map.set_dispatch_lines)
             from widgets.metric_picker import MetricPicker
 
             self.metric_picker = MetricPicker(self.map.parentWidget())
@@ -102,12 +125,234 @@ class Console:
             self.window.ui_scale_changed.connect(self.metric_picker.set_ui_scale)
             self.metric_picker.set_ui_scale(self.window.ui_scale())
             self.live.cell_detail_ready.connect(self.cell_card.show_detail)
+            # While the hotline form is open, a click on the map gives it the grid cell.
+            self.live.cell_detail_ready.connect(
+                lambda d: self.hotline.grid_code.setText(d.code) if self.hotline.isVisible() else None
+            )
         if args.scale:
             self.window.set_ui_scale(args.scale)
         self.app.aboutToQuit.connect(self.close)
 
+    def _wire_incidents(self, url: str, center: str, tz: str) -> None:
+        """The incident panel, the header's case badge and account, the hotline form."""
+        from PySide6.QtWidgets import QPushButton
+
+        from ui.hotline_form import HotlineForm
+        from ui.incident_panel import IncidentPanel
+        from ui.incident_state import IncidentState
+        from ui.login_dialog import AccountBar
+        from widgets.incident_badge import IncidentBadge
+        from widgets.tabbed import TabbedContent
+
+        self.incidents = IncidentState(url, center)
+        self.incident_panel = IncidentPanel(self.incidents, tz=tz)
+        self.incident_tabs = TabbedContent("Console")
+        self.incident_tabs.add(self.incident_panel, TAB_LABELS[2])
+        self.window.set_side_panel("incidents", self.incident_tabs)
+        self.incident_panel.data_as_of.connect(self.window.panel("incidents").set_as_of)
+        self.badge = IncidentBadge()
+        self.incidents.counts_ready.connect(self.badge.set_counts)
+        self.account = AccountBar(self.incidents)
+        self.hotline = HotlineForm(self.incidents, self.window)
+        self.hotline.reported.connect(self.incident_panel.select_incident)
+        hotline_button = QPushButton(self.window.tr("热线登记"))
+        hotline_button.setObjectName("hotlineButton")
+        hotline_button.clicked.connect(self._open_hotline)
+        for w in (self.badge, self.account, hotline_button):
+            self.window.header.add_status_widget(w)
+        for view in (self.badge, self.account, self.hotline):
+            self.window.ui_scale_changed.connect(view.set_ui_scale)
+            view.set_ui_scale(self.window.ui_scale())
+        from widgets.incident_style import incident_stylesheet
+
+        def style_button(scale: float) -> None:
+            hotline_button.setStyleSheet(incident_stylesheet(scale))
+
+        self.window.ui_scale_changed.connect(style_button)
+        style_button(self.window.ui_scale())
+        if self.map is not None:
+            self.map.incident_clicked.connect(self.incident_panel.select_incident)
+            self.incident_panel.incident_selected.connect(
+                lambda iid, _lon, _lat: self.map.select_incident(iid)
+            )
+
+    def _wire_index(self, url: str, center: str, root: str, raw: dict[str, Any]) -> None:
+        """平安指数 ranking beside the live ranking; risk alerts beside the incidents; the
+        index choropleth and alert markers on the map."""
+        from services.risk import RiskParams
+        from services.safety_index import IndexParams
+        from ui.index_state import IndexState
+        from widgets.index_board import IndexBoard
+        from widgets.risk_alerts import RiskAlertList
+        from widgets.tabbed import TabbedContent
+
+        self.index = IndexState(
+            url, center, root=root,
+            index_params=IndexParams.from_config(raw.get("safety_index")),
+            risk_params=RiskParams.from_config(raw.get("risk")),
+            run_rules=False, recompute=False,  # the clock process does both
+        )  # fmt: skip
+        self.index_board = IndexBoard()
+        self.index.ranking_ready.connect(self.index_board.set_ranking)
+        self.index_board.region_clicked.connect(self._drill)
+        ranking = self.window.panel("ranking")
+        self.ranking_tabs = TabbedContent("Console")
+        ranking.set_content(self.ranking_tabs, keep_old=True)  # the live ranking: first tab
+        self.ranking_tabs.add(self.window.ranking_table, TAB_LABELS[0])
+        self.ranking_tabs.add(self.index_board, TAB_LABELS[1])
+        self.alert_list = RiskAlertList()
+        self.index.alerts_ready.connect(self.alert_list.set_board)
+        self.incident_tabs.add(self.alert_list, TAB_LABELS[3])
+        self.alert_list.acknowledge_requested.connect(
+            lambda aid, ver: self.index.acknowledge(self.incidents.actor(), aid, version=ver)
+        )
+        self.alert_list.close_requested.connect(
+            lambda aid, ver: self.index.close(self.incidents.actor(), aid, version=ver)
+        )
+        self.incidents.actor_changed.connect(
+            lambda a: self.alert_list.set_actions_enabled(a is not None and a.may("handle"))
+        )
+        self.alert_list.set_actions_enabled(False)
+        # The panels pass the wall's scale to their tabbed content, which passes it on.
+        for tabs in (self.ranking_tabs, self.incident_tabs):
+            tabs.set_ui_scale(self.window.ui_scale())
+        if self.map is not None:
+            self.index.choropleth_ready.connect(self.map.set_choropleth)
+            self.index.alert_points_ready.connect(lambda p: self.map.set_points("alerts", p))
+            self.map.alert_clicked.connect(self.alert_list.select_alert)
+            self.alert_list.alert_selected.connect(lambda aid: self.map.select_point("alerts", aid))
+
+    def _wire_video(self, url: str, center: str) -> None:
+        """Video slots: cameras from the map and near the selected incident; conferences."""
+        from sqlalchemy.orm import Session
+
+        from services import accounts
+        from services.db import make_engine
+        from ui.video_panel import VideoPanel
+
+        engine = make_engine(url)  # composition time, before the window shows
+        with Session(engine) as s:
+            viewer = accounts.viewer_for_region(s, center)
+        engine.dispose()
+        from ui import conference_panel
+
+        conference_panel.set_display_timezone(self._tz)
+        self.video = VideoPanel(url, viewer)
+        self.window.set_side_panel("video", self.video)
+
+        def follow_actor(actor: Any) -> None:
+            self.video.actor = actor
+            self.video.reload()
+
+        self.incidents.actor_changed.connect(follow_actor)
+        self.incident_panel.incident_selected.connect(
+            lambda _iid, lon, lat: self.video.offer_cameras_near(lon, lat)
+        )
+        if self.map is not None:
+            self.map.camera_clicked.connect(self.video.show_camera)
+
+    def _wire_dispatch(self, url: str, center: str, raw: dict[str, Any]) -> None:
+        """The dispatch board; proposals for the selected incident; the surge alert raises
+        the board and its plan can switch the video layout."""
+        from services.dispatch import DispatchPolicy
+        from services.surge import SurgePolicy
+        from ui.dispatch_panel import DispatchPanel
+        from ui.dispatch_state import DispatchState
+
+        self.dispatch = DispatchState(
+            url, center, policy=DispatchPolicy.from_config(raw),
+            surge_policy=SurgePolicy.from_config(raw), surge_every=None,  # watch: the clock
+        )  # fmt: skip
+        self.dispatch_panel = DispatchPanel(self.dispatch)
+        self.window.set_side_panel("dispatch", self.dispatch_panel)
+        self.incidents.actor_changed.connect(
+            lambda a: self.dispatch_panel.set_actor(a if a is not None and a.role != "viewer" else None)
+        )
+        self.incident_panel.incident_selected.connect(
+            lambda iid, _lon, _lat: self.dispatch_panel.propose_for_incident(iid)
+        )
+        self._surges_seen: set[int] = set()
+        self.dispatch.surge_ready.connect(self._on_surges)
+        self.dispatch_panel.layout_requested.connect(self._show_plan_layout)
+        if self.map is not None:
+            self.dispatch_panel.incident_selected.connect(self.map.select_incident)
+
+    def _on_surges(self, proposals: tuple[Any, ...]) -> None:
+        """A place newly over its capacity brings the dispatch board to the front (once, so
+        an officer who turns back to the incidents is not pulled away again)."""
+        places = {p.place_id for p in proposals}
+        if places - self._surges_seen:
+            self.window.docks["dispatch"].raise_()
+        self._surges_seen = places
+
+    def _show_plan_layout(self, layout: int, camera_ids: list[int]) -> None:
+        """A response plan's video layout: its cameras fill the slots from the first."""
+        self.video.choose_layout(layout)
+        for index, camera in enumerate(camera_ids[:layout]):
+            self.video.select_slot(index)
+            self.video.show_camera(camera)
+
+    def _wire_handover(self, url: str, center: str, tz: str) -> None:
+        """交接班 in its own window: the report, sign-off, duty log, review, and the replay
+        of a shift, which takes over the map's cell colours while the window is open."""
+        from PySide6.QtWidgets import QDialog, QPushButton, QTabWidget, QVBoxLayout
+
+        from ui.handover_panel import HandoverPanel
+        from ui.handover_state import HandoverState
+        from ui.replay_panel import ReplayPanel
+
+        self.handover = HandoverState(url, center, tz=tz)
+        self.incidents.actor_changed.connect(
+            lambda a: self.handover.set_actor(a if a is not None and a.role != "viewer" else None)
+        )
+        self.handover_window = QDialog(self.window)
+        self.handover_window.setObjectName("handoverWindow")
+        self.handover_window.setWindowTitle(self.window.tr("交接班与回放"))
+        self.handover_window.resize(1280, 900)
+        tabs = QTabWidget(self.handover_window)
+        self.handover_panel = HandoverPanel(self.handover)
+        self.replay_panel = ReplayPanel(self.handover)
+        tabs.addTab(self.handover_panel, self.window.tr("交接班"))
+        tabs.addTab(self.replay_panel, self.window.tr("班次回放"))
+        QVBoxLayout(self.handover_window).addWidget(tabs)
+        button = QPushButton(self.window.tr("交接班"))
+        button.setObjectName("handoverButton")
+        button.clicked.connect(self._open_handover)
+        self.window.header.add_status_widget(button)
+        from widgets.incident_style import incident_stylesheet
+
+        self.window.ui_scale_changed.connect(lambda f: button.setStyleSheet(incident_stylesheet(f)))
+        button.setStyleSheet(incident_stylesheet(self.window.ui_scale()))
+        self._replaying = False
+        if self.map is not None:
+            self.replay_panel.cells_at.connect(self._show_replay_cells)
+            self.handover_window.finished.connect(self._end_replay)
+
+    def _open_handover(self) -> None:
+        self.handover_window.show()
+        self.handover_window.raise_()
+
+    def _show_replay_cells(self, values: dict[int, float]) -> None:
+        """The replayed moment on the map; live updates wait until the window closes."""
+        if not self._replaying:
+            self._replaying = True
+            self.live.cells_changed.disconnect(self.map.update_values)
+        metric = str(self.replay_panel.metric_box.currentData() or "open")
+        self.map.set_metric(metric, values, METRIC_THRESHOLDS.get(metric, (1, 2, 3, 5)))
+
+    def _end_replay(self) -> None:
+        if self._replaying:
+            self._replaying = False
+            self.live.cells_changed.connect(self.map.update_values)
+            self.live.set_metric(self.metric_picker.currentData() or "open")  # live colours back
+
+    def _open_hotline(self) -> None:
+        self.hotline.show()
+        self.hotline.raise_()
+
     def _drill(self, adcode: str) -> None:
         self.live.drill(adcode)
+        self.index.drill(adcode)
 
     def _show_territory(self, territory: Territory) -> None:
         from mapview.cells import CellGeometry
@@ -128,11 +373,43 @@ class Console:
         self.map.set_points("cameras", list(points.cameras))
 
     def start(self) -> None:
+        """The wall's own worker first; the side panels' workers once its first snapshot is
+        on screen, so they do not compete with it for the first frame."""
+        self._side_started = False
+        self.live.snapshot_ready.connect(self._start_side_workers)
         self.live.start()
 
+    def start_clock(self) -> None:
+        """Run this center's clock (services.clock) as a child process while the wall runs."""
+        import subprocess
+        from pathlib import Path
+
+        console_py = Path(__file__).resolve().parent.parent / "console.py"
+        self.clock_process = subprocess.Popen(
+            [sys.executable, str(console_py), "--db", self._url, "clock", "--center", self._root],
+            stdin=subprocess.DEVNULL,
+        )
+
+    def _start_side_workers(self, _snapshot: object = None) -> None:
+        if self._side_started:
+            return
+        self._side_started = True
+        self.live.snapshot_ready.disconnect(self._start_side_workers)
+        for worker in (self.incidents, self.dispatch, self.handover, self.index):
+            worker.start()
+
     def close(self) -> None:
+        if self.clock_process is not None:
+            self.clock_process.terminate()
+            self.clock_process.wait(10)
+            self.clock_process = None
         self.window.save_layout(self.settings)
         self.live.stop()
+        self.incidents.stop()
+        self.index.stop()
+        self.video.shutdown()
+        self.dispatch_panel.shutdown()
+        self.handover.stop()
 
 
 def run_wall(args: argparse.Namespace, url: str) -> int:
@@ -154,6 +431,12 @@ def run_wall(args: argparse.Namespace, url: str) -> int:
     else:
         console.window.show()
     console.start()
+    console.start_clock()
+    # Ctrl+C or a service manager's SIGTERM: quit cleanly (layout saved, clock stopped).
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: console.app.quit())
     return int(console.app.exec())
 
 
@@ -178,9 +461,11 @@ def run_screenshot(args: argparse.Namespace, url: str) -> int:
 
     console.live.snapshot_ready.connect(on_snapshot)
     if console.map is not None:
+        settle_ms = 300 + round(1000 * float(getattr(args, "settle", 0.0) or 0.0))
+
         def on_drawn(kind: str, _ms: float) -> None:
             if kind == "metric" and got:
-                QTimer.singleShot(300, loop.quit)
+                QTimer.singleShot(settle_ms, loop.quit)  # --settle: let the side panels fill
 
         console.map.cells_drawn.connect(on_drawn)
     QTimer.singleShot(60_000, loop.quit)  # never hang: give up after a minute

@@ -117,6 +117,7 @@ class _Wall:
         window.resize(*VIEW_SIZE)
         window.show()
         self.console.start()
+        self.console.start_clock()  # as run_wall does: its jobs run beside the wall
 
     def _on_snapshot(self, snap: Any) -> None:
         self.console.window.show_snapshot(snap)
@@ -151,6 +152,9 @@ class _Wall:
         return self.painted[-1][0] if self.painted else -1
 
     def shutdown(self) -> None:
+        if self.console.clock_process is not None:
+            self.console.clock_process.terminate()
+            self.console.clock_process.wait(10)
         self.console.live.stop()
         if self.console.map is not None:
             self.console.map.shutdown()

@@ -11,15 +11,17 @@ every change made meanwhile is caught up.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
-from datetime import UTC, datetime
+from dataclasses import asdict
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy import Engine
 
-from services import changefeed, wall_queries
+from services import changefeed, dispatch, wall_queries
 from services.db import make_engine
+from ui.feed_support import BurstGate, ConnectionWatch, stop_thread
 
 
 class LiveState(QObject):
@@ -34,6 +36,7 @@ class LiveState(QObject):
     connection_restored = Signal()
     feed_batch = Signal(int, int)  # (number of changes, newest seq)
     cell_detail_ready = Signal(object)  # CellDetail
+    dispatch_lines_ready = Signal(object)  # list[dict]: active dispatch routes (MapView)
 
     def __init__(
         self,
@@ -63,6 +66,8 @@ class LiveState(QObject):
         self._metric_changed = False
         self._points_at = 0.0
         self._points_dirty = False  # changes arrived since the markers were last read
+        self._markers_wanted: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._markers_thread: threading.Thread | None = None
         self.engine: Engine | None = None
 
     # -- control (GUI thread) -----------------------------------------------------
@@ -74,13 +79,18 @@ class LiveState(QObject):
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="wall-live", daemon=True)
         self._thread.start()
+        if self._with_map:
+            self._markers_thread = threading.Thread(
+                target=self._run_markers, name="wall-markers", daemon=True
+            )
+            self._markers_thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        stop_thread(self._stop, self._wake, self._thread, timeout)
         self._thread = None
+        if self._markers_thread is not None:
+            self._markers_thread.join(timeout)
+            self._markers_thread = None
 
     def drill(self, region_code: str) -> None:
         """Show another region: the worker reads it next, off the GUI thread."""
@@ -115,18 +125,17 @@ class LiveState(QObject):
         engine = make_engine(self._url)
         self.engine = engine
         sub: changefeed.Subscription | None = None
-        lost_since: datetime | None = None
-        backoff = 0.5
+        watch = ConnectionWatch(self.connection_lost, self.connection_restored)
+        gate = BurstGate(self.BUSY_RATE, self.BUSY_GAP)
         last_read = 0.0
         stale = False  # changes arrived that the last read does not show yet
-        recent: list[tuple[float, int]] = []  # (time, changes) over the last second
         while not self._stop.is_set():
             try:
                 if sub is None:
                     sub = changefeed.Subscription(engine, poll_interval=1.0)
                     self._region_changed = True
                 now = time.monotonic()
-                gap = self._min_gap(recent, now)
+                gap = gate.min_gap(now)
                 wait = 0.25 if not stale else max(0.0, min(0.25, last_read + gap - now))
                 batch = sub.next_batch(timeout=0.0 if self._wake.is_set() else wait)
                 if not sub.connected:
@@ -134,44 +143,31 @@ class LiveState(QObject):
                 now = time.monotonic()
                 if batch:
                     self.feed_batch.emit(len(batch), batch[-1].seq)
-                    recent.append((now, len(batch)))
+                    gate.note(now, len(batch))
                     stale = True
                     self._points_dirty = True
                 due = now - last_read >= self._refresh_every
                 # Coalesce under load: one repaint of the wall a second is enough to read,
                 # and keeps the GUI thread free (each snapshot repaints most panels).
-                ready = stale and now - last_read >= self._min_gap(recent, now)
+                ready = stale and now - last_read >= gate.min_gap(now)
                 with self._lock:
                     cell, self._cell_request = self._cell_request, None
                 if cell is not None:
                     self.cell_detail_ready.emit(wall_queries.cell_detail(engine, cell))
-                if ready or due or self._wake.is_set() or self._region_changed or lost_since:
+                if ready or due or self._wake.is_set() or self._region_changed or watch.down:
                     self._wake.clear()
                     self._read(engine)
                     last_read = time.monotonic()
                     stale = False
-                if lost_since is not None:
-                    lost_since = None
-                    backoff = 0.5
-                    self.connection_restored.emit()
+                watch.ok()
             except Exception:  # noqa: BLE001 - any database failure: degrade, retry
-                if lost_since is None:
-                    lost_since = datetime.now(UTC).astimezone()
-                    self.connection_lost.emit(lost_since)
-                engine.dispose()
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
+                watch.failed(engine, self._stop)
         if sub is not None:
             sub.close()
         engine.dispose()
 
     BUSY_RATE = 20  # changes per second above which reads are coalesced
     BUSY_GAP = 1.0  # seconds between reads when busy ("within 1 s of a commit")
-
-    def _min_gap(self, recent: list[tuple[float, int]], now: float) -> float:
-        while recent and recent[0][0] < now - 1.0:
-            recent.pop(0)
-        return self.BUSY_GAP if sum(n for _, n in recent) > self.BUSY_RATE else 0.0
 
     def _read(self, engine: Engine) -> None:
         with self._lock:
@@ -203,4 +199,25 @@ class LiveState(QObject):
         if changed or markers_due:
             self._points_at = time.monotonic()
             self._points_dirty = False
-            self.points_ready.emit(wall_queries.map_points(engine, region))
+            self._markers_wanted.put(region)  # read beside, so counts never wait on markers
+
+    def _run_markers(self) -> None:
+        """Map markers and dispatch routes: thousands of rows, read on their own thread."""
+        engine: Engine | None = None
+        while not self._stop.is_set():
+            try:
+                region = self._markers_wanted.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            while not self._markers_wanted.empty():  # only the newest request matters
+                region = self._markers_wanted.get_nowait()
+            try:
+                engine = engine or make_engine(self._url)
+                self.points_ready.emit(wall_queries.map_points(engine, region))
+                routes = dispatch.map_layer(engine, region).lines
+                self.dispatch_lines_ready.emit([asdict(line) for line in routes])
+            except Exception:  # noqa: BLE001 - the main loop reports the lost database
+                with self._lock:
+                    self._points_dirty = True
+        if engine is not None:
+            engine.dispose()

@@ -41,7 +41,11 @@ LEFT_PANELS: tuple[tuple[str, float], ...] = (
     ("categories", 1.3),
     ("ranking", 1.7),
 )
-RIGHT_PANELS: tuple[tuple[str, float], ...] = (("video", 2.0), ("dispatch", 1.0))
+RIGHT_PANELS: tuple[tuple[str, float], ...] = (
+    ("video", 2.0),
+    ("incidents", 1.6),
+    ("dispatch", 1.0),
+)
 HEADER_PARTS: tuple[str, ...] = ("header.duty", "header.title", "header.haves")
 SPANNING: frozenset[str] = frozenset({"map"})
 """Rectangles allowed to cross a seam."""

@@ -5,7 +5,7 @@ No business logic and no database here. A worker calls `show_snapshot` with a pl
 
 Layout (主中间、次两边): header across the top; the map in the middle with the KPI strip
 above it (key indicators over the main visual); trends, categories and ranking on the
-left; video and dispatch on the right. Side panels are QDockWidgets, so the arrangement
+left; video, incidents and dispatch on the right. Side panels are QDockWidgets, so the arrangement
 is saved with `QMainWindow.saveState` and survives a restart. On a splice wall,
 `apply_tiles` switches to a tile-aligned plan (`ui.tiles.plan_tiles`) instead.
 """
@@ -37,7 +37,13 @@ from widgets.category_bar import CategoryBarChart
 from widgets.header import HeaderWidget
 from widgets.kpi_tile import KpiBoard
 from widgets.panel import Clock, Panel, utc_now
-from widgets.placeholders import DispatchPlaceholder, MapPlaceholder, VideoPlaceholder
+from widgets.placeholders import (
+    NOTHING_YET,
+    DispatchPlaceholder,
+    EmptyNote,
+    MapPlaceholder,
+    VideoPlaceholder,
+)
 from widgets.ranking_table import RankingTable
 from widgets.trend_chart import DailyTrendChart, HourlyTrendChart
 
@@ -49,6 +55,7 @@ PANEL_TITLES: dict[str, str] = {
     "categories": QT_TRANSLATE_NOOP("WallWindow", "今日事件类别"),
     "ranking": QT_TRANSLATE_NOOP("WallWindow", "下级区域排名"),
     "video": QT_TRANSLATE_NOOP("WallWindow", "视频监控"),
+    "incidents": QT_TRANSLATE_NOOP("WallWindow", "事件处置"),
     "dispatch": QT_TRANSLATE_NOOP("WallWindow", "资源调度"),
 }
 WINDOW_TITLE = QT_TRANSLATE_NOOP("WallWindow", "社会治理综合指挥中心")
@@ -63,6 +70,7 @@ DOCK_AREAS: dict[str, Qt.DockWidgetArea] = {
     "categories": _LEFT,
     "ranking": _LEFT,
     "video": _RIGHT,
+    "incidents": _RIGHT,
     "dispatch": _RIGHT,
 }
 # Default heights within a column (relative), and the side columns' share of the width.
@@ -72,8 +80,10 @@ DOCK_WEIGHTS: dict[str, float] = {
     "categories": 1.3,
     "ranking": 1.75,
     "video": 2.0,
-    "dispatch": 1.0,
+    "incidents": 2.2,  # tabbed with dispatch
+    "dispatch": 2.2,
 }
+TABBED_DOCKS: tuple[tuple[str, str], ...] = (("incidents", "dispatch"),)
 SIDE_WIDTH = 0.26
 DATA_PANELS: tuple[str, ...] = ("kpi", "trend_hourly", "trend_daily", "categories", "ranking")
 
@@ -150,6 +160,7 @@ class WallWindow(QMainWindow):
             "categories": self.category_chart,
             "ranking": self.ranking_table,
             "video": VideoPlaceholder(),
+            "incidents": EmptyNote(NOTHING_YET),
             "dispatch": DispatchPlaceholder(),
         }
         self.panels: dict[str, Panel] = {}
@@ -179,6 +190,12 @@ class WallWindow(QMainWindow):
             dock.setWidget(self.panels[name])
             self.addDockWidget(area, dock, Qt.Orientation.Vertical)
             self.docks[name] = dock
+        # One screen cannot give three dense panels a readable height: incidents and
+        # dispatch share their place as tabs (a surge raises dispatch; a splice wall's
+        # tile plan gives each its own tile).
+        for first, second in TABBED_DOCKS:
+            self.tabifyDockWidget(self.docks[first], self.docks[second])
+        self.docks["incidents"].raise_()
 
         # Tile mode: panels are moved onto this canvas and placed by the tile plan.
         self._canvas = QWidget(self)
@@ -324,7 +341,7 @@ class WallWindow(QMainWindow):
             self._left_heights(avail),
             Qt.Orientation.Vertical,
         )
-        right = ("video", "dispatch")
+        right = ("video", "incidents")
         total = sum(DOCK_WEIGHTS[n] for n in right)
         self.resizeDocks(
             list(self._column_docks(right)),

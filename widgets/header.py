@@ -8,7 +8,8 @@ breadcrumb), `haves_part` (四有 badges with reasons).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -144,6 +145,7 @@ class HeaderWidget(QFrame):
     def __init__(self, parent: QWidget | None = None, *, clock: Clock = utc_now) -> None:
         super().__init__(parent)
         self._clock = clock
+        self._tz: tzinfo | None = None
         self._header: CenterHeader | None = None
 
         # Duty: clock, date, who is on duty.
@@ -169,6 +171,9 @@ class HeaderWidget(QFrame):
         duty.addWidget(self.leader_caption, 1, 3)
         duty.addWidget(self.leader_on_duty, 1, 4)
         duty.setColumnStretch(5, 1)
+        self._status_row = QHBoxLayout()
+        self._status_row.setContentsMargins(0, 0, 0, 0)
+        duty.addLayout(self._status_row, 2, 1, 1, 5)
 
         # Title: center name, level, breadcrumb.
         self.title_part = QFrame(self)
@@ -214,6 +219,17 @@ class HeaderWidget(QFrame):
         self.set_ui_scale(1.0)
         self.retranslate()
 
+    def set_timezone(self, name: str) -> None:
+        """Show the clock in the center's time zone (e.g. Asia/Shanghai), not the machine's."""
+        self._tz = ZoneInfo(name)
+        self.refresh_clock()
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """A small live status (e.g. the case badge, the signed-in account) under the duty
+        line; it travels with the duty part on a splice wall."""
+        widget.setParent(self.duty_part)
+        self._status_row.addWidget(widget)
+
     # -- parts --------------------------------------------------------------------------
     def parts(self) -> dict[str, QFrame]:
         """The three parts by tile-plan name."""
@@ -254,7 +270,7 @@ class HeaderWidget(QFrame):
         self.refresh_clock()
 
     def refresh_clock(self) -> None:
-        now = self._clock().astimezone()  # local wall time
+        now = self._clock().astimezone(self._tz)  # the center's time zone (else the machine's)
         self.clock_label.setText(now.strftime("%H:%M:%S"))
         self.date_label.setText(self._format_date(now))
 

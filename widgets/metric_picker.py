@@ -9,6 +9,7 @@ METRIC_LABELS: dict[str, str] = {
     "open": QT_TRANSLATE_NOOP("MetricPicker", "网格着色：未办结"),
     "reported_today": QT_TRANSLATE_NOOP("MetricPicker", "网格着色：今日上报"),
     "overdue": QT_TRANSLATE_NOOP("MetricPicker", "网格着色：超期"),
+    "risk": QT_TRANSLATE_NOOP("MetricPicker", "网格着色：风险预警"),
 }
 
 

@@ -161,12 +161,14 @@ class Panel(QFrame):
     def content(self) -> QWidget:
         return self._content
 
-    def set_content(self, widget: QWidget) -> None:
-        """Replace the body; the old content is deleted."""
+    def set_content(self, widget: QWidget, *, keep_old: bool = False) -> None:
+        """Replace the body; the old content is deleted unless `keep_old` (e.g. when it
+        moves into the new content)."""
         old = self._content
         self._body_layout.replaceWidget(old, widget)
         old.hide()
-        old.deleteLater()
+        if not keep_old:
+            old.deleteLater()
         self._content = widget
         widget.show()
         setter = getattr(widget, "set_ui_scale", None)

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     Property,
-    QAbstractTableModel,
     QCoreApplication,
     QEvent,
     QModelIndex,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from services.situation import ChildRegionRow
 from widgets.kpi_tile import GOOD_RATE, format_percent
+from widgets.row_model import RowTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ADCODE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -43,11 +43,11 @@ COL_NAME, COL_REPORTED, COL_OPEN, COL_OVERDUE, COL_RATE = range(len(COLUMNS))
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class RankingModel(QAbstractTableModel):
+class RankingModel(RowTableModel):
     """Child-region rows as a table; colours come from the owning view's theme."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent)
         self._rows: tuple[ChildRegionRow, ...] = ()
         self.alarm_color = QColor("#ff4d4f")
         self.alarm_background = QColor(255, 77, 79, 48)
@@ -55,18 +55,7 @@ class RankingModel(QAbstractTableModel):
         self.good_color = QColor("#2ee6a6")
 
     def set_rows(self, rows: Sequence[ChildRegionRow]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def rows(self) -> tuple[ChildRegionRow, ...]:
-        return self._rows
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        self._reset(rows)
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -33,6 +33,7 @@
   var cellLayer = null;
   var boundaryGroup = null;      // boundary lines + region labels (one toggle)
   var boundaryLayer = null;
+  var choroplethLayer = null;    // child regions filled by safety index (off by default)
   var labelGroup = null;
   var pointLayers = {};
   var legend = null;
@@ -642,8 +643,67 @@
     }
   });
 
+  // Region choropleth: boundary features filled by value (e.g. the safety index), drawn
+  // from the boundary layer's projected rings, even-odd over all rings of a feature.
+  var ChoroplethLayer = CanvasLayer.extend({
+    options: {padding: 0.1, pane: 'cmapChoropleth'},
+
+    initialize: function (options) {
+      CanvasLayer.prototype.initialize.call(this, options);
+      this.style = null;
+      this.values = {};
+    },
+
+    setValues: function (style, values) {
+      this.style = style;
+      this.values = values || {};
+      this._scheduleDraw('choropleth');
+    },
+
+    classOf: function (v) {
+      if (v === undefined || v === null || v !== v) { return -1; }
+      var t = this.style.thresholds, c = 0;
+      for (var i = 0; i < t.length; i++) { if (v >= t[i]) { c = i + 1; } else { break; } }
+      return c;
+    },
+
+    drawAll: function (kind) {
+      var ctx = this._ctx;
+      if (this._raf) { cancelAnimationFrame(this._raf); this._raf = 0; }
+      if (!ctx) { return; }
+      var t0 = now(), c = this._container;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, c.width, c.height);
+      var bl = boundaryLayer;
+      if (!this.style || !bl || !bl.nr) { return; }
+      var k = this._k, ox = this._ox, oy = this._oy, wx = bl.wx, wy = bl.wy, off = bl.ringOff;
+      var filled = 0;
+      ctx.globalAlpha = 0.78;
+      for (var f = 0; f < bl.features.length; f++) {
+        var ft = bl.features[f], cls = this.classOf(this.values[ft.adcode]);
+        if (cls < 0) { continue; }
+        ctx.fillStyle = this.style.colors[cls];
+        ctx.beginPath();
+        for (var j = 0; j < ft.rings.length; j++) {
+          var r = ft.rings[j], s = off[r], e = off[r + 1];
+          ctx.moveTo(wx[s] * k - ox, wy[s] * k - oy);
+          for (var v = s + 1; v < e; v++) { ctx.lineTo(wx[v] * k - ox, wy[v] * k - oy); }
+          ctx.closePath();
+        }
+        ctx.fill('evenodd');
+        filled++;
+      }
+      ctx.globalAlpha = 1;
+      this._flush();
+      stats.choroplethFilled = filled;
+      stats.choroplethMs = now() - t0;
+      void kind;
+    }
+  });
+
   function setBoundaries(meta, buf) {
     boundaryLayer.setData(meta, buf);
+    if (choroplethLayer) { choroplethLayer._scheduleDraw('choropleth'); }
     labelGroup.clearLayers();
     (meta.labels || []).forEach(function (lb) {
       labelGroup.addLayer(L.marker([lb.lat, lb.lon], {
@@ -753,11 +813,13 @@
       return mk;
     },
     _severity: function (p) {
+      if (this.kind === 'alerts') { var a = cfg.alertSeverity.indexOf(p.status); return a < 0 ? 99 : a; }
       if (this.kind !== 'incidents') { return p.status === 'offline' ? 1 : 0; }
       var i = cfg.incidentSeverity.indexOf(p.status);
       return (i < 0 ? 99 : i * 10) + priorityRank(p.priority);
     },
     _color: function (p) {
+      if (this.kind === 'alerts') { var al = p && cfg.alertLevel[p.status]; return al ? al.color : '#9fb3c8'; }
       var table = this.kind === 'incidents' ? cfg.incidentStatus : this.kind === 'resources' ? cfg.resourceStatus : cfg.cameraStatus;
       var s = p && table[p.status];
       if (s) { return s.color; }
@@ -771,6 +833,10 @@
         size = pr === 0 ? 22 : pr === 1 ? 17 : 13;
         cls += ' cm-pri-' + pr;
         html = '<div class="cm-dot" style="--c:' + color + '"></div>';
+      } else if (this.kind === 'alerts') {
+        size = (p.status === 'red' || p.status === 'orange') ? 30 : 24;
+        cls += ' cm-alert-' + p.status;
+        html = '<div class="cm-alert" style="--c:' + color + '"><span>!</span></div>';
       } else if (this.kind === 'resources') {
         size = 22;
         var glyph = cfg.resourceKind[p.kind] || '资';
@@ -788,6 +854,7 @@
       var kind = this.kind;
       mk.on('click', function () {
         if (kind === 'incidents') { notify('incidentClicked', p.id); }
+        else if (kind === 'alerts') { notify('alertClicked', p.id); }
         else if (kind === 'cameras') { notify('cameraClicked', p.id); }
         else { notify('resourceClicked', p.id); }
       });
@@ -812,6 +879,8 @@
     },
     setMetric: function (style) { this.metric = style; this.render(); },
     setIncidents: function (statuses) { this.statuses = statuses; this.render(); },
+    setAlerts: function (levels) { this.alertLevels = levels; this.render(); },
+    setChoropleth: function (style) { this.choropleth = style; this.render(); },
     render: function () {
       if (!this._div) { return; }
       var h = '';
@@ -830,6 +899,20 @@
           if (e) { h += '<div class="cm-legend-row"><b style="background:' + e.color + '"></b>' + escapeHtml(e.label) + '</div>'; }
         });
       }
+      if (this.alertLevels && this.alertLevels.length && map.hasLayer(pointLayers.alerts)) {
+        h += '<div class="cm-legend-title cm-legend-sub">风险预警</div>';
+        this.alertLevels.forEach(function (lv) {
+          var e = cfg.alertLevel[lv];
+          if (e) { h += '<div class="cm-legend-row"><b class="cm-legend-alert" style="background:' + e.color + '"></b>' + escapeHtml(e.label) + '</div>'; }
+        });
+      }
+      var c = this.choropleth;
+      if (c && choroplethLayer && map.hasLayer(choroplethLayer)) {
+        h += '<div class="cm-legend-title cm-legend-sub">' + escapeHtml(c.title) + '</div>';
+        for (var j = c.colors.length - 1; j >= 0; j--) {
+          h += '<div class="cm-legend-row"><i style="background:' + c.colors[j] + '"></i>' + escapeHtml(c.labels[j]) + '</div>';
+        }
+      }
       this._div.innerHTML = h;
       this._div.style.display = h ? '' : 'none';
     }
@@ -843,7 +926,7 @@
     gen = m ? parseInt(m[1], 10) : 0;
     document.documentElement.style.background = cfg.background;
     map.getContainer().style.background = cfg.background;
-    [['cmapCells', 410, true], ['cmapBoundaries', 420, false], ['cmapHighlight', 425, false], ['cmapLabels', 450, false]]
+    [['cmapCells', 410, true], ['cmapChoropleth', 415, false], ['cmapBoundaries', 420, false], ['cmapHighlight', 425, false], ['cmapLabels', 450, false]]
       .forEach(function (p) {
         var pane = map.createPane(p[0]);
         pane.style.zIndex = p[1];
@@ -851,11 +934,13 @@
       });
     cellLayer = new CellLayer();
     boundaryLayer = new BoundaryLayer();
+    choroplethLayer = new ChoroplethLayer();
     labelGroup = L.layerGroup();
     boundaryGroup = L.layerGroup([boundaryLayer, labelGroup]);
     pointLayers.incidents = new PointLayer('incidents', 46);
     pointLayers.resources = new PointLayer('resources', 40);
     pointLayers.cameras = new PointLayer('cameras', 36);
+    pointLayers.alerts = new PointLayer('alerts', 40);
     cellLayer.addTo(map);
     boundaryGroup.addTo(map);
     pointLayers.resources.addTo(map);
@@ -870,6 +955,7 @@
     overlays[L_.cameras || 'cameras'] = pointLayers.cameras;
     layerControl = L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
     legend = new Legend().addTo(map);
+    map.on('overlayadd overlayremove', function () { legend.render(); });
 
     map.on('movestart zoomstart', function () { if (!programmatic) { setAutoFit(false); } });
     map.on('resize', function () { if (autoFit) { fitTerritory(); } });
@@ -888,6 +974,19 @@
       notify('pageReady');
     });
   };
+
+  // The index and alert layers join the map (and its toggles) when they first get data, so
+  // a wall without them shows no empty toggle. Alerts are then shown; the index is not
+  // (it would cover the cells) until asked for.
+  var lateOverlays = {};
+  function ensureOverlay(name, show) {
+    if (lateOverlays[name]) { return; }
+    lateOverlays[name] = true;
+    var layer = name === 'choropleth' ? choroplethLayer
+      : name === 'dispatch' ? dispatchLayer : pointLayers[name];
+    if (show && !map.hasLayer(layer)) { map.addLayer(layer); }
+    layerControl.addOverlay(layer, (cfg.layers || {})[name] || name);
+  }
 
   function showHighlight(i) {
     if (highlight) { map.removeLayer(highlight); highlight = null; }
@@ -951,24 +1050,58 @@
     run(function () {
       var pl = pointLayers[layer];
       if (!pl) { throw new Error('no point layer ' + layer); }
+      if (layer === 'alerts') { ensureOverlay('alerts', true); }
       pl.setPoints(pts);
       if (layer === 'incidents') {
         var seen = {};
         pts.forEach(function (p) { seen[p.status] = true; });
         legend.setIncidents(cfg.incidentSeverity.filter(function (s) { return seen[s]; }));
+      } else if (layer === 'alerts') {
+        var lv = {};
+        pts.forEach(function (p) { lv[p.status] = true; });
+        legend.setAlerts(cfg.alertSeverity.filter(function (s) { return lv[s]; }));
       }
+    });
+  };
+
+  // Dispatch routes: a dashed line from each unit on an active dispatch to its incident.
+  var dispatchLayer = L.layerGroup(), dispatchRenderer = L.svg();  // few lines: SVG is fine
+  CMap.setDispatchLines = function (lines) {
+    run(function () {
+      ensureOverlay('dispatch', true);
+      dispatchLayer.clearLayers();
+      var colors = cfg.dispatchLine || {};
+      lines.forEach(function (d) {
+        L.polyline([[d.unit_lat, d.unit_lon], [d.incident_lat, d.incident_lon]], {
+          color: colors[d.status] || '#ffb020', weight: 3, opacity: 0.9,
+          dashArray: d.status === 'arrived' ? null : '8 6', interactive: false,
+          renderer: dispatchRenderer
+        }).addTo(dispatchLayer);
+      });
+    });
+  };
+
+  CMap.setChoropleth = function (style, values) {
+    run(function () {
+      ensureOverlay('choropleth', false);
+      choroplethLayer.setValues(style, values);
+      legend.setChoropleth(style);
     });
   };
 
   CMap.fit = function () { run(function () { setAutoFit(true); fitTerritory(); }); };
 
-  CMap.selectIncident = function (id) {
+  CMap.selectIncident = function (id) { CMap.selectPoint('incidents', id); };
+
+  CMap.selectPoint = function (layer, id) {
     run(function () {
-      var pl = pointLayers.incidents, p = pl.find(id);
+      var pl = pointLayers[layer];
+      if (!pl) { throw new Error('no point layer ' + layer); }
+      var p = pl.find(id);
       pl.selected = id;
       if (p && !map.getBounds().pad(-0.05).contains([p.lat, p.lon])) {
         withoutUser(function () { map.setView([p.lat, p.lon], Math.max(map.getZoom(), 12), {animate: false}); });
-        setAutoFit(false);  // the operator now looks at this incident, not the territory
+        setAutoFit(false);  // the operator now looks at this point, not the territory
       }
       pl.refresh();
     });
@@ -976,10 +1109,13 @@
 
   CMap.setLayerVisible = function (name, on) {
     run(function () {
-      var layer = {boundaries: boundaryGroup, cells: cellLayer}[name] || pointLayers[name];
+      var layer = {boundaries: boundaryGroup, cells: cellLayer, choropleth: choroplethLayer,
+                   dispatch: dispatchLayer}[name] || pointLayers[name];
       if (!layer) { throw new Error('no layer ' + name); }
+      if (name === 'choropleth' || name === 'alerts' || name === 'dispatch') { ensureOverlay(name, false); }
       if (on && !map.hasLayer(layer)) { map.addLayer(layer); }
       if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
+      legend.render();
     });
   };
 
@@ -990,8 +1126,14 @@
       gen: gen, n: cellLayer.n, autoFit: autoFit, zoom: map.getZoom(), center: [c.lat, c.lng],
       draws: stats.draws, lastKind: stats.lastKind, lastMs: stats.lastMs, lastPartial: stats.lastPartial,
       lastRestyled: stats.lastRestyled, lastPoly: stats.lastPoly, flushMs: stats.flushMs, boundariesMs: stats.boundariesMs, loadMs: stats.loadMs,
-      busy: inflight !== null, layers: Object.keys(pointLayers).filter(function (k) { return map.hasLayer(pointLayers[k]); })
+      busy: inflight !== null, layers: Object.keys(pointLayers).filter(function (k) { return map.hasLayer(pointLayers[k]); }),
+      choropleth: {on: map.hasLayer(choroplethLayer), n: Object.keys(choroplethLayer.values).length, filled: stats.choroplethFilled || 0},
+      alerts: pointLayers.alerts.points.map(function (q) { return {id: q.p.id, level: q.p.status}; })
     };
+  };
+  CMap.choroplethClass = function (adcode) {
+    if (!choroplethLayer.style) { return -1; }
+    return choroplethLayer.classOf(choroplethLayer.values[adcode]);
   };
   CMap.cellClass = function (id) { var i = cellLayer.indexOfId(id); return i < 0 ? -1 : cellLayer.cls[i]; };
   CMap.cellValue = function (id) { var i = cellLayer.indexOfId(id); return i < 0 ? null : cellLayer.values[i]; };

@@ -2,11 +2,403 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="366"/>
+        <source>视频会商</source>
+        <translation>Video conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="368"/>
+        <source>应急视频会商</source>
+        <translation>Emergency video conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="370"/>
+        <source>关联事件 #{id}</source>
+        <translation>Incident #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="371"/>
+        <source>未关联事件</source>
+        <translation>No incident linked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="373"/>
+        <source>召开会商</source>
+        <translation>Convene</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="374"/>
+        <location filename="../../ui/conference_panel.py" line="385"/>
+        <source>点名</source>
+        <translation>Roll call</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="375"/>
+        <source>结束会商</source>
+        <translation>End conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="376"/>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="377"/>
+        <source>新的会商</source>
+        <translation>New conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="378"/>
+        <source>决定或任务内容</source>
+        <translation>Decision or task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="379"/>
+        <location filename="../../ui/conference_panel.py" line="386"/>
+        <source>责任人</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="382"/>
+        <source>决定</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="383"/>
+        <source>任务</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="385"/>
+        <source>参会方</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="385"/>
+        <source>窗口</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="386"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="386"/>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="386"/>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="354"/>
+        <source>VideoPanel</source>
+        <comment>锁定</comment>
+        <translation>Pin</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="355"/>
+        <source>VideoPanel</source>
+        <comment>清空</comment>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="356"/>
+        <source>VideoPanel</source>
+        <comment>附近监控填入空位</comment>
+        <translation>Fill nearby</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="357"/>
+        <source>VideoPanel</source>
+        <comment>视频会商</comment>
+        <translation>Video conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="358"/>
+        <source>VideoPanel</source>
+        <comment>事件附近监控</comment>
+        <translation>Nearby</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="359"/>
+        <source>VideoPanel</source>
+        <comment>辖区监控</comment>
+        <translation>All cameras</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="360"/>
+        <source>VideoPanel</source>
+        <comment>搜索监控点名称</comment>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="364"/>
+        <source>VideoPanel</source>
+        <comment>{n} 分屏</comment>
+        <translation>{n} tiles</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="358"/>
+        <source>IndexBoard</source>
+        <comment>平安指数</comment>
+        <translation>Safety index</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="359"/>
+        <source>IndexBoard</source>
+        <comment>按指数</comment>
+        <translation>By index</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="360"/>
+        <source>IndexBoard</source>
+        <comment>按办结率</comment>
+        <translation>By resolution rate</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="361"/>
+        <source>IndexBoard</source>
+        <comment>暂无下级地区指数</comment>
+        <translation>No sub-region index yet</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="364"/>
+        <source>IndexBoard</source>
+        <comment>{year}年{month}月</comment>
+        <translation>{month}/{year}</translation>
+    </message>
+</context>
+<context>
+    <name>AccountBar</name>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="148"/>
+        <source>退出</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="150"/>
+        <source>只读（未登录）</source>
+        <translation>Read-only</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="151"/>
+        <source>登录</source>
+        <translation>Log in</translation>
+    </message>
+</context>
+<context>
     <name>CategoryBarChart</name>
     <message>
         <location filename="../../widgets/category_bar.py" line="101"/>
         <source>今日暂无上报</source>
         <translation>No reports today</translation>
+    </message>
+</context>
+<context>
+    <name>CellCard</name>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="56"/>
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="58"/>
+        <source>网格长</source>
+        <translation>Grid heads</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="59"/>
+        <source>专职网格员</source>
+        <translation>Full-time workers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="60"/>
+        <source>兼职网格员</source>
+        <translation>Part-time workers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="63"/>
+        <source>户数</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="63"/>
+        <source>人口</source>
+        <translation>Population</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="64"/>
+        <source>企业</source>
+        <translation>Businesses</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="66"/>
+        <source>未办结事件</source>
+        <translation>Open incidents</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="69"/>
+        <source>超期</source>
+        <translation>overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/cell_card.py" line="72"/>
+        <source>件</source>
+        <translation>more</translation>
+    </message>
+</context>
+<context>
+    <name>ConferencePanel</name>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="197"/>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="197"/>
+        <source>指挥中心</source>
+        <translation>Command center</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="257"/>
+        <source>点名中…</source>
+        <translation>Roll call…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="320"/>
+        <source>待点名</source>
+        <translation>Not called</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="321"/>
+        <source>到会</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="321"/>
+        <source>未到</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="324"/>
+        <source>{title}  开始 {at}</source>
+        <translation>{title}  started {at}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="333"/>
+        <source>决定</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="333"/>
+        <source>任务</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="356"/>
+        <source>开始</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="357"/>
+        <source>结束</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="358"/>
+        <source>召集人</source>
+        <translation>Convened by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="359"/>
+        <source>参会方</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="361"/>
+        <source>会议纪要</source>
+        <translation>Minutes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="366"/>
+        <source>视频会商</source>
+        <translation>Video conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="368"/>
+        <source>应急视频会商</source>
+        <translation>Emergency video conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="370"/>
+        <source>关联事件 #{id}</source>
+        <translation>Incident #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="371"/>
+        <source>未关联事件</source>
+        <translation>No incident linked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="373"/>
+        <source>召开会商</source>
+        <translation>Convene</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="374"/>
+        <source>点名</source>
+        <translation>Roll call</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="375"/>
+        <source>结束会商</source>
+        <translation>End conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="376"/>
+        <source>记录</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="377"/>
+        <source>新的会商</source>
+        <translation>New conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="378"/>
+        <source>决定或任务内容</source>
+        <translation>Decision or task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="379"/>
+        <source>责任人</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="385"/>
+        <source>窗口</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="386"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="386"/>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="386"/>
+        <source>内容</source>
+        <translation>Content</translation>
     </message>
 </context>
 <context>
@@ -20,6 +412,29 @@
         <location filename="../../widgets/banner.py" line="56"/>
         <source>画面为最后一次数据</source>
         <translation>showing the last data received</translation>
+    </message>
+</context>
+<context>
+    <name>Console</name>
+    <message>
+        <location filename="../../ui/app.py" line="26"/>
+        <source>今日</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="27"/>
+        <source>平安指数</source>
+        <translation>Safety index</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="28"/>
+        <source>事件</source>
+        <translation>Incidents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="29"/>
+        <source>风险预警</source>
+        <translation>Risk alerts</translation>
     </message>
 </context>
 <context>
@@ -46,36 +461,1820 @@
     </message>
 </context>
 <context>
-    <name>HeaderWidget</name>
+    <name>DispatchPanel</name>
     <message>
-        <location filename="../../widgets/header.py" line="263"/>
-        <source>{year}年{month}月{day}日 {weekday}</source>
-        <translation>{weekday} {year}-{month:02d}-{day:02d}</translation>
+        <location filename="../../ui/dispatch_panel.py" line="62"/>
+        <source>可用</source>
+        <translation>Available</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="269"/>
-        <source>未排班</source>
-        <translation>Not rostered</translation>
+        <location filename="../../ui/dispatch_panel.py" line="63"/>
+        <source>已派</source>
+        <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="299"/>
+        <location filename="../../ui/dispatch_panel.py" line="64"/>
+        <source>途中</source>
+        <translation>En route</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="65"/>
+        <source>到场</source>
+        <translation>On scene</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="66"/>
+        <source>返回</source>
+        <translation>Returning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="67"/>
+        <source>不可用</source>
+        <translation>Unavailable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="70"/>
+        <source>一级</source>
+        <translation>Level 1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="71"/>
+        <source>二级</source>
+        <translation>Level 2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="72"/>
+        <source>三级</source>
+        <translation>Level 3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="75"/>
+        <source>公安</source>
+        <translation>Police</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="76"/>
+        <source>消防</source>
+        <translation>Fire</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="77"/>
+        <source>急救</source>
+        <translation>Medical</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="78"/>
+        <source>应急</source>
+        <translation>Emergency</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="79"/>
+        <source>城管</source>
+        <translation>City mgmt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="80"/>
+        <source>网格</source>
+        <translation>Grid team</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="81"/>
+        <source>志愿者</source>
+        <translation>Volunteers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="84"/>
+        <source>确认出发</source>
+        <translation>Confirm departure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="85"/>
+        <source>到达现场</source>
+        <translation>Arrived on scene</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="86"/>
+        <source>处置完毕</source>
+        <translation>Handled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="87"/>
+        <source>返回驻地</source>
+        <translation>Back to base</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="88"/>
+        <location filename="../../ui/dispatch_panel.py" line="795"/>
+        <source>取消派遣</source>
+        <translation>Cancel dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="91"/>
+        <source>待确认</source>
+        <translation>To confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="92"/>
+        <source>已确认</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="93"/>
+        <location filename="../../ui/dispatch_panel.py" line="792"/>
+        <source>不采纳</source>
+        <translation>Decline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="94"/>
+        <source>无可用单位</source>
+        <translation>No unit available</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="97"/>
+        <source>{unit} 当前不可用，不能派遣</source>
+        <translation>{unit} is unavailable and cannot be dispatched</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="98"/>
+        <source>{unit} 正在执行任务，不能重复派遣</source>
+        <translation>{unit} is already on a task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="99"/>
+        <source>{unit} 不在本中心辖区，不能调派</source>
+        <translation>{unit} is outside this jurisdiction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="100"/>
+        <source>{unit} 已被其他席位抢先调派，请重新选择</source>
+        <translation>{unit} was just dispatched by another desk; choose again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="101"/>
+        <source>数据已被其他席位更新，已刷新为最新状态</source>
+        <translation>Updated by another desk; refreshed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="102"/>
+        <source>事件已办结，不能再派遣</source>
+        <translation>Incident resolved; no more dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="103"/>
+        <source>事件不在本中心辖区</source>
+        <translation>Incident is outside this jurisdiction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="104"/>
+        <source>当前账号没有调度权限</source>
+        <translation>This account cannot dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="105"/>
+        <source>该预警已启动预案，已转到该预案</source>
+        <translation>A plan is already active for this alert; showing it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="106"/>
+        <source>没有其他可用的同类单位</source>
+        <translation>No other unit of this kind available</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="107"/>
+        <source>该派遣当前不能执行这一步</source>
+        <translation>This step is not possible now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="108"/>
+        <source>该项已处理</source>
+        <translation>Item already handled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="109"/>
+        <source>该预案已结束</source>
+        <translation>Response plan has ended</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="110"/>
+        <source>请至少选择一个单位</source>
+        <translation>Select at least one unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="111"/>
+        <source>只有指挥中心账号可以启动预案</source>
+        <translation>Only command center accounts can activate plans</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="112"/>
+        <source>数据库暂不可用，请稍后重试</source>
+        <translation>Database unavailable; try again later</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="115"/>
+        <location filename="../../ui/dispatch_panel.py" line="787"/>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="116"/>
+        <location filename="../../ui/dispatch_panel.py" line="787"/>
+        <source>级别</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="117"/>
+        <location filename="../../ui/dispatch_panel.py" line="788"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="118"/>
+        <source>任务</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="119"/>
+        <source>时长</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="143"/>
+        <source>{m}分</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="510"/>
+        <source>⚠ {place}</source>
+        <translation>⚠ {place}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="511"/>
+        <source>无匹配预案</source>
+        <translation>No matching plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="513"/>
+        <source>{count} 人 · 日承载量 {ratio} · 建议{level}响应 · 预案：{plan}</source>
+        <translation>{count} people · {ratio} of daily capacity · {level} response advised · Plan: {plan}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="518"/>
+        <source>已启动</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="520"/>
+        <source>查看预案</source>
+        <translation>View plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="520"/>
+        <source>启动预案</source>
+        <translation>Activate plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="523"/>
+        <source>切换布局（{n}分屏）</source>
+        <translation>Switch layout ({n} tiles)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="538"/>
+        <source>事件 #{id} {category} 建议派遣</source>
+        <translation>Incident #{id} {category}: suggested units</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="553"/>
+        <location filename="../../ui/dispatch_panel.py" line="677"/>
+        <source>{m} 分钟</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="602"/>
+        <source>下一步</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="608"/>
+        <source>恢复可用</source>
+        <translation>Set available</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="608"/>
+        <source>暂停使用</source>
+        <translation>Suspend</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="649"/>
+        <source>暂无启动中的预案</source>
+        <translation>No active response plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="654"/>
+        <source>预案：{name} · {level}响应 · 待确认 {n} 项</source>
+        <translation>Plan: {name} · {level} response · {n} to confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="680"/>
+        <source>（无可用单位）</source>
+        <translation>(no unit available)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="682"/>
+        <source>通知</source>
+        <translation>Notify</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="683"/>
+        <source>大屏 {n} 分屏</source>
+        <translation>Wall: {n} tiles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="683"/>
+        <source>布局</source>
+        <translation>Layout</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="684"/>
+        <source>{n} 路监控</source>
+        <translation>{n} cameras</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="746"/>
+        <source>已派遣：{names}</source>
+        <translation>Dispatched: {names}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="755"/>
+        <source>预案已更新</source>
+        <translation>Plan updated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="755"/>
+        <source>预案已启动，请逐项确认</source>
+        <translation>Plan activated; confirm each item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="777"/>
+        <source>看板</source>
+        <translation>Board</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="778"/>
+        <source>派遣</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="779"/>
+        <source>预案</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="785"/>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="787"/>
+        <source>距离</source>
+        <translation>Distance</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="787"/>
+        <source>预计到达</source>
+        <translation>ETA</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="788"/>
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="788"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="788"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="789"/>
+        <source>确认派遣</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="790"/>
+        <source>返回看板</source>
+        <translation>Back to board</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="791"/>
+        <source>确认</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="793"/>
+        <source>替换单位</source>
+        <translation>Substitute</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch_panel.py" line="794"/>
+        <source>结束预案</source>
+        <translation>End plan</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverPanel</name>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="44"/>
+        <source>已提交，待接班确认</source>
+        <translation>Submitted, awaiting incoming shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="45"/>
+        <source>已退回，待交班人答复</source>
+        <translation>Returned, awaiting outgoing reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="46"/>
+        <source>已签收</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="47"/>
+        <source>未交班</source>
+        <translation>Not handed over</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="48"/>
+        <source>未提交</source>
+        <translation>Not submitted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="51"/>
+        <source>本班次尚未结束，不能交班</source>
+        <translation>Shift not over yet; cannot hand over</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="52"/>
+        <source>您不在该班次的值班表上，不能签字</source>
+        <translation>You are not on this shift’s roster; cannot sign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="53"/>
+        <source>交班人不能自己签收</source>
+        <translation>The outgoing officer cannot accept their own handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="54"/>
+        <source>本班次已提交交班，请勿重复提交</source>
+        <translation>Handover already submitted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="55"/>
+        <source>交接班已签收，不能再更改</source>
+        <translation>Handover accepted; no more changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="56"/>
+        <source>请先答复接班人的问题</source>
+        <translation>Answer the incoming shift’s question first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="57"/>
+        <source>没有待答复的问题</source>
+        <translation>No question to answer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="58"/>
+        <source>退回须填写原因</source>
+        <translation>A reason is required to return</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="59"/>
+        <source>请填写答复内容</source>
+        <translation>Enter a reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="60"/>
+        <source>交接班已签收，值班日志已关闭</source>
+        <translation>Handover accepted; duty log closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="61"/>
+        <source>请填写日志内容</source>
+        <translation>Enter the log text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="62"/>
+        <source>本班次已签到</source>
+        <translation>Already checked in for this shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="63"/>
+        <source>不在本班次时间内，不能签到</source>
+        <translation>Outside shift hours; cannot check in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="64"/>
+        <source>不是本中心的班次</source>
+        <translation>Not a shift of this center</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="65"/>
+        <source>交接班已被他人更新，已刷新</source>
+        <translation>Handover updated by someone else; refreshed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="92"/>
+        <location filename="../../ui/handover_panel.py" line="118"/>
+        <source>班次</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="94"/>
+        <source>交接班记录查询</source>
+        <translation>Handover search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="96"/>
+        <source>按日期</source>
+        <translation>By date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="103"/>
+        <source>值班员、带班领导或签字人</source>
+        <translation>Duty officer, leader or signer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="105"/>
+        <source>交班说明、问答或值班日志</source>
+        <translation>Notes, Q&amp;A or duty log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="106"/>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="109"/>
+        <source>自</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="110"/>
+        <source>至</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="111"/>
+        <source>人员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="112"/>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="118"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="300"/>
+        <location filename="../../ui/handover_panel.py" line="118"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="118"/>
+        <source>接班</source>
+        <translation>Incoming</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="138"/>
+        <source>交接签字</source>
+        <translation>Handover sign-off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="146"/>
+        <source>交班说明 / 退回原因 / 答复</source>
+        <translation>Notes / reason for return / reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="150"/>
+        <source>提交交班</source>
+        <translation>Submit handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="150"/>
+        <location filename="../../ui/handover_panel.py" line="310"/>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="151"/>
+        <location filename="../../ui/handover_panel.py" line="310"/>
+        <source>答复</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="151"/>
+        <source>确认接班</source>
+        <translation>Accept handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="152"/>
+        <source>签到</source>
+        <translation>Check in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="158"/>
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="170"/>
+        <source>值班日志</source>
+        <translation>Duty log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="177"/>
+        <location filename="../../ui/handover_panel.py" line="318"/>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="177"/>
+        <location filename="../../ui/handover_panel.py" line="318"/>
+        <source>领导指示</source>
+        <translation>Leader instruction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="178"/>
+        <source>更正所选</source>
+        <translation>Correct selected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="181"/>
+        <source>记录内容（写入后不可修改）</source>
+        <translation>Entry (cannot be edited once written)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="182"/>
+        <source>记录</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="259"/>
+        <source>导出交接班报告</source>
+        <translation>Export handover report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="284"/>
+        <source>（未结束）</source>
+        <translation> (ongoing)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="295"/>
+        <source>草稿：未提交前按当前数据生成，提交后冻结</source>
+        <translation>Draft: built from current data until submitted, then frozen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="310"/>
+        <source>提交</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="311"/>
+        <source>签收</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="319"/>
+        <source>更正</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="338"/>
+        <source>（逾期）</source>
+        <translation> (late)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="302"/>
+        <source>交班</source>
+        <translation>Outgoing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_panel.py" line="306"/>
+        <source>待答复</source>
+        <translation>Awaiting reply</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverPdf</name>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="54"/>
+        <source>已提交，待接班确认</source>
+        <translation>Submitted, awaiting incoming shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="55"/>
+        <source>已退回，待交班人答复</source>
+        <translation>Returned, awaiting outgoing reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="56"/>
+        <location filename="../../ui/handover_pdf.py" line="75"/>
+        <source>已签收</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="57"/>
+        <source>草稿（尚未提交）</source>
+        <translation>Draft (not submitted)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="60"/>
+        <source>提交</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="61"/>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="62"/>
+        <source>答复</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="63"/>
+        <source>签收</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="66"/>
+        <location filename="../../ui/handover_pdf.py" line="385"/>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="67"/>
+        <source>领导指示</source>
+        <translation>Leader instruction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="68"/>
+        <source>更正</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="70"/>
+        <source>停用</source>
+        <translation>Out of service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="70"/>
+        <source>已派出</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="70"/>
+        <source>在途</source>
+        <translation>En route</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="71"/>
+        <source>到场</source>
+        <translation>On scene</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="71"/>
+        <source>返回中</source>
+        <translation>Returning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="71"/>
+        <source>待命</source>
+        <translation>Standby</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="74"/>
+        <source>待签收</source>
+        <translation>To acknowledge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="76"/>
+        <source>已解除</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="79"/>
+        <source>决定</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="80"/>
+        <source>任务</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="103"/>
+        <source>白班</source>
+        <translation>Day shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="105"/>
+        <source>夜班</source>
+        <translation>Night shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="191"/>
+        <source>新上报（件/时）</source>
+        <translation>New reports (per hour)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="192"/>
+        <source>办结（件/时）</source>
+        <translation>Resolved (per hour)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="193"/>
+        <source>未办结（右轴，时末）</source>
+        <translation>Open (right axis, end of hour)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="207"/>
+        <source>时（北京时间）</source>
+        <translation>Hour (Beijing time)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="291"/>
+        <source>值班员</source>
+        <translation>Duty officer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="291"/>
+        <source>副班</source>
+        <translation>Second officer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="291"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="301"/>
+        <location filename="../../ui/handover_pdf.py" line="291"/>
+        <source>签到</source>
+        <translation>Checked in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="291"/>
+        <source>接班值班员</source>
+        <translation>Incoming officer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="304"/>
+        <source>交班人</source>
+        <translation>Handed over by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="304"/>
+        <source>提交时间</source>
+        <translation>Submitted at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="304"/>
+        <source>接班人</source>
+        <translation>Accepted by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="304"/>
+        <source>签收时间</source>
+        <translation>Accepted at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="315"/>
+        <location filename="../../ui/handover_pdf.py" line="418"/>
+        <location filename="../../ui/handover_pdf.py" line="429"/>
+        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="315"/>
+        <source>环节</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="315"/>
+        <source>人员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="315"/>
+        <location filename="../../ui/handover_pdf.py" line="418"/>
+        <location filename="../../ui/handover_pdf.py" line="429"/>
+        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="325"/>
+        <source>新上报</source>
+        <translation>New reports</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="325"/>
+        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <source>办结</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="325"/>
+        <source>班初未办结</source>
+        <translation>Open at start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="325"/>
+        <source>班末未办结</source>
+        <translation>Open at end</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="325"/>
+        <source>班末超期</source>
+        <translation>Overdue at end</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="326"/>
+        <source>当前督办</source>
+        <translation>Under supervision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="326"/>
+        <source>按时受理率</source>
+        <translation>On-time acceptance</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="326"/>
+        <source>基层办结占比</source>
+        <translation>Settled locally</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="338"/>
+        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="338"/>
+        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="338"/>
+        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <location filename="../../ui/handover_pdf.py" line="385"/>
+        <location filename="../../ui/handover_pdf.py" line="395"/>
+        <location filename="../../ui/handover_pdf.py" line="429"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="338"/>
+        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <source>紧急</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="338"/>
+        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <source>上报</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="338"/>
+        <source>办结时限</source>
+        <translation>Resolve by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="339"/>
+        <source>督办时限</source>
+        <translation>Supervision deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="339"/>
+        <location filename="../../ui/handover_pdf.py" line="364"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="385"/>
+        <source>派遣</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="385"/>
+        <location filename="../../ui/handover_pdf.py" line="395"/>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="385"/>
+        <source>派出时间</source>
+        <translation>Dispatched at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="395"/>
+        <source>自</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="410"/>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="418"/>
+        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="418"/>
+        <source>责任</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="429"/>
+        <source>级别</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="429"/>
+        <source>领域</source>
+        <translation>Domain</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <source>序</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <source>记录人</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="535"/>
+        <source>第 {n} 页 / 共 {total} 页</source>
+        <translation>Page {n} of {total}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="252"/>
+        <source>督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="256"/>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="275"/>
+        <source>另有 {n} 件未列出（共 {total} 件）</source>
+        <translation>{n} more not listed ({total} in all)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="285"/>
+        <source>交接班报告</source>
+        <translation>Handover report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="287"/>
+        <source>班次</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="288"/>
+        <source>报告生成</source>
+        <translation>Generated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="298"/>
+        <source>交接签字</source>
+        <translation>Handover sign-off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="310"/>
+        <source>交班说明</source>
+        <translation>Handover notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="313"/>
+        <source>交接过程</source>
+        <translation>Handover steps</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="321"/>
+        <source>一、本班概况</source>
+        <translation>1. Shift overview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="333"/>
+        <source>二、重点关注：督办与超期事件</source>
+        <translation>2. Attention: supervised and overdue incidents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="336"/>
+        <source>当前未办结 {open} 件，其中超期 {late} 件、督办中 {sup} 件。</source>
+        <translation>{open} open now: {late} overdue, {sup} under supervision.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="346"/>
+        <source>无督办或超期事件。</source>
+        <translation>No supervised or overdue incidents.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="350"/>
+        <source>三、未办结事件（按状态）</source>
+        <translation>3. Open incidents (by status)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="353"/>
+        <source>无未办结事件。</source>
+        <translation>No open incidents.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="355"/>
+        <source>件</source>
+        <translation>cases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="361"/>
+        <source>四、本班新上报与办结</source>
+        <translation>4. Reported and resolved this shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="367"/>
+        <source>本班新上报</source>
+        <translation>Reported this shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="373"/>
+        <source>本班办结</source>
+        <translation>Resolved this shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="379"/>
+        <source>五、联动处置</source>
+        <translation>5. Linkage response</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="381"/>
+        <source>在途派遣</source>
+        <translation>Dispatches in progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="391"/>
+        <source>停用单位</source>
+        <translation>Units out of service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="402"/>
+        <source>六、视频会商与决定事项</source>
+        <translation>6. Video conferences and decisions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="406"/>
+        <source>本班未召开视频会商。</source>
+        <translation>No video conference this shift.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="413"/>
+        <source>进行中</source>
+        <translation>ongoing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="414"/>
+        <source>召集</source>
+        <translation>Convened by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="414"/>
+        <source>参会</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="415"/>
+        <source>未到</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="423"/>
+        <source>七、风险预警</source>
+        <translation>7. Risk alerts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="425"/>
+        <source>本班新发预警 {n} 条；辖区当前未解除预警 {open} 条。</source>
+        <translation>{n} new alerts this shift; {open} still open in the jurisdiction.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="437"/>
+        <source>八、视频监控与视联网</source>
+        <translation>8. Cameras and video network</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="440"/>
+        <source>监控 {total} 路：在线 {on}，离线 {off}。会商点名未应答 {absent} 个会场。</source>
+        <translation>{total} cameras: {on} online, {off} offline. {absent} rooms missed the roll call.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="443"/>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="444"/>
+        <source> 等</source>
+        <translation> and others</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="446"/>
+        <source>九、值班日志</source>
+        <translation>9. Duty log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="448"/>
+        <source>本班无值班日志。</source>
+        <translation>No duty log entries this shift.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover_pdf.py" line="530"/>
+        <source>打印时间</source>
+        <translation>Printed</translation>
+    </message>
+</context>
+<context>
+    <name>HeaderWidget</name>
+    <message>
+        <location filename="../../widgets/header.py" line="279"/>
+        <source>{year}年{month}月{day}日 {weekday}</source>
+        <translation>{weekday} {year}-{month:02d}-{day:02d}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/header.py" line="285"/>
+        <source>未排班</source>
+        <translation>Not rostered</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/header.py" line="315"/>
+        <source>值班员</source>
+        <translation>Duty officer</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/header.py" line="316"/>
+        <source>带班领导</source>
+        <translation>Leader on duty</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/header.py" line="317"/>
         <source>四有</source>
         <translation>Four haves</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="307"/>
+        <location filename="../../widgets/header.py" line="323"/>
         <source>社会治理综合指挥中心</source>
         <translation>Social Governance Command Center</translation>
+    </message>
+</context>
+<context>
+    <name>HotlineForm</name>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="46"/>
+        <location filename="../../ui/hotline_form.py" line="52"/>
+        <source>热线受理登记</source>
+        <translation>Hotline intake</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="56"/>
+        <source>请选择类别</source>
+        <translation>Select a category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="71"/>
+        <source>网格编码，或在地图上点选位置</source>
+        <translation>Grid code, or pick on the map</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="72"/>
+        <location filename="../../ui/hotline_form.py" line="162"/>
+        <source>未选位置</source>
+        <translation>No location</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="76"/>
+        <source>来电人姓名</source>
+        <translation>Caller name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="79"/>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="82"/>
+        <source>事发地址</source>
+        <translation>Incident address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="85"/>
+        <source>事件描述：发生了什么、涉及人员、现场情况</source>
+        <translation>Description: what happened, who is involved, the scene</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="90"/>
+        <source>登录后可受理来电</source>
+        <translation>Log in to take calls</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="92"/>
+        <source>提交登记</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="94"/>
+        <source>清空</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="98"/>
+        <source>事件类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="99"/>
+        <source>紧急程度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="100"/>
+        <source>来源渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="101"/>
+        <source>网格</source>
+        <translation>Grid cell</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="103"/>
+        <source>来电人</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="104"/>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="105"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="106"/>
+        <source>描述</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="139"/>
+        <source>已选位置 {lon:.5f}, {lat:.5f}，查找网格…</source>
+        <translation>Picked {lon:.5f}, {lat:.5f}; finding grid…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="205"/>
+        <source>正在提交…</source>
+        <translation>Submitting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="214"/>
+        <source>已登记 #{id}，已转属地中心受理</source>
+        <translation>Registered #{id}; sent to the local center</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="226"/>
+        <source>未能登记：{reason}</source>
+        <translation>Not registered: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="231"/>
+        <source>按网格编码定位</source>
+        <translation>Locate by grid code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hotline_form.py" line="237"/>
+        <source>已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}</source>
+        <translation>Picked {lon:.5f}, {lat:.5f} → grid {code}</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentBadge</name>
+    <message>
+        <location filename="../../widgets/incident_badge.py" line="17"/>
+        <source>待处理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_badge.py" line="18"/>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_badge.py" line="19"/>
+        <source>督办</source>
+        <translation>Sup.</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentPanel</name>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="78"/>
+        <source>标记</source>
+        <translation>Flags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="79"/>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="80"/>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="81"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="82"/>
+        <source>时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="83"/>
+        <source>事件</source>
+        <translation>Incident</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="93"/>
+        <source>该事件已被他人更新</source>
+        <translation>Incident updated by someone else</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="94"/>
+        <source>登录后可处置</source>
+        <translation>Log in to handle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="95"/>
+        <source>当前账号无处置权限</source>
+        <translation>No permission to handle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="107"/>
+        <source>督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="109"/>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="111"/>
+        <source>超时未受理</source>
+        <translation>Not accepted in time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="183"/>
+        <source>{channel}上报</source>
+        <translation>Reported via {channel}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="311"/>
+        <source>派往</source>
+        <translation>Assign to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="314"/>
+        <source>群众评价</source>
+        <translation>Citizen rating</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="319"/>
+        <source>举一反三任务（每行一项，可不填）</source>
+        <translation>Follow-up tasks (one per line, optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="322"/>
+        <source>督办时限（小时）</source>
+        <translation>Supervision deadline (hours)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="329"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="342"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="358"/>
+        <source>确认</source>
+        <translation>Confirm </translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="362"/>
+        <source>必填：重新办理的原因</source>
+        <translation>Required: reason to reopen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="363"/>
+        <source>必填：向上级回复办理进展</source>
+        <translation>Required: progress reply to upper level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="364"/>
+        <source>必填：督办要求</source>
+        <translation>Required: supervision request</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="365"/>
+        <source>必填：举一反三任务（每行一项）</source>
+        <translation>Required: follow-up tasks (one per line)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="366"/>
+        <source>可选：处置说明</source>
+        <translation>Optional: handling note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="371"/>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="371"/>
+        <source>下级中心</source>
+        <translation>Lower center</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="383"/>
+        <source>任务（每行一项）</source>
+        <translation>Tasks (one per line)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="436"/>
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="436"/>
+        <source>来源</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="436"/>
+        <source>上报人</source>
+        <translation>Reporter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="437"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="437"/>
+        <source>上报时间</source>
+        <translation>Reported at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="437"/>
+        <source>办结时限</source>
+        <translation>Resolve by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="438"/>
+        <source>办理中心</source>
+        <translation>Handling center</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="438"/>
+        <source>承办部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="439"/>
+        <source>评价</source>
+        <translation>Rating</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="439"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="455"/>
+        <source>处置时间线</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="460"/>
+        <source>关联事件（举一反三）</source>
+        <translation>Linked incidents (follow-up)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="481"/>
+        <source>在上方队列或地图上选择一个事件</source>
+        <translation>Select an incident in the queue above or on the map</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="587"/>
+        <source>，当前状态：{status}（第 {v} 版），未作任何修改</source>
+        <translation>; now {status} (version {v}); nothing was changed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="594"/>
+        <source>{action}未成功：{reason}</source>
+        <translation>{action} failed: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="619"/>
+        <source>时限 {t}</source>
+        <translation>Due {t}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="640"/>
+        <source>处置时间线（{n}）</source>
+        <translation>Timeline ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="648"/>
+        <source>{src} 督办 {dst}，时限 {deadline}</source>
+        <translation>{src} supervises {dst}, due {deadline}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="655"/>
+        <source>要求：{note}（{who} {at}）</source>
+        <translation>Request: {note} ({who} {at})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="658"/>
+        <source>回复：{answer}（{who} {at}）</source>
+        <translation>Reply: {answer} ({who} {at})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="662"/>
+        <source>待回复</source>
+        <translation>Awaiting reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="674"/>
+        <source>原事件</source>
+        <translation>Original incident</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="675"/>
+        <source>举一反三</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="750"/>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="755"/>
+        <source>全部类别</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="758"/>
+        <source>仅超期</source>
+        <translation>Overdue only</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="759"/>
+        <source>仅督办</source>
+        <translation>Supervised only</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="762"/>
+        <source>搜索 编号/描述/地址/上报人</source>
+        <translation>Search no./description/address/reporter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="901"/>
+        <source>{n} 件</source>
+        <translation>{n} items</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="940"/>
+        <source>已{action} #{id}</source>
+        <translation>{action} done: #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incident_panel.py" line="952"/>
+        <source>只读 · 登录后可处置</source>
+        <translation>Read-only · log in to handle</translation>
+    </message>
+</context>
+<context>
+    <name>IndexBoard</name>
+    <message>
+        <location filename="../../widgets/index_board.py" line="42"/>
+        <source>排名</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="43"/>
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="44"/>
+        <source>平安指数</source>
+        <translation>Safety index</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="45"/>
+        <source>较上月</source>
+        <translation>vs last month</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="46"/>
+        <source>办结率</source>
+        <translation>Resolution rate</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="51"/>
+        <source>事件</source>
+        <translation>Incidents</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="52"/>
+        <source>办结</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="53"/>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="54"/>
+        <source>重复</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="55"/>
+        <source>风险</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="281"/>
+        <source>较上月 {delta}</source>
+        <translation>vs last month {delta}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="359"/>
+        <source>按指数</source>
+        <translation>By index</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="360"/>
+        <source>按办结率</source>
+        <translation>By resolution rate</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="361"/>
+        <source>暂无下级地区指数</source>
+        <translation>No sub-region index yet</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/index_board.py" line="364"/>
+        <source>{year}年{month}月</source>
+        <translation>{month}/{year}</translation>
     </message>
 </context>
 <context>
@@ -112,6 +2311,45 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="37"/>
+        <location filename="../../ui/login_dialog.py" line="52"/>
+        <source>登录</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="40"/>
+        <source>值班人员登录</source>
+        <translation>Duty staff login</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="44"/>
+        <source>账号，如 330106001.duty</source>
+        <translation>Account, e.g. 330106001.duty</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="55"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="57"/>
+        <source>账号</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="57"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="85"/>
+        <source>请输入账号和密码</source>
+        <translation>Enter account and password</translation>
+    </message>
+</context>
+<context>
     <name>MetricPicker</name>
     <message>
         <location filename="../../widgets/metric_picker.py" line="9"/>
@@ -127,6 +2365,11 @@
         <location filename="../../widgets/metric_picker.py" line="11"/>
         <source>网格着色：超期</source>
         <translation>Cells: overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/metric_picker.py" line="12"/>
+        <source>网格着色：风险预警</source>
+        <translation>Cells: risk alerts</translation>
     </message>
 </context>
 <context>
@@ -171,6 +2414,236 @@
     </message>
 </context>
 <context>
+    <name>ReplayPanel</name>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="37"/>
+        <location filename="../../ui/replay_panel.py" line="43"/>
+        <source>未办结</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="38"/>
+        <location filename="../../ui/replay_panel.py" line="44"/>
+        <location filename="../../ui/replay_panel.py" line="176"/>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="39"/>
+        <location filename="../../ui/replay_panel.py" line="42"/>
+        <source>今日上报</source>
+        <translation>Reported today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="45"/>
+        <source>今日办结</source>
+        <translation>Resolved today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="46"/>
+        <source>督办中</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="69"/>
+        <source>回放所选班次</source>
+        <translation>Replay selected shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="77"/>
+        <source>地图着色</source>
+        <translation>Map colouring</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="111"/>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="111"/>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="111"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="112"/>
+        <source>紧急</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="112"/>
+        <source>上报</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="113"/>
+        <source>标记</source>
+        <translation>Flags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="140"/>
+        <source>班次回放 · 值班员 {name}</source>
+        <translation>Shift replay · duty officer {name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="168"/>
+        <source>此刻未办结 {n} 件（列出前 {k} 件：督办、超期在前）</source>
+        <translation>{n} open at this moment (first {k} shown, supervised and overdue first)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/replay_panel.py" line="174"/>
+        <source>督办</source>
+        <translation>Supervised</translation>
+    </message>
+</context>
+<context>
+    <name>RiskAlertList</name>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="51"/>
+        <source>红色</source>
+        <translation>Red</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="52"/>
+        <source>橙色</source>
+        <translation>Orange</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="53"/>
+        <source>黄色</source>
+        <translation>Yellow</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="54"/>
+        <source>蓝色</source>
+        <translation>Blue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="57"/>
+        <source>社会治安</source>
+        <translation>Public order</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="58"/>
+        <source>矛盾纠纷</source>
+        <translation>Disputes</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="59"/>
+        <source>城市运行</source>
+        <translation>City operation</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="60"/>
+        <source>网络安全</source>
+        <translation>Cyber security</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="61"/>
+        <source>安全生产</source>
+        <translation>Work safety</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="62"/>
+        <source>消防安全</source>
+        <translation>Fire safety</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="63"/>
+        <source>食品药品</source>
+        <translation>Food &amp; drugs</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="64"/>
+        <source>生态环境</source>
+        <translation>Environment</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="65"/>
+        <source>交通安全</source>
+        <translation>Traffic safety</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="66"/>
+        <source>自然灾害</source>
+        <translation>Natural disasters</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="67"/>
+        <source>公共卫生</source>
+        <translation>Public health</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="70"/>
+        <source>待签收</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="71"/>
+        <source>已签收</source>
+        <translation>Acknowledged</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="72"/>
+        <source>已解除</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="75"/>
+        <source>级别</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="76"/>
+        <source>领域</source>
+        <translation>Domain</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="77"/>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="78"/>
+        <source>预警内容</source>
+        <translation>Alert</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="79"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="80"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="303"/>
+        <source>未解除 {n}</source>
+        <translation>{n} open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="340"/>
+        <source>签收</source>
+        <translation>Acknowledge</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="341"/>
+        <source>解除</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="342"/>
+        <source>暂无风险预警</source>
+        <translation>No risk alerts</translation>
+    </message>
+</context>
+<context>
     <name>TrendChart</name>
     <message>
         <location filename="../../widgets/trend_chart.py" line="215"/>
@@ -194,51 +2667,573 @@
     </message>
 </context>
 <context>
+    <name>VideoPanel</name>
+    <message>
+        <location filename="../../ui/video_panel.py" line="44"/>
+        <source>当前账号无视频操作权限</source>
+        <translation>No video permission for this account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="45"/>
+        <source>当前账号不属于任何指挥中心</source>
+        <translation>Account belongs to no command center</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="46"/>
+        <source>超出本级辖区</source>
+        <translation>Outside this jurisdiction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="47"/>
+        <source>没有这个监控点</source>
+        <translation>No such camera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="48"/>
+        <source>所有窗口均已锁定</source>
+        <translation>All windows are pinned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="49"/>
+        <source>不支持的分屏</source>
+        <translation>Unsupported layout</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="315"/>
+        <source>（离线）</source>
+        <translation> (offline)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="331"/>
+        <source>事件附近 {n} 个监控</source>
+        <translation>{n} cameras near incident</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="354"/>
+        <source>锁定</source>
+        <translation>Pin</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="355"/>
+        <source>清空</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="356"/>
+        <source>附近监控填入空位</source>
+        <translation>Fill nearby</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="357"/>
+        <source>视频会商</source>
+        <translation>Video conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="358"/>
+        <source>事件附近监控</source>
+        <translation>Nearby</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="359"/>
+        <source>辖区监控</source>
+        <translation>All cameras</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="360"/>
+        <source>搜索监控点名称</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video_panel.py" line="364"/>
+        <source>{n} 分屏</source>
+        <translation>{n} tiles</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTile</name>
+    <message>
+        <location filename="../../widgets/video_tile.py" line="43"/>
+        <source>无信号</source>
+        <translation>No signal</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video_tile.py" line="44"/>
+        <source>连接中</source>
+        <translation>Connecting</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video_tile.py" line="45"/>
+        <source>信号中断</source>
+        <translation>Signal lost</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video_tile.py" line="398"/>
+        <source>自动重连 第 {n} 次</source>
+        <translation>Reconnecting, attempt {n}</translation>
+    </message>
+</context>
+<context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../ui/wall.py" line="45"/>
+        <location filename="../../ui/wall.py" line="51"/>
         <source>态势地图</source>
         <translation>Situation map</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="46"/>
+        <location filename="../../ui/wall.py" line="52"/>
         <source>实时指标</source>
         <translation>Live indicators</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="47"/>
+        <location filename="../../ui/wall.py" line="53"/>
         <source>今日分时上报</source>
         <translation>Reports by hour today</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="48"/>
+        <location filename="../../ui/wall.py" line="54"/>
         <source>近30日上报趋势</source>
         <translation>Reports, last 30 days</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="49"/>
+        <location filename="../../ui/wall.py" line="55"/>
         <source>今日事件类别</source>
         <translation>Today&apos;s incidents by category</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="50"/>
+        <location filename="../../ui/wall.py" line="56"/>
         <source>下级区域排名</source>
         <translation>Ranking of sub-regions</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="51"/>
+        <location filename="../../ui/wall.py" line="57"/>
         <source>视频监控</source>
         <translation>Video surveillance</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="52"/>
+        <location filename="../../ui/wall.py" line="58"/>
+        <source>事件处置</source>
+        <translation>Incident handling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/wall.py" line="59"/>
         <source>资源调度</source>
         <translation>Resource dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="54"/>
+        <location filename="../../ui/wall.py" line="61"/>
         <source>社会治理综合指挥中心</source>
         <translation>Social Governance Command Center</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="155"/>
+        <source>热线登记</source>
+        <translation>Hotline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="296"/>
+        <source>交接班与回放</source>
+        <translation>Handover &amp; replay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="301"/>
+        <source>交接班</source>
+        <translation>Handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="302"/>
+        <source>班次回放</source>
+        <translation>Shift replay</translation>
+    </message>
+</context>
+<context>
+    <name>incident_labels</name>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="19"/>
+        <source>上报</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="20"/>
+        <source>受理</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="21"/>
+        <source>分流派单</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="22"/>
+        <source>处置</source>
+        <translation>Handle</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="23"/>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="24"/>
+        <source>办结</source>
+        <translation>Resolve</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="25"/>
+        <source>评价归档</source>
+        <translation>Rate &amp; close</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="26"/>
+        <source>重新办理</source>
+        <translation>Reopen</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="27"/>
+        <source>上报上级</source>
+        <translation>Escalate</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="28"/>
+        <source>超期自动上报</source>
+        <translation>Auto-escalated (overdue)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="29"/>
+        <source>回复督办</source>
+        <translation>Reply to supervision</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="30"/>
+        <source>督办</source>
+        <translation>Supervise</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="31"/>
+        <location filename="../../widgets/incident_labels.py" line="41"/>
+        <source>举一反三</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="35"/>
+        <source>热线电话</source>
+        <translation>Hotline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="36"/>
+        <source>平安通(网格员)</source>
+        <translation>Field app (grid worker)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="37"/>
+        <source>平安浙江APP</source>
+        <translation>Citizen app</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="38"/>
+        <source>视频告警</source>
+        <translation>Video alarm</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="39"/>
+        <source>感知告警</source>
+        <translation>Sensor alarm</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="40"/>
+        <source>上级交办</source>
+        <translation>Assigned from above</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="42"/>
+        <source>视频会商</source>
+        <translation>Video conference</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="46"/>
+        <source>特急</source>
+        <translation>Critical</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="47"/>
+        <source>紧急</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="48"/>
+        <source>一般</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="49"/>
+        <source>较低</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="53"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="54"/>
+        <source>基本满意</source>
+        <translation>Mostly satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="55"/>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="59"/>
+        <source>待我处理</source>
+        <translation>My queue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="60"/>
+        <source>我督办的</source>
+        <translation>I supervise</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="61"/>
+        <source>辖区全部</source>
+        <translation>Whole jurisdiction</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="65"/>
+        <source>事件</source>
+        <translation>Incident</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="66"/>
+        <source>举一反三任务</source>
+        <translation>Follow-up task</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="70"/>
+        <source>值班员</source>
+        <translation>Duty officer</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="71"/>
+        <source>带班领导</source>
+        <translation>Leader on duty</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="72"/>
+        <source>话务员</source>
+        <translation>Call taker</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="73"/>
+        <source>只读</source>
+        <translation>Read-only</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="74"/>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="79"/>
+        <source>该网格不在本中心辖区内</source>
+        <translation>Grid cell is outside this jurisdiction</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="80"/>
+        <source>该事件不在本中心辖区内</source>
+        <translation>Incident is outside this jurisdiction</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="81"/>
+        <source>找不到该网格</source>
+        <translation>Grid cell not found</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="82"/>
+        <source>找不到该网格编码，请核对</source>
+        <translation>Grid code not found; check it</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="83"/>
+        <source>请填写网格编码或在地图上点选位置</source>
+        <translation>Enter a grid code or pick on the map</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="84"/>
+        <source>所选位置附近没有网格，请重新点选</source>
+        <translation>No grid cell near that point; pick again</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="85"/>
+        <source>请选择事件类别</source>
+        <translation>Select a category</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="86"/>
+        <source>请选择来源渠道</source>
+        <translation>Select a channel</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="87"/>
+        <source>紧急程度无效</source>
+        <translation>Invalid priority</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="88"/>
+        <source>请填写事件描述</source>
+        <translation>Enter a description</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="89"/>
+        <source>只能交办给下级中心</source>
+        <translation>Can only assign to a lower center</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="90"/>
+        <location filename="../../widgets/incident_labels.py" line="110"/>
+        <source>当前账号无此权限</source>
+        <translation>No permission for this account</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="91"/>
+        <source>该事件由其他中心办理，本中心不能操作</source>
+        <translation>Another center handles this incident</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="92"/>
+        <location filename="../../widgets/incident_labels.py" line="113"/>
+        <source>事件当前状态下不能进行此操作</source>
+        <translation>Not allowed in the current status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="93"/>
+        <source>未知的操作</source>
+        <translation>Unknown action</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="94"/>
+        <source>请选择本级部门或下级中心</source>
+        <translation>Select a department or lower center</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="95"/>
+        <source>该事件无派单来源，不能退回，请上报上级</source>
+        <translation>Not routed from anywhere; escalate instead of returning</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="96"/>
+        <source>已是最高层级，无法上报</source>
+        <translation>Already at the top level</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="97"/>
+        <source>请选择评价结果</source>
+        <translation>Select a rating</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="98"/>
+        <source>重新办理须填写原因</source>
+        <translation>A reason is required to reopen</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="99"/>
+        <source>督办时限须晚于当前时间</source>
+        <translation>Deadline must be in the future</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="100"/>
+        <source>请填写督办要求</source>
+        <translation>Enter the supervision request</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="101"/>
+        <source>请填写回复内容</source>
+        <translation>Enter a reply</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="102"/>
+        <source>没有待回复的督办</source>
+        <translation>No supervision to reply to</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="103"/>
+        <source>只有办理中心可对已办结事件举一反三</source>
+        <translation>Only the handling center can add follow-ups</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="104"/>
+        <source>只有上级中心可督办未办结事件</source>
+        <translation>Only an upper center can supervise open incidents</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="105"/>
+        <source>账号或密码错误</source>
+        <translation>Wrong account or password</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="106"/>
+        <source>账号不存在或已停用</source>
+        <translation>Account missing or disabled</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="107"/>
+        <source>找不到该事件</source>
+        <translation>Incident not found</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="108"/>
+        <source>找不到该地区</source>
+        <translation>Region not found</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="109"/>
+        <source>该事件已被他人更新</source>
+        <translation>Incident updated by someone else</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="111"/>
+        <source>找不到相关记录</source>
+        <translation>Record not found</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="112"/>
+        <source>填写内容有误</source>
+        <translation>Invalid input</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="114"/>
+        <source>操作被拒绝</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="115"/>
+        <source>数据库暂不可用，请稍后重试</source>
+        <translation>Database unavailable; try again later</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="119"/>
+        <source>{d}天{h}小时</source>
+        <translation>{d} d {h} h</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="120"/>
+        <source>{h}小时{m}分</source>
+        <translation>{h} h {m} min</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="121"/>
+        <source>{m}分钟</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="122"/>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="123"/>
+        <source>剩</source>
+        <translation>Due in</translation>
     </message>
 </context>
 <context>
@@ -427,6 +3422,30 @@
         <location filename="../../widgets/labels.py" line="74"/>
         <source>已归档</source>
         <translation>Closed</translation>
+    </message>
+</context>
+<context>
+    <name>self.window</name>
+    <message>
+        <location filename="../../ui/app.py" line="155"/>
+        <source>热线登记</source>
+        <translation>Hotline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="296"/>
+        <source>交接班与回放</source>
+        <translation>Handover &amp; replay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="301"/>
+        <location filename="../../ui/app.py" line="304"/>
+        <source>交接班</source>
+        <translation>Handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="302"/>
+        <source>班次回放</source>
+        <translation>Shift replay</translation>
     </message>
 </context>
 </TS>

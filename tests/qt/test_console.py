@@ -18,7 +18,7 @@ def console(qtbot, demo_url: str, tmp_path, monkeypatch):  # type: ignore[no-unt
     c.window.resize(1920, 1080)
     c.window.show()
     yield c
-    c.live.stop()
+    c.close()  # stops every worker
     c.window.close()
     c.map.shutdown()
     c.window.deleteLater()
@@ -49,3 +49,40 @@ def test_console_feeds_map_and_switches_metric(qtbot, console, demo_url: str) ->
     console.map.cell_clicked.emit(cell_id)
     qtbot.waitUntil(lambda: console.cell_card.isVisible(), timeout=10_000)
     assert console.cell_card.detail is not None and console.cell_card.detail.cell_id == cell_id
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_every_panel_is_fed_once_started(qtbot, console, demo_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Each area's worker runs and delivers to its panel (a worker left unstarted would
+    leave its panel empty without any error)."""
+    got: dict[str, object] = {}
+    for name, signal in {
+        "wall": console.live.snapshot_ready,
+        "incidents": console.incidents.queue_ready,
+        "dispatch": console.dispatch.board_ready,
+        "index": console.index.ranking_ready,
+        "alerts": console.index.alerts_ready,
+        "handover": console.handover.list_ready,
+        "video": console.video.wall_changed,
+    }.items():
+        signal.connect(lambda value, name=name: got.setdefault(name, value))
+    console.video.reload()
+    console.start()
+    qtbot.waitUntil(lambda: len(got) == 7, timeout=30_000)
+    eng = create_engine(demo_url)
+    with eng.connect() as conn:
+        units = conn.execute(text("SELECT count(*) FROM resource WHERE county_code='330106'")).scalar_one()
+    eng.dispose()
+    assert got["dispatch"].total == units > 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_the_wall_scale_reaches_every_panel(qtbot, console) -> None:  # type: ignore[no-untyped-def]
+    """A 4K wall (scale 2) must scale the panels inside tabs too, or they read tiny."""
+    console.window.set_ui_scale(2.0)
+    scaled = {
+        "incidents": console.incident_panel._scale,
+        "index": console.index_board._scale,
+        "dispatch": console.dispatch_panel._scale,
+    }
+    assert scaled == {"incidents": 2.0, "index": 2.0, "dispatch": 2.0}

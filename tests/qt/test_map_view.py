@@ -477,3 +477,45 @@ def test_layer_toggles(qtbot: Any, territory: Any) -> None:
     assert labels == ["行政区划", "网格", "事件", "资源", "摄像头"]
     with pytest.raises(ValueError):
         view.set_layer_visible("roads", True)
+
+
+def test_dispatch_routes_are_drawn_and_toggled(qtbot: Any, territory: Any) -> None:
+    """Active dispatches as lines from the unit to its incident, in their own layer."""
+    view = make_view(qtbot)
+    load(qtbot, view, territory)
+    features, cells = territory
+    lon, lat = float(cells.coords[0][0]), float(cells.coords[0][1])
+    lines = [
+        {"unit_lon": lon, "unit_lat": lat, "incident_lon": lon + 0.01, "incident_lat": lat,
+         "status": "dispatched"},
+        {"unit_lon": lon, "unit_lat": lat + 0.01, "incident_lon": lon + 0.01, "incident_lat": lat,
+         "status": "arrived"},
+    ]  # fmt: skip
+    view.set_dispatch_lines(lines)
+    count = "document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive, .leaflet-overlay-pane path').length"  # noqa: E501
+    qtbot.waitUntil(lambda: js(qtbot, view, count) >= 2)
+    dashed = "Array.from(document.querySelectorAll('.leaflet-overlay-pane path')).filter(function(p){return p.getAttribute('stroke-dasharray');}).length"  # noqa: E501
+    assert js(qtbot, view, dashed) == 1  # still on its way; the arrived one is solid
+    label = "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label > span > span')).map(function(s){return s.textContent.trim();})"  # noqa: E501
+    assert "派遣路线" in js(qtbot, view, label)
+    view.set_layer_visible("dispatch", False)
+    qtbot.waitUntil(lambda: js(qtbot, view, count) == 0)
+    view.set_dispatch_lines([])
+    view.set_layer_visible("dispatch", True)
+    qtbot.waitUntil(lambda: js(qtbot, view, "document.querySelectorAll('.leaflet-overlay-pane path').length") == 0)  # noqa: E501
+
+
+def test_selecting_an_alert_brings_it_into_view(qtbot: Any, territory: Any) -> None:
+    """An alert chosen in the list is marked and the map moves to it if it is off screen."""
+    view = make_view(qtbot)
+    load(qtbot, view, territory)
+    far = {"id": 7, "lon": 110.0, "lat": 36.0, "status": "red", "label": "景区客流"}  # off screen
+    view.set_points("alerts", [far])
+    qtbot.waitUntil(lambda: [a["id"] for a in js(qtbot, view, "CMap.state().alerts")] == [7])
+    view.select_point("alerts", 7)
+    qtbot.waitUntil(lambda: js(qtbot, view, "document.querySelectorAll('.cm-selected').length") == 1)
+    lat, lon = js(qtbot, view, "CMap.state().center")
+    assert abs(lat - far["lat"]) < 0.5 and abs(lon - far["lon"]) < 0.5
+    assert js(qtbot, view, "CMap.state().autoFit") is False
+    with pytest.raises(ValueError):
+        view.select_point("roads", 1)

@@ -114,10 +114,10 @@ def test_command_room_arrangement_on_3x3() -> None:
     assert tile["header.haves"] == (2, 0)
     assert tile["kpi"] == (1, 0)
     assert plan["banner"] == plan["header.title"]
-    # Data on the left, video and dispatch on the right; every outer tile is used.
-    for name in ("trend_hourly", "trend_daily", "categories"):
+    # Data on the left; video, incidents and dispatch on the right; every outer tile used.
+    for name in ("trend_hourly", "trend_daily", "categories", "ranking"):
         assert tile[name][0] == 0
-    for name in ("video", "dispatch", "ranking"):
+    for name in ("video", "incidents", "dispatch"):
         assert tile[name][0] == 2
     used = {t for t in tile.values()}
     assert {(0, r) for r in range(3)} <= used

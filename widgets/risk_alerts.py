@@ -1,0 +1,338 @@
+"""风险预警: the open risk alerts of the center's subtree, highest level first, with
+acknowledge (签收) and close (解除) actions.
+
+Takes a `services.risk.AlertBoard` (read by ui.index_state); never queries or writes.
+Actions are requests: `acknowledge_requested(alert_id, version)` and
+`close_requested(alert_id, version)`; the state object runs the use case off the GUI
+thread and the list refreshes from the next board. `alert_selected(alert_id)` when a row
+is clicked (e.g. to show it on the map).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.risk import LEVELS, AlertBoard, AlertRow
+from widgets.row_model import RowTableModel
+
+CST = timezone(timedelta(hours=8))
+ID_ROLE = Qt.ItemDataRole.UserRole + 3
+
+LEVEL_COLORS: dict[str, str] = {
+    "red": "#ff2d3d",
+    "orange": "#ff8a1c",
+    "yellow": "#f2c500",
+    "blue": "#2f7dff",
+}
+LEVEL_NAMES: dict[str, str] = {
+    "red": QT_TRANSLATE_NOOP("RiskAlertList", "红色"),
+    "orange": QT_TRANSLATE_NOOP("RiskAlertList", "橙色"),
+    "yellow": QT_TRANSLATE_NOOP("RiskAlertList", "黄色"),
+    "blue": QT_TRANSLATE_NOOP("RiskAlertList", "蓝色"),
+}
+DOMAIN_NAMES: dict[str, str] = {
+    "public_order": QT_TRANSLATE_NOOP("RiskAlertList", "社会治安"),
+    "dispute": QT_TRANSLATE_NOOP("RiskAlertList", "矛盾纠纷"),
+    "city_operation": QT_TRANSLATE_NOOP("RiskAlertList", "城市运行"),
+    "cyber": QT_TRANSLATE_NOOP("RiskAlertList", "网络安全"),
+    "production_safety": QT_TRANSLATE_NOOP("RiskAlertList", "安全生产"),
+    "fire": QT_TRANSLATE_NOOP("RiskAlertList", "消防安全"),
+    "food_drug": QT_TRANSLATE_NOOP("RiskAlertList", "食品药品"),
+    "environment": QT_TRANSLATE_NOOP("RiskAlertList", "生态环境"),
+    "traffic": QT_TRANSLATE_NOOP("RiskAlertList", "交通安全"),
+    "natural_disaster": QT_TRANSLATE_NOOP("RiskAlertList", "自然灾害"),
+    "public_health": QT_TRANSLATE_NOOP("RiskAlertList", "公共卫生"),
+}
+STATUS_NAMES: dict[str, str] = {
+    "open": QT_TRANSLATE_NOOP("RiskAlertList", "待签收"),
+    "acknowledged": QT_TRANSLATE_NOOP("RiskAlertList", "已签收"),
+    "closed": QT_TRANSLATE_NOOP("RiskAlertList", "已解除"),
+}
+COLUMNS: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("RiskAlertList", "级别"),
+    QT_TRANSLATE_NOOP("RiskAlertList", "领域"),
+    QT_TRANSLATE_NOOP("RiskAlertList", "地点"),
+    QT_TRANSLATE_NOOP("RiskAlertList", "预警内容"),
+    QT_TRANSLATE_NOOP("RiskAlertList", "时间"),
+    QT_TRANSLATE_NOOP("RiskAlertList", "状态"),
+)
+COL_LEVEL, COL_DOMAIN, COL_PLACE, COL_TEXT, COL_TIME, COL_STATUS = range(len(COLUMNS))
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RiskAlertList", text)
+
+
+def level_name(level: str) -> str:
+    return _tr(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level
+
+
+def domain_name(domain: str) -> str:
+    return _tr(DOMAIN_NAMES[domain]) if domain in DOMAIN_NAMES else domain
+
+
+def format_raised(at: datetime, now: datetime | None = None) -> str:
+    """China time: "14:05" today, else "11-23 14:05" (`at` is naive UTC)."""
+    local = at.replace(tzinfo=UTC).astimezone(CST)
+    today = (now or datetime.now(UTC)).astimezone(CST).date()
+    return local.strftime("%H:%M") if local.date() == today else local.strftime("%m-%d %H:%M")
+
+
+class AlertModel(RowTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(COLUMNS, parent)
+        self._rows: tuple[AlertRow, ...] = ()
+
+    def set_rows(self, rows: tuple[AlertRow, ...]) -> None:
+        self._reset(rows)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _tr(COLUMNS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        a = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_LEVEL:
+                return f"● {level_name(a.level)}"
+            if col == COL_DOMAIN:
+                return domain_name(a.domain)
+            if col == COL_PLACE:
+                return a.place_name
+            if col == COL_TEXT:
+                return a.text
+            if col == COL_TIME:
+                return format_raised(a.raised_at)
+            return _tr(STATUS_NAMES.get(a.status, a.status))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL_LEVEL:
+                return QColor(LEVEL_COLORS.get(a.level, "#dce9ff"))
+            if col == COL_STATUS:
+                return QColor("#ffb020" if a.status == "open" else "#2ee6a6")
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole and a.level in ("red", "orange"):
+            c = QColor(LEVEL_COLORS[a.level])
+            c.setAlpha(40 if a.level == "red" else 26)
+            return c
+        if role == Qt.ItemDataRole.FontRole and col in (COL_LEVEL, COL_STATUS):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            grid = f" · {a.grid_code}" if a.grid_code else ""
+            return f"{a.text}{grid}"
+        if role == ID_ROLE:
+            return a.id
+        return None
+
+
+class RiskAlertList(QFrame):
+    """Open alerts with counts by level and 签收 / 解除 buttons for the selected alert."""
+
+    acknowledge_requested = Signal(int, int)  # alert id, version seen
+    close_requested = Signal(int, int)  # alert id, version seen
+    alert_selected = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("riskAlerts")
+        self._board: AlertBoard | None = None
+        self._selected: int | None = None
+        self._actions = True
+
+        self.count_labels: dict[str, QLabel] = {}
+        counts = QHBoxLayout()
+        self.total_label = QLabel(self)
+        self.total_label.setObjectName("raTotal")
+        counts.addWidget(self.total_label)
+        for lv in reversed(LEVELS):
+            lab = QLabel(self)
+            lab.setObjectName("raCount")
+            lab.setStyleSheet(f"color: {LEVEL_COLORS[lv]};")
+            self.count_labels[lv] = lab
+            counts.addWidget(lab)
+        counts.addStretch(1)
+        self.ack_button = QPushButton(self)
+        self.close_button = QPushButton(self)
+        for b in (self.ack_button, self.close_button):
+            b.setObjectName("raAction")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setCursor(Qt.CursorShape.PointingHandCursor)
+            counts.addWidget(b)
+        self.ack_button.clicked.connect(self._acknowledge)
+        self.close_button.clicked.connect(self._close)
+
+        self.model = AlertModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("raTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        for col in range(len(COLUMNS)):
+            mode = QHeaderView.ResizeMode.Stretch if col == COL_TEXT else QHeaderView.ResizeMode.ResizeToContents
+            header.setSectionResizeMode(col, mode)
+        self.table.clicked.connect(self._on_clicked)
+
+        self.empty_note = QLabel(self)
+        self.empty_note.setObjectName("raEmpty")
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(counts)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.empty_note, 1)
+        self.set_ui_scale(1.0)
+        self.retranslate()
+        self._show_counts()
+        self._update_buttons()
+
+    # -- data ---------------------------------------------------------------------------
+    def set_board(self, board: AlertBoard) -> None:
+        """Show a new board; the selection follows the alert (by id) if it is still open."""
+        self._board = board
+        self.model.set_rows(board.alerts)
+        ids = [a.id for a in board.alerts]
+        if self._selected in ids:
+            self.table.selectRow(ids.index(self._selected))
+        else:
+            self._selected = None
+        has = bool(board.alerts)
+        self.table.setVisible(has)
+        self.empty_note.setVisible(not has)
+        self._show_counts()
+        self._update_buttons()
+
+    def board(self) -> AlertBoard | None:
+        return self._board
+
+    def selected_alert(self) -> AlertRow | None:
+        for a in self.model.rows():
+            if a.id == self._selected:
+                return a
+        return None
+
+    def select_alert(self, alert_id: int) -> None:
+        ids = [a.id for a in self.model.rows()]
+        if alert_id in ids:
+            self._selected = alert_id
+            self.table.selectRow(ids.index(alert_id))
+            self._update_buttons()
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        """A wall without a signed-in duty officer shows alerts but cannot act on them."""
+        self._actions = enabled
+        self.ack_button.setVisible(enabled)
+        self.close_button.setVisible(enabled)
+        self._update_buttons()
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        alert_id = index.data(ID_ROLE)
+        if alert_id is None:
+            return
+        self._selected = int(alert_id)
+        self._update_buttons()
+        self.alert_selected.emit(int(alert_id))
+
+    def _acknowledge(self) -> None:
+        a = self.selected_alert()
+        if a is not None and a.status == "open":
+            self.acknowledge_requested.emit(a.id, a.version)
+
+    def _close(self) -> None:
+        a = self.selected_alert()
+        if a is not None and a.status != "closed":
+            self.close_requested.emit(a.id, a.version)
+
+    def _update_buttons(self) -> None:
+        a = self.selected_alert()
+        self.ack_button.setEnabled(self._actions and a is not None and a.status == "open")
+        self.close_button.setEnabled(self._actions and a is not None)
+
+    def _show_counts(self) -> None:
+        counts = self._board.counts if self._board is not None else {}
+        total = self._board.total if self._board is not None else 0
+        self.total_label.setText(_tr("未解除 {n}").format(n=total))
+        for lv, lab in self.count_labels.items():
+            lab.setText(f"{level_name(lv)} {counts.get(lv, 0)}")
+
+    # -- look ---------------------------------------------------------------------------
+    def set_ui_scale(self, scale: float) -> None:
+        def px(v: float) -> int:
+            return max(1, round(v * scale))
+
+        self.setStyleSheet(
+            f"#riskAlerts {{ background: transparent; }}"
+            f"#raTotal {{ color: #ffffff; font-size: {px(20)}px; font-weight: bold;"
+            f" padding-right: {px(10)}px; }}"
+            f"#raCount {{ font-size: {px(19)}px; font-weight: bold; padding-right: {px(10)}px; }}"
+            f"#raAction {{ color: #ffffff; background: #1e6fd0; border: 1px solid #21d4fd;"
+            f" padding: {px(4)}px {px(14)}px; font-size: {px(17)}px; font-weight: bold; }}"
+            f"#raAction:disabled {{ color: #6f8db5; background: rgba(30, 111, 208, 0.15);"
+            f" border: 1px solid #2b4f7e; }}"
+            f"#raTable {{ background: transparent; color: #e6f0ff; border: none;"
+            f" selection-background-color: rgba(33, 212, 253, 0.30); selection-color: #ffffff;"
+            f" font-size: {px(18)}px; }}"
+            f"#raTable::item {{ padding: 0px {px(6)}px; }}"
+            f"#raTable QHeaderView {{ background: transparent; }}"
+            f"#raTable QHeaderView::section {{ background: rgba(30, 111, 208, 0.35); color: #9cc3ee;"
+            f" border: none; border-bottom: 1px solid #1e6fd0; font-weight: bold;"
+            f" font-size: {px(16)}px; padding: {px(2)}px {px(6)}px; }}"
+            f"#raEmpty {{ color: #5f7fa8; font-size: {px(20)}px; }}"
+        )
+        lay = self.layout()
+        lay.setContentsMargins(px(8), px(4), px(8), px(4))
+        lay.setSpacing(px(6))
+        self.table.ensurePolished()
+        height = round(self.table.fontMetrics().height() * 1.3) + px(8)
+        self.table.verticalHeader().setMinimumSectionSize(1)
+        self.table.verticalHeader().setDefaultSectionSize(max(px(30), height))
+
+    def retranslate(self) -> None:
+        self.ack_button.setText(_tr("签收"))
+        self.close_button.setText(_tr("解除"))
+        self.empty_note.setText(_tr("暂无风险预警"))
+        self._show_counts()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
