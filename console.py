@@ -5,7 +5,13 @@
     python console.py db upgrade | db status
     python console.py simulate --rate R [--scenario surge] [--duration S]
     python console.py import regions|grids FILE.geojson
-    python console.py bench [--json] [--only AREA]
+    python console.py import incidents FILE.csv|FILE.jsonl [--as LOGIN]
+    python console.py import alerts FILE.csv|FILE.jsonl
+    python console.py user add LOGIN --center CODE --role ROLE [--name NAME]
+    python console.py handover export --out FILE.pdf [--shift ID] [--center CODE]
+    python console.py index compute [--month 2026-11] [--region CODE]
+    python console.py risk run [--region CODE]
+    python console.py bench [--json] [--only db|feed|wall|map|dispatch|index|video]
     python console.py screenshot --out wall.png --size 3840x2160 [--center CODE]
 
 Every command takes `--db URL` (or CONSOLE_DB, or the config file); without one it uses the
@@ -20,6 +26,10 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 EXIT_DB = 2
 
@@ -56,19 +66,50 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--scenario", choices=("normal", "surge"), default="normal")
     s.add_argument("--duration", type=float, default=None, help="seconds (default: forever)")
     s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--surge-minutes", type=float, default=10.0,
+                   help="surge: minutes for visitors to ramp to about twice the capacity")
 
-    i = sub.add_parser("import", help="import regions or grid cells from GeoJSON")
-    i.add_argument("kind", choices=("regions", "grids"))
+    i = sub.add_parser("import", help="import regions/grids (GeoJSON) or incidents (CSV/JSONL)")
+    i.add_argument("kind", choices=("regions", "grids", "incidents", "alerts"))
     i.add_argument("file")
+    i.add_argument("--as", dest="login", help="account filing the incidents (default: system)")
+
+    ix = sub.add_parser("index", help="平安指数: compute and store a month for every region")
+    ix.add_argument("action", choices=("compute",))
+    ix.add_argument("--month", help="YYYY-MM (default: this month, China time)")
+    ix.add_argument("--region", help="only this region's subtree")
+    rk = sub.add_parser("risk", help="风险预警: run the rules once")
+    rk.add_argument("action", choices=("run",))
+    rk.add_argument("--region", help="only this region's subtree")
+
+    ck = sub.add_parser("clock", help="a center's periodic jobs (escalation, risk rules, "
+                        "capacity watch, safety index); the wall starts one itself")
+    ck.add_argument("--center", help="region code (default: the root)")
+
+    h = sub.add_parser("handover", help="交接班: export a shift's handover report to PDF")
+    h.add_argument("action", choices=("export",))
+    h.add_argument("--out", required=True)
+    h.add_argument("--shift", type=int, help="shift id (default: the center's last ended shift)")
+    h.add_argument("--center", help="region code of the center (default: the root)")
+
+    u = sub.add_parser("user", help="console accounts")
+    u.add_argument("action", choices=("add", "list"))
+    u.add_argument("login", nargs="?")
+    u.add_argument("--center", help="adcode of the account's center")
+    u.add_argument("--role", choices=("duty_officer", "leader", "operator", "viewer"))
+    u.add_argument("--name", default="")
+    u.add_argument("--password", help="(default: asked for; CONSOLE_PASSWORD also works)")
 
     b = sub.add_parser("bench", help="measure against targets and print a table")
     b.add_argument("--json", action="store_true", help="print the rows as JSON")
-    b.add_argument("--only", help="one area: db, feed, wall, map, ...")
+    b.add_argument("--only", help="one area: db, feed, wall, map, dispatch, index, video")
     b.add_argument("--grids", type=int, default=109_000, help="cells for the db.* rows")
 
     sc = sub.add_parser("screenshot", help="render the wall offscreen to a PNG and exit")
     sc.add_argument("--out", required=True)
     sc.add_argument("--size", default="1920x1080")
+    sc.add_argument("--settle", type=float, default=0.0,
+                    help="seconds to wait after the map is drawn (side panels fill)")
     wall_options(sc)
     sc.add_argument("--tiles")
     sc.add_argument("--bezel", type=int, default=0)
@@ -138,7 +179,9 @@ def cmd_simulate(args: argparse.Namespace, url: str) -> int:
     from services import db, simulator
 
     engine = db.open_database(url)
-    sim = simulator.Simulator(engine, seed=args.seed, scenario=args.scenario)
+    sim = simulator.Simulator(
+        engine, seed=args.seed, scenario=args.scenario, surge_seconds=args.surge_minutes * 60
+    )
     print(f"simulating {args.rate}/s ({args.scenario}) into {db.describe(engine)}; Ctrl+C stops")
     try:
         n = sim.run(rate=args.rate, duration=args.duration)
@@ -148,11 +191,20 @@ def cmd_simulate(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
-def cmd_import(args: argparse.Namespace, url: str) -> int:
+def cmd_import(args: argparse.Namespace, url: str, raw_config: dict[str, object]) -> int:
     from services import db, importers
 
     engine = db.open_database(url, upgrade_empty=True)
     try:
+        if args.kind == "incidents":
+            return _import_incidents(engine, args, raw_config)
+        if args.kind == "alerts":
+            from services import index_cli
+
+            code, lines = index_cli.import_alerts(engine, args.file)
+            for line in lines:
+                print(line, file=sys.stderr if code else sys.stdout)
+            return code
         result = importers.import_geojson(engine, args.kind, args.file)
     except importers.ImportRejected as exc:
         print(f"import refused, nothing written: {len(exc.problems)} problem(s)", file=sys.stderr)
@@ -160,6 +212,115 @@ def cmd_import(args: argparse.Namespace, url: str) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"imported {result} {args.kind}")
+    return 0
+
+
+def _import_incidents(engine: Engine, args: argparse.Namespace, raw: dict[str, object]) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from services import accounts, incident_import, incidents, models, wall_queries
+    from services.errors import Refused
+
+    with Session(engine) as s:
+        try:
+            if args.login:
+                actor = accounts.actor_for(s, args.login)
+            else:
+                root = wall_queries.root_region_code(engine)
+                region = s.scalar(select(models.Region).where(models.Region.adcode == root))
+                assert region is not None, "no root region"
+                actor = accounts.system_actor(region, None)
+        except Refused as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1
+    policy = incidents.IncidentPolicy.from_config(raw)
+    summary = incident_import.import_incidents(engine, actor, args.file, policy=policy)
+    print(f"imported {summary.added} incidents ({summary.already_there} already there)")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace, url: str, raw: dict[str, object]) -> int:
+    """`index compute` and `risk run`: the same use cases a console's worker runs."""
+    from services import db, index_cli
+
+    engine = db.open_database(url)
+    if args.command == "index":
+        code, lines = index_cli.index_compute(engine, args.month, raw, args.region)
+    else:
+        code, lines = index_cli.risk_run(engine, raw, args.region)
+    for line in lines:
+        print(line, file=sys.stderr if code else sys.stdout)
+    return code
+
+
+def cmd_clock(args: argparse.Namespace, url: str, raw: dict[str, object]) -> int:
+    """Run the center's clock until stopped (SIGTERM or Ctrl+C)."""
+    import logging
+    import os
+    import signal
+    import threading
+
+    from services import clock, db, wall_queries
+
+    logging.basicConfig(level=logging.WARNING, format="clock: %(message)s")
+    os.nice(10)  # background work: the wall on the same machine comes first
+    engine = db.open_database(url)
+    center = args.center or wall_queries.root_region_code(engine)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the wall that started us is gone (killed): stop too
+        while not stop.wait(2.0):
+            if os.getppid() != parent:
+                stop.set()
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    try:
+        clock.run(engine, center, raw, stop)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_user(args: argparse.Namespace, url: str) -> int:
+    """Add or list console accounts (run on the server by an administrator)."""
+    import getpass
+    import os
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from services import accounts, db, models
+    from services.errors import Refused
+
+    engine = db.open_database(url)
+    c, r, user = models.CommandCenter, models.Region, models.User
+    with Session(engine) as s, s.begin():
+        if args.action == "list":
+            for login, role, name, code in s.execute(
+                select(user.login, user.role, user.display_name, r.adcode)
+                .join(r, r.id == user.jurisdiction_region_id)
+                .where(r.adcode.like(f"{args.login or ''}%"))
+                .order_by(user.login)
+            ):
+                print(f"{login}\t{role}\t{code}\t{name}")
+            return 0
+        if not (args.login and args.center and args.role):
+            print("error: user add needs LOGIN --center CODE --role ROLE", file=sys.stderr)
+            return 1
+        center = s.scalar(select(c.id).join(r, r.id == c.region_id).where(r.adcode == args.center))
+        if center is None:
+            print(f"error: no center for region {args.center}", file=sys.stderr)
+            return 1
+        password = args.password or os.environ.get("CONSOLE_PASSWORD") or getpass.getpass()
+        try:
+            accounts.create_user(s, args.login, password, args.role, center, args.name)
+        except Refused as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1
+    print(f"added {args.login} ({args.role}) at {args.center}")
     return 0
 
 
@@ -183,6 +344,18 @@ def cmd_bench(args: argparse.Namespace, url: str) -> int:
         from ui.bench import run_wall_bench
 
         rows += run_wall_bench()
+    if only in (None, "dispatch"):
+        from services import dispatch_perf
+
+        rows += dispatch_perf.run()
+    if only in (None, "index"):
+        from services import index_perf
+
+        rows += index_perf.run(grids=args.grids)
+    if only in (None, "video"):
+        from ui.video_bench import video_bench_rows
+
+        rows += video_bench_rows()
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
     else:
@@ -232,7 +405,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "simulate":
             return cmd_simulate(args, url)
         if args.command == "import":
-            return cmd_import(args, url)
+            return cmd_import(args, url, settings.raw)
+        if args.command == "user":
+            return cmd_user(args, url)
+        if args.command == "clock":
+            return cmd_clock(args, url, settings.raw)
+        if args.command == "handover":
+            from services import db
+
+            db.open_database(url)
+            from ui.handover_pdf import export_handover_cli
+
+            return export_handover_cli(url, args.center, args.shift, args.out)
+        if args.command in ("index", "risk"):
+            return cmd_index(args, url, settings.raw)
         if args.command == "bench":
             return cmd_bench(args, url)
         return cmd_wall(args, url, settings.db_is_default, args.command == "screenshot")

@@ -41,3 +41,5 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.lock
   echo "$WANT" > "$STAMP"
 fi
+# Looping demo clips for the cameras and conference rooms (once; a manifest skips the rest).
+(cd "$ROOT" && "$VENV/bin/python" -m services.demo_media >/dev/null)
