@@ -204,11 +204,13 @@ class Console:
         self.index.alerts_ready.connect(self.alert_list.set_board)
         self.incident_tabs.add(self.alert_list, TAB_LABELS[3])
         self.alert_list.acknowledge_requested.connect(
-            lambda aid, ver: self.index.acknowledge(self.incidents.actor(), aid, version=ver)
+            lambda aid, ver, note: self.index.acknowledge(self.incidents.actor(), aid, note, ver)
         )
         self.alert_list.close_requested.connect(
-            lambda aid, ver: self.index.close(self.incidents.actor(), aid, version=ver)
+            lambda aid, ver, note: self.index.close(self.incidents.actor(), aid, note, ver)
         )
+        self.alert_list.alert_selected.connect(self.index.show_timeline)
+        self.index.timeline_ready.connect(self.alert_list.set_timeline)
         self.incidents.actor_changed.connect(
             lambda a: self.alert_list.set_actions_enabled(a is not None and a.may("handle"))
         )

@@ -9,7 +9,9 @@ The worker
 - every `rules_every` seconds runs the risk rules over the console's jurisdiction (the
   root region) and every `index_every` seconds recomputes this month's and last month's
   index if their data changed (`recompute_if_changed`), then re-reads the ranking;
-- runs acknowledge/close requests (`acknowledge(...)`, `close(...)`) as short transactions.
+- runs acknowledge/close requests (`acknowledge(...)`, `close(...)`) as short transactions;
+- reads the timeline of the alert the wall shows (`show_timeline(alert_id)`), again after
+  any risk-alert change on the feed.
 
 No database call happens on the GUI thread. Read errors emit `connection_lost(since)` once,
 retry with backoff, and `connection_restored()` on success.
@@ -54,6 +56,7 @@ class IndexState(QObject):
     alert_points_ready = Signal(object)  # list[dict]: MapView.set_points("alerts", ...)
     alerts_raised = Signal(object)  # list[int]: alerts this console's rule run raised
     index_recomputed = Signal(object)  # list[date]: months recomputed
+    timeline_ready = Signal(int, object)  # alert id, tuple[services.risk.AlertEventRow, ...]
     action_done = Signal(str, int)  # "acknowledge" | "close", alert id
     action_failed = Signal(str, int, str, str)  # action, alert id, error code, message
     connection_lost = Signal(object)  # datetime (aware, local) since when
@@ -91,6 +94,8 @@ class IndexState(QObject):
         self._lock = threading.Lock()
         self._region_changed = True
         self._month: date | None = None
+        self._timeline_id: int | None = None
+        self._timeline_dirty = False
         self._actions: queue.SimpleQueue[_Action] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self.engine: Engine | None = None
@@ -126,6 +131,13 @@ class IndexState(QObject):
     def refresh(self) -> None:
         with self._lock:
             self._region_changed = True
+        self._wake.set()
+
+    def show_timeline(self, alert_id: int | None) -> None:
+        """Read this alert's timeline (`timeline_ready`) now and after each alert change."""
+        with self._lock:
+            self._timeline_id = alert_id
+            self._timeline_dirty = alert_id is not None
         self._wake.set()
 
     def acknowledge(self, actor: Actor, alert_id: int, note: str = "", version: int | None = None) -> None:
@@ -184,12 +196,19 @@ class IndexState(QObject):
                     self._read_ranking(engine, region, month)
                 if changed or alerts_dirty or due or health.down:
                     self._read_alerts(engine, region)
+                with self._lock:
+                    alert_id = self._timeline_id
+                    timeline_dirty = self._timeline_dirty or (alerts_dirty and alert_id is not None)
+                    self._timeline_dirty = False
+                if timeline_dirty and alert_id is not None:
+                    self.timeline_ready.emit(alert_id, risk.timeline(engine, alert_id))
                 if changed or due or health.down:
                     last_read = time.monotonic()
                 health.ok()
             except Exception:  # noqa: BLE001 - any database failure: degrade, retry
                 with self._lock:
                     self._region_changed = True
+                    self._timeline_dirty = self._timeline_id is not None
                 health.failed(engine, self._stop)
         if sub is not None:
             sub.close()

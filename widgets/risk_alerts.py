@@ -1,15 +1,17 @@
 """风险预警: the open risk alerts of the center's subtree, highest level first, with
-acknowledge (签收) and close (解除) actions.
+acknowledge (签收) and close (解除) actions and the selected alert's timeline (处置记录).
 
-Takes a `services.risk.AlertBoard` (read by ui.index_state); never queries or writes.
-Actions are requests: `acknowledge_requested(alert_id, version)` and
-`close_requested(alert_id, version)`; the state object runs the use case off the GUI
-thread and the list refreshes from the next board. `alert_selected(alert_id)` when a row
-is clicked (e.g. to show it on the map).
+Takes a `services.risk.AlertBoard` and timelines (`set_timeline`), both read by
+ui.index_state; never queries or writes. Actions are requests:
+`acknowledge_requested(alert_id, version, note)` and `close_requested(alert_id, version,
+note)`; the state object runs the use case off the GUI thread and the list refreshes from
+the next board. `alert_selected(alert_id)` when a row is clicked (to show it on the map
+and to ask for its timeline).
 """
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -29,13 +31,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from services.risk import LEVELS, AlertBoard, AlertRow
+from services.risk import LEVELS, AlertBoard, AlertEventRow, AlertRow
 from widgets.row_model import RowTableModel
 
 CST = timezone(timedelta(hours=8))
@@ -79,6 +82,12 @@ COLUMNS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("RiskAlertList", "时间"),
     QT_TRANSLATE_NOOP("RiskAlertList", "状态"),
 )
+EVENT_NAMES: dict[str, str] = {
+    "raised": QT_TRANSLATE_NOOP("RiskAlertList", "发布"),
+    "escalated": QT_TRANSLATE_NOOP("RiskAlertList", "升级"),
+    "acknowledged": QT_TRANSLATE_NOOP("RiskAlertList", "签收"),
+    "closed": QT_TRANSLATE_NOOP("RiskAlertList", "解除"),
+}
 COL_LEVEL, COL_DOMAIN, COL_PLACE, COL_TEXT, COL_TIME, COL_STATUS = range(len(COLUMNS))
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -160,8 +169,8 @@ class AlertModel(RowTableModel):
 class RiskAlertList(QFrame):
     """Open alerts with counts by level and 签收 / 解除 buttons for the selected alert."""
 
-    acknowledge_requested = Signal(int, int)  # alert id, version seen
-    close_requested = Signal(int, int)  # alert id, version seen
+    acknowledge_requested = Signal(int, int, str)  # alert id, version seen, note
+    close_requested = Signal(int, int, str)  # alert id, version seen, note
     alert_selected = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -170,6 +179,7 @@ class RiskAlertList(QFrame):
         self._board: AlertBoard | None = None
         self._selected: int | None = None
         self._actions = True
+        self._timeline: tuple[int, tuple[AlertEventRow, ...]] | None = None
 
         self.count_labels: dict[str, QLabel] = {}
         counts = QHBoxLayout()
@@ -215,10 +225,22 @@ class RiskAlertList(QFrame):
         self.empty_note.setObjectName("raEmpty")
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
+        # The selected alert: its timeline, and the note that goes with 签收 / 解除.
+        self.timeline_label = QLabel(self)
+        self.timeline_label.setObjectName("raTimeline")
+        self.timeline_label.setTextFormat(Qt.TextFormat.RichText)
+        self.timeline_label.setWordWrap(True)
+        self.timeline_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.note_edit = QLineEdit(self)
+        self.note_edit.setObjectName("raNote")
+        self.note_edit.setMaxLength(500)
+
         lay = QVBoxLayout(self)
         lay.addLayout(counts)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.empty_note, 1)
+        lay.addWidget(self.timeline_label)
+        lay.addWidget(self.note_edit)
         self.set_ui_scale(1.0)
         self.retranslate()
         self._show_counts()
@@ -234,11 +256,45 @@ class RiskAlertList(QFrame):
             self.table.selectRow(ids.index(self._selected))
         else:
             self._selected = None
+            self._timeline = None
         has = bool(board.alerts)
         self.table.setVisible(has)
         self.empty_note.setVisible(not has)
         self._show_counts()
         self._update_buttons()
+        self._show_timeline()
+
+    def set_timeline(self, alert_id: int, events: tuple[AlertEventRow, ...]) -> None:
+        """The timeline of an alert; shown while that alert is the selected one."""
+        self._timeline = (alert_id, tuple(events))
+        self._show_timeline()
+
+    def timeline_text(self) -> str:
+        """The timeline as plain lines (what the label shows, without markup)."""
+        if self._timeline is None or self._timeline[0] != self._selected:
+            return ""
+        return "\n".join(" ".join(part for part in self._event_parts(e) if part)
+                         for e in self._timeline[1])  # fmt: skip
+
+    @staticmethod
+    def _event_parts(e: AlertEventRow) -> tuple[str, str, str, str]:
+        at = e.at.replace(tzinfo=UTC).astimezone(CST).strftime("%m-%d %H:%M")
+        actor = _tr("系统") if e.actor == "system" else e.actor  # the rules' own steps
+        return at, _tr(EVENT_NAMES.get(e.action, e.action)), actor, e.note
+
+    def _show_timeline(self) -> None:
+        shown = self._timeline is not None and self._timeline[0] == self._selected
+        self.timeline_label.setVisible(shown)
+        self.note_edit.setVisible(self._selected is not None and self._actions)
+        if not shown or self._timeline is None:
+            return
+        lines = []
+        for e in self._timeline[1][-6:]:  # the latest steps; the wall has no room for more
+            at, action, actor, note = (html.escape(p) for p in self._event_parts(e))
+            lines.append(f"<span style='color:#7fa8d8'>{at}</span> <b>{action}</b> "
+                         f"<span style='color:#9cc3ee'>{actor}</span> {note}")  # fmt: skip
+        head = html.escape(_tr("处置记录"))
+        self.timeline_label.setText(f"<b style='color:#21d4fd'>{head}</b><br>" + "<br>".join(lines))
 
     def board(self) -> AlertBoard | None:
         return self._board
@@ -255,6 +311,7 @@ class RiskAlertList(QFrame):
             self._selected = alert_id
             self.table.selectRow(ids.index(alert_id))
             self._update_buttons()
+            self._show_timeline()
 
     def set_actions_enabled(self, enabled: bool) -> None:
         """A wall without a signed-in duty officer shows alerts but cannot act on them."""
@@ -262,6 +319,7 @@ class RiskAlertList(QFrame):
         self.ack_button.setVisible(enabled)
         self.close_button.setVisible(enabled)
         self._update_buttons()
+        self._show_timeline()
 
     def _on_clicked(self, index: QModelIndex) -> None:
         alert_id = index.data(ID_ROLE)
@@ -269,17 +327,23 @@ class RiskAlertList(QFrame):
             return
         self._selected = int(alert_id)
         self._update_buttons()
+        self._show_timeline()
         self.alert_selected.emit(int(alert_id))
 
     def _acknowledge(self) -> None:
         a = self.selected_alert()
         if a is not None and a.status == "open":
-            self.acknowledge_requested.emit(a.id, a.version)
+            self.acknowledge_requested.emit(a.id, a.version, self._take_note())
 
     def _close(self) -> None:
         a = self.selected_alert()
         if a is not None and a.status != "closed":
-            self.close_requested.emit(a.id, a.version)
+            self.close_requested.emit(a.id, a.version, self._take_note())
+
+    def _take_note(self) -> str:
+        note = self.note_edit.text().strip()
+        self.note_edit.clear()
+        return note
 
     def _update_buttons(self) -> None:
         a = self.selected_alert()
@@ -316,6 +380,10 @@ class RiskAlertList(QFrame):
             f" border: none; border-bottom: 1px solid #1e6fd0; font-weight: bold;"
             f" font-size: {px(16)}px; padding: {px(2)}px {px(6)}px; }}"
             f"#raEmpty {{ color: #5f7fa8; font-size: {px(20)}px; }}"
+            f"#raTimeline {{ color: #e6f0ff; font-size: {px(16)}px; border-top: 1px solid #1e6fd0;"
+            f" padding-top: {px(4)}px; }}"
+            f"#raNote {{ color: #ffffff; background: rgba(8, 30, 70, 0.8); border: 1px solid #2b4f7e;"
+            f" font-size: {px(16)}px; padding: {px(2)}px {px(6)}px; }}"
         )
         lay = self.layout()
         lay.setContentsMargins(px(8), px(4), px(8), px(4))
@@ -329,6 +397,8 @@ class RiskAlertList(QFrame):
         self.ack_button.setText(_tr("签收"))
         self.close_button.setText(_tr("解除"))
         self.empty_note.setText(_tr("暂无风险预警"))
+        self.note_edit.setPlaceholderText(_tr("备注（随签收或解除记入处置记录）"))
+        self._show_timeline()
         self._show_counts()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 

@@ -4,94 +4,104 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/conference_panel.py" line="366"/>
+        <location filename="../../ui/conference_panel.py" line="426"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="368"/>
+        <location filename="../../ui/conference_panel.py" line="428"/>
         <source>应急视频会商</source>
         <translation>Emergency video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="370"/>
+        <location filename="../../ui/conference_panel.py" line="430"/>
         <source>关联事件 #{id}</source>
         <translation>Incident #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="371"/>
+        <location filename="../../ui/conference_panel.py" line="431"/>
         <source>未关联事件</source>
         <translation>No incident linked</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="373"/>
+        <location filename="../../ui/conference_panel.py" line="433"/>
         <source>召开会商</source>
         <translation>Convene</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="374"/>
-        <location filename="../../ui/conference_panel.py" line="385"/>
+        <location filename="../../ui/conference_panel.py" line="434"/>
+        <location filename="../../ui/conference_panel.py" line="447"/>
         <source>点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="375"/>
+        <location filename="../../ui/conference_panel.py" line="435"/>
         <source>结束会商</source>
         <translation>End conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="376"/>
+        <location filename="../../ui/conference_panel.py" line="436"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="377"/>
+        <location filename="../../ui/conference_panel.py" line="437"/>
         <source>新的会商</source>
         <translation>New conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="378"/>
+        <location filename="../../ui/conference_panel.py" line="438"/>
+        <source>转为事件任务</source>
+        <translation>Make incident task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="439"/>
+        <source>历史会商（双击查看纪要）</source>
+        <translation>Past conferences (double-click for minutes)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conference_panel.py" line="440"/>
         <source>决定或任务内容</source>
         <translation>Decision or task</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="379"/>
-        <location filename="../../ui/conference_panel.py" line="386"/>
+        <location filename="../../ui/conference_panel.py" line="441"/>
+        <location filename="../../ui/conference_panel.py" line="448"/>
         <source>责任人</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="382"/>
+        <location filename="../../ui/conference_panel.py" line="444"/>
         <source>决定</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="383"/>
+        <location filename="../../ui/conference_panel.py" line="445"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="385"/>
+        <location filename="../../ui/conference_panel.py" line="447"/>
         <source>参会方</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="385"/>
+        <location filename="../../ui/conference_panel.py" line="447"/>
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="386"/>
+        <location filename="../../ui/conference_panel.py" line="448"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="386"/>
+        <location filename="../../ui/conference_panel.py" line="448"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="386"/>
+        <location filename="../../ui/conference_panel.py" line="448"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
@@ -144,31 +154,31 @@
         <translation>{n} tiles</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="358"/>
+        <location filename="../../widgets/index_board.py" line="347"/>
         <source>IndexBoard</source>
         <comment>平安指数</comment>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="359"/>
+        <location filename="../../widgets/index_board.py" line="348"/>
         <source>IndexBoard</source>
         <comment>按指数</comment>
         <translation>By index</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="360"/>
+        <location filename="../../widgets/index_board.py" line="349"/>
         <source>IndexBoard</source>
         <comment>按办结率</comment>
         <translation>By resolution rate</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="361"/>
+        <location filename="../../widgets/index_board.py" line="350"/>
         <source>IndexBoard</source>
         <comment>暂无下级地区指数</comment>
         <translation>No sub-region index yet</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="364"/>
+        <location filename="../../widgets/index_board.py" line="353"/>
         <source>IndexBoard</source>
         <comment>{year}年{month}月</comment>
         <translation>{month}/{year}</translation>
@@ -203,52 +213,42 @@
 <context>
     <name>CellCard</name>
     <message>
-        <location filename="../../widgets/cell_card.py" line="56"/>
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
-        <location filename="../../widgets/cell_card.py" line="58"/>
         <source>网格长</source>
         <translation>Grid heads</translation>
     </message>
     <message>
-        <location filename="../../widgets/cell_card.py" line="59"/>
         <source>专职网格员</source>
         <translation>Full-time workers</translation>
     </message>
     <message>
-        <location filename="../../widgets/cell_card.py" line="60"/>
         <source>兼职网格员</source>
         <translation>Part-time workers</translation>
     </message>
     <message>
-        <location filename="../../widgets/cell_card.py" line="63"/>
         <source>户数</source>
         <translation>Households</translation>
     </message>
     <message>
-        <location filename="../../widgets/cell_card.py" line="63"/>
         <source>人口</source>
         <translation>Population</translation>
     </message>
     <message>
-        <location filename="../../widgets/cell_card.py" line="64"/>
         <source>企业</source>
         <translation>Businesses</translation>
     </message>
     <message>
-        <location filename="../../widgets/cell_card.py" line="66"/>
         <source>未办结事件</source>
         <translation>Open incidents</translation>
     </message>
     <message>
-        <location filename="../../widgets/cell_card.py" line="69"/>
         <source>超期</source>
         <translation>overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/cell_card.py" line="72"/>
         <source>件</source>
         <translation>more</translation>
     </message>
@@ -256,149 +256,128 @@
 <context>
     <name>ConferencePanel</name>
     <message>
-        <location filename="../../ui/conference_panel.py" line="197"/>
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="197"/>
         <source>指挥中心</source>
         <translation>Command center</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="257"/>
         <source>点名中…</source>
         <translation>Roll call…</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="320"/>
         <source>待点名</source>
         <translation>Not called</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="321"/>
         <source>到会</source>
         <translation>Present</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="321"/>
         <source>未到</source>
         <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="324"/>
         <source>{title}  开始 {at}</source>
         <translation>{title}  started {at}</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="333"/>
         <source>决定</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="333"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="356"/>
         <source>开始</source>
         <translation>Started</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="357"/>
         <source>结束</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="358"/>
         <source>召集人</source>
         <translation>Convened by</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="359"/>
         <source>参会方</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="361"/>
         <source>会议纪要</source>
         <translation>Minutes</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="366"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="368"/>
         <source>应急视频会商</source>
         <translation>Emergency video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="370"/>
         <source>关联事件 #{id}</source>
         <translation>Incident #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="371"/>
         <source>未关联事件</source>
         <translation>No incident linked</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="373"/>
         <source>召开会商</source>
         <translation>Convene</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="374"/>
         <source>点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="375"/>
         <source>结束会商</source>
         <translation>End conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="376"/>
         <source>记录</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="377"/>
         <source>新的会商</source>
         <translation>New conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="378"/>
         <source>决定或任务内容</source>
         <translation>Decision or task</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="379"/>
         <source>责任人</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="385"/>
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="386"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="386"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="386"/>
         <source>内容</source>
         <translation>Content</translation>
+    </message>
+    <message>
+        <source>转为事件任务</source>
+        <translation>Make incident task</translation>
+    </message>
+    <message>
+        <source>历史会商（双击查看纪要）</source>
+        <translation>Past conferences (double-click for minutes)</translation>
     </message>
 </context>
 <context>
@@ -564,7 +543,7 @@
     </message>
     <message>
         <location filename="../../ui/dispatch_panel.py" line="88"/>
-        <location filename="../../ui/dispatch_panel.py" line="795"/>
+        <location filename="../../ui/dispatch_panel.py" line="784"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
@@ -580,7 +559,7 @@
     </message>
     <message>
         <location filename="../../ui/dispatch_panel.py" line="93"/>
-        <location filename="../../ui/dispatch_panel.py" line="792"/>
+        <location filename="../../ui/dispatch_panel.py" line="781"/>
         <source>不采纳</source>
         <translation>Decline</translation>
     </message>
@@ -671,19 +650,19 @@
     </message>
     <message>
         <location filename="../../ui/dispatch_panel.py" line="115"/>
-        <location filename="../../ui/dispatch_panel.py" line="787"/>
+        <location filename="../../ui/dispatch_panel.py" line="776"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
         <location filename="../../ui/dispatch_panel.py" line="116"/>
-        <location filename="../../ui/dispatch_panel.py" line="787"/>
+        <location filename="../../ui/dispatch_panel.py" line="776"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
         <location filename="../../ui/dispatch_panel.py" line="117"/>
-        <location filename="../../ui/dispatch_panel.py" line="788"/>
+        <location filename="../../ui/dispatch_panel.py" line="777"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
@@ -703,183 +682,183 @@
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="510"/>
+        <location filename="../../ui/dispatch_panel.py" line="499"/>
         <source>⚠ {place}</source>
         <translation>⚠ {place}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="511"/>
+        <location filename="../../ui/dispatch_panel.py" line="500"/>
         <source>无匹配预案</source>
         <translation>No matching plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="513"/>
+        <location filename="../../ui/dispatch_panel.py" line="502"/>
         <source>{count} 人 · 日承载量 {ratio} · 建议{level}响应 · 预案：{plan}</source>
         <translation>{count} people · {ratio} of daily capacity · {level} response advised · Plan: {plan}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="518"/>
+        <location filename="../../ui/dispatch_panel.py" line="507"/>
         <source>已启动</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="520"/>
+        <location filename="../../ui/dispatch_panel.py" line="509"/>
         <source>查看预案</source>
         <translation>View plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="520"/>
+        <location filename="../../ui/dispatch_panel.py" line="509"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="523"/>
+        <location filename="../../ui/dispatch_panel.py" line="512"/>
         <source>切换布局（{n}分屏）</source>
         <translation>Switch layout ({n} tiles)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="538"/>
+        <location filename="../../ui/dispatch_panel.py" line="527"/>
         <source>事件 #{id} {category} 建议派遣</source>
         <translation>Incident #{id} {category}: suggested units</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="553"/>
-        <location filename="../../ui/dispatch_panel.py" line="677"/>
+        <location filename="../../ui/dispatch_panel.py" line="542"/>
+        <location filename="../../ui/dispatch_panel.py" line="666"/>
         <source>{m} 分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="602"/>
+        <location filename="../../ui/dispatch_panel.py" line="591"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="608"/>
+        <location filename="../../ui/dispatch_panel.py" line="597"/>
         <source>恢复可用</source>
         <translation>Set available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="608"/>
+        <location filename="../../ui/dispatch_panel.py" line="597"/>
         <source>暂停使用</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="649"/>
+        <location filename="../../ui/dispatch_panel.py" line="638"/>
         <source>暂无启动中的预案</source>
         <translation>No active response plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="654"/>
+        <location filename="../../ui/dispatch_panel.py" line="643"/>
         <source>预案：{name} · {level}响应 · 待确认 {n} 项</source>
         <translation>Plan: {name} · {level} response · {n} to confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="680"/>
+        <location filename="../../ui/dispatch_panel.py" line="669"/>
         <source>（无可用单位）</source>
         <translation>(no unit available)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="682"/>
+        <location filename="../../ui/dispatch_panel.py" line="671"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="683"/>
+        <location filename="../../ui/dispatch_panel.py" line="672"/>
         <source>大屏 {n} 分屏</source>
         <translation>Wall: {n} tiles</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="683"/>
+        <location filename="../../ui/dispatch_panel.py" line="672"/>
         <source>布局</source>
         <translation>Layout</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="684"/>
+        <location filename="../../ui/dispatch_panel.py" line="673"/>
         <source>{n} 路监控</source>
         <translation>{n} cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="746"/>
+        <location filename="../../ui/dispatch_panel.py" line="735"/>
         <source>已派遣：{names}</source>
         <translation>Dispatched: {names}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="755"/>
+        <location filename="../../ui/dispatch_panel.py" line="744"/>
         <source>预案已更新</source>
         <translation>Plan updated</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="755"/>
+        <location filename="../../ui/dispatch_panel.py" line="744"/>
         <source>预案已启动，请逐项确认</source>
         <translation>Plan activated; confirm each item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="777"/>
+        <location filename="../../ui/dispatch_panel.py" line="766"/>
         <source>看板</source>
         <translation>Board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="778"/>
+        <location filename="../../ui/dispatch_panel.py" line="767"/>
         <source>派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="779"/>
+        <location filename="../../ui/dispatch_panel.py" line="768"/>
         <source>预案</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="785"/>
+        <location filename="../../ui/dispatch_panel.py" line="774"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="787"/>
+        <location filename="../../ui/dispatch_panel.py" line="776"/>
         <source>距离</source>
         <translation>Distance</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="787"/>
+        <location filename="../../ui/dispatch_panel.py" line="776"/>
         <source>预计到达</source>
         <translation>ETA</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="788"/>
+        <location filename="../../ui/dispatch_panel.py" line="777"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="788"/>
+        <location filename="../../ui/dispatch_panel.py" line="777"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="788"/>
+        <location filename="../../ui/dispatch_panel.py" line="777"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="789"/>
+        <location filename="../../ui/dispatch_panel.py" line="778"/>
         <source>确认派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="790"/>
+        <location filename="../../ui/dispatch_panel.py" line="779"/>
         <source>返回看板</source>
         <translation>Back to board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="791"/>
+        <location filename="../../ui/dispatch_panel.py" line="780"/>
         <source>确认</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="793"/>
+        <location filename="../../ui/dispatch_panel.py" line="782"/>
         <source>替换单位</source>
         <translation>Substitute</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="794"/>
+        <location filename="../../ui/dispatch_panel.py" line="783"/>
         <source>结束预案</source>
         <translation>End plan</translation>
     </message>
@@ -1162,12 +1141,10 @@
         <translation> (late)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="302"/>
         <source>交班</source>
         <translation>Outgoing</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="306"/>
         <source>待答复</source>
         <translation>Awaiting reply</translation>
     </message>
@@ -1535,187 +1512,150 @@
         <translation>Page {n} of {total}</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="252"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="256"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="275"/>
         <source>另有 {n} 件未列出（共 {total} 件）</source>
         <translation>{n} more not listed ({total} in all)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="285"/>
         <source>交接班报告</source>
         <translation>Handover report</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="287"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="288"/>
         <source>报告生成</source>
         <translation>Generated</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="298"/>
         <source>交接签字</source>
         <translation>Handover sign-off</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="310"/>
         <source>交班说明</source>
         <translation>Handover notes</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="313"/>
         <source>交接过程</source>
         <translation>Handover steps</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="321"/>
         <source>一、本班概况</source>
         <translation>1. Shift overview</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="333"/>
         <source>二、重点关注：督办与超期事件</source>
         <translation>2. Attention: supervised and overdue incidents</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="336"/>
         <source>当前未办结 {open} 件，其中超期 {late} 件、督办中 {sup} 件。</source>
         <translation>{open} open now: {late} overdue, {sup} under supervision.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="346"/>
         <source>无督办或超期事件。</source>
         <translation>No supervised or overdue incidents.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="350"/>
         <source>三、未办结事件（按状态）</source>
         <translation>3. Open incidents (by status)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="353"/>
         <source>无未办结事件。</source>
         <translation>No open incidents.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="355"/>
         <source>件</source>
         <translation>cases</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="361"/>
         <source>四、本班新上报与办结</source>
         <translation>4. Reported and resolved this shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="367"/>
         <source>本班新上报</source>
         <translation>Reported this shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="373"/>
         <source>本班办结</source>
         <translation>Resolved this shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="379"/>
         <source>五、联动处置</source>
         <translation>5. Linkage response</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="381"/>
         <source>在途派遣</source>
         <translation>Dispatches in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="391"/>
         <source>停用单位</source>
         <translation>Units out of service</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="402"/>
         <source>六、视频会商与决定事项</source>
         <translation>6. Video conferences and decisions</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="406"/>
         <source>本班未召开视频会商。</source>
         <translation>No video conference this shift.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="413"/>
         <source>进行中</source>
         <translation>ongoing</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="414"/>
         <source>召集</source>
         <translation>Convened by</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="414"/>
         <source>参会</source>
         <translation>Present</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="415"/>
         <source>未到</source>
         <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="423"/>
         <source>七、风险预警</source>
         <translation>7. Risk alerts</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="425"/>
         <source>本班新发预警 {n} 条；辖区当前未解除预警 {open} 条。</source>
         <translation>{n} new alerts this shift; {open} still open in the jurisdiction.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="437"/>
         <source>八、视频监控与视联网</source>
         <translation>8. Cameras and video network</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="440"/>
         <source>监控 {total} 路：在线 {on}，离线 {off}。会商点名未应答 {absent} 个会场。</source>
         <translation>{total} cameras: {on} online, {off} offline. {absent} rooms missed the roll call.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="443"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="444"/>
         <source> 等</source>
         <translation> and others</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="446"/>
         <source>九、值班日志</source>
         <translation>9. Duty log</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="448"/>
         <source>本班无值班日志。</source>
         <translation>No duty log entries this shift.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="530"/>
         <source>打印时间</source>
         <translation>Printed</translation>
     </message>
@@ -1949,252 +1889,202 @@
         <translation>No permission to handle</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="107"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="109"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="111"/>
         <source>超时未受理</source>
         <translation>Not accepted in time</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="183"/>
         <source>{channel}上报</source>
         <translation>Reported via {channel}</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="311"/>
         <source>派往</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="314"/>
         <source>群众评价</source>
         <translation>Citizen rating</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="319"/>
         <source>举一反三任务（每行一项，可不填）</source>
         <translation>Follow-up tasks (one per line, optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="322"/>
         <source>督办时限（小时）</source>
         <translation>Supervision deadline (hours)</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="329"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="342"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="358"/>
         <source>确认</source>
         <translation>Confirm </translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="362"/>
         <source>必填：重新办理的原因</source>
         <translation>Required: reason to reopen</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="363"/>
         <source>必填：向上级回复办理进展</source>
         <translation>Required: progress reply to upper level</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="364"/>
         <source>必填：督办要求</source>
         <translation>Required: supervision request</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="365"/>
         <source>必填：举一反三任务（每行一项）</source>
         <translation>Required: follow-up tasks (one per line)</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="366"/>
         <source>可选：处置说明</source>
         <translation>Optional: handling note</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="371"/>
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="371"/>
         <source>下级中心</source>
         <translation>Lower center</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="383"/>
         <source>任务（每行一项）</source>
         <translation>Tasks (one per line)</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="436"/>
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="436"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="436"/>
         <source>上报人</source>
         <translation>Reporter</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="437"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="437"/>
         <source>上报时间</source>
         <translation>Reported at</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="437"/>
         <source>办结时限</source>
         <translation>Resolve by</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="438"/>
         <source>办理中心</source>
         <translation>Handling center</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="438"/>
         <source>承办部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="439"/>
         <source>评价</source>
         <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="439"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="455"/>
         <source>处置时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="460"/>
         <source>关联事件（举一反三）</source>
         <translation>Linked incidents (follow-up)</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="481"/>
         <source>在上方队列或地图上选择一个事件</source>
         <translation>Select an incident in the queue above or on the map</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="587"/>
         <source>，当前状态：{status}（第 {v} 版），未作任何修改</source>
         <translation>; now {status} (version {v}); nothing was changed</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="594"/>
         <source>{action}未成功：{reason}</source>
         <translation>{action} failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="619"/>
         <source>时限 {t}</source>
         <translation>Due {t}</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="640"/>
         <source>处置时间线（{n}）</source>
         <translation>Timeline ({n})</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="648"/>
         <source>{src} 督办 {dst}，时限 {deadline}</source>
         <translation>{src} supervises {dst}, due {deadline}</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="655"/>
         <source>要求：{note}（{who} {at}）</source>
         <translation>Request: {note} ({who} {at})</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="658"/>
         <source>回复：{answer}（{who} {at}）</source>
         <translation>Reply: {answer} ({who} {at})</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="662"/>
         <source>待回复</source>
         <translation>Awaiting reply</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="674"/>
         <source>原事件</source>
         <translation>Original incident</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="675"/>
         <source>举一反三</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="750"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="755"/>
         <source>全部类别</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="758"/>
         <source>仅超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="759"/>
         <source>仅督办</source>
         <translation>Supervised only</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="762"/>
         <source>搜索 编号/描述/地址/上报人</source>
         <translation>Search no./description/address/reporter</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="901"/>
         <source>{n} 件</source>
         <translation>{n} items</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="940"/>
         <source>已{action} #{id}</source>
         <translation>{action} done: #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="952"/>
         <source>只读 · 登录后可处置</source>
         <translation>Read-only · log in to handle</translation>
     </message>
@@ -2252,27 +2142,23 @@
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="281"/>
+        <location filename="../../widgets/index_board.py" line="270"/>
         <source>较上月 {delta}</source>
         <translation>vs last month {delta}</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="359"/>
         <source>按指数</source>
         <translation>By index</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="360"/>
         <source>按办结率</source>
         <translation>By resolution rate</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="361"/>
         <source>暂无下级地区指数</source>
         <translation>No sub-region index yet</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="364"/>
         <source>{year}年{month}月</source>
         <translation>{month}/{year}</translation>
     </message>
@@ -2503,144 +2389,164 @@
 <context>
     <name>RiskAlertList</name>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="51"/>
+        <location filename="../../widgets/risk_alerts.py" line="54"/>
         <source>红色</source>
         <translation>Red</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="52"/>
+        <location filename="../../widgets/risk_alerts.py" line="55"/>
         <source>橙色</source>
         <translation>Orange</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="53"/>
+        <location filename="../../widgets/risk_alerts.py" line="56"/>
         <source>黄色</source>
         <translation>Yellow</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="54"/>
+        <location filename="../../widgets/risk_alerts.py" line="57"/>
         <source>蓝色</source>
         <translation>Blue</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="57"/>
+        <location filename="../../widgets/risk_alerts.py" line="60"/>
         <source>社会治安</source>
         <translation>Public order</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="58"/>
+        <location filename="../../widgets/risk_alerts.py" line="61"/>
         <source>矛盾纠纷</source>
         <translation>Disputes</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="59"/>
+        <location filename="../../widgets/risk_alerts.py" line="62"/>
         <source>城市运行</source>
         <translation>City operation</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="60"/>
+        <location filename="../../widgets/risk_alerts.py" line="63"/>
         <source>网络安全</source>
         <translation>Cyber security</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="61"/>
+        <location filename="../../widgets/risk_alerts.py" line="64"/>
         <source>安全生产</source>
         <translation>Work safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="62"/>
+        <location filename="../../widgets/risk_alerts.py" line="65"/>
         <source>消防安全</source>
         <translation>Fire safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="63"/>
+        <location filename="../../widgets/risk_alerts.py" line="66"/>
         <source>食品药品</source>
         <translation>Food &amp; drugs</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="64"/>
+        <location filename="../../widgets/risk_alerts.py" line="67"/>
         <source>生态环境</source>
         <translation>Environment</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="65"/>
+        <location filename="../../widgets/risk_alerts.py" line="68"/>
         <source>交通安全</source>
         <translation>Traffic safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="66"/>
+        <location filename="../../widgets/risk_alerts.py" line="69"/>
         <source>自然灾害</source>
         <translation>Natural disasters</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="67"/>
+        <location filename="../../widgets/risk_alerts.py" line="70"/>
         <source>公共卫生</source>
         <translation>Public health</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="70"/>
+        <location filename="../../widgets/risk_alerts.py" line="73"/>
         <source>待签收</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="71"/>
+        <location filename="../../widgets/risk_alerts.py" line="74"/>
         <source>已签收</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="72"/>
+        <location filename="../../widgets/risk_alerts.py" line="75"/>
         <source>已解除</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="75"/>
+        <location filename="../../widgets/risk_alerts.py" line="78"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="76"/>
+        <location filename="../../widgets/risk_alerts.py" line="79"/>
         <source>领域</source>
         <translation>Domain</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="77"/>
+        <location filename="../../widgets/risk_alerts.py" line="80"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="78"/>
+        <location filename="../../widgets/risk_alerts.py" line="81"/>
         <source>预警内容</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="79"/>
+        <location filename="../../widgets/risk_alerts.py" line="82"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="80"/>
+        <location filename="../../widgets/risk_alerts.py" line="83"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="303"/>
+        <location filename="../../widgets/risk_alerts.py" line="86"/>
+        <source>发布</source>
+        <translation>Raised</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/risk_alerts.py" line="87"/>
+        <source>升级</source>
+        <translation>Escalated</translation>
+    </message>
+    <message>
         <source>未解除 {n}</source>
         <translation>{n} open</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="340"/>
+        <location filename="../../widgets/risk_alerts.py" line="88"/>
         <source>签收</source>
         <translation>Acknowledge</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="341"/>
+        <location filename="../../widgets/risk_alerts.py" line="89"/>
         <source>解除</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="342"/>
         <source>暂无风险预警</source>
         <translation>No risk alerts</translation>
+    </message>
+    <message>
+        <source>处置记录</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <source>备注（随签收或解除记入处置记录）</source>
+        <translation>Note (recorded with acknowledge or close)</translation>
+    </message>
+    <message>
+        <source>系统</source>
+        <translation>System</translation>
     </message>
 </context>
 <context>
@@ -2709,42 +2615,34 @@
         <translation>{n} cameras near incident</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="354"/>
         <source>锁定</source>
         <translation>Pin</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="355"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="356"/>
         <source>附近监控填入空位</source>
         <translation>Fill nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="357"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="358"/>
         <source>事件附近监控</source>
         <translation>Nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="359"/>
         <source>辖区监控</source>
         <translation>All cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="360"/>
         <source>搜索监控点名称</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="364"/>
         <source>{n} 分屏</source>
         <translation>{n} tiles</translation>
     </message>
@@ -2825,22 +2723,18 @@
         <translation>Social Governance Command Center</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="155"/>
         <source>热线登记</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="296"/>
         <source>交接班与回放</source>
         <translation>Handover &amp; replay</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="301"/>
         <source>交接班</source>
         <translation>Handover</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="302"/>
         <source>班次回放</source>
         <translation>Shift replay</translation>
     </message>
@@ -2909,329 +2803,369 @@
     </message>
     <message>
         <location filename="../../widgets/incident_labels.py" line="31"/>
-        <location filename="../../widgets/incident_labels.py" line="41"/>
+        <location filename="../../widgets/incident_labels.py" line="49"/>
         <source>举一反三</source>
         <translation>Follow-up</translation>
     </message>
     <message>
+        <location filename="../../widgets/incident_labels.py" line="32"/>
+        <source>派遣力量</source>
+        <translation>Dispatched units</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="33"/>
+        <source>单位接令</source>
+        <translation>Unit acknowledged</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="34"/>
+        <source>到达现场</source>
+        <translation>Arrived on scene</translation>
+    </message>
+    <message>
         <location filename="../../widgets/incident_labels.py" line="35"/>
+        <source>现场处置完毕</source>
+        <translation>Cleared the scene</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="36"/>
+        <source>单位返回</source>
+        <translation>Unit returned</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="37"/>
+        <source>取消派遣</source>
+        <translation>Cancel dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="38"/>
+        <source>通知</source>
+        <translation>Notify</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="39"/>
+        <source>启动预案</source>
+        <translation>Activate plan</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="43"/>
         <source>热线电话</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="36"/>
+        <location filename="../../widgets/incident_labels.py" line="44"/>
         <source>平安通(网格员)</source>
         <translation>Field app (grid worker)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="37"/>
+        <location filename="../../widgets/incident_labels.py" line="45"/>
         <source>平安浙江APP</source>
         <translation>Citizen app</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="38"/>
+        <location filename="../../widgets/incident_labels.py" line="46"/>
         <source>视频告警</source>
         <translation>Video alarm</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="39"/>
+        <location filename="../../widgets/incident_labels.py" line="47"/>
         <source>感知告警</source>
         <translation>Sensor alarm</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="40"/>
+        <location filename="../../widgets/incident_labels.py" line="48"/>
         <source>上级交办</source>
         <translation>Assigned from above</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="42"/>
+        <location filename="../../widgets/incident_labels.py" line="50"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="46"/>
+        <location filename="../../widgets/incident_labels.py" line="54"/>
         <source>特急</source>
         <translation>Critical</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="47"/>
+        <location filename="../../widgets/incident_labels.py" line="55"/>
         <source>紧急</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="48"/>
+        <location filename="../../widgets/incident_labels.py" line="56"/>
         <source>一般</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="49"/>
+        <location filename="../../widgets/incident_labels.py" line="57"/>
         <source>较低</source>
         <translation>Low</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="53"/>
+        <location filename="../../widgets/incident_labels.py" line="61"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="54"/>
+        <location filename="../../widgets/incident_labels.py" line="62"/>
         <source>基本满意</source>
         <translation>Mostly satisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="55"/>
+        <location filename="../../widgets/incident_labels.py" line="63"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="59"/>
+        <location filename="../../widgets/incident_labels.py" line="67"/>
         <source>待我处理</source>
         <translation>My queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="60"/>
+        <location filename="../../widgets/incident_labels.py" line="68"/>
         <source>我督办的</source>
         <translation>I supervise</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="61"/>
+        <location filename="../../widgets/incident_labels.py" line="69"/>
         <source>辖区全部</source>
         <translation>Whole jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="65"/>
+        <location filename="../../widgets/incident_labels.py" line="73"/>
         <source>事件</source>
         <translation>Incident</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="66"/>
+        <location filename="../../widgets/incident_labels.py" line="74"/>
         <source>举一反三任务</source>
         <translation>Follow-up task</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="70"/>
+        <location filename="../../widgets/incident_labels.py" line="78"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="71"/>
+        <location filename="../../widgets/incident_labels.py" line="79"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="72"/>
+        <location filename="../../widgets/incident_labels.py" line="80"/>
         <source>话务员</source>
         <translation>Call taker</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="73"/>
+        <location filename="../../widgets/incident_labels.py" line="81"/>
         <source>只读</source>
         <translation>Read-only</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="74"/>
+        <location filename="../../widgets/incident_labels.py" line="82"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="79"/>
+        <location filename="../../widgets/incident_labels.py" line="87"/>
         <source>该网格不在本中心辖区内</source>
         <translation>Grid cell is outside this jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="80"/>
+        <location filename="../../widgets/incident_labels.py" line="88"/>
         <source>该事件不在本中心辖区内</source>
         <translation>Incident is outside this jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="81"/>
+        <location filename="../../widgets/incident_labels.py" line="89"/>
         <source>找不到该网格</source>
         <translation>Grid cell not found</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="82"/>
+        <location filename="../../widgets/incident_labels.py" line="90"/>
         <source>找不到该网格编码，请核对</source>
         <translation>Grid code not found; check it</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="83"/>
+        <location filename="../../widgets/incident_labels.py" line="91"/>
         <source>请填写网格编码或在地图上点选位置</source>
         <translation>Enter a grid code or pick on the map</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="84"/>
+        <location filename="../../widgets/incident_labels.py" line="92"/>
         <source>所选位置附近没有网格，请重新点选</source>
         <translation>No grid cell near that point; pick again</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="85"/>
+        <location filename="../../widgets/incident_labels.py" line="93"/>
         <source>请选择事件类别</source>
         <translation>Select a category</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="86"/>
+        <location filename="../../widgets/incident_labels.py" line="94"/>
         <source>请选择来源渠道</source>
         <translation>Select a channel</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="87"/>
+        <location filename="../../widgets/incident_labels.py" line="95"/>
         <source>紧急程度无效</source>
         <translation>Invalid priority</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="88"/>
+        <location filename="../../widgets/incident_labels.py" line="96"/>
         <source>请填写事件描述</source>
         <translation>Enter a description</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="89"/>
+        <location filename="../../widgets/incident_labels.py" line="97"/>
         <source>只能交办给下级中心</source>
         <translation>Can only assign to a lower center</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="90"/>
-        <location filename="../../widgets/incident_labels.py" line="110"/>
+        <location filename="../../widgets/incident_labels.py" line="98"/>
+        <location filename="../../widgets/incident_labels.py" line="118"/>
         <source>当前账号无此权限</source>
         <translation>No permission for this account</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="91"/>
+        <location filename="../../widgets/incident_labels.py" line="99"/>
         <source>该事件由其他中心办理，本中心不能操作</source>
         <translation>Another center handles this incident</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="92"/>
-        <location filename="../../widgets/incident_labels.py" line="113"/>
+        <location filename="../../widgets/incident_labels.py" line="100"/>
+        <location filename="../../widgets/incident_labels.py" line="121"/>
         <source>事件当前状态下不能进行此操作</source>
         <translation>Not allowed in the current status</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="93"/>
+        <location filename="../../widgets/incident_labels.py" line="101"/>
         <source>未知的操作</source>
         <translation>Unknown action</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="94"/>
+        <location filename="../../widgets/incident_labels.py" line="102"/>
         <source>请选择本级部门或下级中心</source>
         <translation>Select a department or lower center</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="95"/>
+        <location filename="../../widgets/incident_labels.py" line="103"/>
         <source>该事件无派单来源，不能退回，请上报上级</source>
         <translation>Not routed from anywhere; escalate instead of returning</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="96"/>
+        <location filename="../../widgets/incident_labels.py" line="104"/>
         <source>已是最高层级，无法上报</source>
         <translation>Already at the top level</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="97"/>
+        <location filename="../../widgets/incident_labels.py" line="105"/>
         <source>请选择评价结果</source>
         <translation>Select a rating</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="98"/>
+        <location filename="../../widgets/incident_labels.py" line="106"/>
         <source>重新办理须填写原因</source>
         <translation>A reason is required to reopen</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="99"/>
+        <location filename="../../widgets/incident_labels.py" line="107"/>
         <source>督办时限须晚于当前时间</source>
         <translation>Deadline must be in the future</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="100"/>
+        <location filename="../../widgets/incident_labels.py" line="108"/>
         <source>请填写督办要求</source>
         <translation>Enter the supervision request</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="101"/>
+        <location filename="../../widgets/incident_labels.py" line="109"/>
         <source>请填写回复内容</source>
         <translation>Enter a reply</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="102"/>
+        <location filename="../../widgets/incident_labels.py" line="110"/>
         <source>没有待回复的督办</source>
         <translation>No supervision to reply to</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="103"/>
+        <location filename="../../widgets/incident_labels.py" line="111"/>
         <source>只有办理中心可对已办结事件举一反三</source>
         <translation>Only the handling center can add follow-ups</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="104"/>
+        <location filename="../../widgets/incident_labels.py" line="112"/>
         <source>只有上级中心可督办未办结事件</source>
         <translation>Only an upper center can supervise open incidents</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="105"/>
+        <location filename="../../widgets/incident_labels.py" line="113"/>
         <source>账号或密码错误</source>
         <translation>Wrong account or password</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="106"/>
+        <location filename="../../widgets/incident_labels.py" line="114"/>
         <source>账号不存在或已停用</source>
         <translation>Account missing or disabled</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="107"/>
+        <location filename="../../widgets/incident_labels.py" line="115"/>
         <source>找不到该事件</source>
         <translation>Incident not found</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="108"/>
+        <location filename="../../widgets/incident_labels.py" line="116"/>
         <source>找不到该地区</source>
         <translation>Region not found</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="109"/>
+        <location filename="../../widgets/incident_labels.py" line="117"/>
         <source>该事件已被他人更新</source>
         <translation>Incident updated by someone else</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="111"/>
+        <location filename="../../widgets/incident_labels.py" line="119"/>
         <source>找不到相关记录</source>
         <translation>Record not found</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="112"/>
+        <location filename="../../widgets/incident_labels.py" line="120"/>
         <source>填写内容有误</source>
         <translation>Invalid input</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="114"/>
+        <location filename="../../widgets/incident_labels.py" line="122"/>
         <source>操作被拒绝</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="115"/>
+        <location filename="../../widgets/incident_labels.py" line="123"/>
         <source>数据库暂不可用，请稍后重试</source>
         <translation>Database unavailable; try again later</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="119"/>
+        <location filename="../../widgets/incident_labels.py" line="127"/>
         <source>{d}天{h}小时</source>
         <translation>{d} d {h} h</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="120"/>
+        <location filename="../../widgets/incident_labels.py" line="128"/>
         <source>{h}小时{m}分</source>
         <translation>{h} h {m} min</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="121"/>
+        <location filename="../../widgets/incident_labels.py" line="129"/>
         <source>{m}分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="122"/>
+        <location filename="../../widgets/incident_labels.py" line="130"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="123"/>
+        <location filename="../../widgets/incident_labels.py" line="131"/>
         <source>剩</source>
         <translation>Due in</translation>
     </message>
@@ -3427,23 +3361,23 @@
 <context>
     <name>self.window</name>
     <message>
-        <location filename="../../ui/app.py" line="155"/>
+        <location filename="../../ui/app.py" line="158"/>
         <source>热线登记</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="296"/>
+        <location filename="../../ui/app.py" line="312"/>
         <source>交接班与回放</source>
         <translation>Handover &amp; replay</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="301"/>
-        <location filename="../../ui/app.py" line="304"/>
+        <location filename="../../ui/app.py" line="317"/>
+        <location filename="../../ui/app.py" line="320"/>
         <source>交接班</source>
         <translation>Handover</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="302"/>
+        <location filename="../../ui/app.py" line="318"/>
         <source>班次回放</source>
         <translation>Shift replay</translation>
     </message>

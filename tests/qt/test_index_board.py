@@ -19,7 +19,7 @@ from mapview import samples
 from mapview.page import choropleth_style
 from mapview.view import MapView
 from services import db, models
-from services.risk import AlertBoard, AlertRow
+from services.risk import AlertBoard, AlertEventRow, AlertRow
 from services.safety_index import IndexDetail, IndexRow, Ranking
 from tests.db import territory as tt
 from ui.index_state import IndexState
@@ -142,15 +142,31 @@ def test_risk_alert_list_counts_and_actions(qtbot: Any, tmp_path: Path) -> None:
         click_row(0)
     assert sel.args == [1]
     assert alerts.ack_button.isEnabled()
+    assert alerts.note_edit.isVisible() and not alerts.timeline_label.isVisible()
+    raised = datetime(2026, 11, 24, 6, 5)  # UTC; 14:05 China time
+    alerts.set_timeline(1, (
+        AlertEventRow(raised, "raised", "system", "景区游客严重超载"),
+        AlertEventRow(raised + timedelta(minutes=9), "escalated", "system", "橙色 → 红色"),
+    ))  # fmt: skip
+    assert alerts.timeline_label.isVisible()
+    assert alerts.timeline_text().splitlines() == [
+        "11-24 14:05 发布 系统 景区游客严重超载",
+        "11-24 14:14 升级 系统 橙色 → 红色",
+    ]
+    qtbot.waitUntil(lambda: alerts.timeline_label.height() >= alerts.timeline_label.heightForWidth(alerts.timeline_label.width()) > 0)
+    _shot(frame, "risk_alerts_timeline.png", tmp_path)
+    alerts.note_edit.setText("  已派网格员核查 ")
     with qtbot.waitSignal(alerts.acknowledge_requested) as ack:
         alerts.ack_button.click()
-    assert ack.args == [1, 1]
+    assert ack.args == [1, 1, "已派网格员核查"]
+    assert alerts.note_edit.text() == ""  # the note went with the action
 
     click_row(1)  # acknowledged: can be closed, not acknowledged again
     assert not alerts.ack_button.isEnabled() and alerts.close_button.isEnabled()
+    assert alerts.timeline_text() == "" and not alerts.timeline_label.isVisible()  # alert 1's
     with qtbot.waitSignal(alerts.close_requested) as closing:
         alerts.close_button.click()
-    assert closing.args == [2, 3]
+    assert closing.args == [2, 3, ""]
 
     # a new board keeps the selection on the same alert; gone → no selection
     alerts.set_board(AlertBoard("330106", rows[1:], {"orange": 1, "blue": 5}, 6))
@@ -209,12 +225,21 @@ def test_index_state_computes_reads_and_acts_off_the_gui_thread(
         with qtbot.waitSignal(state.action_failed, timeout=10_000) as failed:
             state.acknowledge(tt.actor(t, role="viewer"), alert.id)
         assert failed.args[2] == "role"
+        timelines: list[tuple[int, Any]] = []
+        state.timeline_ready.connect(lambda aid, events: timelines.append((aid, events)))
+        state.show_timeline(alert.id)
+        qtbot.waitUntil(lambda: bool(timelines), timeout=10_000)
+        assert [(aid, [e.action for e in ev]) for aid, ev in timelines] == [(alert.id, ["raised"])]
         with qtbot.waitSignal(state.action_done, timeout=10_000):
             state.acknowledge(tt.actor(t), alert.id, "已派网格员", version=alert.version)
         qtbot.waitUntil(
             lambda: boards[-1].alerts and boards[-1].alerts[0].status == "acknowledged",
             timeout=10_000,
         )
+        # the feed's alert change re-reads the shown timeline: the step, who and the note
+        qtbot.waitUntil(lambda: len(timelines[-1][1]) == 2, timeout=10_000)
+        step = timelines[-1][1][-1]
+        assert (step.action, step.actor, step.note) == ("acknowledged", tt.actor(t).label, "已派网格员")
         with qtbot.waitSignal(state.choropleth_ready, timeout=10_000) as chor:
             state.drill(tt.PROVINCE)
         assert set(chor.args[0]) == {tt.CITY}
