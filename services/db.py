@@ -177,6 +177,7 @@ TRACKED: dict[type[models.Base], str] = {
     models.ConferenceParticipant: "conference_participant",
     models.ConferenceMinute: "conference_minute",
     models.VideoSlot: "video_slot",
+    models.VideoWall: "video_wall",
     models.Place: "place",
     models.CommandCenter: "command_center",
     models.SafetyIndex: "safety_index",

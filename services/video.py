@@ -270,6 +270,9 @@ def _write_slot(
         row.pinned = False
     after = audit.snapshot(row, SLOT_FIELDS)
     if before != after:
+        # Every change to a center's panel touches its wall row, so other consoles of the
+        # center see one "video_wall" change (entity id: the center) on the feed.
+        _wall_row(session, center_id).updated_at = models.utcnow()
         audit.record(session, actor, "video.slot", "video_slot", row.id,
                      before=before, after=after, detail=row.label)  # fmt: skip
 

@@ -12,11 +12,12 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, SignalInstance
+from PySide6.QtCore import QObject, Signal, SignalInstance
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services import changefeed
+from services.db import make_engine
 
 SIDE_WAKE_TICK = 0.05
 """Seconds between a side panel's change-feed polls on SQLite (the wall's own: 5 ms)."""
@@ -149,3 +150,47 @@ class JobWorker(QObject):
 
     def _run(self) -> None:  # pragma: no cover - every worker has its own loop
         raise NotImplementedError
+
+
+class FeedWatch(QObject):
+    """Follows the change feed for a panel that reads through its own job lane: emits
+    `changed(list[Change])` with the committed changes of the watched entities."""
+
+    changed = Signal(object)  # list[services.changefeed.Change]
+
+    def __init__(self, engine: Engine | str, entities: frozenset[str],
+                 parent: QObject | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._engine_arg = engine
+        self._entities = entities
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="feed-watch", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        stop_thread(self._stop, self._stop, self._thread, timeout)
+        self._thread = None
+
+    def _run(self) -> None:
+        own = isinstance(self._engine_arg, str)
+        engine = make_engine(self._engine_arg) if isinstance(self._engine_arg, str) else self._engine_arg
+        sub: changefeed.Subscription | None = None
+        while not self._stop.is_set():
+            try:
+                if sub is None:  # the feed's head when the panel's first read was queued
+                    sub = changefeed.Subscription(engine, poll_interval=1.0, wake_tick=SIDE_WAKE_TICK)
+                batch = sub.next_batch(timeout=0.5)
+            except Exception:  # noqa: BLE001 - unreachable at start: try again shortly
+                self._stop.wait(1.0)
+                continue
+            seen = [c for c in batch if c.entity in self._entities]
+            if seen:
+                self.changed.emit(seen)
+        if sub is not None:
+            sub.close()
+        if own:
+            engine.dispose()

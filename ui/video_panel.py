@@ -6,7 +6,8 @@ returned state the panel then shows. Slots keep their stream when the state is r
 so saving a change never interrupts the video.
 
 Wiring: `MapView.camera_clicked → show_camera(id)`, incident selection →
-`offer_cameras_near(lon, lat)`.
+`offer_cameras_near(lon, lat)`. Changes another console of the same center makes (a desk
+console setting up the wall's video) arrive through the change feed and are re-read.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from sqlalchemy.orm import Session
 
 from services import demo_media, video
 from services.accounts import Actor
+from services.changefeed import Change
 from services.errors import Refused
 from ui.db_worker import DbWorker
+from ui.feed_support import FeedWatch
 from widgets.video_tile import VideoTile
 
 REFUSAL_TEXT = {
@@ -82,6 +85,10 @@ class VideoPanel(QWidget):
         super().__init__(parent)
         self.actor = actor
         self.worker = DbWorker(engine, self)
+        self._reload_queued = False
+        self.feed = FeedWatch(engine, frozenset({"video_wall"}), self)
+        self.feed.changed.connect(self._on_feed)
+        self.feed.start()  # before the first read: no change can fall between the two
         self._media_dir = media_dir
         self._state: video.VideoWallState | None = None
         self._offered: list[video.CameraInfo] = []
@@ -186,6 +193,20 @@ class VideoPanel(QWidget):
         """Re-read the saved wall (after a restart, or a conference seated its rooms)."""
         actor = self.actor
         self._run(lambda s: video.load_wall(s, actor), self.apply_state)
+
+    def _on_feed(self, changes: list[Change]) -> None:
+        """This center's panel changed (here or on another console): read it again, once
+        for a burst (a read not yet started covers every change before it starts)."""
+        if self._reload_queued or all(c.entity_id != self.actor.center_id for c in changes):
+            return
+        self._reload_queued = True
+        actor = self.actor
+
+        def job(s: Session) -> video.VideoWallState:
+            self._reload_queued = False  # starts now: later changes need another read
+            return video.load_wall(s, actor)
+
+        self._run(job, self.apply_state)
 
     @Slot()
     def reload_cameras(self) -> None:
@@ -383,4 +404,5 @@ class VideoPanel(QWidget):
             tile.stop()
         if self._conference is not None:
             self._conference.close()
+        self.feed.stop()
         self.worker.stop()

@@ -118,6 +118,40 @@ def test_cameras_fill_slots_and_the_layout_survives_a_restart(
     again.shutdown()
 
 
+def test_a_second_console_of_the_center_follows_the_panel_through_the_feed(
+    qtbot: QtBot, demo_sqlite: str, leader: Actor, media: Path
+) -> None:
+    """The leader's desk console sets up the video; the wall console (the duty account of
+    the same center, its own engine) shows the same layout and cameras without a reload."""
+    engine = db.make_engine(demo_sqlite)
+    with db.transaction(db.session_factory(engine)) as s:
+        duty = accounts.actor_for(s, f"{leader.region_code}.duty")
+    engine.dispose()
+    assert duty.center_id == leader.center_id
+    desk = make_panel(qtbot, demo_sqlite, leader, media)
+    wall = make_panel(qtbot, demo_sqlite, duty, media)
+    assert wall.state().layout == 4  # type: ignore[union-attr]
+
+    desk.choose_layout(6)
+    camera = desk.camera_list.item(1)
+    desk.camera_list.itemActivated.emit(camera)
+    qtbot.waitUntil(lambda: desk.state().slots[0].source is not None, timeout=10_000)  # type: ignore[union-attr]
+    shown = desk.state().slots[0].source  # type: ignore[union-attr]
+
+    def followed() -> bool:
+        st = wall.state()
+        return st is not None and st.layout == 6 and st.slots[0].source == shown
+    qtbot.waitUntil(followed, timeout=10_000)
+    assert sum(t.isVisible() for t in wall.tiles) == 6
+    qtbot.waitUntil(lambda: wall.tile(0).state() == "playing", timeout=15_000)
+
+    desk.clear_active()  # clearing (no layout change) reaches the wall too
+    qtbot.waitUntil(lambda: wall.state().slots[0].source is None, timeout=10_000)  # type: ignore[union-attr]
+    assert wall.tile(0).state_text() == "无信号"
+    desk.shutdown()
+    wall.shutdown()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
