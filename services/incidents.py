@@ -695,7 +695,9 @@ def escalate_overdue(
     limit: int = 500,
 ) -> list[int]:
     """Overdue cases in the actor's subtree move one level up, once per `escalate_every_h`
-    at each level, recorded in the timeline by the system. Returns the escalated ids."""
+    of lateness at each level, recorded in the timeline by the system. A case also waits
+    `escalate_every_h` after its previous automatic escalation, so one found very late (the
+    clock was off) climbs one level, not several in consecutive sweeps. Returns the ids."""
     now = now or models.utcnow()
     every = timedelta(hours=policy.escalate_every_h)
     candidates = session.scalars(
@@ -704,10 +706,21 @@ def escalate_overdue(
         .order_by(I.resolve_deadline)
         .limit(limit)
     ).all()
+    ev = models.IncidentEvent
+    last_auto: dict[int, datetime] = dict(
+        session.execute(
+            select(ev.incident_id, func.max(ev.at))
+            .where(ev.incident_id.in_([c.id for c in candidates]), ev.action == "auto_escalate")
+            .group_by(ev.incident_id)
+        ).all()
+    ) if candidates else {}  # fmt: skip
     done: list[int] = []
     for inc in candidates:
         assert inc.resolve_deadline is not None
         if now < inc.resolve_deadline + every * inc.escalations:
+            continue
+        previous = last_auto.get(inc.id)
+        if previous is not None and now < previous + every:
             continue
         if _parent_center(session, inc.handling_center_id or 0) is None:
             continue

@@ -4,7 +4,7 @@ scenario, optimistic locking, jurisdiction, supervision and the append-only audi
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select, text, update
@@ -134,7 +134,15 @@ def test_scripted_scenario_across_levels(consoles, demo_engine: Engine) -> None:
         assert region is not None
     sweeper = accounts.system_actor(region, None)
     with county.factory() as s, s.begin():
-        assert incidents.escalate_overdue(s, sweeper, now=late) == [iid]
+        escalated = incidents.escalate_overdue(s, sweeper, now=late)
+    # Our case, and any demo case of the county whose deadline also fell before `late`
+    # (the demo's cases are dated from the hour it was built).
+    assert iid in escalated
+    with county.factory() as s:
+        for other in escalated:
+            row = s.get(models.Incident, other)
+            assert row is not None and row.resolve_deadline is not None
+            assert row.resolve_deadline < late and row.county_code == p["county"]
     with county.factory() as s, s.begin():
         assert incidents.escalate_overdue(s, sweeper, now=late) == []  # not twice
     with county.factory() as s:
@@ -338,3 +346,28 @@ def test_concurrent_sweeps_escalate_once(consoles) -> None:  # type: ignore[no-u
     again = incidents.sweep_overdue(city.factory, city.actor.region_code,
                                     now=late + timedelta(minutes=1))  # fmt: skip
     assert iid not in again
+
+
+def test_a_case_found_very_late_climbs_one_level_per_period(consoles) -> None:  # type: ignore[no-untyped-def]
+    """The clocks were off for 30 hours (a whole console room down): the first sweep sends
+    the case to the county; the sweep a minute later does not send it on to the city,
+    though it is more than one period late; a full period after the escalation it goes."""
+    town, county, city = consoles["town"], consoles["county"], consoles["city"]
+    iid = _new_case(town, int(consoles["places"]["grid"]))
+    with town.factory() as s:
+        inc = s.get(models.Incident, iid)
+        assert inc is not None and inc.resolve_deadline is not None
+        every = timedelta(hours=incidents.DEFAULT_POLICY.escalate_every_h)
+        found = inc.resolve_deadline + every + timedelta(hours=6)
+
+    def sweep(at: datetime) -> list[int]:
+        return incidents.sweep_overdue(city.factory, city.actor.region_code, now=at)
+
+    assert iid in sweep(found)
+    assert county.detail(iid).row.handling_center_id == county.actor.center_id
+    assert iid not in sweep(found + timedelta(minutes=1))
+    assert iid not in sweep(found + every - timedelta(minutes=1))
+    assert iid in sweep(found + every)
+    assert city.detail(iid).row.handling_center_id == city.actor.center_id
+    events = [e.action for e in city.detail(iid).events]
+    assert events.count("auto_escalate") == 2
