@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 BASE_URL = "cmap://app"
@@ -100,10 +100,43 @@ RESOURCE_KIND: dict[str, str] = {
     "team": "队",
     "vehicle": "车",
 }
+RESOURCE_DEFAULT_GLYPH = "资"
 CAMERA_STATUS: dict[str, tuple[str, str]] = {
     "online": ("#7dd3fc", "在线"),
     "offline": ("#64748b", "离线"),
 }
+LEGEND_TITLES: dict[str, str] = {"incidents": "事件状态", "alerts": "风险预警"}
+"""Headings of the legend's point sections (the metric and index carry their own title)."""
+
+
+def page_texts(tr: Callable[[str], str] = str) -> dict[str, Any]:
+    """Every label the page shows that is not data, passed through `tr` (the view's
+    translator; identity: the Chinese sources). `CMap.setTexts` takes this."""
+
+    def labels(table: dict[str, tuple[str, str]]) -> dict[str, str]:
+        return {k: tr(label) for k, (_color, label) in table.items()}
+
+    return {
+        "layers": {k: tr(v) for k, v in LAYER_LABELS.items()},
+        "incidentStatus": labels(INCIDENT_STATUS),
+        "resourceStatus": labels(RESOURCE_STATUS),
+        "cameraStatus": labels(CAMERA_STATUS),
+        "alertLevel": labels(ALERT_LEVEL),
+        "resourceKind": {k: tr(v) for k, v in RESOURCE_KIND.items()},
+        "resourceDefault": tr(RESOURCE_DEFAULT_GLYPH),
+        "legendTitles": {k: tr(v) for k, v in LEGEND_TITLES.items()},
+    }
+
+
+def translate_style(style: dict[str, Any], tr: Callable[[str], str]) -> dict[str, Any]:
+    """A metric or choropleth style with its title and class labels through `tr`
+    (numeric class labels have no translation and stay as they are)."""
+    return {
+        **style,
+        "title": tr(style["title"]),
+        "labels": [tr(x) for x in style["labels"]],
+        "nodata": {**style["nodata"], "label": tr(style["nodata"]["label"])},
+    }
 
 
 def _hex_to_rgb(c: str) -> tuple[int, int, int]:
@@ -283,6 +316,8 @@ def page_config() -> dict[str, Any]:
         "cameraStatus": {k: {"color": c, "label": lab} for k, (c, lab) in CAMERA_STATUS.items()},
         "alertLevel": {k: {"color": c, "label": lab} for k, (c, lab) in ALERT_LEVEL.items()},
         "alertSeverity": list(ALERT_SEVERITY),
+        "resourceDefault": RESOURCE_DEFAULT_GLYPH,
+        "legendTitles": LEGEND_TITLES,
         "cellStroke": "rgba(4, 10, 20, 0.75)",
         "flushDraws": True,
     }

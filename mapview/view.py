@@ -64,7 +64,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
@@ -81,6 +81,8 @@ from mapview.page import (
     build_page,
     choropleth_style,
     metric_style,
+    page_texts,
+    translate_style,
 )
 from mapview.scheme import OfflineGuard, register_schemes
 
@@ -184,6 +186,10 @@ class _Bridge(QObject):
             log.error("map page: %s", message)
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MapView", text)
+
+
 class MapView(QWebEngineView):
     """The territory map: boundaries, live-coloured grid cells, incidents, resources, cameras.
 
@@ -249,6 +255,18 @@ class MapView(QWebEngineView):
             f"{self._key}/page.html", _page_html(tiles_url), "text/html"
         )
         self._load()
+        self._call("setTexts", page_texts(_tr))  # runs first once the page is ready
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Language switch: the page's labels, the legend and the toggles follow."""
+        if event.type() == QEvent.Type.LanguageChange and not self._closing:
+            self._call("setTexts", page_texts(_tr))
+            if self._metric is not None and self._cells is not None:
+                self._send_metric()
+            if self._choropleth is not None:
+                style, clean = self._choropleth
+                self._call("setChoropleth", translate_style(style, _tr), clean)
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ state
     @property
@@ -320,7 +338,7 @@ class MapView(QWebEngineView):
             str(k): float(v) for k, v in values.items() if v is not None and math.isfinite(v)
         }
         self._choropleth = (style, clean)
-        self._call("setChoropleth", style, clean)
+        self._call("setChoropleth", translate_style(style, _tr), clean)
 
     def set_points(self, layer: str, points: list[dict[str, Any]]) -> None:
         """Replace the points of 'incidents', 'resources', 'cameras' or 'alerts'.
@@ -408,7 +426,7 @@ class MapView(QWebEngineView):
         assert self._cells is not None and self._metric is not None
         arr = align_values(self._cells, self._values)
         b64 = base64.b64encode(arr.astype("<f4").tobytes()).decode("ascii")
-        self._call("setMetric", self._metric, b64)
+        self._call("setMetric", translate_style(self._metric, _tr), b64)
 
     def _call(self, fn: str, *args: Any) -> None:
         code = f"CMap.{fn}({','.join(_js(a) for a in args)});"
@@ -439,6 +457,7 @@ class MapView(QWebEngineView):
         self._pending = []
         saved_ready, self._ready = self._ready, False
         try:
+            self._call("setTexts", page_texts(_tr))
             if self._boundaries is not None:
                 self._call("setBoundaries", self._boundaries, self._boundaries_url)
             if self._cells_url is not None:
@@ -448,7 +467,8 @@ class MapView(QWebEngineView):
             for layer, pts in self._points.items():
                 self._call("setPoints", layer, pts)
             if self._choropleth is not None:
-                self._call("setChoropleth", *self._choropleth)
+                style, clean = self._choropleth
+                self._call("setChoropleth", translate_style(style, _tr), clean)
             if self._dispatch_lines is not None:
                 self._call("setDispatchLines", self._dispatch_lines)
             for layer, on in self._visible.items():

@@ -12,13 +12,33 @@ FOUR_HAVES: tuple[str, ...] = ("venue", "screen", "staff", "mechanism")
 """Keys of the four haves: 有场地、有大屏、有人员、有机制 (labels live in the UI)."""
 
 
+FOUR_HAVE_REASONS: dict[str, str] = {
+    "venue": "场地 {area}㎡",
+    "no_venue": "无专用场地",
+    "screens": "大屏 {ok}/{total} 正常",
+    "staff": "值班人员 {on_duty}/{required}",
+    "no_24h": "未实行24小时值守",
+    "handover_late": "交接班逾期 {late} 次",
+    "handover_ok": "24小时值守 · 交接班正常",
+}
+"""Reasons shown under a have, by code; Chinese templates (the UI translates them)."""
+
+
 @dataclass(frozen=True)
 class FourHave:
-    """One of the four haves, met or not, with a short reason such as "值班人员 1/2"."""
+    """One of the four haves, met or not, with a short reason such as "值班人员 1/2":
+    a `code` of FOUR_HAVE_REASONS with its `values`, or free `text`."""
 
     key: str
     met: bool
-    reason: str
+    text: str = ""
+    code: str = ""
+    values: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def reason(self) -> str:
+        template = FOUR_HAVE_REASONS.get(self.code)
+        return template.format(**dict(self.values)) if template else self.text
 
 
 @dataclass(frozen=True)

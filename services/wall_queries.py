@@ -372,15 +372,14 @@ def header(conn: Connection, region: RegionRef, clock: Clock) -> CenterHeader:
 
 def four_haves(conn: Connection, center: Any, shift: Any, clock: Clock) -> tuple[FourHave, ...]:
     """有场地、有大屏、有人员、有机制, each met or not, with the reason."""
-    venue = FourHave(
-        "venue",
-        center.venue_area_m2 >= VENUE_MIN_M2,
-        f"场地 {center.venue_area_m2:.0f}㎡" if center.venue_area_m2 else "无专用场地",
-    )
+    area = round(center.venue_area_m2 or 0)
+    venue = FourHave("venue", center.venue_area_m2 >= VENUE_MIN_M2,
+                     code="venue" if area else "no_venue", values=(("area", area),))  # fmt: skip
     screen = FourHave(
         "screen",
         center.screen_ok > 0 and center.screen_ok * 2 >= center.screen_count,
-        f"大屏 {center.screen_ok}/{center.screen_count} 正常",
+        code="screens",
+        values=(("ok", center.screen_ok), ("total", center.screen_count)),
     )
     on_duty = 0
     if shift is not None and shift.checked_in_at is not None:
@@ -388,7 +387,8 @@ def four_haves(conn: Connection, center: Any, shift: Any, clock: Clock) -> tuple
     staff = FourHave(
         "staff",
         on_duty >= center.required_on_duty,
-        f"值班人员 {on_duty}/{center.required_on_duty}",
+        code="staff",
+        values=(("on_duty", on_duty), ("required", center.required_on_duty)),
     )
     s, h = models.Shift, models.Handover
     late = conn.execute(
@@ -403,11 +403,11 @@ def four_haves(conn: Connection, center: Any, shift: Any, clock: Clock) -> tuple
         )
     ).scalar_one()
     if not center.has_24h_operation:
-        mech = FourHave("mechanism", False, "未实行24小时值守")
+        mech = FourHave("mechanism", False, code="no_24h")
     elif late:
-        mech = FourHave("mechanism", False, f"交接班逾期 {late} 次")
+        mech = FourHave("mechanism", False, code="handover_late", values=(("late", int(late)),))
     else:
-        mech = FourHave("mechanism", True, "24小时值守 · 交接班正常")
+        mech = FourHave("mechanism", True, code="handover_ok")
     return (venue, screen, staff, mech)
 
 

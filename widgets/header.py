@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.situation import FOUR_HAVES, CenterHeader, FourHave
-from widgets.labels import center_level_label, four_have_label, weekday_label
+from widgets.labels import center_level_label, four_have_label, four_have_reason, weekday_label
 from widgets.panel import Clock, utc_now
 
 
@@ -116,8 +116,7 @@ class FourHaveBadge(QFrame):
         self._have = have
         met = "unknown" if have is None else ("yes" if have.met else "no")
         self.mark.setText({"yes": "✓", "no": "✗"}.get(met, "–"))
-        self.reason.setText(have.reason if have is not None and have.reason else " ")
-        self.setToolTip(self.reason.text())
+        self._show_reason()
         if self.property("met") != met:
             self.setProperty("met", met)
             for w in (self, self.mark, self.name, self.reason):
@@ -133,8 +132,14 @@ class FourHaveBadge(QFrame):
             round(8 * scale), round(4 * scale), round(8 * scale), round(4 * scale)
         )
 
+    def _show_reason(self) -> None:
+        text = four_have_reason(self._have) if self._have is not None else ""
+        self.reason.setText(text or " ")
+        self.setToolTip(self.reason.text())
+
     def retranslate(self) -> None:
         self.name.setText(four_have_label(self.key))
+        self._show_reason()
 
 
 class HeaderWidget(QFrame):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from services.situation import FOUR_HAVE_REASONS, FourHave
+
 CONTEXT = "labels"
 
 CATEGORY_LABELS: dict[str, str] = {
@@ -97,6 +99,14 @@ def center_level_label(level: str) -> str:
 def four_have_label(key: str) -> str:
     """One of the four haves: "venue" → 有场地."""
     return _lookup(FOUR_HAVE_LABELS, key)
+
+
+def four_have_reason(have: FourHave) -> str:
+    """The reason under a have in the current language ("值班人员 1/2" → "On duty 1/2")."""
+    template = FOUR_HAVE_REASONS.get(have.code)
+    if template is None:
+        return have.text
+    return QCoreApplication.translate(CONTEXT, template).format(**dict(have.values))
 
 
 def weekday_label(weekday: int) -> str:

@@ -839,7 +839,7 @@
         html = '<div class="cm-alert" style="--c:' + color + '"><span>!</span></div>';
       } else if (this.kind === 'resources') {
         size = 22;
-        var glyph = cfg.resourceKind[p.kind] || '资';
+        var glyph = cfg.resourceKind[p.kind] || cfg.resourceDefault || '?';
         html = '<div class="cm-res" style="--c:' + color + '">' + escapeHtml(glyph) + '</div>';
       } else {
         size = 20;
@@ -893,14 +893,14 @@
         h += '<div class="cm-legend-row"><i style="background:' + s.nodata.color + '"></i>' + escapeHtml(s.nodata.label) + '</div>';
       }
       if (this.statuses && this.statuses.length) {
-        h += '<div class="cm-legend-title cm-legend-sub">事件状态</div>';
+        h += '<div class="cm-legend-title cm-legend-sub">' + escapeHtml(cfg.legendTitles.incidents) + '</div>';
         this.statuses.forEach(function (st) {
           var e = cfg.incidentStatus[st];
           if (e) { h += '<div class="cm-legend-row"><b style="background:' + e.color + '"></b>' + escapeHtml(e.label) + '</div>'; }
         });
       }
       if (this.alertLevels && this.alertLevels.length && map.hasLayer(pointLayers.alerts)) {
-        h += '<div class="cm-legend-title cm-legend-sub">风险预警</div>';
+        h += '<div class="cm-legend-title cm-legend-sub">' + escapeHtml(cfg.legendTitles.alerts) + '</div>';
         this.alertLevels.forEach(function (lv) {
           var e = cfg.alertLevel[lv];
           if (e) { h += '<div class="cm-legend-row"><b class="cm-legend-alert" style="background:' + e.color + '"></b>' + escapeHtml(e.label) + '</div>'; }
@@ -946,14 +946,10 @@
     pointLayers.resources.addTo(map);
     pointLayers.cameras.addTo(map);
     pointLayers.incidents.addTo(map);
-    var L_ = cfg.layers || {};
-    var overlays = {};
-    overlays[L_.boundaries || 'boundaries'] = boundaryGroup;
-    overlays[L_.cells || 'cells'] = cellLayer;
-    overlays[L_.incidents || 'incidents'] = pointLayers.incidents;
-    overlays[L_.resources || 'resources'] = pointLayers.resources;
-    overlays[L_.cameras || 'cameras'] = pointLayers.cameras;
-    layerControl = L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
+    layerControl = L.control.layers(null, {}, {collapsed: false, position: 'topright'}).addTo(map);
+    [['boundaries', boundaryGroup], ['cells', cellLayer], ['incidents', pointLayers.incidents],
+      ['resources', pointLayers.resources], ['cameras', pointLayers.cameras]]
+      .forEach(function (e) { addOverlay(e[0], e[1]); });
     legend = new Legend().addTo(map);
     map.on('overlayadd overlayremove', function () { legend.render(); });
 
@@ -985,8 +981,31 @@
     var layer = name === 'choropleth' ? choroplethLayer
       : name === 'dispatch' ? dispatchLayer : pointLayers[name];
     if (show && !map.hasLayer(layer)) { map.addLayer(layer); }
+    addOverlay(name, layer);
+  }
+
+  // The layer toggles in the order they joined, so a language switch can rename them.
+  var overlayOrder = [];
+  function addOverlay(name, layer) {
+    overlayOrder.push([name, layer]);
     layerControl.addOverlay(layer, (cfg.layers || {})[name] || name);
   }
+
+  // The page's own labels in the console's language (mapview.page.page_texts).
+  CMap.setTexts = function (t) {
+    ['incidentStatus', 'resourceStatus', 'cameraStatus', 'alertLevel'].forEach(function (k) {
+      var table = cfg[k] || {}, labels = t[k] || {};
+      Object.keys(labels).forEach(function (s) { if (table[s]) { table[s].label = labels[s]; } });
+    });
+    ['layers', 'resourceKind', 'resourceDefault', 'legendTitles'].forEach(function (k) {
+      if (t[k] !== undefined) { cfg[k] = t[k]; }
+    });
+    if (!layerControl) { return; }
+    overlayOrder.forEach(function (e) { layerControl.removeLayer(e[1]); });
+    overlayOrder.forEach(function (e) { layerControl.addOverlay(e[1], cfg.layers[e[0]] || e[0]); });
+    legend.render();
+    Object.keys(pointLayers).forEach(function (k) { pointLayers[k].refresh(); });
+  };
 
   function showHighlight(i) {
     if (highlight) { map.removeLayer(highlight); highlight = null; }

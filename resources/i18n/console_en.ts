@@ -106,49 +106,49 @@
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="354"/>
+        <location filename="../../ui/video_panel.py" line="375"/>
         <source>VideoPanel</source>
         <comment>锁定</comment>
         <translation>Pin</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="355"/>
+        <location filename="../../ui/video_panel.py" line="376"/>
         <source>VideoPanel</source>
         <comment>清空</comment>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="356"/>
+        <location filename="../../ui/video_panel.py" line="377"/>
         <source>VideoPanel</source>
         <comment>附近监控填入空位</comment>
         <translation>Fill nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="357"/>
+        <location filename="../../ui/video_panel.py" line="378"/>
         <source>VideoPanel</source>
         <comment>视频会商</comment>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="358"/>
+        <location filename="../../ui/video_panel.py" line="379"/>
         <source>VideoPanel</source>
         <comment>事件附近监控</comment>
         <translation>Nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="359"/>
+        <location filename="../../ui/video_panel.py" line="380"/>
         <source>VideoPanel</source>
         <comment>辖区监控</comment>
         <translation>All cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="360"/>
+        <location filename="../../ui/video_panel.py" line="381"/>
         <source>VideoPanel</source>
         <comment>搜索监控点名称</comment>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="364"/>
+        <location filename="../../ui/video_panel.py" line="385"/>
         <source>VideoPanel</source>
         <comment>{n} 分屏</comment>
         <translation>{n} tiles</translation>
@@ -1663,32 +1663,32 @@
 <context>
     <name>HeaderWidget</name>
     <message>
-        <location filename="../../widgets/header.py" line="279"/>
+        <location filename="../../widgets/header.py" line="284"/>
         <source>{year}年{month}月{day}日 {weekday}</source>
         <translation>{weekday} {year}-{month:02d}-{day:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="285"/>
+        <location filename="../../widgets/header.py" line="290"/>
         <source>未排班</source>
         <translation>Not rostered</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="315"/>
+        <location filename="../../widgets/header.py" line="320"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="316"/>
+        <location filename="../../widgets/header.py" line="321"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="317"/>
+        <location filename="../../widgets/header.py" line="322"/>
         <source>四有</source>
         <translation>Four haves</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="323"/>
+        <location filename="../../widgets/header.py" line="328"/>
         <source>社会治理综合指挥中心</source>
         <translation>Social Governance Command Center</translation>
     </message>
@@ -2236,6 +2236,169 @@
     </message>
 </context>
 <context>
+    <name>MapView</name>
+    <message>
+        <source>行政区划</source>
+        <translation>Boundaries</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grid cells</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Incidents</translation>
+    </message>
+    <message>
+        <source>资源</source>
+        <translation>Resources</translation>
+    </message>
+    <message>
+        <source>摄像头</source>
+        <translation>Cameras</translation>
+    </message>
+    <message>
+        <source>平安指数</source>
+        <translation>Safety index</translation>
+    </message>
+    <message>
+        <source>风险预警</source>
+        <translation>Risk alerts</translation>
+    </message>
+    <message>
+        <source>派遣路线</source>
+        <translation>Dispatch routes</translation>
+    </message>
+    <message>
+        <source>新上报</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>已派单</source>
+        <translation>Assigned</translation>
+    </message>
+    <message>
+        <source>处置中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>已办结</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>待命</source>
+        <translation>Available</translation>
+    </message>
+    <message>
+        <source>出动</source>
+        <translation>Deployed</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>在线</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>红色预警</source>
+        <translation>Red alert</translation>
+    </message>
+    <message>
+        <source>橙色预警</source>
+        <translation>Orange alert</translation>
+    </message>
+    <message>
+        <source>黄色预警</source>
+        <translation>Yellow alert</translation>
+    </message>
+    <message>
+        <source>蓝色预警</source>
+        <translation>Blue alert</translation>
+    </message>
+    <message>
+        <source>网</source>
+        <translation>G</translation>
+    </message>
+    <message>
+        <source>警</source>
+        <translation>P</translation>
+    </message>
+    <message>
+        <source>消</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <source>医</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <source>队</source>
+        <translation>T</translation>
+    </message>
+    <message>
+        <source>车</source>
+        <translation>V</translation>
+    </message>
+    <message>
+        <source>资</source>
+        <translation>R</translation>
+    </message>
+    <message>
+        <source>事件状态</source>
+        <translation>Incident status</translation>
+    </message>
+    <message>
+        <source>今日上报</source>
+        <translation>Reported today</translation>
+    </message>
+    <message>
+        <source>未办结</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>风险</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <source>无数据</source>
+        <translation>No data</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>蓝色</source>
+        <translation>Blue</translation>
+    </message>
+    <message>
+        <source>黄色</source>
+        <translation>Yellow</translation>
+    </message>
+    <message>
+        <source>橙色</source>
+        <translation>Orange</translation>
+    </message>
+    <message>
+        <source>红色</source>
+        <translation>Red</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+</context>
+<context>
     <name>MetricPicker</name>
     <message>
         <location filename="../../widgets/metric_picker.py" line="9"/>
@@ -2575,42 +2738,42 @@
 <context>
     <name>VideoPanel</name>
     <message>
-        <location filename="../../ui/video_panel.py" line="44"/>
+        <location filename="../../ui/video_panel.py" line="47"/>
         <source>当前账号无视频操作权限</source>
         <translation>No video permission for this account</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="45"/>
+        <location filename="../../ui/video_panel.py" line="48"/>
         <source>当前账号不属于任何指挥中心</source>
         <translation>Account belongs to no command center</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="46"/>
+        <location filename="../../ui/video_panel.py" line="49"/>
         <source>超出本级辖区</source>
         <translation>Outside this jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="47"/>
+        <location filename="../../ui/video_panel.py" line="50"/>
         <source>没有这个监控点</source>
         <translation>No such camera</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="48"/>
+        <location filename="../../ui/video_panel.py" line="51"/>
         <source>所有窗口均已锁定</source>
         <translation>All windows are pinned</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="49"/>
+        <location filename="../../ui/video_panel.py" line="52"/>
         <source>不支持的分屏</source>
         <translation>Unsupported layout</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="315"/>
+        <location filename="../../ui/video_panel.py" line="336"/>
         <source>（离线）</source>
         <translation> (offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="331"/>
+        <location filename="../../ui/video_panel.py" line="352"/>
         <source>事件附近 {n} 个监控</source>
         <translation>{n} cameras near incident</translation>
     </message>
@@ -3173,189 +3336,217 @@
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../widgets/labels.py" line="15"/>
+        <location filename="../../widgets/labels.py" line="17"/>
         <source>矛盾纠纷</source>
         <translation>Disputes</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="16"/>
+        <location filename="../../widgets/labels.py" line="18"/>
         <source>治安隐患</source>
         <translation>Public order</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="17"/>
+        <location filename="../../widgets/labels.py" line="19"/>
         <source>安全隐患</source>
         <translation>Safety hazards</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="18"/>
+        <location filename="../../widgets/labels.py" line="20"/>
         <source>消防</source>
         <translation>Fire</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="19"/>
+        <location filename="../../widgets/labels.py" line="21"/>
         <source>环境污染</source>
         <translation>Environment</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="20"/>
+        <location filename="../../widgets/labels.py" line="22"/>
         <source>城市管理</source>
         <translation>City management</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="21"/>
+        <location filename="../../widgets/labels.py" line="23"/>
         <source>交通</source>
         <translation>Traffic</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="22"/>
+        <location filename="../../widgets/labels.py" line="24"/>
         <source>食品药品</source>
         <translation>Food &amp; drugs</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="23"/>
+        <location filename="../../widgets/labels.py" line="25"/>
         <source>公共卫生</source>
         <translation>Public health</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="24"/>
+        <location filename="../../widgets/labels.py" line="26"/>
         <source>信访</source>
         <translation>Petitions</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="25"/>
+        <location filename="../../widgets/labels.py" line="27"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="29"/>
+        <location filename="../../widgets/labels.py" line="31"/>
         <source>省级</source>
         <translation>Provincial</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="30"/>
+        <location filename="../../widgets/labels.py" line="32"/>
         <source>市级</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="31"/>
+        <location filename="../../widgets/labels.py" line="33"/>
         <source>县级</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="32"/>
+        <location filename="../../widgets/labels.py" line="34"/>
         <source>乡镇级</source>
         <translation>Township</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="36"/>
+        <location filename="../../widgets/labels.py" line="38"/>
         <source>省级指挥中心</source>
         <translation>Provincial command center</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="37"/>
+        <location filename="../../widgets/labels.py" line="39"/>
         <source>市级指挥中心</source>
         <translation>City command center</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="38"/>
+        <location filename="../../widgets/labels.py" line="40"/>
         <source>县级指挥中心</source>
         <translation>County command center</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="39"/>
+        <location filename="../../widgets/labels.py" line="41"/>
         <source>乡镇级指挥中心</source>
         <translation>Township command center</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="43"/>
+        <location filename="../../widgets/labels.py" line="45"/>
         <source>有场地</source>
         <translation>Venue</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="44"/>
+        <location filename="../../widgets/labels.py" line="46"/>
         <source>有大屏</source>
         <translation>Big screen</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="45"/>
+        <location filename="../../widgets/labels.py" line="47"/>
         <source>有人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="46"/>
+        <location filename="../../widgets/labels.py" line="48"/>
         <source>有机制</source>
         <translation>Mechanism</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="50"/>
+        <location filename="../../widgets/labels.py" line="52"/>
         <source>星期一</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="51"/>
+        <location filename="../../widgets/labels.py" line="53"/>
         <source>星期二</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="52"/>
+        <location filename="../../widgets/labels.py" line="54"/>
         <source>星期三</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="53"/>
+        <location filename="../../widgets/labels.py" line="55"/>
         <source>星期四</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="54"/>
+        <location filename="../../widgets/labels.py" line="56"/>
         <source>星期五</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="55"/>
+        <location filename="../../widgets/labels.py" line="57"/>
         <source>星期六</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="56"/>
+        <location filename="../../widgets/labels.py" line="58"/>
         <source>星期日</source>
         <translation>Sun</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="68"/>
+        <location filename="../../widgets/labels.py" line="70"/>
         <source>已上报</source>
         <translation>Reported</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="69"/>
+        <location filename="../../widgets/labels.py" line="71"/>
         <source>已受理</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="70"/>
+        <location filename="../../widgets/labels.py" line="72"/>
         <source>已派单</source>
         <translation>Routed</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="71"/>
+        <location filename="../../widgets/labels.py" line="73"/>
         <source>处置中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="72"/>
+        <location filename="../../widgets/labels.py" line="74"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="73"/>
+        <location filename="../../widgets/labels.py" line="75"/>
         <source>已办结</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="74"/>
+        <location filename="../../widgets/labels.py" line="76"/>
         <source>已归档</source>
         <translation>Closed</translation>
+    </message>
+    <message>
+        <source>场地 {area}㎡</source>
+        <translation>Venue {area} m²</translation>
+    </message>
+    <message>
+        <source>无专用场地</source>
+        <translation>No dedicated venue</translation>
+    </message>
+    <message>
+        <source>大屏 {ok}/{total} 正常</source>
+        <translation>Screens {ok}/{total} working</translation>
+    </message>
+    <message>
+        <source>值班人员 {on_duty}/{required}</source>
+        <translation>On duty {on_duty}/{required}</translation>
+    </message>
+    <message>
+        <source>未实行24小时值守</source>
+        <translation>No 24-hour duty</translation>
+    </message>
+    <message>
+        <source>交接班逾期 {late} 次</source>
+        <translation>Late handovers: {late}</translation>
+    </message>
+    <message>
+        <source>24小时值守 · 交接班正常</source>
+        <translation>24-hour duty · handovers on time</translation>
     </message>
 </context>
 <context>

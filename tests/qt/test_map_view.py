@@ -479,6 +479,39 @@ def test_layer_toggles(qtbot: Any, territory: Any) -> None:
         view.set_layer_visible("roads", True)
 
 
+def test_the_map_follows_the_language_switch(qtbot: Any, qapp: Any, territory: Any) -> None:
+    """Toggles, legend, metric title and resource glyphs in English, and back."""
+    from ui.i18n import install_language
+
+    view = make_view(qtbot)
+    load(qtbot, view, territory)
+    view.set_points("incidents", [{"id": 1, "lon": 120.15, "lat": 30.25, "status": "overdue",
+                                   "priority": 1, "label": "x"}])  # fmt: skip
+    view.set_points("resources", [{"id": 2, "lon": 121.5, "lat": 29.8, "status": "available",
+                                   "kind": "police", "label": "y"}])  # fmt: skip
+    toggles = ("Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label"
+               " > span > span')).map(function(s){return s.textContent.trim();})")  # fmt: skip
+    legend = "document.querySelector('.cm-legend').innerText"
+    glyphs = "Array.from(document.querySelectorAll('.cm-res')).map(function(d){return d.textContent;})"
+    qtbot.waitUntil(lambda: js(qtbot, view, glyphs) == ["警"])
+    assert "今日上报" in js(qtbot, view, legend) and "事件状态" in js(qtbot, view, legend)
+    try:
+        install_language(qapp, "en")
+        qtbot.waitUntil(lambda: js(qtbot, view, toggles)
+                        == ["Boundaries", "Grid cells", "Incidents", "Resources", "Cameras"])  # fmt: skip
+        qtbot.waitUntil(lambda: "Reported today" in js(qtbot, view, legend))
+        text = js(qtbot, view, legend)
+        assert "Incident status" in text and "Overdue" in text and "No data" in text
+        assert "今日" not in text and "超期" not in text
+        assert js(qtbot, view, glyphs) == ["P"]
+    finally:
+        install_language(qapp, "zh_CN")
+    qtbot.waitUntil(lambda: js(qtbot, view, toggles)[0] == "行政区划")
+    qtbot.waitUntil(lambda: "今日上报" in js(qtbot, view, legend))
+    assert js(qtbot, view, glyphs) == ["警"]
+    assert view.js_errors == []
+
+
 def test_dispatch_routes_are_drawn_and_toggled(qtbot: Any, territory: Any) -> None:
     """Active dispatches as lines from the unit to its incident, in their own layer."""
     view = make_view(qtbot)

@@ -74,7 +74,7 @@ def make_snapshot(as_of: datetime = T0, **changes: object) -> WallSnapshot:
             (
                 FourHave("venue", True, "指挥大厅"),
                 FourHave("screen", True, "拼接屏在线"),
-                FourHave("staff", False, "值班人员 1/2"),
+                FourHave("staff", False, code="staff", values=(("on_duty", 1), ("required", 2))),
                 FourHave("mechanism", True, "24小时值守"),
             ),
         ),
@@ -340,6 +340,7 @@ def test_english_switch_changes_visible_labels(qtbot, qapp, wall: WallWindow) ->
         assert wall.category_chart.labels() == ["Disputes", "Public order", "Fire"]
         assert wall.header.level_badge.text() == "Provincial command center"
         assert wall.header.badges["staff"].name.text() == "Staff"
+        assert wall.header.badges["staff"].reason.text() == "On duty 1/2"
         assert "Database connection lost since" in wall.banner.text()
         header = wall.ranking_table.model().headerData(1, Qt.Orientation.Horizontal)
         assert header == "Reported"
@@ -347,6 +348,7 @@ def test_english_switch_changes_visible_labels(qtbot, qapp, wall: WallWindow) ->
         install_language(qapp, "zh_CN")
     qtbot.waitUntil(lambda: wall.panel("video").title() == "视频监控", timeout=2000)
     assert wall.kpi_board.tiles["reported_today"].caption.text() == "今日上报"
+    assert wall.header.badges["staff"].reason.text() == "值班人员 1/2"
 
 
 def test_window_grab_is_not_blank(wall: WallWindow) -> None:
