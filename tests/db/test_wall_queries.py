@@ -57,6 +57,24 @@ def test_parent_is_the_sum_of_its_children(demo_engine: Engine) -> None:
     assert county.breadcrumb == (("330000", "浙江省"), ("330100", "杭州市"), ("330106", "西湖区"))
 
 
+def test_rolled_up_counters_equal_the_direct_queries(demo_engine: Engine) -> None:
+    """The fast path (daily counters summed in the database) and the direct incident
+    queries agree on the KPIs, the 30-day series and every child row, at each level."""
+    sim = Simulator(demo_engine, seed=13)
+    for _ in range(80):
+        sim.step()
+    now = models.utcnow()
+    clock = wall_queries.Clock.at(now, "Asia/Shanghai")
+    with demo_engine.connect() as conn:
+        for code in ("330000", "330100", "330106"):
+            region = wall_queries.region_by_code(conn, code)
+            fast = wall_queries.rolled_up(conn, region, clock)
+            assert fast.kpis == wall_queries.kpis(conn, region, clock), code
+            assert fast.daily == wall_queries.daily(conn, region, clock), code
+            assert fast.children == wall_queries.children(conn, region, clock), code
+            assert sum(c.reported_today for c in fast.children) == fast.kpis.reported_today
+
+
 def test_header_names_the_people_on_duty_and_four_haves(demo_engine: Engine) -> None:
     snap = wall_queries.wall_snapshot(demo_engine, "330000")
     h = snap.header
