@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from services.wall_queries import RISK_THRESHOLDS, MapPoints, Territory
 
@@ -22,6 +23,13 @@ METRIC_THRESHOLDS: dict[str, tuple[float, ...]] = {
     "overdue": (1, 2, 3, 5),
     "risk": RISK_THRESHOLDS,
 }
+HOTLINE = QT_TRANSLATE_NOOP("WallWindow", "热线登记")
+HANDOVER = QT_TRANSLATE_NOOP("WallWindow", "交接班")
+HANDOVER_WINDOW = QT_TRANSLATE_NOOP("WallWindow", "交接班与回放")
+REPLAY = QT_TRANSLATE_NOOP("WallWindow", "班次回放")
+OTHER_LANGUAGE = {"zh_CN": ("en", "EN"), "en": ("zh_CN", "中文")}
+"""The language button shows the language it switches to, in that language."""
+
 TAB_LABELS = (
     QT_TRANSLATE_NOOP("Console", "今日"),
     QT_TRANSLATE_NOOP("Console", "平安指数"),
@@ -82,6 +90,8 @@ class Console:
         engine.dispose()
         center = args.center or root
         self.window = WallWindow()
+        self._labels: list[tuple[Callable[[str], None], str]] = []
+        self.window.language_changed.connect(self._retranslate)
         self.window.header.set_timezone(settings.timezone)
         self.settings = QSettings()
         self.map: Any = None
@@ -108,6 +118,7 @@ class Console:
         self._wire_video(url, center)
         self._wire_dispatch(url, center, settings.raw)
         self._wire_handover(url, center, settings.timezone)
+        self._wire_language()
         self.live.snapshot_ready.connect(self.window.show_snapshot)
         self.live.connection_lost.connect(self.window.set_connection_lost)
         self.live.connection_restored.connect(lambda: self.window.set_connection_lost(None))
@@ -155,7 +166,8 @@ class Console:
         self.account = AccountBar(self.incidents)
         self.hotline = HotlineForm(self.incidents, self.window)
         self.hotline.reported.connect(self.incident_panel.select_incident)
-        hotline_button = QPushButton(self.window.tr("热线登记"))
+        hotline_button = QPushButton()
+        self._label(hotline_button.setText, HOTLINE)
         hotline_button.setObjectName("hotlineButton")
         hotline_button.clicked.connect(self._open_hotline)
         for w in (self.badge, self.account, hotline_button):
@@ -309,15 +321,18 @@ class Console:
         )
         self.handover_window = QDialog(self.window)
         self.handover_window.setObjectName("handoverWindow")
-        self.handover_window.setWindowTitle(self.window.tr("交接班与回放"))
+        self._label(self.handover_window.setWindowTitle, HANDOVER_WINDOW)
         self.handover_window.resize(1280, 900)
         tabs = QTabWidget(self.handover_window)
         self.handover_panel = HandoverPanel(self.handover)
         self.replay_panel = ReplayPanel(self.handover)
-        tabs.addTab(self.handover_panel, self.window.tr("交接班"))
-        tabs.addTab(self.replay_panel, self.window.tr("班次回放"))
+        tabs.addTab(self.handover_panel, "")
+        tabs.addTab(self.replay_panel, "")
+        self._label(lambda text: tabs.setTabText(0, text), HANDOVER)
+        self._label(lambda text: tabs.setTabText(1, text), REPLAY)
         QVBoxLayout(self.handover_window).addWidget(tabs)
-        button = QPushButton(self.window.tr("交接班"))
+        button = QPushButton()
+        self._label(button.setText, HANDOVER)
         button.setObjectName("handoverButton")
         button.clicked.connect(self._open_handover)
         self.window.header.add_status_widget(button)
@@ -329,6 +344,37 @@ class Console:
         if self.map is not None:
             self.replay_panel.cells_at.connect(self._show_replay_cells)
             self.handover_window.finished.connect(self._end_replay)
+
+    def _wire_language(self) -> None:
+        """A header button that switches the whole console between Chinese and English."""
+        from PySide6.QtWidgets import QPushButton
+
+        from ui.i18n import current_language, install_language
+        from widgets.incident_style import incident_stylesheet
+
+        self.language_button = button = QPushButton()
+        button.setObjectName("languageButton")
+
+        def show() -> None:
+            button.setText(OTHER_LANGUAGE[current_language(self.app)][1])
+
+        button.clicked.connect(
+            lambda: install_language(self.app, OTHER_LANGUAGE[current_language(self.app)][0])
+        )
+        self.window.language_changed.connect(show)
+        show()
+        self.window.header.add_status_widget(button)
+        self.window.ui_scale_changed.connect(lambda f: button.setStyleSheet(incident_stylesheet(f)))
+        button.setStyleSheet(incident_stylesheet(self.window.ui_scale()))
+
+    def _label(self, setter: Callable[[str], None], source: str) -> None:
+        """Set a text now and again after each language switch (context WallWindow)."""
+        self._labels.append((setter, source))
+        setter(QCoreApplication.translate("WallWindow", source))
+
+    def _retranslate(self) -> None:
+        for setter, source in self._labels:
+            setter(QCoreApplication.translate("WallWindow", source))
 
     def _open_handover(self) -> None:
         self.handover_window.show()

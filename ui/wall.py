@@ -114,6 +114,7 @@ class WallWindow(QMainWindow):
     drill_requested = Signal(str)
     """adcode of a region to drill into (ranking row or breadcrumb clicked)."""
     ui_scale_changed = Signal(float)
+    language_changed = Signal()  # after the window retranslated itself
     """the UI scale now in force (the map follows it with its zoom factor)."""
 
     def __init__(self, parent: QWidget | None = None, *, clock: Clock = utc_now) -> None:
@@ -540,6 +541,7 @@ class WallWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self.language_changed.emit()
         super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -396,22 +396,22 @@
 <context>
     <name>Console</name>
     <message>
-        <location filename="../../ui/app.py" line="26"/>
+        <location filename="../../ui/app.py" line="34"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="27"/>
+        <location filename="../../ui/app.py" line="35"/>
         <source>平安指数</source>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="28"/>
+        <location filename="../../ui/app.py" line="36"/>
         <source>事件</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="29"/>
+        <location filename="../../ui/app.py" line="37"/>
         <source>风险预警</source>
         <translation>Risk alerts</translation>
     </message>
@@ -2886,18 +2886,22 @@
         <translation>Social Governance Command Center</translation>
     </message>
     <message>
+        <location filename="../../ui/app.py" line="26"/>
         <source>热线登记</source>
         <translation>Hotline</translation>
     </message>
     <message>
+        <location filename="../../ui/app.py" line="28"/>
         <source>交接班与回放</source>
         <translation>Handover &amp; replay</translation>
     </message>
     <message>
+        <location filename="../../ui/app.py" line="27"/>
         <source>交接班</source>
         <translation>Handover</translation>
     </message>
     <message>
+        <location filename="../../ui/app.py" line="29"/>
         <source>班次回放</source>
         <translation>Shift replay</translation>
     </message>
@@ -3552,23 +3556,18 @@
 <context>
     <name>self.window</name>
     <message>
-        <location filename="../../ui/app.py" line="158"/>
         <source>热线登记</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="312"/>
         <source>交接班与回放</source>
         <translation>Handover &amp; replay</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="317"/>
-        <location filename="../../ui/app.py" line="320"/>
         <source>交接班</source>
         <translation>Handover</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="318"/>
         <source>班次回放</source>
         <translation>Shift replay</translation>
     </message>

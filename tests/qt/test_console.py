@@ -86,3 +86,31 @@ def test_the_wall_scale_reaches_every_panel(qtbot, console) -> None:  # type: ig
         "dispatch": console.dispatch_panel._scale,
     }
     assert scaled == {"incidents": 2.0, "index": 2.0, "dispatch": 2.0}
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_the_language_button_switches_the_whole_console(qtbot, console) -> None:  # type: ignore[no-untyped-def]
+    """The header's EN button: panels, header buttons, tabs and the handover window in
+    English; its own text then offers 中文, which switches back."""
+    from PySide6.QtWidgets import QPushButton
+
+    def header_button(name: str) -> QPushButton:
+        button = console.window.findChild(QPushButton, name)
+        assert button is not None, name
+        return button
+
+    assert console.language_button.text() == "EN"
+    assert header_button("handoverButton").text() == "交接班"
+    try:
+        console.language_button.click()
+        qtbot.waitUntil(lambda: console.language_button.text() == "中文", timeout=5000)
+        assert header_button("handoverButton").text() == "Handover"
+        assert header_button("hotlineButton").text() == "Hotline"
+        assert console.handover_window.windowTitle() == "Handover & replay"
+        assert console.window.panel("video").title() == "Video surveillance"
+        assert console.alert_list.ack_button.text() == "Acknowledge"
+    finally:
+        console.language_button.click()
+    qtbot.waitUntil(lambda: console.language_button.text() == "EN", timeout=5000)
+    assert header_button("handoverButton").text() == "交接班"
+    assert console.handover_window.windowTitle() == "交接班与回放"
