@@ -39,11 +39,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="SQLite path or postgresql+psycopg:// URL")
     sub = p.add_subparsers(dest="command")
 
-    def wall_options(q: argparse.ArgumentParser) -> None:
-        q.add_argument("--center", help="region code of the command center (default: the root)")
-        q.add_argument("--lang", default="zh_CN", choices=("zh_CN", "en"))
-        q.add_argument("--theme", default="dark", choices=("dark", "light"))
-        q.add_argument("--scale", type=float, default=None, help="UI scale for viewing distance")
+    def wall_options(q: argparse.ArgumentParser, defaults: bool = True) -> None:
+        """The wall's options; a subcommand repeats them without defaults, so an option
+        given before the subcommand (`--lang en screenshot`) is not reset by it."""
+
+        def default(value: object) -> object:
+            return value if defaults else argparse.SUPPRESS
+
+        q.add_argument("--center", default=default(None),
+                       help="region code of the command center (default: the root)")  # fmt: skip
+        q.add_argument("--lang", default=default("zh_CN"), choices=("zh_CN", "en"))
+        q.add_argument("--theme", default=default("dark"), choices=("dark", "light"))
+        q.add_argument("--scale", type=float, default=default(None),
+                       help="UI scale for viewing distance")  # fmt: skip
 
     wall_options(p)
     p.add_argument("--screen", type=int, default=None, help="monitor index")
@@ -110,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--size", default="1920x1080")
     sc.add_argument("--settle", type=float, default=0.0,
                     help="seconds to wait after the map is drawn (side panels fill)")
-    wall_options(sc)
+    wall_options(sc, defaults=False)
     sc.add_argument("--tiles")
     sc.add_argument("--bezel", type=int, default=0)
     return p

@@ -363,7 +363,7 @@ class Console:
         )
         self.window.language_changed.connect(show)
         show()
-        self.window.header.add_status_widget(button)
+        self.window.header.add_title_widget(button)
         self.window.ui_scale_changed.connect(lambda f: button.setStyleSheet(incident_stylesheet(f)))
         button.setStyleSheet(incident_stylesheet(self.window.ui_scale()))
 

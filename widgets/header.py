@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.situation import FOUR_HAVES, CenterHeader, FourHave
+from widgets.fit_label import FitLabel
 from widgets.labels import center_level_label, four_have_label, four_have_reason, weekday_label
 from widgets.panel import Clock, utc_now
 
@@ -96,7 +97,9 @@ class FourHaveBadge(QFrame):
         self.mark.setObjectName("haveMark")
         self.name = QLabel(self)
         self.name.setObjectName("haveName")
-        self.reason = QLabel(self)
+        # A long reason (or its English) shrinks with the badge, down to 70 %, instead of
+        # taking the room of the duty line beside it.
+        self.reason = FitLabel(self, min_scale=0.7)
         self.reason.setObjectName("haveReason")
         self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
         top = QHBoxLayout()
@@ -183,7 +186,7 @@ class HeaderWidget(QFrame):
         # Title: center name, level, breadcrumb.
         self.title_part = QFrame(self)
         self.title_part.setObjectName("headerTitle")
-        self.center_name = QLabel(self.title_part)
+        self.center_name = FitLabel(self.title_part)
         self.center_name.setObjectName("centerName")
         self.center_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.center_name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -196,6 +199,7 @@ class HeaderWidget(QFrame):
         sub.addWidget(self.level_badge)
         sub.addWidget(self.breadcrumb)
         sub.addStretch(1)
+        self._title_row = sub
         title = QVBoxLayout(self.title_part)
         title.addWidget(self.center_name)
         title.addLayout(sub)
@@ -234,6 +238,11 @@ class HeaderWidget(QFrame):
         line; it travels with the duty part on a splice wall."""
         widget.setParent(self.duty_part)
         self._status_row.addWidget(widget)
+
+    def add_title_widget(self, widget: QWidget) -> None:
+        """A small control at the right end of the line under the center's name."""
+        widget.setParent(self.title_part)
+        self._title_row.addWidget(widget)
 
     # -- parts --------------------------------------------------------------------------
     def parts(self) -> dict[str, QFrame]:

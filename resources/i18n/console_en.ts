@@ -1663,32 +1663,32 @@
 <context>
     <name>HeaderWidget</name>
     <message>
-        <location filename="../../widgets/header.py" line="284"/>
+        <location filename="../../widgets/header.py" line="293"/>
         <source>{year}年{month}月{day}日 {weekday}</source>
         <translation>{weekday} {year}-{month:02d}-{day:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="290"/>
+        <location filename="../../widgets/header.py" line="299"/>
         <source>未排班</source>
         <translation>Not rostered</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="320"/>
+        <location filename="../../widgets/header.py" line="329"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="321"/>
+        <location filename="../../widgets/header.py" line="330"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="322"/>
+        <location filename="../../widgets/header.py" line="331"/>
         <source>四有</source>
         <translation>Four haves</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="328"/>
+        <location filename="../../widgets/header.py" line="337"/>
         <source>社会治理综合指挥中心</source>
         <translation>Social Governance Command Center</translation>
     </message>
@@ -3550,7 +3550,7 @@
     </message>
     <message>
         <source>24小时值守 · 交接班正常</source>
-        <translation>24-hour duty · handovers on time</translation>
+        <translation>24 h duty · handovers OK</translation>
     </message>
 </context>
 <context>

@@ -256,3 +256,19 @@ def test_themes_load_and_style_painted_widgets(qtbot, qapp) -> None:
 def test_scaled_stylesheet_scales_fonts() -> None:
     assert "KpiValue { font-size: 52px; }" in scaled_stylesheet(1.0)
     assert "KpiValue { font-size: 104px; }" in scaled_stylesheet(2.0)
+
+
+def test_fit_label_shrinks_long_text_instead_of_clipping(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from widgets.fit_label import FitLabel
+
+    label = FitLabel(min_scale=0.7)
+    qtbot.addWidget(label)
+    label.setText("西湖区社会治理综合指挥中心")
+    full = label.fontMetrics().horizontalAdvance(label.text())
+    assert abs(label.minimumSizeHint().width() - 0.7 * full) <= 1
+    label.resize(full + 20, 40)
+    assert label.fit_factor() == 1.0
+    label.resize(full // 2, 40)
+    assert 0.45 < label.fit_factor() < 0.55  # drawn at half size, whole
+    image = label.grab().toImage()
+    assert not image.isNull() and image.width() == full // 2
