@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from services.safety_index import COMPONENTS, IndexRow, Ranking
 from widgets.kpi_tile import GOOD_RATE, format_percent
 from widgets.row_model import RowTableModel
+from widgets.wall_table import fit_row_height, px_at, table_stylesheet
 
 ADCODE_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -312,9 +313,7 @@ class IndexBoard(QFrame):
         """Sizes for reading across the room (1.0 at a 1080-px-high wall)."""
         self._scale = scale
 
-        def px(v: float) -> int:
-            return max(1, round(v * scale))
-
+        px = px_at(scale)
         self.setStyleSheet(
             f"#indexBoard {{ background: transparent; }}"
             f"#ibCaption {{ color: #9cc3ee; font-size: {px(20)}px; font-weight: bold; }}"
@@ -325,22 +324,14 @@ class IndexBoard(QFrame):
             f"#ibOrder {{ color: #9cc3ee; background: rgba(30, 111, 208, 0.18);"
             f" border: 1px solid #1e6fd0; padding: {px(3)}px {px(10)}px; font-size: {px(16)}px; }}"
             f"#ibOrder:checked {{ color: #ffffff; background: #1e6fd0; font-weight: bold; }}"
-            f"#ibTable {{ background: transparent; color: #e6f0ff; border: none;"
-            f" alternate-background-color: rgba(80, 140, 220, 0.09); font-size: {px(19)}px; }}"
-            f"#ibTable::item {{ padding: 0px {px(8)}px; }}"
-            f"#ibTable QHeaderView {{ background: transparent; }}"
-            f"#ibTable QHeaderView::section {{ background: rgba(30, 111, 208, 0.35); color: #9cc3ee;"
-            f" border: none; border-bottom: 1px solid #1e6fd0; font-weight: bold;"
-            f" font-size: {px(17)}px; padding: {px(2)}px {px(8)}px; }}"
-            f"#ibEmpty {{ color: #5f7fa8; font-size: {px(20)}px; }}"
+            + table_stylesheet("ibTable", scale, font=19, header_font=17, pad=8,
+                               extra="alternate-background-color: rgba(80, 140, 220, 0.09);")
+            + f"#ibEmpty {{ color: #5f7fa8; font-size: {px(20)}px; }}"
         )
         lay = self.layout()
         lay.setContentsMargins(px(8), px(4), px(8), px(4))
         lay.setSpacing(px(6))
-        self.table.ensurePolished()
-        height = round(self.table.fontMetrics().height() * 1.3) + px(8)
-        self.table.verticalHeader().setMinimumSectionSize(1)
-        self.table.verticalHeader().setDefaultSectionSize(max(px(30), height))
+        fit_row_height(self.table, scale)
 
     def retranslate(self) -> None:
         tr = QCoreApplication.translate

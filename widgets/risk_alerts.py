@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from services.risk import LEVELS, AlertBoard, AlertEventRow, AlertRow
 from widgets.row_model import RowTableModel
+from widgets.wall_table import fit_row_height, px_at, table_stylesheet
 
 CST = timezone(timedelta(hours=8))
 ID_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -359,9 +360,7 @@ class RiskAlertList(QFrame):
 
     # -- look ---------------------------------------------------------------------------
     def set_ui_scale(self, scale: float) -> None:
-        def px(v: float) -> int:
-            return max(1, round(v * scale))
-
+        px = px_at(scale)
         self.setStyleSheet(
             f"#riskAlerts {{ background: transparent; }}"
             f"#raTotal {{ color: #ffffff; font-size: {px(20)}px; font-weight: bold;"
@@ -371,15 +370,10 @@ class RiskAlertList(QFrame):
             f" padding: {px(4)}px {px(14)}px; font-size: {px(17)}px; font-weight: bold; }}"
             f"#raAction:disabled {{ color: #6f8db5; background: rgba(30, 111, 208, 0.15);"
             f" border: 1px solid #2b4f7e; }}"
-            f"#raTable {{ background: transparent; color: #e6f0ff; border: none;"
-            f" selection-background-color: rgba(33, 212, 253, 0.30); selection-color: #ffffff;"
-            f" font-size: {px(18)}px; }}"
-            f"#raTable::item {{ padding: 0px {px(6)}px; }}"
-            f"#raTable QHeaderView {{ background: transparent; }}"
-            f"#raTable QHeaderView::section {{ background: rgba(30, 111, 208, 0.35); color: #9cc3ee;"
-            f" border: none; border-bottom: 1px solid #1e6fd0; font-weight: bold;"
-            f" font-size: {px(16)}px; padding: {px(2)}px {px(6)}px; }}"
-            f"#raEmpty {{ color: #5f7fa8; font-size: {px(20)}px; }}"
+            + table_stylesheet("raTable", scale, font=18, header_font=16, pad=6,
+                               extra="selection-background-color: rgba(33, 212, 253, 0.30);"
+                                     " selection-color: #ffffff;")  # fmt: skip
+            + f"#raEmpty {{ color: #5f7fa8; font-size: {px(20)}px; }}"
             f"#raTimeline {{ color: #e6f0ff; font-size: {px(16)}px; border-top: 1px solid #1e6fd0;"
             f" padding-top: {px(4)}px; }}"
             f"#raNote {{ color: #ffffff; background: rgba(8, 30, 70, 0.8); border: 1px solid #2b4f7e;"
@@ -388,10 +382,7 @@ class RiskAlertList(QFrame):
         lay = self.layout()
         lay.setContentsMargins(px(8), px(4), px(8), px(4))
         lay.setSpacing(px(6))
-        self.table.ensurePolished()
-        height = round(self.table.fontMetrics().height() * 1.3) + px(8)
-        self.table.verticalHeader().setMinimumSectionSize(1)
-        self.table.verticalHeader().setDefaultSectionSize(max(px(30), height))
+        fit_row_height(self.table, scale)
 
     def retranslate(self) -> None:
         self.ack_button.setText(_tr("签收"))
