@@ -22,12 +22,12 @@ from PySide6.QtCore import Signal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import accounts, dispatch, response_plans, surge
+from services import dispatch, response_plans, surge
 from services.accounts import Actor
 from services.db import make_engine, session_factory
 from services.dispatch import Candidate, DispatchPolicy, Proposal
 from services.errors import Refused
-from ui.feed_support import BurstGate, ConnectionWatch, JobWorker
+from ui.feed_support import ActingWorker, BurstGate, ConnectionWatch
 
 WATCHED = frozenset({"resource", "dispatch", "plan_activation", "risk_alert", "place"})
 
@@ -59,12 +59,11 @@ def _refusal(exc: Refused) -> Refusal:
 
 
 
-class DispatchState(JobWorker):
+class DispatchState(ActingWorker):
     """Bridge between the dispatch worker and the panel (signals are queued to the GUI)."""
 
     THREAD_NAME = "dispatch-state"
 
-    actor_changed = Signal(object)  # Actor
     board_ready = Signal(object)  # dispatch.DispatchBoard
     surge_ready = Signal(object)  # tuple[surge.SurgeProposal, ...]
     activations_ready = Signal(object)  # tuple[response_plans.ActivationView, ...]
@@ -89,29 +88,15 @@ class DispatchState(JobWorker):
         refresh_every: float = 30.0,
         surge_every: float | None = 15.0,
     ) -> None:
-        super().__init__()
+        super().__init__(region_code)
         self._url = url
-        self._region = region_code
         self.policy = policy
         self._surge_policy = surge_policy
         self._follow = follow_feed
         self._refresh_every = refresh_every
         self._surge_every = surge_every
-        self._w_actor: Actor | None = None
-        self._actor: Actor | None = None
-        self.actor_changed.connect(self._remember_actor)
 
     # -- control (GUI thread) -----------------------------------------------------
-
-    def actor(self) -> Actor | None:
-        return self._actor
-
-    def _remember_actor(self, actor: Actor) -> None:
-        self._actor = actor
-
-    def set_actor(self, actor: Actor | None) -> None:
-        """Act as this account (after a login elsewhere); None: the region's viewer."""
-        self._post(lambda e, f: self._switch_actor(f, actor))
 
     def refresh(self) -> None:
         self._post(lambda e, f: self._read_all(e, f, watch=True))
@@ -188,13 +173,6 @@ class DispatchState(JobWorker):
             self._read_all(engine, factory)
 
         self._post(job)
-
-    def _switch_actor(self, factory: sessionmaker[Session], actor: Actor | None) -> None:
-        if actor is None:
-            with factory() as s:
-                actor = accounts.viewer_for_region(s, self._region)
-        self._w_actor = actor
-        self.actor_changed.emit(actor)
 
     def _run(self) -> None:
         engine = make_engine(self._url)

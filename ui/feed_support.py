@@ -16,7 +16,8 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import changefeed
+from services import accounts, changefeed
+from services.accounts import Actor
 from services.db import make_engine
 
 SIDE_WAKE_TICK = 0.05
@@ -150,6 +151,43 @@ class JobWorker(QObject):
 
     def _run(self) -> None:  # pragma: no cover - every worker has its own loop
         raise NotImplementedError
+
+
+class ActingWorker(JobWorker):
+    """A job-lane worker that acts as an account: the signed-in one, or the region's viewer
+    when nobody is. The worker's account (`_w_actor`) changes only on its thread; the GUI
+    keeps a mirror (`actor()`) updated by the queued `actor_changed`."""
+
+    actor_changed = Signal(object)  # Actor
+
+    def __init__(self, region_code: str) -> None:
+        super().__init__()
+        self._region = region_code
+        self._w_actor: Actor | None = None
+        self._actor: Actor | None = None
+        self.actor_changed.connect(self._remember_actor)
+
+    def actor(self) -> Actor | None:
+        """The account the views act as (the viewer until someone signs in)."""
+        return self._actor
+
+    def _remember_actor(self, actor: Actor) -> None:
+        self._actor = actor
+
+    def set_actor(self, actor: Actor | None) -> None:
+        """Act as this account (after a login elsewhere); None: back to the viewer."""
+        self._post(lambda e, f: self._switch_actor(f, actor))
+
+    def _switch_actor(self, factory: sessionmaker[Session], actor: Actor | None) -> None:
+        if actor is None:
+            with factory() as s:
+                actor = accounts.viewer_for_region(s, self._region)
+        self._w_actor = actor
+        self.actor_changed.emit(actor)
+        self._actor_switched(factory, actor)
+
+    def _actor_switched(self, factory: sessionmaker[Session], actor: Actor) -> None:
+        """Worker thread, after the account changed (e.g. re-read what it may see)."""
 
 
 class FeedWatch(QObject):

@@ -30,7 +30,7 @@ from services.accounts import Actor
 from services.db import make_engine, session_factory
 from services.errors import InvalidInput, Refused, StaleState
 from services.incidents import IncidentDetail, IncidentRow, NewIncident, QueueFilter, RouteTarget
-from ui.feed_support import BurstGate, ConnectionWatch, Job, JobWorker
+from ui.feed_support import ActingWorker, BurstGate, ConnectionWatch, Job
 
 WATCHED = frozenset({"incident", "incident_event", "supervision"})
 SETTLE_S = 0.2  # seconds after a change before the queue is read again
@@ -91,12 +91,11 @@ class HotlineReport:
 
 
 
-class IncidentState(JobWorker):
+class IncidentState(ActingWorker):
     """Bridge between the incident worker and the views (signals are queued to the GUI)."""
 
     THREAD_NAME = "incident-state"
 
-    actor_changed = Signal(object)  # Actor: the viewer of the region when nobody signed in
     login_succeeded = Signal(object)  # Actor
     login_failed = Signal(object)  # Refusal
     queue_ready = Signal(object)  # QueueView
@@ -125,31 +124,15 @@ class IncidentState(JobWorker):
         follow_feed: bool = True,
         refresh_every: float = 30.0,
     ) -> None:
-        super().__init__()
+        super().__init__(region_code)
         self._url = url
-        self._region = region_code
         self._follow = follow_feed
         self._refresh_every = refresh_every
         # Worker-side state (only the worker touches these after start()).
-        self._w_actor: Actor | None = None
         self._w_filter = QueueFilter()
         self._w_selected: int | None = None
-        # GUI-side mirror, updated by the queued actor_changed signal.
-        self._actor: Actor | None = None
-        self.actor_changed.connect(self._remember_actor)
 
     # -- control (GUI thread) -----------------------------------------------------
-
-    def actor(self) -> Actor | None:
-        """The account the views act as (the viewer until someone signs in)."""
-        return self._actor
-
-    def _remember_actor(self, actor: Actor) -> None:
-        self._actor = actor
-
-    def set_actor(self, actor: Actor | None) -> None:
-        """Act as this account (after a login elsewhere); None: back to the viewer."""
-        self._post(lambda e, f: self._switch_actor(f, actor))
 
     def login(self, login: str, password: str) -> None:
         """Check the password in the worker; login_succeeded (and actor_changed) or
@@ -301,12 +284,7 @@ class IncidentState(JobWorker):
 
         return job
 
-    def _switch_actor(self, factory: sessionmaker[Session], actor: Actor | None) -> None:
-        if actor is None:
-            with factory() as s:
-                actor = accounts.viewer_for_region(s, self._region)
-        self._w_actor = actor
-        self.actor_changed.emit(actor)
+    def _actor_switched(self, factory: sessionmaker[Session], actor: Actor) -> None:
         targets: tuple[RouteTarget, ...] = ()
         if actor.may("handle"):
             with factory() as s:
