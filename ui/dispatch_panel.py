@@ -354,6 +354,7 @@ class DispatchPanel(QWidget):
         self.unit_table.verticalHeader().hide()
         self.unit_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.unit_table.horizontalHeader()
+        header.setResizeContentsPrecision(0)  # size columns by the rows in view only
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         for col in (COL_LEVEL, COL_STATUS, COL_TASK, COL_TIME):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
@@ -557,6 +558,7 @@ class DispatchPanel(QWidget):
         t.setAlternatingRowColors(True)
         t.verticalHeader().hide()
         t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        t.horizontalHeader().setResizeContentsPrecision(0)
         t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, t.columnCount()):
             t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

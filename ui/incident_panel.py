@@ -255,6 +255,7 @@ class QueueTable(QTableView):
         self.verticalHeader().hide()
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.horizontalHeader()
+        header.setResizeContentsPrecision(0)  # size columns by the rows in view only
         header.setHighlightSections(False)
         for col in range(len(COLUMNS)):
             mode = QHeaderView.ResizeMode.ResizeToContents

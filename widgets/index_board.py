@@ -239,6 +239,7 @@ class IndexBoard(QFrame):
         self.table.verticalHeader().hide()
         self.table.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(0)  # size columns by the rows in view only
         header.setHighlightSections(False)
         for col in range(len(COLUMNS)):
             mode = QHeaderView.ResizeMode.Stretch if col == COL_NAME else QHeaderView.ResizeMode.ResizeToContents

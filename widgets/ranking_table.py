@@ -143,6 +143,7 @@ class RankingTable(QTableView):
         self.verticalHeader().hide()
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         header = self.horizontalHeader()
+        header.setResizeContentsPrecision(0)  # size columns by the rows in view only
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

@@ -216,6 +216,7 @@ class RiskAlertList(QFrame):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(0)  # size columns by the rows in view only
         header.setHighlightSections(False)
         for col in range(len(COLUMNS)):
             mode = QHeaderView.ResizeMode.Stretch if col == COL_TEXT else QHeaderView.ResizeMode.ResizeToContents
