@@ -216,7 +216,8 @@ class WallWindow(QMainWindow):
         self._snapshot = s
         self.header.set_header(s.header, s.breadcrumb)
         self.kpi_board.set_kpis(s.kpis)
-        local_hour = s.as_of.astimezone().hour
+        # The hour of the center's day (its time zone, as the hourly counts), not the machine's.
+        local_hour = s.as_of.astimezone(self.header.timezone()).hour
         self.hourly_chart.set_data(s.hourly_today, s.hourly_yesterday, local_hour)
         self.daily_chart.set_data(s.daily_30)
         reflow = (len(s.categories), len(s.children)) != (

@@ -233,6 +233,10 @@ class HeaderWidget(QFrame):
         self._tz = ZoneInfo(name)
         self.refresh_clock()
 
+    def timezone(self) -> tzinfo | None:
+        """The center's time zone (None: the machine's)."""
+        return self._tz
+
     def add_status_widget(self, widget: QWidget) -> None:
         """A small live status (e.g. the case badge, the signed-in account) under the duty
         line; it travels with the duty part on a splice wall."""

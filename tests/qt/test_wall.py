@@ -370,3 +370,13 @@ def test_tiles_applied_before_show_follow_the_new_scale(qtbot, make_wall) -> Non
     title = window.header.title_part
     qtbot.waitUntil(lambda: title.height() >= title.sizeHint().height(), timeout=2000)
     assert window.tile_plan()["header.title"][3] == title.height()
+
+
+def test_todays_hourly_line_ends_at_the_centers_hour_not_the_machines(wall: WallWindow) -> None:
+    """At 00:03 UTC it is 08:03 in Hangzhou: today's line runs 00:00–08:00 (9 points)
+    whatever the machine's own time zone is."""
+    wall.header.set_timezone("Asia/Shanghai")
+    wall.show_snapshot(make_snapshot(as_of=datetime(2026, 11, 25, 0, 3, tzinfo=UTC)))
+    today, yesterday = wall.hourly_chart.series()
+    assert len(today) == 9 and today[-1] == 308.0
+    assert len(yesterday) == 24
