@@ -239,6 +239,8 @@ class WallWindow(QMainWindow):
     def set_connection_lost(self, since: datetime | None) -> None:
         """Show the red "数据库连接中断 自 HH:MM:SS" banner; None clears it. Data stays."""
         shown = self.banner.isVisibleTo(self)
+        if since is not None and since.tzinfo is not None:
+            since = since.astimezone(self.header.timezone())  # the center's clock, as the header
         self.banner.set_since(since)
         if self._tiles is not None:
             self.banner.raise_()

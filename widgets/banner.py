@@ -50,7 +50,7 @@ class ConnectionBanner(QFrame):
             self.label.setText("")
             self.hint.setText("")
             return
-        local = self._since.astimezone() if self._since.tzinfo is not None else self._since
+        local = self._since  # shown in the zone it carries (the wall passes the center's)
         text = QCoreApplication.translate("ConnectionBanner", "数据库连接中断 自 {time}")
         self.label.setText("⚠ " + text.format(time=local.strftime("%H:%M:%S")))
         self.hint.setText(QCoreApplication.translate("ConnectionBanner", "画面为最后一次数据"))

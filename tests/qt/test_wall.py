@@ -182,8 +182,11 @@ def test_connection_banner_shows_and_clears(wall: WallWindow) -> None:
     since = datetime(2026, 11, 24, 4, 34, 56, tzinfo=UTC)
     wall.set_connection_lost(since)
     assert wall.banner.isVisible()
-    hhmmss = since.astimezone().strftime("%H:%M:%S")
+    hhmmss = since.astimezone().strftime("%H:%M:%S")  # no center zone set: the machine's
     assert f"数据库连接中断 自 {hhmmss}" in wall.banner.text()
+    wall.header.set_timezone("Asia/Shanghai")  # the center's clock, like the header's
+    wall.set_connection_lost(since)
+    assert "数据库连接中断 自 12:34:56" in wall.banner.text()
     assert wall.banner.y() == 0 and wall.banner.width() == wall.width()  # across the top
     # The last data stays on screen.
     assert wall.kpi_board.text_of("reported_today") == "10,520"
