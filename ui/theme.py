@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 THEMES_DIR = Path(__file__).resolve().parent.parent / "resources" / "themes"
@@ -66,12 +66,37 @@ def load_theme(name: str) -> str:
     return theme_path(name).read_text(encoding="utf-8")
 
 
+PALETTES: dict[str, dict[QPalette.ColorRole, str]] = {
+    # What widgets the stylesheet does not name are drawn with: tab pages, group boxes,
+    # check boxes, scroll areas of dialogs. Without it they come out light on the dark wall.
+    "dark": {
+        QPalette.ColorRole.Window: "#07204a",
+        QPalette.ColorRole.WindowText: "#dce9ff",
+        QPalette.ColorRole.Base: "#06183a",
+        QPalette.ColorRole.AlternateBase: "#0a2548",
+        QPalette.ColorRole.Text: "#dce9ff",
+        QPalette.ColorRole.Button: "#0f3f7a",
+        QPalette.ColorRole.ButtonText: "#eaf6ff",
+        QPalette.ColorRole.Highlight: "#1e6fd0",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#0b2a52",
+        QPalette.ColorRole.ToolTipText: "#ffffff",
+        QPalette.ColorRole.PlaceholderText: "#6f8db5",
+        QPalette.ColorRole.Link: "#7fc8ff",
+    },
+}
+
+
 def apply_theme(app: QApplication, name: str = DEFAULT_THEME) -> None:
-    """Set the application's font families and theme stylesheet ('dark' | 'light')."""
+    """Set the application's font families, palette and theme stylesheet ('dark' | 'light')."""
     qss = load_theme(name)
     font = QFont(app.font())
     font.setFamilies(FONT_FAMILIES)
     app.setFont(font)
+    palette = app.style().standardPalette()
+    for role, color in PALETTES.get(name, {}).items():
+        palette.setColor(role, QColor(color))
+    app.setPalette(palette)
     app.setStyleSheet(qss)
     app.setProperty("consoleTheme", name)
 
@@ -91,6 +116,7 @@ def scaled_stylesheet(scale: float) -> str:
     rules += [
         f"#levelBadge {{ padding: {px(2)}px {px(10)}px; border-radius: {px(4)}px; }}",
         f"#crumb {{ padding: 0px {px(2)}px; }}",
+        f"QCheckBox::indicator {{ width: {px(14)}px; height: {px(14)}px; }}",
         f"FourHaveBadge {{ border-radius: {px(6)}px; border-width: {px(1.5)}px; }}",
         f"KpiTile {{ border-radius: {px(6)}px; }}",
         f"Panel {{ border-radius: {px(4)}px; margin: {px(3)}px; }}",

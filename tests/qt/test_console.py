@@ -114,3 +114,32 @@ def test_the_language_button_switches_the_whole_console(qtbot, console) -> None:
     qtbot.waitUntil(lambda: console.language_button.text() == "EN", timeout=5000)
     assert header_button("handoverButton").text() == "交接班"
     assert console.handover_window.windowTitle() == "交接班与回放"
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_the_handover_window_reads_on_the_dark_wall(qtbot, console) -> None:  # type: ignore[no-untyped-def]
+    """Opened from the dark wall, the report is paper white with dark text and the side
+    boxes are dark with light text (they once came out light-on-light and dark-on-dark)."""
+    from PySide6.QtGui import QColor
+
+    def luminance(c: QColor) -> float:
+        return 0.2126 * c.redF() + 0.7152 * c.greenF() + 0.0722 * c.blueF()
+
+    def mean_luminance(widget) -> float:  # type: ignore[no-untyped-def]
+        image = widget.grab().toImage()
+        w, h = image.width(), image.height()
+        points = [image.pixelColor(x, y) for x in range(0, w, max(1, w // 20))
+                  for y in range(0, h, max(1, h // 10))]  # fmt: skip
+        return sum(luminance(p) for p in points) / len(points)
+
+    console.start()
+    console._open_handover()
+    panel = console.handover_panel
+    qtbot.waitUntil(lambda: bool(panel.report_view.toPlainText().strip()), timeout=20_000)
+    assert mean_luminance(panel.report_view.viewport()) > 0.8  # paper
+    report_text = panel.report_view.palette().color(panel.report_view.foregroundRole())
+    assert luminance(report_text) < 0.3
+    label = panel.status_label
+    assert mean_luminance(label) < 0.3  # the box behind the sign-off status is dark
+    assert luminance(label.palette().color(label.foregroundRole())) > 0.6
+    console.handover_window.hide()
