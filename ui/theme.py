@@ -116,7 +116,8 @@ def scaled_stylesheet(scale: float) -> str:
     rules += [
         f"#levelBadge {{ padding: {px(2)}px {px(10)}px; border-radius: {px(4)}px; }}",
         f"#crumb {{ padding: 0px {px(2)}px; }}",
-        f"QCheckBox::indicator {{ width: {px(14)}px; height: {px(14)}px; }}",
+        f"QCheckBox::indicator, QListView::indicator, QTableView::indicator,"
+        f" QTreeView::indicator {{ width: {px(14)}px; height: {px(14)}px; }}",
         f"FourHaveBadge {{ border-radius: {px(6)}px; border-width: {px(1.5)}px; }}",
         f"KpiTile {{ border-radius: {px(6)}px; }}",
         f"Panel {{ border-radius: {px(4)}px; margin: {px(3)}px; }}",
