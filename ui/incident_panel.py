@@ -470,11 +470,13 @@ class IncidentDetailView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         layout.addLayout(self.flags)
-        layout.addLayout(self.facts)
-        layout.addWidget(self.description)
+        # What the officer can do comes right under the case's title, above the facts:
+        # in a wall's dock the detail is short, and the buttons must not need scrolling.
         layout.addWidget(self.message)
         layout.addLayout(self.buttons_row)
         layout.addWidget(self.form)
+        layout.addLayout(self.facts)
+        layout.addWidget(self.description)
         layout.addWidget(self.supervision_title)
         layout.addLayout(self.supervisions)
         layout.addWidget(self.timeline_title)
