@@ -412,12 +412,17 @@ class _Builder:
                             "version": 1,
                         },
                     )
-        # Cameras: one per four grids, placed at busy grid centroids.
+        # Cameras: one per four grids, placed at busy grid centroids, named after their
+        # township as a 雪亮工程 point list would be (城东街道3号监控).
+        town_names = {t.adcode: t.name for t in self.townships}
+        per_town: dict[str, int] = {}
         for k, grid in enumerate(self.grid_rows[::4]):
+            town = grid["township_code"]
+            per_town[town] = per_town.get(town, 0) + 1
             self.add(
                 "camera",
                 {
-                    "name": f"{grid['code'][-7:]}号监控点",
+                    "name": f"{town_names.get(town, '')}{per_town[town]}号监控",
                     "grid_id": grid["id"],
                     "county_code": grid["county_code"],
                     "lon": grid["lon"],
