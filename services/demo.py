@@ -65,7 +65,18 @@ UNIT_KINDS = (
     ("volunteer", 3, "平安志愿者队", (2, 4)),
 )
 LEVEL_LABEL = {"province": "省", "city": "市", "county": "县", "township": "乡镇"}
-SCENIC_SPOTS = ("西湖风景名胜区", "千岛湖景区", "乌镇景区", "雁荡山景区", "普陀山景区")
+SCENIC_SPOTS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    # province: (name, lon, lat) of its best-known scenic spots, first the G20 case
+    "330000": (
+        ("西湖风景名胜区", 120.148, 30.243),
+        ("千岛湖景区", 119.050, 29.610),
+        ("乌镇景区", 120.487, 30.744),
+        ("雁荡山景区", 121.080, 28.380),
+        ("普陀山景区", 122.385, 30.005),
+    ),
+}
+"""Scenic spots are placed in the grid cell nearest their real position; a province
+without a list gets numbered spots at its busiest cells."""
 
 
 @dataclass(frozen=True)
@@ -432,10 +443,19 @@ class _Builder:
                     "online": rng.random() > 0.03,
                 },
             )
-        for k, name in enumerate(SCENIC_SPOTS[: max(1, len(self.grid_rows) // 2000)]):
-            grid = self.grid_rows[(k * 7919) % len(self.grid_rows)]
-            if k == 0:  # the G20 case: built for ~10,000 visitors a day
-                grid = max(self.grid_rows, key=lambda g: g["population"])
+        known = SCENIC_SPOTS.get(self.province.adcode, ())
+        for k in range(max(1, len(self.grid_rows) // 2000)):
+            if k < len(known):
+                name, lon, lat = known[k]
+                grid = min(self.grid_rows,
+                           key=lambda g: (g["lon"] - lon) ** 2 + (g["lat"] - lat) ** 2)  # fmt: skip
+            elif known:
+                break
+            else:  # numbered spots; the first (the G20 case) at the most populous cell
+                name = f"重点景区{k + 1}"
+                grid = self.grid_rows[(k * 7919) % len(self.grid_rows)]
+                if k == 0:
+                    grid = max(self.grid_rows, key=lambda g: g["population"])
             self.add(
                 "place",
                 {
