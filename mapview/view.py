@@ -255,17 +255,15 @@ class MapView(QWebEngineView):
             f"{self._key}/page.html", _page_html(tiles_url), "text/html"
         )
         self._load()
-        self._call("setTexts", page_texts(_tr))  # runs first once the page is ready
+        self._send_texts()  # runs first once the page is ready
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """Language switch: the page's labels, the legend and the toggles follow."""
         if event.type() == QEvent.Type.LanguageChange and not self._closing:
-            self._call("setTexts", page_texts(_tr))
+            self._send_texts()
             if self._metric is not None and self._cells is not None:
                 self._send_metric()
-            if self._choropleth is not None:
-                style, clean = self._choropleth
-                self._call("setChoropleth", translate_style(style, _tr), clean)
+            self._send_choropleth()
         super().changeEvent(event)
 
     # ------------------------------------------------------------------ state
@@ -338,7 +336,7 @@ class MapView(QWebEngineView):
             str(k): float(v) for k, v in values.items() if v is not None and math.isfinite(v)
         }
         self._choropleth = (style, clean)
-        self._call("setChoropleth", translate_style(style, _tr), clean)
+        self._send_choropleth()
 
     def set_points(self, layer: str, points: list[dict[str, Any]]) -> None:
         """Replace the points of 'incidents', 'resources', 'cameras' or 'alerts'.
@@ -428,6 +426,14 @@ class MapView(QWebEngineView):
         b64 = base64.b64encode(arr.astype("<f4").tobytes()).decode("ascii")
         self._call("setMetric", translate_style(self._metric, _tr), b64)
 
+    def _send_texts(self) -> None:
+        self._call("setTexts", page_texts(_tr))
+
+    def _send_choropleth(self) -> None:
+        if self._choropleth is not None:
+            style, clean = self._choropleth
+            self._call("setChoropleth", translate_style(style, _tr), clean)
+
     def _call(self, fn: str, *args: Any) -> None:
         code = f"CMap.{fn}({','.join(_js(a) for a in args)});"
         if self._closing:
@@ -457,7 +463,7 @@ class MapView(QWebEngineView):
         self._pending = []
         saved_ready, self._ready = self._ready, False
         try:
-            self._call("setTexts", page_texts(_tr))
+            self._send_texts()
             if self._boundaries is not None:
                 self._call("setBoundaries", self._boundaries, self._boundaries_url)
             if self._cells_url is not None:
@@ -466,9 +472,7 @@ class MapView(QWebEngineView):
                     self._send_metric()
             for layer, pts in self._points.items():
                 self._call("setPoints", layer, pts)
-            if self._choropleth is not None:
-                style, clean = self._choropleth
-                self._call("setChoropleth", translate_style(style, _tr), clean)
+            self._send_choropleth()
             if self._dispatch_lines is not None:
                 self._call("setDispatchLines", self._dispatch_lines)
             for layer, on in self._visible.items():

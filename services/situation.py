@@ -5,6 +5,7 @@ No ORM object ever reaches a view: these are the only shapes the wall receives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,8 +38,12 @@ class FourHave:
 
     @property
     def reason(self) -> str:
+        return self.reason_in(str)
+
+    def reason_in(self, tr: Callable[[str], str]) -> str:
+        """The reason with its template passed through `tr` (a translator) first."""
         template = FOUR_HAVE_REASONS.get(self.code)
-        return template.format(**dict(self.values)) if template else self.text
+        return tr(template).format(**dict(self.values)) if template else self.text
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,6 @@ class Console:
 
     def _wire_incidents(self, url: str, center: str, tz: str) -> None:
         """The incident panel, the header's case badge and account, the hotline form."""
-        from PySide6.QtWidgets import QPushButton
 
         from ui.hotline_form import HotlineForm
         from ui.incident_panel import IncidentPanel
@@ -166,22 +165,13 @@ class Console:
         self.account = AccountBar(self.incidents)
         self.hotline = HotlineForm(self.incidents, self.window)
         self.hotline.reported.connect(self.incident_panel.select_incident)
-        hotline_button = QPushButton()
+        hotline_button = self._header_button("hotlineButton", self._open_hotline)
         self._label(hotline_button.setText, HOTLINE)
-        hotline_button.setObjectName("hotlineButton")
-        hotline_button.clicked.connect(self._open_hotline)
         for w in (self.badge, self.account, hotline_button):
             self.window.header.add_status_widget(w)
         for view in (self.badge, self.account, self.hotline):
             self.window.ui_scale_changed.connect(view.set_ui_scale)
             view.set_ui_scale(self.window.ui_scale())
-        from widgets.incident_style import incident_stylesheet
-
-        def style_button(scale: float) -> None:
-            hotline_button.setStyleSheet(incident_stylesheet(scale))
-
-        self.window.ui_scale_changed.connect(style_button)
-        style_button(self.window.ui_scale())
         if self.map is not None:
             self.map.incident_clicked.connect(self.incident_panel.select_incident)
             self.incident_panel.incident_selected.connect(
@@ -309,7 +299,7 @@ class Console:
     def _wire_handover(self, url: str, center: str, tz: str) -> None:
         """交接班 in its own window: the report, sign-off, duty log, review, and the replay
         of a shift, which takes over the map's cell colours while the window is open."""
-        from PySide6.QtWidgets import QDialog, QPushButton, QTabWidget, QVBoxLayout
+        from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout
 
         from ui.handover_panel import HandoverPanel
         from ui.handover_state import HandoverState
@@ -331,15 +321,9 @@ class Console:
         self._label(lambda text: tabs.setTabText(0, text), HANDOVER)
         self._label(lambda text: tabs.setTabText(1, text), REPLAY)
         QVBoxLayout(self.handover_window).addWidget(tabs)
-        button = QPushButton()
+        button = self._header_button("handoverButton", self._open_handover)
         self._label(button.setText, HANDOVER)
-        button.setObjectName("handoverButton")
-        button.clicked.connect(self._open_handover)
         self.window.header.add_status_widget(button)
-        from widgets.incident_style import incident_stylesheet
-
-        self.window.ui_scale_changed.connect(lambda f: button.setStyleSheet(incident_stylesheet(f)))
-        button.setStyleSheet(incident_stylesheet(self.window.ui_scale()))
         self._replaying = False
         if self.map is not None:
             self.replay_panel.cells_at.connect(self._show_replay_cells)
@@ -347,25 +331,36 @@ class Console:
 
     def _wire_language(self) -> None:
         """A header button that switches the whole console between Chinese and English."""
-        from PySide6.QtWidgets import QPushButton
-
         from ui.i18n import current_language, install_language
-        from widgets.incident_style import incident_stylesheet
 
-        self.language_button = button = QPushButton()
-        button.setObjectName("languageButton")
+        self.language_button = button = self._header_button(
+            "languageButton",
+            lambda: install_language(self.app, OTHER_LANGUAGE[current_language(self.app)][0]),
+        )
 
         def show() -> None:
             button.setText(OTHER_LANGUAGE[current_language(self.app)][1])
 
-        button.clicked.connect(
-            lambda: install_language(self.app, OTHER_LANGUAGE[current_language(self.app)][0])
-        )
         self.window.language_changed.connect(show)
         show()
         self.window.header.add_title_widget(button)
-        self.window.ui_scale_changed.connect(lambda f: button.setStyleSheet(incident_stylesheet(f)))
-        button.setStyleSheet(incident_stylesheet(self.window.ui_scale()))
+
+    def _header_button(self, name: str, on_click: Callable[[], None]) -> Any:
+        """A button for the wall's header, styled like the case controls at the wall's scale."""
+        from PySide6.QtWidgets import QPushButton
+
+        from widgets.incident_style import incident_stylesheet
+
+        button = QPushButton()
+        button.setObjectName(name)
+        button.clicked.connect(on_click)
+
+        def style(scale: float) -> None:
+            button.setStyleSheet(incident_stylesheet(scale))
+
+        self.window.ui_scale_changed.connect(style)
+        style(self.window.ui_scale())
+        return button
 
     def _label(self, setter: Callable[[str], None], source: str) -> None:
         """Set a text now and again after each language switch (context WallWindow)."""

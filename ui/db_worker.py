@@ -24,6 +24,14 @@ Done = Callable[[Any], None]
 Failed = Callable[[Exception], None]
 
 
+def open_engine(engine: Engine | str) -> tuple[Engine, bool]:
+    """A worker thread's engine: its own from a URL (True: dispose it at the end), or the
+    shared one it was given."""
+    if isinstance(engine, str):
+        return db.make_engine(engine), True
+    return engine, False
+
+
 class DbWorker(QObject):
     """A worker thread with its own engine (or a shared one) and a queue of jobs."""
 
@@ -68,12 +76,7 @@ class DbWorker(QObject):
     # -- worker thread ---------------------------------------------------------------
 
     def _run(self) -> None:
-        own = isinstance(self._engine_arg, str)
-        engine = (
-            db.make_engine(self._engine_arg)
-            if isinstance(self._engine_arg, str)
-            else (self._engine_arg)
-        )
+        engine, own = open_engine(self._engine_arg)
         factory = db.session_factory(engine)
         while True:
             item = self._jobs.get()

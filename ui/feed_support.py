@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services import accounts, changefeed
 from services.accounts import Actor
-from services.db import make_engine
+from ui.db_worker import open_engine
 
 SIDE_WAKE_TICK = 0.05
 """Seconds between a side panel's change-feed polls on SQLite (the wall's own: 5 ms)."""
@@ -214,8 +214,7 @@ class FeedWatch(QObject):
         self._thread = None
 
     def _run(self) -> None:
-        own = isinstance(self._engine_arg, str)
-        engine = make_engine(self._engine_arg) if isinstance(self._engine_arg, str) else self._engine_arg
+        engine, own = open_engine(self._engine_arg)
         sub: changefeed.Subscription | None = None
         while not self._stop.is_set():
             try:

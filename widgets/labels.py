@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from services.situation import FOUR_HAVE_REASONS, FourHave
+from services.situation import FourHave
 
 CONTEXT = "labels"
 
@@ -103,10 +103,7 @@ def four_have_label(key: str) -> str:
 
 def four_have_reason(have: FourHave) -> str:
     """The reason under a have in the current language ("值班人员 1/2" → "On duty 1/2")."""
-    template = FOUR_HAVE_REASONS.get(have.code)
-    if template is None:
-        return have.text
-    return QCoreApplication.translate(CONTEXT, template).format(**dict(have.values))
+    return have.reason_in(lambda template: QCoreApplication.translate(CONTEXT, template))
 
 
 def weekday_label(weekday: int) -> str:
