@@ -142,7 +142,8 @@ def _progress_bar() -> Callable[[str, float], None]:
 
 
 def cmd_demo(args: argparse.Namespace, url: str) -> int:
-    from services import db, demo
+    from services import demo
+    from services.store import db
 
     engine = db.make_engine(url)
     db.check_reachable(engine)
@@ -171,7 +172,7 @@ def cmd_demo(args: argparse.Namespace, url: str) -> int:
 
 
 def cmd_db(args: argparse.Namespace, url: str) -> int:
-    from services import db
+    from services.store import db
 
     engine = db.make_engine(url)
     db.check_reachable(engine)
@@ -184,7 +185,8 @@ def cmd_db(args: argparse.Namespace, url: str) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace, url: str) -> int:
-    from services import db, simulator
+    from services.demo import simulator
+    from services.store import db
 
     engine = db.open_database(url)
     sim = simulator.Simulator(
@@ -200,14 +202,15 @@ def cmd_simulate(args: argparse.Namespace, url: str) -> int:
 
 
 def cmd_import(args: argparse.Namespace, url: str, raw_config: dict[str, object]) -> int:
-    from services import db, importers
+    from services.store import db
+    from services.territory import importer as importers
 
     engine = db.open_database(url, upgrade_empty=True)
     try:
         if args.kind == "incidents":
             return _import_incidents(engine, args, raw_config)
         if args.kind == "alerts":
-            from services import index_cli
+            from services.risk import cli as index_cli
 
             code, lines = index_cli.import_alerts(engine, args.file)
             for line in lines:
@@ -227,8 +230,11 @@ def _import_incidents(engine: Engine, args: argparse.Namespace, raw: dict[str, o
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from services import accounts, incident_import, incidents, models, wall_queries
+    from services import accounts, incidents
     from services.errors import Refused
+    from services.incidents import importer as incident_import
+    from services.store import models
+    from services.wall import queries as wall_queries
 
     with Session(engine) as s:
         try:
@@ -250,7 +256,8 @@ def _import_incidents(engine: Engine, args: argparse.Namespace, raw: dict[str, o
 
 def cmd_index(args: argparse.Namespace, url: str, raw: dict[str, object]) -> int:
     """`index compute` and `risk run`: the same use cases a console's worker runs."""
-    from services import db, index_cli
+    from services.risk import cli as index_cli
+    from services.store import db
 
     engine = db.open_database(url)
     if args.command == "index":
@@ -269,7 +276,9 @@ def cmd_clock(args: argparse.Namespace, url: str, raw: dict[str, object]) -> int
     import signal
     import threading
 
-    from services import clock, db, wall_queries
+    from services import clock
+    from services.store import db
+    from services.wall import queries as wall_queries
 
     logging.basicConfig(level=logging.WARNING, format="clock: %(message)s")
     os.nice(10)  # background work: the wall on the same machine comes first
@@ -300,8 +309,9 @@ def cmd_user(args: argparse.Namespace, url: str) -> int:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from services import accounts, db, models
+    from services import accounts
     from services.errors import Refused
+    from services.store import db, models
 
     engine = db.open_database(url)
     c, r, user = models.CommandCenter, models.Region, models.User
@@ -334,8 +344,8 @@ def cmd_user(args: argparse.Namespace, url: str) -> int:
 
 def cmd_bench(args: argparse.Namespace, url: str) -> int:
     """Run every area's measures (or `--only AREA`) side by side in this one process."""
-    from services import perf
-    from services.benchmark import BenchRow, format_table
+    from tests.bench import db_bench as perf
+    from tests.bench.table import BenchRow, format_table
 
     only = args.only
     rows: list[BenchRow] = []
@@ -345,23 +355,23 @@ def cmd_bench(args: argparse.Namespace, url: str) -> int:
         from ui.app import prepare_qt
 
         prepare_qt()
-        from mapview.bench import run_map_bench
+        from tests.bench.map_bench import run_map_bench
 
         rows += run_map_bench()
     if only in (None, "wall"):
-        from ui.bench import run_wall_bench
+        from tests.bench.wall_bench import run_wall_bench
 
         rows += run_wall_bench()
     if only in (None, "dispatch"):
-        from services import dispatch_perf
+        from tests.bench import dispatch_bench as dispatch_perf
 
         rows += dispatch_perf.run()
     if only in (None, "index"):
-        from services import index_perf
+        from tests.bench import index_bench as index_perf
 
         rows += index_perf.run(grids=args.grids)
     if only in (None, "video"):
-        from ui.video_bench import video_bench_rows
+        from tests.bench.video_bench import video_bench_rows
 
         rows += video_bench_rows()
     if args.json:
@@ -373,7 +383,8 @@ def cmd_bench(args: argparse.Namespace, url: str) -> int:
 
 def _ensure_default_demo(url: str, is_default: bool) -> None:
     """First run on the embedded SQLite file: build the demo there."""
-    from services import db, demo
+    from services import demo
+    from services.store import db
 
     engine = db.make_engine(url)
     db.check_reachable(engine)
@@ -387,7 +398,7 @@ def _ensure_default_demo(url: str, is_default: bool) -> None:
 
 
 def cmd_wall(args: argparse.Namespace, url: str, is_default: bool, screenshot: bool) -> int:
-    from services import db
+    from services.store import db
 
     _ensure_default_demo(url, is_default)
     db.open_database(url)
@@ -401,7 +412,7 @@ def cmd_wall(args: argparse.Namespace, url: str, is_default: bool, screenshot: b
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from services.config import load_settings
-    from services.db import DatabaseError
+    from services.store.db import DatabaseError
 
     settings = load_settings(args.db)
     url = settings.db_url
@@ -419,10 +430,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "clock":
             return cmd_clock(args, url, settings.raw)
         if args.command == "handover":
-            from services import db
+            from services.store import db
 
             db.open_database(url)
-            from ui.handover_pdf import export_handover_cli
+            from ui.handover.pdf import export_handover_cli
 
             return export_handover_cli(url, args.center, args.shift, args.out)
         if args.command in ("index", "risk"):

@@ -42,4 +42,4 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "$WANT" > "$STAMP"
 fi
 # Looping demo clips for the cameras and conference rooms (once; a manifest skips the rest).
-(cd "$ROOT" && "$VENV/bin/python" -m services.demo_media >/dev/null)
+(cd "$ROOT" && "$VENV/bin/python" -m services.demo.media >/dev/null)

@@ -14,8 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services import models
 from services.errors import InvalidInput, NotAllowed
+from services.store import models
 
 ROLES = ("duty_officer", "leader", "operator", "viewer")
 # What each role may do. Handling and supervising a case need a duty officer or a leader;

@@ -18,8 +18,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from services import incidents, models, risk, safety_index, surge
-from services.db import session_factory
+from services import incidents, risk
+from services.dispatch import surge
+from services.risk import safety_index
+from services.store import models
+from services.store.db import session_factory
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,21 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
-import pytest
+# Qt set-up that must happen before the QApplication exists (pytest-qt creates it):
+# WebEngine imported first, shared GL contexts, the map's URL schemes registered.
+import PySide6.QtWebEngineWidgets  # noqa: E402, F401
+from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
+
+import mapview.view  # noqa: E402
+
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+mapview.view.register_schemes()
+
+import pytest  # noqa: E402
 from sqlalchemy import Engine, create_engine, text
 
-from services import db, demo
+from services import demo
+from services.store import db
 
 PG_ADMIN = os.environ.get("CONSOLE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

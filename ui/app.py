@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from services.wall_queries import RISK_THRESHOLDS, MapPoints, Territory
+from services.wall.queries import RISK_THRESHOLDS, MapPoints, Territory
 
 METRIC_THRESHOLDS: dict[str, tuple[float, ...]] = {
     "reported_today": (1, 2, 4, 8),
@@ -74,12 +74,12 @@ class Console:
         from PySide6.QtCore import QSettings
 
         from services.config import load_settings
-        from services.db import make_engine
-        from services.wall_queries import root_region_code
-        from ui.i18n import install_language
-        from ui.live import LiveState
-        from ui.theme import apply_theme
-        from ui.wall import WallWindow
+        from services.store.db import make_engine
+        from services.wall.queries import root_region_code
+        from ui.kit.i18n import install_language
+        from ui.kit.theme import apply_theme
+        from ui.wall.live import LiveState
+        from ui.wall.window import WallWindow
 
         self.app = prepare_qt()
         settings = load_settings(url)
@@ -104,7 +104,7 @@ class Console:
             # Leaflet's controls, labels and legend are CSS pixels: scale them with the wall.
             self.window.ui_scale_changed.connect(self.map.setZoomFactor)
             self.map.setZoomFactor(self.window.ui_scale())
-            from widgets.cell_card import CellCard
+            from widgets.wall.cell_card import CellCard
 
             self.cell_card = CellCard(self.map.parentWidget())
             self.map.cell_clicked.connect(lambda cell: self.live.request_cell(cell))
@@ -129,7 +129,7 @@ class Console:
             self.live.cells_changed.connect(self.map.update_values)
             self.live.points_ready.connect(self._show_points)
             self.live.dispatch_lines_ready.connect(self.map.set_dispatch_lines)
-            from widgets.metric_picker import MetricPicker
+            from widgets.wall.metric_picker import MetricPicker
 
             self.metric_picker = MetricPicker(self.map.parentWidget())
             self.metric_picker.metric_chosen.connect(self.live.set_metric)
@@ -147,11 +147,11 @@ class Console:
     def _wire_incidents(self, url: str, center: str, tz: str) -> None:
         """The incident panel, the header's case badge and account, the hotline form."""
 
-        from ui.hotline_form import HotlineForm
-        from ui.incident_panel import IncidentPanel
-        from ui.incident_state import IncidentState
-        from ui.login_dialog import AccountBar
-        from widgets.incident_badge import IncidentBadge
+        from ui.incidents.hotline_form import HotlineForm
+        from ui.incidents.login_dialog import AccountBar
+        from ui.incidents.panel import IncidentPanel
+        from ui.incidents.state import IncidentState
+        from widgets.incidents.badge import IncidentBadge
         from widgets.tabbed import TabbedContent
 
         self.incidents = IncidentState(url, center)
@@ -181,11 +181,11 @@ class Console:
     def _wire_index(self, url: str, center: str, root: str, raw: dict[str, Any]) -> None:
         """平安指数 ranking beside the live ranking; risk alerts beside the incidents; the
         index choropleth and alert markers on the map."""
-        from services.risk import RiskParams
-        from services.safety_index import IndexParams
-        from ui.index_state import IndexState
-        from widgets.index_board import IndexBoard
-        from widgets.risk_alerts import RiskAlertList
+        from services.risk.alerts import RiskParams
+        from services.risk.safety_index import IndexParams
+        from ui.risk.state import IndexState
+        from widgets.risk.index_board import IndexBoard
+        from widgets.risk.risk_alerts import RiskAlertList
         from widgets.tabbed import TabbedContent
 
         self.index = IndexState(
@@ -231,14 +231,14 @@ class Console:
         from sqlalchemy.orm import Session
 
         from services import accounts
-        from services.db import make_engine
-        from ui.video_panel import VideoPanel
+        from services.store.db import make_engine
+        from ui.video.panel import VideoPanel
 
         engine = make_engine(url)  # composition time, before the window shows
         with Session(engine) as s:
             viewer = accounts.viewer_for_region(s, center)
         engine.dispose()
-        from ui import conference_panel
+        from ui.video import conference_panel
 
         conference_panel.set_display_timezone(self._tz)
         self.video = VideoPanel(url, viewer)
@@ -258,10 +258,10 @@ class Console:
     def _wire_dispatch(self, url: str, center: str, raw: dict[str, Any]) -> None:
         """The dispatch board; proposals for the selected incident; the surge alert raises
         the board and its plan can switch the video layout."""
-        from services.dispatch import DispatchPolicy
-        from services.surge import SurgePolicy
-        from ui.dispatch_panel import DispatchPanel
-        from ui.dispatch_state import DispatchState
+        from services.dispatch.surge import SurgePolicy
+        from services.dispatch.units import DispatchPolicy
+        from ui.dispatch.panel import DispatchPanel
+        from ui.dispatch.state import DispatchState
 
         self.dispatch = DispatchState(
             url, center, policy=DispatchPolicy.from_config(raw),
@@ -301,9 +301,9 @@ class Console:
         of a shift, which takes over the map's cell colours while the window is open."""
         from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout
 
-        from ui.handover_panel import HandoverPanel
-        from ui.handover_state import HandoverState
-        from ui.replay_panel import ReplayPanel
+        from ui.handover.panel import HandoverPanel
+        from ui.handover.replay_panel import ReplayPanel
+        from ui.handover.state import HandoverState
 
         self.handover = HandoverState(url, center, tz=tz)
         self.incidents.actor_changed.connect(
@@ -331,7 +331,7 @@ class Console:
 
     def _wire_language(self) -> None:
         """A header button that switches the whole console between Chinese and English."""
-        from ui.i18n import current_language, install_language
+        from ui.kit.i18n import current_language, install_language
 
         self.language_button = button = self._header_button(
             "languageButton",

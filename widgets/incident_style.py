@@ -1,7 +1,7 @@
 """Colours and sizes of the incident views (panel, detail, hotline form, login, badge).
 
 The theme files carry the wall's own widgets; these views set their own sheet from the
-application's current theme ("dark"/"light", see ui.theme) and the wall's UI scale, so
+application's current theme ("dark"/"light", see ui.kit.theme) and the wall's UI scale, so
 they read the same size as the other wall panels (16–19 px at scale 1.0, 1080 px high).
 """
 
@@ -29,7 +29,7 @@ COLORS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-BASE_PX = 16  # body text at scale 1.0 (QWidget in ui.theme.FONT_PX)
+BASE_PX = 16  # body text at scale 1.0 (QWidget in ui.kit.theme.FONT_PX)
 TABLE_PX = 17  # like RankingTable
 TITLE_PX = 19  # like #panelTitle
 

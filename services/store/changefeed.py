@@ -1,0 +1,208 @@
+"""The live change feed: every console sees every writer's committed changes, in order.
+
+Writers append to `change_log` in the same transaction as their change (services.store.db).
+`seq` is in commit order: SQLite has one writer at a time, and PostgreSQL writers take a
+transaction-level advisory lock before their change rows. So a reader that asks for
+`seq > last` never misses and never repeats a change, across reconnects too.
+
+Waking up is a latency optimisation only:
+- PostgreSQL: LISTEN on `console_changes` (payload: the seq, never rows), in autocommit.
+- SQLite: `PRAGMA data_version` polled from a dedicated read-only connection; it changes
+  only for commits made by other connections, which is every writer here.
+Both fall back to a plain poll every `poll_interval` seconds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from services.store import models
+from services.store.db import NOTIFY_CHANNEL, is_sqlite
+
+
+@dataclass(frozen=True)
+class Change:
+    """One committed change: which entity and row, and when."""
+
+    seq: int
+    at: datetime
+    entity: str
+    entity_id: int
+    op: str
+    scope: str
+
+
+def head(engine: Engine) -> int:
+    """The newest seq (0 for an empty feed)."""
+    with engine.connect() as conn:
+        value = conn.execute(select(func.max(models.ChangeRecord.seq))).scalar()
+    return int(value or 0)
+
+
+def read_after(engine: Engine, after: int, limit: int = 5000) -> list[Change]:
+    """Changes with seq > after, oldest first, at most `limit`."""
+    t = models.ChangeRecord.__table__
+    stmt = select(t).where(t.c.seq > after).order_by(t.c.seq).limit(limit)
+    with engine.connect() as conn:
+        return [
+            Change(r.seq, r.at, r.entity, r.entity_id, r.op, r.scope)
+            for r in conn.execute(stmt)
+        ]
+
+
+class _Waker:
+    """Blocks until the database may have new changes (or a timeout)."""
+
+    def wait(self, timeout: float) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _SqliteWaker(_Waker):
+    def __init__(self, path: str, tick: float = 0.005) -> None:
+        self._path = path
+        self._tick = tick
+        self._conn: sqlite3.Connection | None = None
+        self._version: int | None = None
+
+    def _version_now(self) -> int:
+        if self._conn is None:
+            self._conn = sqlite3.connect(
+                f"file:{self._path}?mode=ro", uri=True, timeout=5, check_same_thread=False
+            )
+        row = self._conn.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
+    def wait(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        try:
+            if self._version is None:
+                self._version = self._version_now()
+            while time.monotonic() < deadline:
+                current = self._version_now()
+                if current != self._version:
+                    self._version = current
+                    return
+                time.sleep(self._tick)
+        except sqlite3.Error:
+            self.close()
+            time.sleep(min(timeout, 0.5))
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
+        self._version = None
+
+
+class _PostgresWaker(_Waker):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Any = None
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        url = self._engine.url.set(drivername="postgresql")
+        conn = psycopg.connect(
+            url.render_as_string(hide_password=False), autocommit=True, connect_timeout=3
+        )
+        conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        return conn
+
+    def wait(self, timeout: float) -> None:
+        import psycopg
+
+        try:
+            if self._conn is None:
+                self._conn = self._connect()
+                return  # (re)connected: the caller must poll for what it missed
+            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+                break
+        except psycopg.Error:
+            self.close()
+            time.sleep(min(timeout, 0.5))
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection
+                pass
+        self._conn = None
+
+
+def make_waker(engine: Engine, tick: float = 0.005) -> _Waker:
+    """SQLite: poll `data_version` every `tick` s; PostgreSQL: LISTEN."""
+    if is_sqlite(engine):
+        path = engine.url.database or ""
+        return _SqliteWaker(path, tick)
+    return _PostgresWaker(engine)
+
+
+class Subscription:
+    """Ordered batches of changes after a seq, surviving lost connections.
+
+    `next_batch()` blocks up to `timeout` and returns the changes committed since the
+    previous batch (possibly empty). Read errors are reported through `on_error` and retried
+    with backoff; `position` only advances past changes that were returned.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        after: int | None = None,
+        *,
+        poll_interval: float = 1.0,
+        batch_limit: int = 5000,
+        on_error: Callable[[Exception], None] | None = None,
+        wake_tick: float = 0.005,
+    ) -> None:
+        self._engine = engine
+        self.position = head(engine) if after is None else after
+        self._poll_interval = poll_interval
+        self._batch_limit = batch_limit
+        # Side panels can poll more slowly: every poll takes the GIL from the GUI thread.
+        self._waker = make_waker(engine, wake_tick)
+        self._on_error = on_error
+        self._closed = threading.Event()
+        self.connected = True
+
+    def next_batch(self, timeout: float | None = None) -> list[Change]:
+        """Wait for changes (or the poll interval) and return them in seq order."""
+        batch = self._read()
+        if batch:
+            return batch
+        self._waker.wait(self._poll_interval if timeout is None else timeout)
+        return self._read()
+
+    def _read(self) -> list[Change]:
+        try:
+            batch = read_after(self._engine, self.position, self._batch_limit)
+        except Exception as exc:  # noqa: BLE001 - any driver error means "not now"
+            self.connected = False
+            if self._on_error is not None:
+                self._on_error(exc)
+            return []
+        self.connected = True
+        if batch:
+            self.position = batch[-1].seq
+        return batch
+
+    def __iter__(self) -> Iterator[list[Change]]:
+        while not self._closed.is_set():
+            yield self.next_batch()
+
+    def close(self) -> None:
+        self._closed.set()
+        self._waker.close()

@@ -1,0 +1,239 @@
+"""Engine, sessions, schema state and migrations for SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert, inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.store import models, rollup
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+NOTIFY_CHANNEL = "console_changes"
+# Serialises change-feed writers on PostgreSQL so change_log.seq is in commit order.
+FEED_LOCK_KEY = 7_302_001
+
+
+class DatabaseError(Exception):
+    """A database problem the user can act on; the message is one clear line."""
+
+
+class DatabaseUnreachable(DatabaseError):
+    pass
+
+
+class SchemaOutdated(DatabaseError):
+    pass
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create the engine; SQLite gets WAL and a busy timeout, PostgreSQL a pre-ping pool."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 10}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("connect_args", {"connect_timeout": 5})
+    return create_engine(url, **kwargs)
+
+
+def describe(engine: Engine) -> str:
+    """The URL without its password, for messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def check_reachable(engine: Engine) -> None:
+    """Raise DatabaseUnreachable with one line if the database does not answer."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnreachable(
+            f"cannot reach database {describe(engine)}: {reason}"
+        ) from None
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One short unit of work: commit on success, roll back on any error."""
+    with factory() as session, session.begin():
+        yield session
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+def _alembic_config(conn: Connection) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def schema_state(engine: Engine) -> str:
+    """'empty' (no tables), 'current', 'outdated' or 'unknown' (tables but no revision)."""
+    rev = current_revision(engine)
+    if rev is None:
+        return "unknown" if inspect(engine).get_table_names() else "empty"
+    return "current" if rev == head_revision() else "outdated"
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision (`console.py db upgrade`)."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse to work on an old schema, with the command that fixes it."""
+    state = schema_state(engine)
+    if state == "outdated":
+        raise SchemaOutdated(
+            f"database {describe(engine)} has an older schema: run `python console.py db upgrade`"
+        )
+    if state in ("empty", "unknown"):
+        raise SchemaOutdated(
+            f"database {describe(engine)} has no console schema: run `python console.py db upgrade`"
+            " (or `python console.py demo`)"
+        )
+
+
+def open_database(url: str, *, upgrade_empty: bool = False) -> Engine:
+    """Engine for `url`, checked reachable and at the current schema."""
+    engine = make_engine(url)
+    check_reachable(engine)
+    if upgrade_empty and schema_state(engine) == "empty":
+        upgrade(engine)
+    require_current(engine)
+    return engine
+
+
+# --------------------------------------------------------------------------- change recording
+
+TRACKED: dict[type[models.Base], str] = {
+    models.Incident: "incident",
+    models.IncidentEvent: "incident_event",
+    models.Supervision: "supervision",
+    models.Resource: "resource",
+    models.Dispatch: "dispatch",
+    models.Camera: "camera",
+    models.Conference: "conference",
+    models.Shift: "shift",
+    models.DutyLog: "duty_log",
+    models.Handover: "handover",
+    models.HandoverEvent: "handover_event",
+    models.PlanActivation: "plan_activation",
+    models.RiskAlert: "risk_alert",
+    models.RiskAlertEvent: "risk_alert_event",
+    models.ConferenceParticipant: "conference_participant",
+    models.ConferenceMinute: "conference_minute",
+    models.VideoSlot: "video_slot",
+    models.VideoWall: "video_wall",
+    models.Place: "place",
+    models.CommandCenter: "command_center",
+    models.SafetyIndex: "safety_index",
+}
+
+
+def _scope(obj: object) -> str:
+    for attr in ("township_code", "county_code"):
+        value = getattr(obj, attr, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def _record_changes(session: Session, _ctx: Any, _instances: Any) -> None:
+    session.info["pending_rollup"] = rollup.pending_deltas(session)
+    rows: list[dict[str, Any]] = []
+    now = models.utcnow()
+    for op, objs in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objs:
+            entity = TRACKED.get(type(obj))
+            if entity is None:
+                continue
+            if op == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            rows.append({"at": now, "entity": entity, "op": op, "obj": obj, "scope": _scope(obj)})
+    session.info["pending_changes"] = rows
+    if (rows or session.info["pending_rollup"]) and not is_sqlite(session.connection()):
+        # Before this flush locks any row: a writer holding row locks never waits for a
+        # writer that holds the feed lock and wants those rows (that would deadlock).
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
+
+
+def _write_changes(session: Session, _ctx: Any) -> None:
+    delta = session.info.pop("pending_rollup", None)
+    if delta:
+        rollup.apply(session.connection(), delta)
+    rows = session.info.pop("pending_changes", None)
+    if not rows:
+        return
+    conn = session.connection()
+    values = []
+    for r in rows:
+        obj = r.pop("obj")
+        # New rows are not "persistent" yet in after_flush (no identity), but have their key.
+        pk = inspect(obj).mapper.primary_key_from_instance(obj)
+        r["entity_id"] = int(pk[0]) if pk and pk[0] is not None else 0
+        values.append(r)
+    conn.execute(insert(models.ChangeRecord), values)
+
+
+def install_change_recording() -> None:
+    """Every ORM flush of a tracked entity appends to change_log in the same transaction."""
+    if not event.contains(Session, "before_flush", _record_changes):
+        event.listen(Session, "before_flush", _record_changes)
+        event.listen(Session, "after_flush", _write_changes)
+
+
+install_change_recording()

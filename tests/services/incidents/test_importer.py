@@ -1,0 +1,95 @@
+"""`import incidents`: all-or-nothing, line-numbered problems, idempotent by external id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from services import accounts, incidents
+from services.incidents import importer as incident_import
+from services.store import models
+from services.territory.importer import ImportRejected
+
+
+def _setup(engine: Engine) -> tuple[accounts.Actor, models.GridCell]:
+    with Session(engine) as s:
+        grid = s.scalars(select(models.GridCell).order_by(models.GridCell.id)).first()
+        assert grid is not None
+        return accounts.actor_for(s, f"{grid.county_code}.duty"), grid
+
+
+def _count(engine: Engine) -> int:
+    with Session(engine) as s:
+        return int(s.scalar(select(func.count()).select_from(models.Incident)) or 0)
+
+
+def test_csv_twice_adds_once(demo_engine: Engine, tmp_path: Path) -> None:
+    actor, grid = _setup(demo_engine)
+    f = tmp_path / "in.csv"
+    f.write_text(
+        "external_id,category,description,grid_code,priority,reported_at,reporter\n"
+        f"HX-1,dispute,楼道堆物纠纷,{grid.code},3,2026-11-24T10:00:00,王先生\n"
+        f"HX-2,fire,电动车楼道充电,,2,,李女士\n".replace(",,2", f",{grid.code},2"),
+        encoding="utf-8",
+    )
+    before = _count(demo_engine)
+    first = incident_import.import_incidents(demo_engine, actor, str(f))
+    assert (first.added, first.already_there) == (2, 0)
+    again = incident_import.import_incidents(demo_engine, actor, str(f))
+    assert (again.added, again.already_there) == (0, 2)
+    assert _count(demo_engine) == before + 2
+    with Session(demo_engine) as s:
+        inc = s.scalar(select(models.Incident).where(models.Incident.external_id == "HX-1"))
+        assert inc is not None and inc.status == "reported" and inc.grid_id == grid.id
+        assert inc.reported_at.hour == 2  # 10:00 China Standard Time is 02:00 UTC
+        assert [e.action for e in inc.events] == ["report"]
+
+
+def test_one_bad_row_writes_nothing(demo_engine: Engine, tmp_path: Path) -> None:
+    actor, grid = _setup(demo_engine)
+    rows = [
+        {"external_id": "J-1", "category": "dispute", "description": "纠纷", "grid_code": grid.code},
+        {"external_id": "J-2", "category": "nonsense", "description": "x", "grid_code": grid.code},
+        {"external_id": "J-3", "category": "fire", "description": "火情", "lon": grid.lon,
+         "lat": grid.lat},
+        {"external_id": "J-1", "category": "fire", "description": "重复", "grid_code": grid.code},
+        {"external_id": "J-5", "category": "fire", "description": "坏时间", "grid_code": grid.code,
+         "reported_at": "yesterday"},
+    ]  # fmt: skip
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{oops\n",
+                 encoding="utf-8")  # fmt: skip
+    before = _count(demo_engine)
+    with pytest.raises(ImportRejected) as err:
+        incident_import.import_incidents(demo_engine, actor, str(f))
+    problems = err.value.problems
+    assert [p.split(":")[0] for p in problems] == ["line 2", "line 4", "line 5", "line 6"]
+    assert "category" in problems[0] and "repeats line 1" in problems[1]
+    assert _count(demo_engine) == before
+
+
+def test_rows_outside_the_account_are_refused(demo_engine: Engine, tmp_path: Path) -> None:
+    actor, grid = _setup(demo_engine)
+    with Session(demo_engine) as s:
+        far = s.scalar(select(models.GridCell).where(models.GridCell.county_code != grid.county_code))
+        assert far is not None
+    f = tmp_path / "in.csv"
+    f.write_text(f"external_id,category,description,grid_code\nX-1,dispute,纠纷,{far.code}\n",
+                 encoding="utf-8")  # fmt: skip
+    with pytest.raises(ImportRejected) as err:
+        incident_import.import_incidents(demo_engine, actor, str(f))
+    assert err.value.problems[0].startswith("line 2:") and "outside" in err.value.problems[0]
+
+
+def test_deadlines_come_from_configuration() -> None:
+    policy = incidents.IncidentPolicy.from_config(
+        {"deadlines": {"2": [1, 48], "fire": {"2": [0.25, 6]}}, "escalation": {"every_hours": 8}}
+    )
+    assert policy.hours("dispute", 2) == (1.0, 48.0)
+    assert policy.hours("fire", 2) == (0.25, 6.0)
+    assert policy.hours("fire", 3) == incidents.DEFAULT_POLICY.hours("fire", 3)
+    assert policy.escalate_every_h == 8.0

@@ -1,0 +1,51 @@
+"""The console's clock process: one pass escalates, raises alerts and computes the index."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from services import accounts, clock, incidents
+from services.store import db, models
+
+
+def test_one_pass_runs_every_job(demo_engine: Engine) -> None:
+    factory = db.session_factory(demo_engine)
+    now = models.utcnow()
+    with db.transaction(factory) as s:
+        grid = s.scalars(select(models.GridCell).order_by(models.GridCell.id)).first()
+        assert grid is not None
+        actor = accounts.actor_for(s, f"{grid.township_code}.duty")
+        iid = incidents.report(
+            s, actor,
+            incidents.NewIncident(category="dispute", description="久拖未决的纠纷",
+                                  grid_id=grid.id, reported_at=now - timedelta(days=40)),
+        )  # fmt: skip
+        place = s.scalars(select(models.Place).order_by(models.Place.id)).first()
+        assert place is not None
+        place.current_count, place.count_at = 2 * place.daily_capacity, now
+        place_id = place.id
+    passes = clock.run(demo_engine, "330000", {}, threading.Event(), rounds=1)
+    assert passes == 1
+    with Session(demo_engine) as s:
+        inc = s.get(models.Incident, iid)
+        assert inc is not None and inc.escalations == 1
+        assert [e.action for e in inc.events][-1] == "auto_escalate"
+        alert = s.scalar(
+            select(models.RiskAlert).where(models.RiskAlert.key == f"place_capacity:place:{place_id}")
+        )
+        assert alert is not None and alert.level == "red"
+        assert s.scalar(select(func.count()).select_from(models.SafetyIndex)) > 0
+
+
+def test_a_failing_job_does_not_stop_the_others(demo_engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("lost connection")
+
+    monkeypatch.setattr(clock.incidents, "sweep_overdue", broken)
+    clock.run(demo_engine, "330000", {}, threading.Event(), rounds=1)
+    with Session(demo_engine) as s:
+        assert s.scalar(select(func.count()).select_from(models.SafetyIndex)) > 0

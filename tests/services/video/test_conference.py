@@ -1,0 +1,135 @@
+"""视频会商: convene with rooms in slots, roll call, minutes, end, and the handover's read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from services import accounts, video
+from services.errors import InvalidInput, InvalidTransition, NotAllowed
+from services.store import db, models
+from services.video import conference
+from tests.services.video.test_slots import busiest_county
+
+
+def test_a_county_conference_from_convening_to_the_handover_record(demo_engine: Engine) -> None:
+    factory = db.session_factory(demo_engine)
+    t0 = models.utcnow().replace(microsecond=0)
+    with db.transaction(factory) as s:
+        county = busiest_county(s)
+        leader = accounts.actor_for(s, f"{county}.leader")
+        viewer = accounts.actor_for(s, f"{county}.viewer")
+        rooms = conference.rooms(s, leader)
+        towns = [r for r in rooms if r.kind == "center" and r.level == "township"][:3]
+        depts = [r for r in rooms if r.kind == "department"][:2]
+        assert len(towns) == 3 and len(depts) == 2
+        assert all(r.stream_url.startswith("demo://room/") for r in towns + depts)
+        # Another county's room is not below this one.
+        other = s.scalar(
+            select(models.CommandCenter).where(
+                models.CommandCenter.level == "county",
+                models.CommandCenter.id != leader.center_id,
+            )
+        )
+        assert other is not None and ("center", other.id) not in {r.key for r in rooms}
+        with pytest.raises(NotAllowed):
+            conference.convene(s, leader, "越界", [("center", other.id)])
+        with pytest.raises(NotAllowed):
+            conference.convene(s, viewer, "无权限", [towns[0].key])
+        with pytest.raises(InvalidInput):
+            conference.convene(s, leader, "无人参会", [])
+        # Four nearest cameras pinned before the meeting (the flow on the wall).
+        cams = video.list_cameras(s, leader)[:4]
+        video.choose_layout(s, leader, 4)
+        video.fill_free(s, leader, [c.source() for c in cams], pin=True)
+
+    with db.transaction(factory) as s:
+        incident = s.scalar(
+            select(models.Incident).where(models.Incident.county_code == county)
+            .order_by(models.Incident.id).limit(1)
+        )  # fmt: skip
+        assert incident is not None
+        conf_id = conference.convene(
+            s, leader, "景区客流激增应急会商", [r.key for r in towns + depts],
+            incident_id=incident.id, at=t0,
+        )  # fmt: skip
+        wall = video.load_wall(s, leader)
+    # Five rooms plus four pinned cameras: the wall grows to 9 slots, cameras kept.
+    assert wall.layout == 9
+    shown = {(sl.source.kind, sl.source.source_id) for sl in wall.slots if sl.source}
+    assert {("camera", c.id) for c in cams} <= shown
+    assert {r.key for r in towns + depts} <= shown
+
+    with db.transaction(factory) as s:
+        record = conference.conference_record(s, conf_id)
+        parts = record.participants
+        assert [p.label for p in parts] == [r.name for r in towns + depts]
+        slots = [p.slot_index for p in parts]
+        assert None not in slots and len(set(slots)) == 5
+        for p in parts:
+            assert wall.slot(p.slot_index).source.source_id == p.room_id  # type: ignore[arg-type, union-attr]
+        # Roll call: the second township's stream did not play.
+        results = {p.id: p.room_id != towns[1].id or p.kind != "center" for p in parts}
+        record = conference.record_roll_call(s, leader, conf_id, results,
+                                             at=t0 + timedelta(minutes=1))  # fmt: skip
+        assert record.present_count == 4
+        assert [p.label for p in record.absent] == [towns[1].name]
+        with pytest.raises(InvalidInput):
+            conference.record_roll_call(s, leader, conf_id, {10**9: True})
+        decision = conference.add_minute(s, leader, conf_id, "decision", "景区即刻限流，启动二级响应",
+                                         "县应急管理局", at=t0 + timedelta(minutes=5))  # fmt: skip
+        task_id = conference.decision_to_task(s, leader, decision)
+        task = s.get(models.Incident, task_id)
+        assert task is not None and task.origin_id == incident.id and task.kind == "follow_up"
+        assert "景区即刻限流" in task.description and task.source_channel == "conference"
+        with pytest.raises(InvalidTransition):
+            conference.decision_to_task(s, leader, decision)
+        conference.add_minute(s, leader, conf_id, "task", "增派警力疏导入口车辆",
+                              "县公安局", at=t0 + timedelta(minutes=6))  # fmt: skip
+        with pytest.raises(InvalidInput):
+            conference.add_minute(s, leader, conf_id, "task", "没有责任人", " ")
+        running = conference.running_conference(s, leader)
+        assert running is not None and running.id == conf_id
+
+    with db.transaction(factory) as s:
+        ended = conference.end(s, leader, conf_id, at=t0 + timedelta(minutes=30))
+        with pytest.raises(InvalidTransition):
+            conference.add_minute(s, leader, conf_id, "decision", "会后补记", "值班员")
+        assert conference.running_conference(s, leader) is None
+        wall_after = video.load_wall(s, leader)
+    assert ended.ended_at == t0 + timedelta(minutes=30)
+    assert [(m.kind, m.owner) for m in ended.minutes] == [("decision", "县应急管理局"),
+                                                          ("task", "县公安局")]  # fmt: skip
+    assert ended.minutes[0].at == t0 + timedelta(minutes=5)
+    assert ended.minutes[0].incident_id == task_id and ended.minutes[1].incident_id is None
+    assert ended.incident_id == incident.id
+    # Room slots are unpinned at the end; the pinned cameras stay pinned.
+    for sl in wall_after.slots:
+        if sl.source and sl.source.kind in ("center", "department"):
+            assert not sl.pinned
+        if sl.source and sl.source.kind == "camera":
+            assert sl.pinned
+
+    with db.transaction(factory) as s:
+        shift = conference.conferences_between(s, leader.center_id or 0, t0 - timedelta(hours=1),
+                                               t0 + timedelta(hours=11))  # fmt: skip
+        before = conference.conferences_between(s, leader.center_id or 0,
+                                                t0 - timedelta(hours=13), t0 - timedelta(hours=1))  # fmt: skip
+        actions = set(
+            s.scalars(
+                select(models.AuditLog.action).where(
+                    models.AuditLog.entity.startswith("conference")
+                )
+            )
+        )
+        changes = s.scalar(
+            select(func.count()).select_from(models.ChangeRecord)
+            .where(models.ChangeRecord.entity == "conference")
+        )  # fmt: skip
+    assert [c.id for c in shift] == [conf_id] and before == []
+    assert shift[0].present_count == 4 and len(shift[0].minutes) == 2
+    assert {"conference.convene", "conference.roll_call", "conference.decision",
+            "conference.task", "conference.end"} <= actions  # fmt: skip
+    assert changes is not None and changes >= 2  # the change feed saw it (other consoles)

@@ -1,0 +1,137 @@
+"""The dispatch panel on a real worker over the small demo (SQLite): the board's counts, a
+proposal confirmed from the panel, the surge banner with plan activation and the layout
+request, a refusal shown in words, and a second console's panel following it all live."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select, update
+
+from services import accounts, dispatch, incidents
+from services.dispatch import plans as response_plans
+from services.incidents.workflow import NewIncident
+from services.store import db, models
+from ui.dispatch.panel import DispatchPanel
+from ui.dispatch.state import DispatchState
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_template, target)
+    url = f"sqlite:///{target}"
+    eng = db.make_engine(url)
+    f = db.session_factory(eng)
+    with db.transaction(f) as s:
+        response_plans.seed_demo_plans(s)
+        place = s.scalar(select(models.Place).order_by(models.Place.id).limit(1))
+        assert place is not None
+        county = place.county_code
+        s.execute(update(models.Resource).where(models.Resource.county_code == county)
+                  .values(status="available"))  # fmt: skip
+    with f() as s:
+        duty = accounts.actor_for(s, f"{county}.duty")
+        leader = accounts.actor_for(s, f"{county}.leader")
+        grid = s.scalar(select(models.GridCell.id).where(models.GridCell.county_code == county)
+                        .order_by(models.GridCell.id).limit(1))  # fmt: skip
+    with db.transaction(f) as s:
+        iid = incidents.report(s, duty, NewIncident(
+            category="public_order", description="广场人员聚集", priority=2, grid_id=grid))  # fmt: skip
+    yield {"url": url, "engine": eng, "factory": f, "county": county, "duty": duty,
+           "leader": leader, "incident": iid, "place": place.id}  # fmt: skip
+    eng.dispose()
+
+
+def _panel(qtbot: QtBot, url: str, county: str, actor: accounts.Actor) -> DispatchPanel:
+    state = DispatchState(url, county, surge_every=None)
+    panel = DispatchPanel(state)
+    qtbot.addWidget(panel)
+    panel.resize(520, 640)
+    with qtbot.waitSignal(state.actor_changed, timeout=10_000,
+                          check_params_cb=lambda a: a.login == actor.login):  # fmt: skip
+        state.start()
+        panel.set_actor(actor)
+    return panel
+
+
+def test_board_proposal_surge_and_second_console(qtbot: QtBot, demo) -> None:  # type: ignore[no-untyped-def]
+    duty_panel = _panel(qtbot, demo["url"], demo["county"], demo["duty"])
+    other = _panel(qtbot, demo["url"], demo["county"], demo["leader"])
+    try:
+        qtbot.waitUntil(lambda: duty_panel.unit_model.rowCount() > 0, timeout=10_000)
+        with demo["factory"]() as s:
+            board = dispatch.board(s, demo["duty"])
+        assert duty_panel.count_cells[("available", None)].text() == f"{board.count('available'):,}"
+        assert duty_panel.count_cells[("available", 2)].text() == str(board.count("available", 2))
+        assert duty_panel.surge_banner.isHidden()
+
+        # From an incident: the proposal, confirmed as shown.
+        with qtbot.waitSignal(duty_panel.state.proposal_ready, timeout=10_000):
+            duty_panel.propose_for_incident(demo["incident"])
+        assert duty_panel.pages.currentIndex() == DispatchPanel.PAGE_PROPOSAL
+        checked = [duty_panel.proposal_table.item(r, 0) for r in range(duty_panel.proposal_table.rowCount())]
+        chosen = [i.data(Qt.ItemDataRole.UserRole)[0] for i in checked
+                  if i is not None and i.checkState() == Qt.CheckState.Checked]
+        assert chosen
+        with qtbot.waitSignal(duty_panel.state.done, timeout=10_000):
+            duty_panel.dispatch_button.click()
+        assert duty_panel.message.text().startswith("已派遣")
+        # The other console's board shows the units dispatched, with their task.
+        qtbot.waitUntil(lambda: {u.id for u in other.unit_model.rows()
+                                 if u.status == "dispatched"} >= set(chosen), timeout=10_000)  # fmt: skip
+        u = next(u for u in other.unit_model.rows() if u.id == chosen[0])
+        assert u.incident_id == demo["incident"]
+
+        # The same unit again (a stale proposal): refused in words, nothing else happens.
+        with qtbot.waitSignal(duty_panel.state.refused, timeout=10_000):
+            duty_panel.state.dispatch(demo["incident"], [(chosen[0], 1)])
+        assert "其他席位" in duty_panel.message.text() or "正在执行任务" in duty_panel.message.text()
+
+        # The surge: the banner, the plan activated, the layout requested.
+        with db.transaction(demo["factory"]) as s:
+            place = s.get(models.Place, demo["place"])
+            assert place is not None
+            place.current_count, place.count_at = 12_000, models.utcnow()
+        duty_panel.state.refresh()  # what the console's watch tick does: runs the rule
+        qtbot.waitUntil(lambda: bool(duty_panel._surge) and duty_panel._surge[0].alert_id
+                        is not None, timeout=10_000)  # fmt: skip
+        assert not duty_panel.surge_banner.isHidden()
+        assert "二级" in duty_panel.surge_detail.text()
+        with qtbot.waitSignal(duty_panel.layout_requested, timeout=5_000) as layout:
+            duty_panel.layout_button.click()
+        assert layout.args[0] == 9 and isinstance(layout.args[1], list)
+        with qtbot.waitSignal(duty_panel.state.done, timeout=10_000,
+                              check_params_cb=lambda a, r: a == "activate"):  # fmt: skip
+            duty_panel.activate_button.click()
+        assert duty_panel.pages.currentIndex() == DispatchPanel.PAGE_PLAN
+        first_unit = next(r for r in range(duty_panel.plan_table.rowCount())
+                          if duty_panel._activation().items[r].kind == "unit")  # type: ignore[union-attr]
+        duty_panel.plan_table.selectRow(first_unit)
+        assert duty_panel.confirm_button.isEnabled()
+        with qtbot.waitSignal(duty_panel.state.done, timeout=10_000):
+            duty_panel.confirm_button.click()
+        act = duty_panel._activation()
+        assert act is not None and act.items[first_unit].state == "confirmed"
+        sent = int(act.items[first_unit].ref)
+        layout_row = len(act.items) - 1
+        duty_panel.plan_table.selectRow(layout_row)
+        with qtbot.waitSignal(duty_panel.layout_requested, timeout=10_000) as layout:
+            duty_panel.confirm_button.click()
+        assert layout.args[0] == 9
+        # The second console: the banner says the plan is active, the unit is dispatched.
+        qtbot.waitUntil(lambda: any(u.id == sent and u.status == "dispatched"
+                                    for u in other.unit_model.rows()), timeout=10_000)  # fmt: skip
+        qtbot.waitUntil(lambda: "已启动" in other.surge_detail.text(), timeout=10_000)
+        # Time in state turns amber once past the limit (no database on the clock tick).
+        row = next(u for u in duty_panel.unit_model.rows() if u.id == sent)
+        duty_panel.unit_model.set_now(row.status_since + timedelta(minutes=4))
+        assert duty_panel.unit_model.alarm(row) == "amber"
+    finally:
+        duty_panel.shutdown()
+        other.shutdown()

@@ -1,0 +1,170 @@
+"""The handover console on the demo (SQLite): after a simulated shift the outgoing officer
+writes the log and submits, the incoming officer rejects with a question (seen by the
+outgoing console through the change feed), the outgoing answers, the incoming accepts;
+refusals show in Chinese; the review list follows. The replay panel shows three moments
+of the shift exactly as services.handover.replay computes them and emits the map's cell values."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import shutil  # noqa: E402
+from datetime import datetime, timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from services import accounts, handover  # noqa: E402
+from services.handover import replay, roster
+from services.store import db, models
+from services.store.db import transaction  # noqa: E402
+from ui.handover.panel import HandoverPanel  # noqa: E402
+from ui.handover.replay_panel import ReplayPanel  # noqa: E402
+from ui.handover.state import HandoverState  # noqa: E402
+
+WAIT = 15_000
+CODE = "330106"
+
+
+class Console:
+    def __init__(self, qtbot, url: str, login: str, clock: datetime) -> None:  # type: ignore[no-untyped-def]
+        self.state = HandoverState(url, CODE, clock=lambda: clock)
+        self.panel = HandoverPanel(self.state)
+        qtbot.addWidget(self.panel)
+        self.panel.resize(1600, 900)
+        self.panel.show()
+        engine = db.make_engine(url)
+        with Session(engine) as s:
+            actor = accounts.actor_for(s, login)
+        engine.dispose()
+        self.state.start()
+        self.state.set_actor(actor)
+
+    def status(self) -> str | None:
+        page = self.panel.page
+        if page is None:
+            return None
+        return page.handover.status if page.handover is not None else "none"
+
+    def visible(self) -> set[str]:
+        return {a for a, b in self.panel.buttons.items() if b.isVisible()}
+
+    def press(self, action: str, text: str = "") -> None:
+        self.panel.note_edit.setPlainText(text)
+        self.panel.buttons[action].click()
+
+
+@pytest.fixture
+def scene(qtbot, demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    url = f"sqlite:///{path}"
+    engine = db.make_engine(url)
+    factory = db.session_factory(engine)
+    with factory() as s:
+        out = accounts.actor_for(s, f"{CODE}.duty")
+        assert out.center_id is not None
+        shift = roster.current_shift(s, out.center_id, models.utcnow())
+        assert shift is not None
+        incoming = roster.next_shift(s, shift.id)
+        assert incoming is not None
+    with transaction(factory) as s:  # the incoming officer's own login
+        s.add(models.User(login=f"{CODE}.duty2", staff_id=incoming.duty_officer_id,
+                          jurisdiction_region_id=out.region_id, role="duty_officer",
+                          center_id=out.center_id, display_name=incoming.duty_officer,
+                          password_hash="", active=True))  # fmt: skip
+    engine.dispose()
+    clock = shift.ends_at + timedelta(minutes=5)  # the simulated shift has just ended
+    consoles = {"out": Console(qtbot, url, f"{CODE}.duty", clock),
+                "in": Console(qtbot, url, f"{CODE}.duty2", clock)}  # fmt: skip
+    yield url, shift, incoming, consoles
+    for c in consoles.values():
+        c.state.stop()
+
+
+def test_reject_answer_accept_through_the_panels(qtbot, scene) -> None:  # type: ignore[no-untyped-def]
+    url, shift, incoming, c = scene
+    out, inc = c["out"], c["in"]
+    for con in (out, inc):
+        qtbot.waitUntil(lambda con=con: con.panel.page is not None
+                        and con.panel.page.shift.id == shift.id, timeout=WAIT)  # fmt: skip
+    qtbot.waitUntil(lambda: out.visible() == {"submit"}, timeout=WAIT)  # signed in
+    assert out.status() == "none" and not out.panel.page.frozen and inc.visible() == set()
+    assert "西湖区社会治理综合指挥中心" in out.panel.report_view.toPlainText()
+
+    # The outgoing officer logs an event, then submits with notes.
+    out.panel.log_text.setText("景区客流已回落，夜间巡逻照常")
+    out.panel.log_button.click()
+    qtbot.waitUntil(lambda: out.panel.log_list.count() == 1, timeout=WAIT)
+    assert "景区客流已回落" in out.panel.log_list.item(0).text()
+    out.press("submit", "请关注夜间客流")
+    qtbot.waitUntil(lambda: inc.status() == "submitted" and out.status() == "submitted",
+                    timeout=WAIT)  # via the change feed  # fmt: skip
+    assert inc.visible() == {"accept", "reject"} and inc.panel.page.frozen
+    assert "景区客流已回落" in inc.panel.report_view.toPlainText()
+
+    # Rejecting without a reason is refused in Chinese; then with a question.
+    inc.press("reject", "")
+    qtbot.waitUntil(lambda: inc.panel.refusal_label.text() == "退回须填写原因", timeout=WAIT)
+    inc.press("reject", "督办件现在由谁跟进？")
+    # Both consoles learn of it through the feed, each in its own time.
+    qtbot.waitUntil(lambda: out.status() == "rejected" and inc.status() == "rejected",
+                    timeout=WAIT)  # fmt: skip
+    assert "督办件现在由谁跟进？" in out.panel.status_label.text()
+    assert out.visible() == {"answer"} and inc.visible() == set()
+
+    out.press("answer", "由北山街道跟进，明早反馈")
+    qtbot.waitUntil(lambda: inc.status() == "submitted", timeout=WAIT)
+    inc.press("accept", "已接班")
+    qtbot.waitUntil(lambda: out.status() == "accepted" and inc.status() == "accepted",
+                    timeout=WAIT)  # fmt: skip
+    steps = [inc.panel.steps.item(k).text() for k in range(inc.panel.steps.count())]
+    assert [s.split(" ")[2] for s in steps] == ["提交", "退回", "答复", "签收"]
+    assert out.visible() == set() and not out.panel.log_button.isEnabled()
+    assert "已签收" in out.panel.status_label.text()
+    # The review list shows the signed shift at the top.
+    qtbot.waitUntil(lambda: inc.panel.results.rowCount() > 0
+                    and inc.panel.results.item(0, 2).text() == "已签收", timeout=WAIT)  # fmt: skip
+    with Session(db.make_engine(url)) as s:
+        v = handover.view(s, shift.id)
+    assert v is not None and v.status == "accepted" and v.accepted_by == incoming.duty_officer
+    # A PDF of what is on screen.
+    pdf = Path(url.removeprefix("sqlite:///")).with_name("shown.pdf")
+    assert out.panel.export_pdf(str(pdf)) >= 1 and pdf.stat().st_size > 10_000
+
+
+def test_replay_panel_three_moments(qtbot, scene) -> None:  # type: ignore[no-untyped-def]
+    url, shift, _incoming, c = scene
+    state = c["in"].state
+    qtbot.waitUntil(lambda: c["in"].panel.page is not None, timeout=WAIT)
+    panel = ReplayPanel(state)
+    qtbot.addWidget(panel)
+    panel.show()
+    cells: list[dict[int, float]] = []
+    panel.cells_at.connect(cells.append)
+    with qtbot.waitSignal(state.replay_ready, timeout=WAIT):
+        state.load_replay(shift.id)
+    qtbot.waitUntil(lambda: panel.data is not None, timeout=WAIT)
+    engine = db.make_engine(url)
+    with Session(engine) as s:
+        direct = replay.load(s, CODE, shift.starts_at, shift.ends_at)
+    engine.dispose()
+    h = timedelta(hours=1)
+    for t in (shift.starts_at + h, shift.starts_at + 6 * h, shift.ends_at - timedelta(minutes=1)):
+        panel.set_time(t)
+        want = direct.at(t)
+        assert panel.moment is not None and panel.moment.at == t
+        assert panel.values["open"].text() == str(want.counts.open)
+        assert panel.values["overdue"].text() == str(want.counts.overdue)
+        assert panel.values["reported_today"].text() == str(want.counts.reported_today)
+        assert panel.cases.rowCount() == min(len(want.open_cases), 200)
+        assert cells[-1] == want.cells["open"]
+    panel.metric_box.setCurrentIndex(panel.metric_box.findData("reported_today"))
+    assert cells[-1] == direct.at(shift.ends_at - timedelta(minutes=1)).cells["reported_today"]
+    assert (
+        sum(cells[-1].values())
+        == direct.at(shift.ends_at - timedelta(minutes=1)).counts.reported_today
+    )

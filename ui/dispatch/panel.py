@@ -1,0 +1,794 @@
+"""The dispatch panel on the wall (资源调度): forces by status and level, each unit's task
+and time in state, proposals from an incident, response plans item by item, the surge.
+
+Top: the surge banner when a watched place is over its threshold (place, count, share of
+capacity, proposed response level and plan) with 启动预案 and 切换大屏布局. Then three
+pages: 看板 (status × level counts in big numbers, the unit list: task and time in state
+in amber/red past the configured limits, and the step buttons for the selected unit);
+派遣 (the units proposed for an incident with distance and ETA, checked, and the next
+nearest unchecked to pick instead); 预案 (an activation's items: confirm or decline each,
+replace a unit that is no longer free).
+
+The panel holds no data beyond what ui.dispatch.state last sent and never queries; every
+button posts a use case to the state's worker, and the answer comes back as a signal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabBar,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services import dispatch
+from services.accounts import Actor
+from services.dispatch.plans import ActivationView, PlanItem
+from services.dispatch.surge import SurgeProposal
+from services.dispatch.units import DispatchBoard, UnitRow
+from services.store import models
+from ui.dispatch.state import DispatchState, ProposalView, Refusal
+from widgets.incident_style import incident_stylesheet, theme_colors
+from widgets.labels import category_label
+from widgets.row_model import RowTableModel
+
+_Index = QModelIndex | QPersistentModelIndex
+CTX = "DispatchPanel"
+
+STATUS_LABELS: dict[str, str] = {
+    "available": QT_TRANSLATE_NOOP("DispatchPanel", "可用"),
+    "dispatched": QT_TRANSLATE_NOOP("DispatchPanel", "已派"),
+    "en_route": QT_TRANSLATE_NOOP("DispatchPanel", "途中"),
+    "on_scene": QT_TRANSLATE_NOOP("DispatchPanel", "到场"),
+    "returning": QT_TRANSLATE_NOOP("DispatchPanel", "返回"),
+    "unavailable": QT_TRANSLATE_NOOP("DispatchPanel", "不可用"),
+}
+LEVEL_LABELS: dict[int, str] = {
+    1: QT_TRANSLATE_NOOP("DispatchPanel", "一级"),
+    2: QT_TRANSLATE_NOOP("DispatchPanel", "二级"),
+    3: QT_TRANSLATE_NOOP("DispatchPanel", "三级"),
+}
+KIND_LABELS: dict[str, str] = {
+    "police": QT_TRANSLATE_NOOP("DispatchPanel", "公安"),
+    "fire": QT_TRANSLATE_NOOP("DispatchPanel", "消防"),
+    "medical": QT_TRANSLATE_NOOP("DispatchPanel", "急救"),
+    "emergency": QT_TRANSLATE_NOOP("DispatchPanel", "应急"),
+    "urban_management": QT_TRANSLATE_NOOP("DispatchPanel", "城管"),
+    "grid_team": QT_TRANSLATE_NOOP("DispatchPanel", "网格"),
+    "volunteer": QT_TRANSLATE_NOOP("DispatchPanel", "志愿者"),
+}
+STEP_LABELS: dict[str, str] = {
+    "acknowledge": QT_TRANSLATE_NOOP("DispatchPanel", "确认出发"),
+    "arrive": QT_TRANSLATE_NOOP("DispatchPanel", "到达现场"),
+    "clear": QT_TRANSLATE_NOOP("DispatchPanel", "处置完毕"),
+    "return": QT_TRANSLATE_NOOP("DispatchPanel", "返回驻地"),
+    "cancel": QT_TRANSLATE_NOOP("DispatchPanel", "取消派遣"),
+}
+ITEM_STATE_LABELS: dict[str, str] = {
+    "proposed": QT_TRANSLATE_NOOP("DispatchPanel", "待确认"),
+    "confirmed": QT_TRANSLATE_NOOP("DispatchPanel", "已确认"),
+    "declined": QT_TRANSLATE_NOOP("DispatchPanel", "不采纳"),
+    "unfilled": QT_TRANSLATE_NOOP("DispatchPanel", "无可用单位"),
+}
+REFUSALS: dict[str, str] = {
+    "unit_unavailable": QT_TRANSLATE_NOOP("DispatchPanel", "{unit} 当前不可用，不能派遣"),
+    "unit_busy": QT_TRANSLATE_NOOP("DispatchPanel", "{unit} 正在执行任务，不能重复派遣"),
+    "unit_outside": QT_TRANSLATE_NOOP("DispatchPanel", "{unit} 不在本中心辖区，不能调派"),
+    "unit_taken": QT_TRANSLATE_NOOP("DispatchPanel", "{unit} 已被其他席位抢先调派，请重新选择"),
+    "stale": QT_TRANSLATE_NOOP("DispatchPanel", "数据已被其他席位更新，已刷新为最新状态"),
+    "incident_closed": QT_TRANSLATE_NOOP("DispatchPanel", "事件已办结，不能再派遣"),
+    "outside": QT_TRANSLATE_NOOP("DispatchPanel", "事件不在本中心辖区"),
+    "role": QT_TRANSLATE_NOOP("DispatchPanel", "当前账号没有调度权限"),
+    "already_active": QT_TRANSLATE_NOOP("DispatchPanel", "该预警已启动预案，已转到该预案"),
+    "no_substitute": QT_TRANSLATE_NOOP("DispatchPanel", "没有其他可用的同类单位"),
+    "dispatch_step": QT_TRANSLATE_NOOP("DispatchPanel", "该派遣当前不能执行这一步"),
+    "item_decided": QT_TRANSLATE_NOOP("DispatchPanel", "该项已处理"),
+    "activation_closed": QT_TRANSLATE_NOOP("DispatchPanel", "该预案已结束"),
+    "no_units": QT_TRANSLATE_NOOP("DispatchPanel", "请至少选择一个单位"),
+    "no_center": QT_TRANSLATE_NOOP("DispatchPanel", "只有指挥中心账号可以启动预案"),
+    "db_error": QT_TRANSLATE_NOOP("DispatchPanel", "数据库暂不可用，请稍后重试"),
+}
+UNIT_COLUMNS: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("DispatchPanel", "单位"),
+    QT_TRANSLATE_NOOP("DispatchPanel", "级别"),
+    QT_TRANSLATE_NOOP("DispatchPanel", "状态"),
+    QT_TRANSLATE_NOOP("DispatchPanel", "任务"),
+    QT_TRANSLATE_NOOP("DispatchPanel", "时长"),
+)
+COL_NAME, COL_LEVEL, COL_STATUS, COL_TASK, COL_TIME = range(len(UNIT_COLUMNS))
+BOARD_STATUSES = ("available", "dispatched", "en_route", "on_scene", "returning", "unavailable")
+NEXT_STEP = {"dispatched": "acknowledge", "acknowledged": "arrive", "arrived": "clear",
+             "cleared": "return"}  # fmt: skip
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CTX, text)
+
+
+def label(table: dict[Any, str], key: Any) -> str:
+    return tr(table[key]) if key in table else str(key)
+
+
+def refusal_text(r: Refusal) -> str:
+    text = REFUSALS.get(r.code)
+    if text is None:
+        return r.message
+    unit = r.params.get("unit") or ""
+    return tr(text).replace("{unit}", str(unit)).strip()
+
+
+MINUTES = QT_TRANSLATE_NOOP("DispatchPanel", "{m}分")
+
+
+def duration_text(minutes: float) -> str:
+    """Time in state: "7分" under an hour, "1:05" (h:mm) beyond."""
+    m = int(minutes)
+    return f"{m // 60}:{m % 60:02d}" if m >= 60 else tr(MINUTES).replace("{m}", str(m))
+
+
+class UnitModel(RowTableModel):
+    """The units of the board; time in state counts on between reads (`set_now`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(UNIT_COLUMNS, parent)
+        self._rows: tuple[UnitRow, ...] = ()
+        self._now: datetime | None = None
+        self.policy = dispatch.DEFAULT_POLICY
+        self.colors = theme_colors()
+
+    def set_rows(self, rows: tuple[UnitRow, ...], now: datetime) -> None:
+        self._now = now
+        self._reset(rows)
+
+    def set_now(self, now: datetime) -> None:
+        self._now = now
+        self._column_changed(COL_TIME)
+
+    def row(self, r: int) -> UnitRow | None:
+        return self._rows[r] if 0 <= r < len(self._rows) else None
+
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(UNIT_COLUMNS[section])
+        return None
+
+    def minutes(self, u: UnitRow) -> float:
+        if self._now is None:
+            return u.minutes_in_state
+        return max(0.0, (self._now - u.status_since).total_seconds() / 60.0)
+
+    def alarm(self, u: UnitRow) -> str:
+        return self.policy.alarm(u.status, self.minutes(u))
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        u = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_NAME:
+                return f"{u.name}"
+            if col == COL_LEVEL:
+                return f"{label(LEVEL_LABELS, u.level)}·{label(KIND_LABELS, u.kind)}"
+            if col == COL_STATUS:
+                return label(STATUS_LABELS, u.status)
+            if col == COL_TASK:
+                if u.incident_id is None:
+                    return "—"
+                return f"#{u.incident_id} {u.incident_address}".strip()
+            return duration_text(self.minutes(u))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            alarm = self.alarm(u)
+            if col in (COL_TIME, COL_STATUS) and alarm:
+                return QColor(self.colors["alarm" if alarm == "red" else "warn"])
+            if col == COL_STATUS and u.status == "available":
+                return QColor(self.colors["good"])
+            if col == COL_STATUS and u.status == "unavailable":
+                return QColor(self.colors["muted"])
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            alarm = self.alarm(u)
+            if alarm and col == COL_TIME:
+                color = QColor(self.colors["alarm" if alarm == "red" else "warn"])
+                color.setAlpha(48)
+                return color
+            return None
+        if role == Qt.ItemDataRole.FontRole and col == COL_TIME and self.alarm(u):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_TIME:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DispatchPanel(QWidget):
+    """The wall's dispatch panel. Wire: `wall.set_side_panel("dispatch", panel)`,
+    `panel.layout_requested.connect(...)`, incidents → `propose_for_incident(id)`."""
+
+    layout_requested = Signal(int, list)
+    """(slots of the video layout, camera ids): switch the wall to a plan's layout."""
+    incident_selected = Signal(int)
+    """an incident the panel shows (its task column or proposal), for the map to fly to."""
+
+    PAGE_BOARD, PAGE_PROPOSAL, PAGE_PLAN = range(3)
+
+    def __init__(self, state: DispatchState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentSurface")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.state = state
+        self._actor: Actor | None = None
+        self._board: DispatchBoard | None = None
+        self._surge: tuple[SurgeProposal, ...] = ()
+        self._activations: tuple[ActivationView, ...] = ()
+        self._activation_id: int | None = None
+        self._proposal: ProposalView | None = None
+        self._pending_layout: tuple[int, int] | None = None
+        self._scale = 1.0
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(6, 4, 6, 4)
+        root.setSpacing(4)
+
+        # -- surge banner
+        self.surge_banner = QFrame(self)
+        self.surge_banner.setObjectName("surgeBanner")
+        sb = QGridLayout(self.surge_banner)
+        sb.setContentsMargins(8, 4, 8, 4)
+        self.surge_title = QLabel(self.surge_banner)
+        self.surge_title.setObjectName("surgeTitle")
+        self.surge_title.setWordWrap(True)
+        self.surge_detail = QLabel(self.surge_banner)
+        self.surge_detail.setObjectName("surgeDetail")
+        self.surge_detail.setWordWrap(True)
+        self.activate_button = QPushButton(self.surge_banner)
+        self.activate_button.setObjectName("primaryButton")
+        self.activate_button.clicked.connect(self._activate_surge_plan)
+        self.layout_button = QPushButton(self.surge_banner)
+        self.layout_button.clicked.connect(self._switch_layout_for_surge)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.activate_button)
+        buttons.addWidget(self.layout_button)
+        sb.addWidget(self.surge_title, 0, 0)
+        sb.addLayout(buttons, 0, 1)
+        sb.addWidget(self.surge_detail, 1, 0, 1, 2)
+        sb.setColumnStretch(0, 1)
+        self.surge_banner.hide()
+        root.addWidget(self.surge_banner)
+
+        # -- tabs and message
+        top = QHBoxLayout()
+        self.tabs = QTabBar(self)
+        self.tabs.setObjectName("dispatchTabs")
+        for _ in range(3):
+            self.tabs.addTab("")
+        self.tabs.currentChanged.connect(self._show_page)
+        top.addWidget(self.tabs)
+        top.addStretch(1)
+        self.message = QLabel(self)
+        self.message.setObjectName("incMessage")
+        self.message.setWordWrap(True)
+        root.addLayout(top)
+        root.addWidget(self.message)
+        self.message.hide()
+
+        self.pages = QStackedWidget(self)
+        root.addWidget(self.pages, 1)
+
+        # -- page: board
+        board = QWidget()
+        bl = QVBoxLayout(board)
+        bl.setContentsMargins(0, 0, 0, 0)
+        self.count_grid = QGridLayout()
+        self.count_grid.setHorizontalSpacing(4)
+        self.count_grid.setVerticalSpacing(0)
+        self.status_headers: dict[str, QLabel] = {}
+        self.level_headers: dict[int, QLabel] = {}
+        self.count_cells: dict[tuple[str, int | None], QLabel] = {}
+        corner = QLabel("")
+        self.count_grid.addWidget(corner, 0, 0)
+        for c, status in enumerate(BOARD_STATUSES, start=1):
+            h = QLabel()
+            h.setObjectName("boardHeader")
+            h.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.status_headers[status] = h
+            self.count_grid.addWidget(h, 0, c)
+            total = QLabel("0")
+            total.setObjectName("boardTotal")
+            total.setProperty("status", status)
+            total.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.count_cells[(status, None)] = total
+            self.count_grid.addWidget(total, 1, c)
+            for r, level in enumerate(dispatch.LEVELS, start=2):
+                cell = QLabel("0")
+                cell.setObjectName("boardCell")
+                cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.count_cells[(status, level)] = cell
+                self.count_grid.addWidget(cell, r, c)
+        self.total_header = QLabel()
+        self.total_header.setObjectName("boardHeader")
+        self.count_grid.addWidget(self.total_header, 1, 0)
+        for r, level in enumerate(dispatch.LEVELS, start=2):
+            h = QLabel()
+            h.setObjectName("boardHeader")
+            self.level_headers[level] = h
+            self.count_grid.addWidget(h, r, 0)
+        bl.addLayout(self.count_grid)
+        self.unit_model = UnitModel(self)
+        self.unit_model.policy = state.policy
+        self.unit_table = QTableView(board)
+        self.unit_table.setModel(self.unit_model)
+        self.unit_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.unit_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.unit_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unit_table.setShowGrid(False)
+        self.unit_table.setAlternatingRowColors(True)
+        self.unit_table.setWordWrap(False)
+        self.unit_table.verticalHeader().hide()
+        self.unit_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.unit_table.horizontalHeader()
+        header.setResizeContentsPrecision(0)  # size columns by the rows in view only
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        for col in (COL_LEVEL, COL_STATUS, COL_TASK, COL_TIME):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.unit_table.selectionModel().selectionChanged.connect(self._update_unit_buttons)
+        self.unit_table.setMinimumHeight(120)
+        bl.addWidget(self.unit_table, 1)
+        ub = QHBoxLayout()
+        self.step_button = QPushButton(board)
+        self.step_button.clicked.connect(self._next_step)
+        self.cancel_button = QPushButton(board)
+        self.cancel_button.clicked.connect(lambda: self._step("cancel"))
+        self.availability_button = QPushButton(board)
+        self.availability_button.clicked.connect(self._toggle_available)
+        for b in (self.step_button, self.cancel_button, self.availability_button):
+            ub.addWidget(b)
+        ub.addStretch(1)
+        bl.addLayout(ub)
+        self.pages.addWidget(board)
+
+        # -- page: proposal
+        prop = QWidget()
+        pl = QVBoxLayout(prop)
+        pl.setContentsMargins(0, 0, 0, 0)
+        self.proposal_title = QLabel(prop)
+        self.proposal_title.setObjectName("incTitle")
+        self.proposal_title.setWordWrap(True)
+        pl.addWidget(self.proposal_title)
+        self.proposal_table = QTableWidget(0, 4, prop)
+        self._setup_table(self.proposal_table)
+        pl.addWidget(self.proposal_table, 1)
+        pb = QHBoxLayout()
+        self.dispatch_button = QPushButton(prop)
+        self.dispatch_button.setObjectName("primaryButton")
+        self.dispatch_button.clicked.connect(self._confirm_dispatch)
+        self.back_button = QPushButton(prop)
+        self.back_button.clicked.connect(lambda: self.tabs.setCurrentIndex(self.PAGE_BOARD))
+        pb.addWidget(self.dispatch_button)
+        pb.addWidget(self.back_button)
+        pb.addStretch(1)
+        pl.addLayout(pb)
+        self.pages.addWidget(prop)
+
+        # -- page: plan activation
+        plan = QWidget()
+        ql = QVBoxLayout(plan)
+        ql.setContentsMargins(0, 0, 0, 0)
+        self.plan_title = QLabel(plan)
+        self.plan_title.setObjectName("incTitle")
+        self.plan_title.setWordWrap(True)
+        ql.addWidget(self.plan_title)
+        self.plan_table = QTableWidget(0, 4, plan)
+        self._setup_table(self.plan_table)
+        self.plan_table.itemSelectionChanged.connect(self._update_plan_buttons)
+        ql.addWidget(self.plan_table, 1)
+        qb = QHBoxLayout()
+        self.confirm_button = QPushButton(plan)
+        self.confirm_button.setObjectName("primaryButton")
+        self.confirm_button.clicked.connect(lambda: self._decide(True))
+        self.decline_button = QPushButton(plan)
+        self.decline_button.clicked.connect(lambda: self._decide(False))
+        self.substitute_button = QPushButton(plan)
+        self.substitute_button.clicked.connect(self._substitute)
+        self.close_plan_button = QPushButton(plan)
+        self.close_plan_button.clicked.connect(self._close_plan)
+        for b in (self.confirm_button, self.decline_button, self.substitute_button,
+                  self.close_plan_button):  # fmt: skip
+            qb.addWidget(b)
+        qb.addStretch(1)
+        ql.addLayout(qb)
+        self.pages.addWidget(plan)
+
+        self._clock = QTimer(self)
+        self._clock.setInterval(5000)
+        self._clock.timeout.connect(lambda: self.unit_model.set_now(models.utcnow()))
+        self._clock.start()
+
+        state.board_ready.connect(self.show_board)
+        state.surge_ready.connect(self.show_surge)
+        state.activations_ready.connect(self.show_activations)
+        state.proposal_ready.connect(self.show_proposal)
+        state.done.connect(self._on_done)
+        state.refused.connect(self._on_refused)
+        state.actor_changed.connect(self._on_actor)
+        self.retranslate()
+        self.set_ui_scale(1.0)
+        self._update_unit_buttons()
+        self._update_plan_buttons()
+
+    # ==== public slots =================================================================
+    def propose_for_incident(self, incident_id: int) -> None:
+        """Propose units for an incident (its plan's, or its category's kinds)."""
+        self.state.propose(incident_id)
+
+    def set_actor(self, actor: Actor | None) -> None:
+        self.state.set_actor(actor)
+
+    def set_ui_scale(self, scale: float) -> None:
+        self._scale = scale
+        c = theme_colors()
+
+        def px(v: float) -> int:
+            return max(1, round(v * scale))
+
+        self.setStyleSheet(incident_stylesheet(scale) + f"""
+        #surgeBanner {{ background: {c['alarm_bg']}; border: 2px solid {c['alarm']};
+                        border-radius: {px(6)}px; }}
+        #surgeTitle {{ font-size: {px(22)}px; font-weight: bold; color: {c['alarm']}; }}
+        #surgeDetail {{ font-size: {px(17)}px; color: {c['strong']}; }}
+        #boardHeader {{ font-size: {px(15)}px; color: {c['muted']}; }}
+        #boardTotal {{ font-size: {px(34)}px; font-weight: bold; color: {c['strong']}; }}
+        #boardTotal[status="available"] {{ color: {c['good']}; }}
+        #boardTotal[status="unavailable"] {{ color: {c['muted']}; }}
+        #boardTotal[status="dispatched"], #boardTotal[status="en_route"],
+        #boardTotal[status="on_scene"] {{ color: {c['accent']}; }}
+        #boardCell {{ font-size: {px(18)}px; color: {c['text']}; }}
+        #primaryButton {{ font-weight: bold; }}
+        QTableView {{ font-size: {px(17)}px; }}
+        """)  # fmt: skip
+        rows = round(self.fontMetrics().height() * 1.35)
+        for t in (self.unit_table, self.proposal_table, self.plan_table):
+            t.verticalHeader().setDefaultSectionSize(max(rows, px(30)))
+
+    # ==== data from the state ==========================================================
+    def show_board(self, board: DispatchBoard) -> None:
+        self._board = board
+        for (status, level), cell in self.count_cells.items():
+            cell.setText(f"{board.count(status, level):,}")
+        selected = self._selected_unit()
+        self.unit_model.set_rows(board.units, board.now)
+        if selected is not None:
+            for r, u in enumerate(board.units):
+                if u.id == selected.id:
+                    self.unit_table.selectRow(r)
+                    break
+        self._update_unit_buttons()
+
+    def show_surge(self, proposals: tuple[SurgeProposal, ...]) -> None:
+        self._surge = proposals
+        if not proposals:
+            self.surge_banner.hide()
+            return
+        p = proposals[0]
+        self.surge_title.setText(self.tr("⚠ {place}").replace("{place}", p.place_name))
+        plan = p.plan.name if p.plan else self.tr("无匹配预案")
+        detail = (
+            self.tr("{count} 人 · 日承载量 {ratio} · 建议{level}响应 · 预案：{plan}")
+            .replace("{count}", f"{p.count:,}").replace("{ratio}", f"{p.ratio:.0%}")
+            .replace("{level}", label(LEVEL_LABELS, p.response_level)).replace("{plan}", plan)
+        )  # fmt: skip
+        if p.activation_id is not None:
+            detail += " · " + self.tr("已启动")
+        self.surge_detail.setText(detail)
+        self.activate_button.setText(self.tr("查看预案") if p.activation_id else self.tr("启动预案"))
+        self.activate_button.setEnabled(p.plan is not None and (
+            p.activation_id is not None or self._may_dispatch()))  # fmt: skip
+        self.layout_button.setText(self.tr("切换布局（{n}分屏）").replace("{n}", str(p.layout)))
+        self.surge_banner.show()
+
+    def show_activations(self, activations: tuple[ActivationView, ...]) -> None:
+        self._activations = activations
+        ids = [a.id for a in activations]
+        if self._activation_id not in ids:
+            self._activation_id = ids[0] if ids else None
+        self._fill_plan()
+
+    def show_proposal(self, view: ProposalView) -> None:
+        self._proposal = view
+        p = view.proposal
+        plan = f" · {self.tr('预案')}：{view.plan.name}" if view.plan else ""
+        self.proposal_title.setText(
+            self.tr("事件 #{id} {category} 建议派遣").replace("{id}", str(p.incident_id))
+            .replace("{category}", category_label(p.category)) + plan)  # fmt: skip
+        rows = [(c, True) for c in p.candidates] + [(c, False) for c in view.others]
+        t = self.proposal_table
+        t.setRowCount(len(rows))
+        for r, (c, checked) in enumerate(rows):
+            name = QTableWidgetItem(c.name)
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                          | Qt.ItemFlag.ItemIsSelectable)  # fmt: skip
+            name.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            name.setData(Qt.ItemDataRole.UserRole, (c.resource_id, c.version))
+            t.setItem(r, 0, name)
+            for col, text in enumerate((
+                f"{label(LEVEL_LABELS, c.level)}·{label(KIND_LABELS, c.kind)}",
+                f"{c.distance_km:.1f} km",
+                self.tr("{m} 分钟").replace("{m}", f"{c.eta_minutes:.0f}"),
+            ), start=1):  # fmt: skip
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                t.setItem(r, col, item)
+        self.dispatch_button.setEnabled(self._may_dispatch() and bool(rows))
+        self.incident_selected.emit(p.incident_id)
+        self.tabs.setCurrentIndex(self.PAGE_PROPOSAL)
+
+    # ==== helpers ======================================================================
+    def _setup_table(self, t: QTableWidget) -> None:
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setShowGrid(False)
+        t.setAlternatingRowColors(True)
+        t.verticalHeader().hide()
+        t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        t.horizontalHeader().setResizeContentsPrecision(0)
+        t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, t.columnCount()):
+            t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _may_dispatch(self) -> bool:
+        return self._actor is not None and self._actor.may("dispatch")
+
+    def _on_actor(self, actor: Actor) -> None:
+        self._actor = actor
+        self._update_unit_buttons()
+        self._update_plan_buttons()
+        self.show_surge(self._surge)
+
+    def _show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+
+    def _say(self, text: str, tone: str = "info") -> None:
+        self.message.setText(text)
+        self.message.setProperty("tone", tone)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setVisible(bool(text))
+
+    def _selected_unit(self) -> UnitRow | None:
+        rows = self.unit_table.selectionModel().selectedRows()
+        return self.unit_model.row(rows[0].row()) if rows else None
+
+    def _update_unit_buttons(self, *_: object) -> None:
+        u = self._selected_unit()
+        may = self._may_dispatch()
+        step = NEXT_STEP.get(u.dispatch_status or "") if u else None
+        self.step_button.setText(label(STEP_LABELS, step) if step else self.tr("下一步"))
+        self.step_button.setEnabled(may and step is not None)
+        self.cancel_button.setEnabled(may and u is not None and u.dispatch_status in (
+            "dispatched", "acknowledged"))  # fmt: skip
+        free = u is not None and u.status in ("available", "unavailable")
+        self.availability_button.setText(
+            self.tr("恢复可用") if u is not None and u.status == "unavailable" else self.tr("暂停使用"))
+        self.availability_button.setEnabled(may and free)
+
+    def _next_step(self) -> None:
+        u = self._selected_unit()
+        step = NEXT_STEP.get(u.dispatch_status or "") if u else None
+        if step:
+            self._step(step)
+
+    def _step(self, step: str) -> None:
+        u = self._selected_unit()
+        if u is not None and u.dispatch_id is not None:
+            self.state.advance(u.dispatch_id, u.dispatch_version, step)
+
+    def _toggle_available(self) -> None:
+        u = self._selected_unit()
+        if u is not None:
+            self.state.set_available(u.id, u.status == "unavailable")
+
+    def _confirm_dispatch(self) -> None:
+        if self._proposal is None:
+            return
+        units = []
+        for r in range(self.proposal_table.rowCount()):
+            item = self.proposal_table.item(r, 0)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                rid, version = item.data(Qt.ItemDataRole.UserRole)
+                units.append((int(rid), int(version)))
+        if not units:
+            self._say(tr(REFUSALS["no_units"]), "alarm")
+            return
+        self.state.dispatch(self._proposal.proposal.incident_id, units)
+
+    def _activation(self) -> ActivationView | None:
+        return next((a for a in self._activations if a.id == self._activation_id), None)
+
+    def _fill_plan(self) -> None:
+        a = self._activation()
+        t = self.plan_table
+        selected = self._selected_item()
+        if a is None:
+            self.plan_title.setText(self.tr("暂无启动中的预案"))
+            t.setRowCount(0)
+            self._update_plan_buttons()
+            return
+        self.plan_title.setText(
+            self.tr("预案：{name} · {level}响应 · 待确认 {n} 项").replace("{name}", a.plan_name)
+            .replace("{level}", label(LEVEL_LABELS, a.response_level)).replace("{n}", str(a.pending))
+        )  # fmt: skip
+        c = theme_colors()
+        t.setRowCount(len(a.items))
+        for r, it in enumerate(a.items):
+            texts = self._item_texts(it)
+            for col, text in enumerate(texts):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, it.idx)
+                if col == 3:
+                    color = {"confirmed": c["good"], "declined": c["muted"],
+                             "unfilled": c["alarm"], "proposed": c["warn"]}[it.state]  # fmt: skip
+                    cell.setForeground(QColor(color))
+                t.setItem(r, col, cell)
+        if selected is not None and selected < t.rowCount():
+            t.selectRow(selected)
+        self._update_plan_buttons()
+
+    def _item_texts(self, it: PlanItem) -> tuple[str, str, str, str]:
+        state = label(ITEM_STATE_LABELS, it.state)
+        if it.kind == "unit":
+            what = f"{label(LEVEL_LABELS, it.unit_level)}·{label(KIND_LABELS, it.unit_kind)}"
+            extra = (f"{it.distance_km:.1f} km · " + self.tr("{m} 分钟").replace(
+                "{m}", f"{it.eta_minutes:.0f}")) if it.distance_km is not None and \
+                it.eta_minutes is not None else ""  # fmt: skip
+            return (it.label or self.tr("（无可用单位）"), what, extra, state)
+        if it.kind == "notify":
+            return (it.label, self.tr("通知"), "", state)
+        return (self.tr("大屏 {n} 分屏").replace("{n}", it.ref), self.tr("布局"),
+                self.tr("{n} 路监控").replace("{n}", str(len(it.cameras))), state)  # fmt: skip
+
+    def _selected_item(self) -> int | None:
+        rows = self.plan_table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def _update_plan_buttons(self) -> None:
+        a = self._activation()
+        r = self._selected_item()
+        it = a.items[r] if a is not None and r is not None and r < len(a.items) else None
+        may = self._may_dispatch()
+        self.confirm_button.setEnabled(may and it is not None and it.state == "proposed")
+        self.decline_button.setEnabled(may and it is not None and it.state == "proposed")
+        self.substitute_button.setEnabled(may and it is not None and it.kind == "unit"
+                                          and it.state in ("proposed", "unfilled"))  # fmt: skip
+        self.close_plan_button.setEnabled(may and a is not None)
+
+    def _decide(self, confirm: bool) -> None:
+        a = self._activation()
+        r = self._selected_item()
+        if a is None or r is None:
+            return
+        it = a.items[r]
+        if confirm and it.kind == "layout":
+            self._pending_layout = (a.id, it.idx)
+        self.state.decide(a.id, a.version, it.idx, confirm)
+
+    def _substitute(self) -> None:
+        a = self._activation()
+        r = self._selected_item()
+        if a is not None and r is not None:
+            self.state.substitute(a.id, a.items[r].idx)
+
+    def _close_plan(self) -> None:
+        a = self._activation()
+        if a is not None:
+            self.state.close_activation(a.id)
+
+    def _activate_surge_plan(self) -> None:
+        if not self._surge:
+            return
+        p = self._surge[0]
+        if p.activation_id is not None:
+            self._activation_id = p.activation_id
+            self._fill_plan()
+            self.tabs.setCurrentIndex(self.PAGE_PLAN)
+        elif p.plan is not None and p.alert_id is not None:
+            self.state.activate_plan(p.plan.id, alert_id=p.alert_id)
+
+    def _switch_layout_for_surge(self) -> None:
+        if not self._surge:
+            return
+        p = self._surge[0]
+        a = next((x for x in self._activations if x.id == p.activation_id), None)
+        chosen = a.layout() if a is not None else None
+        layout, cams = chosen if chosen is not None else (p.layout, p.cameras)
+        self.layout_requested.emit(int(layout), list(cams))
+
+    # ==== answers ======================================================================
+    def _on_done(self, action: str, result: object) -> None:
+        if action == "dispatch" and isinstance(result, tuple):
+            names = "、".join(r.unit_name for r in result)
+            self._say(self.tr("已派遣：{names}").replace("{names}", names), "good")
+            self.tabs.setCurrentIndex(self.PAGE_BOARD)
+        elif isinstance(result, ActivationView):
+            self._activation_id = result.id
+            self._activations = tuple(
+                result if a.id == result.id else a for a in self._activations
+            ) if any(a.id == result.id for a in self._activations) else (result, *self._activations)  # fmt: skip
+            self._fill_plan()
+            self.tabs.setCurrentIndex(self.PAGE_PLAN)
+            self._say(self.tr("预案已更新") if action != "activate" else self.tr("预案已启动，请逐项确认"),
+                      "good")  # fmt: skip
+            if self._pending_layout is not None and self._pending_layout[0] == result.id:
+                idx = self._pending_layout[1]
+                self._pending_layout = None
+                item = result.items[idx]
+                if item.state == "confirmed":
+                    self.layout_requested.emit(int(item.ref), list(item.cameras))
+        elif action in STEP_LABELS:
+            self._say(label(STEP_LABELS, action) + " ✓", "good")
+
+    def _on_refused(self, action: str, r: Refusal) -> None:
+        self._pending_layout = None
+        self._say(refusal_text(r), "alarm")
+        if r.code == "already_active" and isinstance(r.current, ActivationView):
+            self._activation_id = r.current.id
+            self.tabs.setCurrentIndex(self.PAGE_PLAN)
+        elif action == "dispatch" and self._proposal is not None:
+            self.state.propose(self._proposal.proposal.incident_id)  # fresh choices
+
+    # ==== language =====================================================================
+    def retranslate(self) -> None:
+        for k, text in enumerate((QT_TRANSLATE_NOOP("DispatchPanel", "看板"),
+                                  QT_TRANSLATE_NOOP("DispatchPanel", "派遣"),
+                                  QT_TRANSLATE_NOOP("DispatchPanel", "预案"))):  # fmt: skip
+            self.tabs.setTabText(k, tr(text))
+        for status, h in self.status_headers.items():
+            h.setText(label(STATUS_LABELS, status))
+        for level, h in self.level_headers.items():
+            h.setText(label(LEVEL_LABELS, level))
+        self.total_header.setText(self.tr("合计"))
+        self.proposal_table.setHorizontalHeaderLabels(
+            [self.tr("单位"), self.tr("级别"), self.tr("距离"), self.tr("预计到达")])
+        self.plan_table.setHorizontalHeaderLabels([self.tr("事项"), self.tr("类型"), self.tr("说明"), self.tr("状态")])
+        self.dispatch_button.setText(self.tr("确认派遣"))
+        self.back_button.setText(self.tr("返回看板"))
+        self.confirm_button.setText(self.tr("确认"))
+        self.decline_button.setText(self.tr("不采纳"))
+        self.substitute_button.setText(self.tr("替换单位"))
+        self.close_plan_button.setText(self.tr("结束预案"))
+        self.cancel_button.setText(self.tr("取消派遣"))
+        self.unit_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(UNIT_COLUMNS) - 1)
+        self._update_unit_buttons()
+        self.show_surge(self._surge)
+
+    def shutdown(self) -> None:
+        self._clock.stop()
+        self.state.stop()

@@ -1,0 +1,349 @@
+"""交接班: the report of a shift, its dual sign-off, the duty log and the review list.
+
+A view of `HandoverState`: slots post requests to the state and nothing else; the panel
+repaints from the `ShiftPage` values the worker sends. The report is the same document as
+the printed PDF (ui/handover/pdf.py); "导出PDF" writes the page shown (no database).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services import handover
+from ui.handover.pdf import CHART_URL, kpi_chart, report_html, shift_title, write_pdf
+from ui.handover.state import HandoverState, Refusal, ShiftPage
+from widgets.incident_labels import refusal_message
+
+TZ = "Asia/Shanghai"
+STATUS_TEXT = {
+    "submitted": QT_TRANSLATE_NOOP("HandoverPanel", "已提交，待接班确认"),
+    "rejected": QT_TRANSLATE_NOOP("HandoverPanel", "已退回，待交班人答复"),
+    "accepted": QT_TRANSLATE_NOOP("HandoverPanel", "已签收"),
+    "missing": QT_TRANSLATE_NOOP("HandoverPanel", "未交班"),
+    None: QT_TRANSLATE_NOOP("HandoverPanel", "未提交"),
+}
+REFUSALS = {
+    "shift_not_ended": QT_TRANSLATE_NOOP("HandoverPanel", "本班次尚未结束，不能交班"),
+    "not_on_roster": QT_TRANSLATE_NOOP("HandoverPanel", "您不在该班次的值班表上，不能签字"),
+    "own_handover": QT_TRANSLATE_NOOP("HandoverPanel", "交班人不能自己签收"),
+    "already_submitted": QT_TRANSLATE_NOOP("HandoverPanel", "本班次已提交交班，请勿重复提交"),
+    "already_accepted": QT_TRANSLATE_NOOP("HandoverPanel", "交接班已签收，不能再更改"),
+    "answer_required": QT_TRANSLATE_NOOP("HandoverPanel", "请先答复接班人的问题"),
+    "not_rejected": QT_TRANSLATE_NOOP("HandoverPanel", "没有待答复的问题"),
+    "reason": QT_TRANSLATE_NOOP("HandoverPanel", "退回须填写原因"),
+    "answer": QT_TRANSLATE_NOOP("HandoverPanel", "请填写答复内容"),
+    "handover_accepted": QT_TRANSLATE_NOOP("HandoverPanel", "交接班已签收，值班日志已关闭"),
+    "log_text": QT_TRANSLATE_NOOP("HandoverPanel", "请填写日志内容"),
+    "checked_in": QT_TRANSLATE_NOOP("HandoverPanel", "本班次已签到"),
+    "not_on_now": QT_TRANSLATE_NOOP("HandoverPanel", "不在本班次时间内，不能签到"),
+    "other_center": QT_TRANSLATE_NOOP("HandoverPanel", "不是本中心的班次"),
+    "stale": QT_TRANSLATE_NOOP("HandoverPanel", "交接班已被他人更新，已刷新"),
+}
+
+
+def _t(at: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+    if at is None:
+        return "—"
+    return at.replace(tzinfo=UTC).astimezone(ZoneInfo(TZ)).strftime(fmt)
+
+
+class HandoverPanel(QWidget):
+    """Shift selector and review list | the report | sign-off and duty log."""
+
+    shift_shown = Signal(int)  # the shift id now on screen
+
+    def __init__(self, state: HandoverState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.page: ShiftPage | None = None
+        self.message = ""
+
+        # -- left: shift selector and the review list
+        left = QWidget(self)
+        lv = QVBoxLayout(left)
+        self.shift_box = QComboBox(left)
+        self.shift_box.setObjectName("handoverShift")
+        self.shift_box.activated.connect(self._on_shift_chosen)
+        lv.addWidget(QLabel(self.tr("班次"), left))
+        lv.addWidget(self.shift_box)
+        review = QGroupBox(self.tr("交接班记录查询"), left)
+        rf = QFormLayout(review)
+        self.by_date = QCheckBox(self.tr("按日期"), review)
+        self.date_from = QDateEdit(QDate.currentDate().addDays(-7), review)
+        self.date_to = QDateEdit(QDate.currentDate(), review)
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.officer_edit = QLineEdit(review)
+        self.officer_edit.setPlaceholderText(self.tr("值班员、带班领导或签字人"))
+        self.text_edit = QLineEdit(review)
+        self.text_edit.setPlaceholderText(self.tr("交班说明、问答或值班日志"))
+        self.search_button = QPushButton(self.tr("查询"), review)
+        self.search_button.clicked.connect(self.search)
+        rf.addRow(self.by_date)
+        rf.addRow(self.tr("自"), self.date_from)
+        rf.addRow(self.tr("至"), self.date_to)
+        rf.addRow(self.tr("人员"), self.officer_edit)
+        rf.addRow(self.tr("内容"), self.text_edit)
+        rf.addRow(self.search_button)
+        lv.addWidget(review)
+        self.results = QTableWidget(0, 4, left)
+        self.results.setObjectName("handoverResults")
+        self.results.setHorizontalHeaderLabels(
+            [self.tr("班次"), self.tr("值班员"), self.tr("状态"), self.tr("接班")]
+        )
+        self.results.verticalHeader().hide()
+        self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.results.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.results.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.results.horizontalHeader().setStretchLastSection(True)
+        self.results.cellDoubleClicked.connect(self._on_result_chosen)
+        lv.addWidget(self.results, 1)
+
+        # -- centre: the report
+        self.report_view = QTextBrowser(self)
+        self.report_view.setObjectName("handoverReport")
+        self.report_view.setOpenLinks(False)
+
+        # -- right: sign-off and the duty log
+        right = QWidget(self)
+        rv = QVBoxLayout(right)
+        sign = QGroupBox(self.tr("交接签字"), right)
+        sv = QVBoxLayout(sign)
+        self.status_label = QLabel(sign)
+        self.status_label.setObjectName("handoverStatus")
+        self.status_label.setWordWrap(True)
+        self.steps = QListWidget(sign)
+        self.steps.setObjectName("handoverSteps")
+        self.note_edit = QPlainTextEdit(sign)
+        self.note_edit.setPlaceholderText(self.tr("交班说明 / 退回原因 / 答复"))
+        self.note_edit.setMaximumHeight(90)
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for action, label in (("submit", self.tr("提交交班")), ("reject", self.tr("退回")),
+                              ("answer", self.tr("答复")), ("accept", self.tr("确认接班")),
+                              ("check_in", self.tr("签到"))):  # fmt: skip
+            b = QPushButton(label, sign)
+            b.setObjectName(f"handover_{action}")
+            b.clicked.connect(lambda _=False, a=action: self._act(a))
+            self.buttons[action] = b
+            buttons.addWidget(b)
+        self.export_button = QPushButton(self.tr("导出PDF"), sign)
+        self.export_button.clicked.connect(self._export_dialog)
+        buttons.addWidget(self.export_button)
+        self.refusal_label = QLabel(sign)
+        self.refusal_label.setObjectName("handoverRefusal")
+        self.refusal_label.setStyleSheet("color: #ff5a5a;")
+        self.refusal_label.setWordWrap(True)
+        for w in (self.status_label, self.steps, self.note_edit):
+            sv.addWidget(w)
+        sv.addLayout(buttons)
+        sv.addWidget(self.refusal_label)
+        rv.addWidget(sign)
+        log = QGroupBox(self.tr("值班日志"), right)
+        gv = QVBoxLayout(log)
+        self.log_list = QListWidget(log)
+        self.log_list.setObjectName("dutyLog")
+        self.log_list.setWordWrap(True)
+        entry = QHBoxLayout()
+        self.log_kind = QComboBox(log)
+        for kind, label in (("event", self.tr("事件")), ("instruction", self.tr("领导指示")),
+                            ("correction", self.tr("更正所选"))):  # fmt: skip
+            self.log_kind.addItem(label, kind)
+        self.log_text = QLineEdit(log)
+        self.log_text.setPlaceholderText(self.tr("记录内容（写入后不可修改）"))
+        self.log_button = QPushButton(self.tr("记录"), log)
+        self.log_button.clicked.connect(self.write_log)
+        entry.addWidget(self.log_kind)
+        entry.addWidget(self.log_text, 1)
+        entry.addWidget(self.log_button)
+        gv.addWidget(self.log_list, 1)
+        gv.addLayout(entry)
+        rv.addWidget(log, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        for w in (left, self.report_view, right):
+            split.addWidget(w)
+        split.setSizes([300, 760, 440])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.addWidget(split)
+
+        state.page_ready.connect(self.show_page)
+        state.list_ready.connect(self.show_list)
+        state.action_refused.connect(self.show_refusal)
+        state.page_refused.connect(lambda r: self.show_refusal("", r))
+        state.action_done.connect(self._on_done)
+        self._update_buttons()
+
+    # -- slots: post to the state, nothing else -------------------------------------
+
+    def _on_shift_chosen(self, index: int) -> None:
+        sid = self.shift_box.itemData(index)
+        if sid is not None:
+            self.state.select_shift(int(sid))
+
+    def _on_result_chosen(self, row: int, _col: int) -> None:
+        item = self.results.item(row, 0)
+        if item is not None:
+            self.state.select_shift(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def search(self) -> None:
+        df = dt = None
+        if self.by_date.isChecked():
+            df = self.date_from.date().toPython()
+            dt = self.date_to.date().toPython()
+        self.state.search(handover.HandoverSearch(
+            date_from=df, date_to=dt, officer=self.officer_edit.text(),  # type: ignore[arg-type]
+            text=self.text_edit.text()))  # fmt: skip
+
+    def _act(self, action: str) -> None:
+        text = self.note_edit.toPlainText()
+        self.refusal_label.clear()
+        if action == "submit":
+            self.state.submit(text)
+        elif action == "reject":
+            self.state.reject(text)
+        elif action == "answer":
+            self.state.answer(text)
+        elif action == "accept":
+            self.state.accept(text)
+        elif action == "check_in":
+            self.state.check_in()
+
+    def write_log(self) -> None:
+        kind = str(self.log_kind.currentData())
+        corrects = None
+        if kind == "correction":
+            item = self.log_list.currentItem()
+            corrects = int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+        self.refusal_label.clear()
+        self.state.write_log(kind, self.log_text.text(), corrects)
+
+    def export_pdf(self, path: str) -> int:
+        """Write the report on screen to a PDF (no database involved); returns pages."""
+        if self.page is None:
+            return 0
+        return write_pdf(self.page.report, self.page.handover, path)
+
+    def _export_dialog(self) -> None:
+        if self.page is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出交接班报告"),
+                                              f"handover_{self.page.shift.id}.pdf", "PDF (*.pdf)")  # fmt: skip
+        if path:
+            self.export_pdf(path)
+
+    # -- repaint from the state ---------------------------------------------------------
+
+    def _on_done(self, action: str, _page: ShiftPage) -> None:
+        if action in ("submit", "reject", "answer", "accept"):
+            self.note_edit.clear()
+        if action == "write_log":
+            self.log_text.clear()
+
+    def show_refusal(self, _action: str, refusal: Refusal) -> None:
+        source = REFUSALS.get(refusal.code)
+        text = self.tr(source) if source else refusal_message(refusal.code, refusal.message)
+        self.refusal_label.setText(text)
+
+    def show_page(self, page: ShiftPage) -> None:
+        self.page = page
+        self.shift_box.blockSignals(True)
+        self.shift_box.clear()
+        for info in page.shifts:
+            label = f"{_t(info.starts_at)}–{_t(info.ends_at, '%H:%M')} {info.duty_officer}"
+            if not info.ended(page.now):
+                label += self.tr("（未结束）")
+            self.shift_box.addItem(label, info.id)
+            if info.id == page.shift.id:
+                self.shift_box.setCurrentIndex(self.shift_box.count() - 1)
+        self.shift_box.blockSignals(False)
+        doc = self.report_view.document()
+        doc.addResource(doc.ResourceType.ImageResource, CHART_URL,
+                        kpi_chart(page.report, 720, 290))  # fmt: skip
+        html = report_html(page.report, page.handover).replace("{chart_w}", "720")
+        if not page.frozen:
+            html = html.replace("<body>", "<body><p style='color:#b00020;'><b>"
+                                + self.tr("草稿：未提交前按当前数据生成，提交后冻结")
+                                + "</b></p>", 1)  # fmt: skip
+        self.report_view.setHtml(html)
+        view = page.handover
+        status = view.status if view is not None else None
+        lines = [f"<b>{self.tr(STATUS_TEXT.get(status, status or ''))}</b>",
+                 f"{self.tr('班次')}：{shift_title(page.report)}",
+                 f"{self.tr('交班')}：{page.shift.duty_officer}　{self.tr('接班')}："
+                 f"{page.incoming.duty_officer if page.incoming else '—'}"]  # fmt: skip
+        if view is not None and view.question:
+            lines.append(
+                f"<span style='color:#ffb020;'>{self.tr('待答复')}：{view.question}</span>"
+            )
+        self.status_label.setText("<br>".join(lines))
+        self.steps.clear()
+        names = {"submit": self.tr("提交"), "reject": self.tr("退回"), "answer": self.tr("答复"),
+                 "accept": self.tr("签收")}  # fmt: skip
+        for st in view.steps if view is not None else ():
+            text = f"{_t(st.at)} {names.get(st.action, st.action)} · {st.staff}"
+            if st.text:
+                text += f"：{st.text}"
+            self.steps.addItem(text)
+        self.log_list.clear()
+        kinds = {"event": self.tr("事件"), "instruction": self.tr("领导指示"),
+                 "correction": self.tr("更正")}  # fmt: skip
+        number = {e.id: n + 1 for n, e in enumerate(page.log)}
+        for n, e in enumerate(page.log):
+            kind = kinds.get(e.kind, e.kind)
+            if e.corrects_id is not None:
+                kind += f"→{number.get(e.corrects_id, '?')}"
+            item = QListWidgetItem(f"{n + 1}. {_t(e.at, '%H:%M')} [{kind}] {e.author}：{e.text}")
+            item.setData(Qt.ItemDataRole.UserRole, e.id)
+            self.log_list.addItem(item)
+        self._update_buttons()
+        self.shift_shown.emit(page.shift.id)
+
+    def show_list(self, rows: tuple[handover.HandoverRow, ...]) -> None:
+        self.results.setRowCount(len(rows))
+        for k, r in enumerate(rows):
+            shift = QTableWidgetItem(f"{_t(r.starts_at)}–{_t(r.ends_at, '%H:%M')}")
+            shift.setData(Qt.ItemDataRole.UserRole, r.shift_id)
+            status = self.tr(STATUS_TEXT.get(r.status, r.status))
+            if r.late:
+                status += self.tr("（逾期）")
+            cells = [shift, QTableWidgetItem(r.duty_officer), QTableWidgetItem(status),
+                     QTableWidgetItem(r.accepted_by or "—")]  # fmt: skip
+            for c, item in enumerate(cells):
+                self.results.setItem(k, c, item)
+
+    def _update_buttons(self) -> None:
+        allowed = self.page.allowed if self.page is not None else frozenset()
+        for action, b in self.buttons.items():
+            b.setVisible(action in allowed)
+        self.log_button.setEnabled("write_log" in allowed)
+        self.export_button.setEnabled(self.page is not None)

@@ -1,0 +1,244 @@
+"""The hotline operator's form (热线受理): category, urgency, channel, where (grid code or a
+click on the map), who called, what happened. Submitting posts `incidents.report_in` to
+the incident worker; a refusal comes back as a code and is shown as a Chinese sentence
+(e.g. "该网格不在本中心辖区内"). The form never touches the database itself.
+
+Wire the map's click to `set_location(lon, lat)`; the worker then tells which grid cell
+holds that point and the form shows its code.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services import incidents
+from services.accounts import Actor
+from ui.incidents.state import HotlineReport, IncidentState, Refusal
+from widgets.incident_labels import channel_label, priority_label, refusal_message
+from widgets.incident_style import incident_stylesheet
+from widgets.labels import category_label
+
+# Channels a person at the console takes in (follow-ups and conferences come from the
+# workflow itself).
+FORM_CHANNELS = tuple(c for c in incidents.CHANNELS if c not in ("follow_up", "conference"))
+
+
+class HotlineForm(QDialog):
+    """Non-modal by default: it stays open beside the wall while the operator works."""
+
+    reported = Signal(int)  # the new incident's id
+
+    def __init__(self, state: IncidentState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("hotlineForm")
+        self.setWindowTitle(self.tr("热线受理登记"))
+        self.state = state
+        self._lon: float | None = None
+        self._lat: float | None = None
+        self._busy = False
+
+        self.title = QLabel(self.tr("热线受理登记"), self)
+        self.title.setObjectName("incTitle")
+        self.category = QComboBox(self)
+        self.category.setObjectName("category")
+        self.category.addItem(self.tr("请选择类别"), None)
+        for code in incidents.CATEGORIES:
+            self.category.addItem(category_label(code), code)
+        self.priority = QComboBox(self)
+        self.priority.setObjectName("priority")
+        for p in (1, 2, 3, 4):
+            self.priority.addItem(priority_label(p), p)
+        self.priority.setCurrentIndex(2)
+        self.channel = QComboBox(self)
+        self.channel.setObjectName("channel")
+        for code in FORM_CHANNELS:
+            self.channel.addItem(channel_label(code), code)
+        self.channel.setCurrentIndex(FORM_CHANNELS.index("hotline"))
+        self.grid_code = QLineEdit(self)
+        self.grid_code.setObjectName("gridCode")
+        self.grid_code.setPlaceholderText(self.tr("网格编码，或在地图上点选位置"))
+        self.location = QLabel(self.tr("未选位置"), self)
+        self.location.setObjectName("incHint")
+        self.reporter = QLineEdit(self)
+        self.reporter.setObjectName("reporter")
+        self.reporter.setPlaceholderText(self.tr("来电人姓名"))
+        self.phone = QLineEdit(self)
+        self.phone.setObjectName("phone")
+        self.phone.setPlaceholderText(self.tr("联系电话"))
+        self.address = QLineEdit(self)
+        self.address.setObjectName("address")
+        self.address.setPlaceholderText(self.tr("事发地址"))
+        self.description = QPlainTextEdit(self)
+        self.description.setObjectName("description")
+        self.description.setPlaceholderText(self.tr("事件描述：发生了什么、涉及人员、现场情况"))
+        self.message = QLabel(self)
+        self.message.setObjectName("incMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.hint = QLabel(self.tr("登录后可受理来电"), self)
+        self.hint.setObjectName("incHint")
+        self.submit = QPushButton(self.tr("提交登记"), self)
+        self.submit.setObjectName("submit")
+        self.clear_button = QPushButton(self.tr("清空"), self)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow(self._caption(self.tr("事件类别")), self.category)
+        form.addRow(self._caption(self.tr("紧急程度")), self.priority)
+        form.addRow(self._caption(self.tr("来源渠道")), self.channel)
+        form.addRow(self._caption(self.tr("网格")), self.grid_code)
+        form.addRow(QLabel(self), self.location)
+        form.addRow(self._caption(self.tr("来电人")), self.reporter)
+        form.addRow(self._caption(self.tr("电话")), self.phone)
+        form.addRow(self._caption(self.tr("地址")), self.address)
+        form.addRow(self._caption(self.tr("描述")), self.description)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.hint)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+        self.submit.clicked.connect(self._submit)
+        self.clear_button.clicked.connect(self.clear)
+        self.grid_code.textEdited.connect(self._grid_typed)
+        state.report_done.connect(self._done)
+        state.report_refused.connect(self._refused)
+        state.location_ready.connect(self._located)
+        state.location_refused.connect(self._location_refused)
+        state.actor_changed.connect(self.set_actor)
+        self.set_actor(state.actor())
+        self.set_ui_scale(1.0)
+
+    def _caption(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName("incCaption")
+        return label
+
+    # -- public slots --------------------------------------------------------------------
+
+    def set_location(self, lon: float, lat: float) -> None:
+        """A position picked on the map; the grid cell that holds it is looked up."""
+        self._lon, self._lat = lon, lat
+        self.location.setText(self.tr("已选位置 {lon:.5f}, {lat:.5f}，查找网格…").format(
+            lon=lon, lat=lat))  # fmt: skip
+        self.state.locate(lon, lat)
+
+    def set_actor(self, actor: Actor | None) -> None:
+        may = actor is not None and actor.may("intake")
+        self.submit.setEnabled(may and not self._busy)
+        self.hint.setVisible(not may)
+
+    def set_ui_scale(self, scale: float) -> None:
+        self.setStyleSheet(incident_stylesheet(scale))
+        self.description.setMinimumHeight(round(110 * scale))
+        self.setMinimumWidth(round(560 * scale))
+
+    def clear(self) -> None:
+        self.category.setCurrentIndex(0)
+        self.priority.setCurrentIndex(2)
+        self.grid_code.clear()
+        self.reporter.clear()
+        self.phone.clear()
+        self.address.clear()
+        self.description.clear()
+        self._lon = self._lat = None
+        self.location.setText(self.tr("未选位置"))
+
+    def report_value(self) -> HotlineReport:
+        """What the form would submit now."""
+        reporter = self.reporter.text().strip()
+        phone = self.phone.text().strip()
+        if phone:
+            reporter = f"{reporter}（{phone}）" if reporter else phone
+        return HotlineReport(
+            category=self.category.currentData() or "",
+            description=self.description.toPlainText().strip(),
+            channel=self.channel.currentData(),
+            priority=int(self.priority.currentData()),
+            grid_code=self.grid_code.text().strip(),
+            lon=self._lon,
+            lat=self._lat,
+            reporter=reporter,
+            address=self.address.text().strip(),
+        )
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _show(self, text: str, tone: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("tone", tone)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.show()
+
+    def _submit(self) -> None:
+        value = self.report_value()
+        # Checked here only to point at the empty field; the service checks again.
+        if not value.category:
+            self._show(refusal_message("category"), "alarm")
+            return
+        if not value.grid_code and value.lon is None:
+            self._show(refusal_message("no_location"), "alarm")
+            return
+        if not value.description:
+            self._show(refusal_message("description"), "alarm")
+            return
+        self._busy = True
+        self.submit.setEnabled(False)
+        self._show(self.tr("正在提交…"), "info")
+        self.state.report(value)
+
+    def _done(self, incident_id: int) -> None:
+        if not self._busy:
+            return
+        self._busy = False
+        self.set_actor(self.state.actor())
+        self.clear()
+        self._show(self.tr("已登记 #{id}，已转属地中心受理").format(id=incident_id), "good")
+        self.reported.emit(incident_id)
+
+    def _refused(self, refusal: Refusal) -> None:
+        if not self._busy:
+            return
+        self._busy = False
+        self.set_actor(self.state.actor())
+        text = refusal_message(refusal.code, refusal.message)
+        grid = refusal.params.get("grid")
+        if refusal.code in ("outside_grid", "no_grid_code") and grid:
+            text = f"{text}（{grid}）"
+        self._show(self.tr("未能登记：{reason}").format(reason=text), "alarm")
+
+    def _grid_typed(self, _text: str) -> None:
+        # A typed code replaces a picked position.
+        self._lon = self._lat = None
+        self.location.setText(self.tr("按网格编码定位"))
+
+    def _located(self, lon: float, lat: float, code: str) -> None:
+        if (lon, lat) != (self._lon, self._lat):
+            return  # an older click
+        self.grid_code.setText(code)
+        self.location.setText(self.tr("已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}").format(
+            lon=lon, lat=lat, code=code))  # fmt: skip
+
+    def _location_refused(self, lon: float, lat: float, refusal: Refusal) -> None:
+        if (lon, lat) != (self._lon, self._lat):
+            return
+        self._lon = self._lat = None
+        self.location.setText(refusal_message(refusal.code, refusal.message))
