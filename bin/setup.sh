@@ -29,13 +29,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   # Debian's pgbouncer starts a system service on 127.0.0.1:6432 when installed. The tests
   # start their own on free ports and need none: forbid service starts during the install
   # (unless a policy-rc.d already does), then stop and disable the packaged one.
-  own_policy=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    own_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  else
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d
   if printf '%s\n' "${missing[@]}" | grep -qx pgbouncer; then
     if [ -d /run/systemd/system ]; then systemctl disable --now pgbouncer >/dev/null 2>&1 || true; fi
     if [ -x /etc/init.d/pgbouncer ]; then
