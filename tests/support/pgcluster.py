@@ -5,8 +5,8 @@ Everything runs on loopback (127.0.0.1) on free ports, in one temporary director
 a failure. The system PostgreSQL on 5432 and Debian's packaged PgBouncer are never touched.
 
 * One set of server binaries is used throughout: `PgBinaries.find()` picks one `bin/`
-  directory (``$PGCLUSTER_BINDIR``, else the newest ``/usr/lib/postgresql/*/bin``, else
-  ``pg_config --bindir``) and checks that its initdb, postgres, pg_ctl and pg_basebackup are
+  directory (``$PGCLUSTER_BINDIR`` when set, else the newest ``/usr/lib/postgresql/*/bin``,
+  else ``pg_config --bindir``) and checks that its initdb, postgres, pg_ctl and pg_basebackup are
   the same version. Debian's ``/usr/bin/pg_basebackup`` is a wrapper script and
   ``/usr/local/bin/initdb`` may be a symlink elsewhere, so neither is run directly.
 * PostgreSQL and PgBouncer both refuse to run as root. When the tests run as root, every
@@ -154,10 +154,10 @@ class PgBinaries:
 
     @classmethod
     def candidates(cls) -> list[Path]:
-        """Where `find` looks, in order."""
-        found: list[Path] = []
+        """Where `find` looks, in order (only ``$PGCLUSTER_BINDIR`` when that is set)."""
         if env := os.environ.get("PGCLUSTER_BINDIR"):
-            found.append(Path(env))
+            return [Path(env)]
+        found: list[Path] = []
         debian = [p for p in Path("/usr/lib/postgresql").glob("*/bin") if p.parent.name.isdigit()]
         found.extend(sorted(debian, key=lambda p: int(p.parent.name), reverse=True))
         if pg_config := shutil.which("pg_config"):
@@ -192,8 +192,10 @@ class PgBinaries:
 
 
 def find_pgbouncer() -> tuple[str, str]:
-    """Path and version line of the pgbouncer binary (``$PGBOUNCER_BIN``, PATH, /usr/sbin)."""
-    candidates = [os.environ.get("PGBOUNCER_BIN"), shutil.which("pgbouncer"), "/usr/sbin/pgbouncer"]
+    """Path and version line of the pgbouncer binary (``$PGBOUNCER_BIN`` if set, else PATH,
+    else /usr/sbin)."""
+    env = os.environ.get("PGBOUNCER_BIN")
+    candidates = [env] if env else [shutil.which("pgbouncer"), "/usr/sbin/pgbouncer"]
     for cand in candidates:
         if cand and os.access(cand, os.X_OK):
             out = subprocess.run([cand, "--version"], capture_output=True, text=True, check=False)
