@@ -296,6 +296,42 @@ def test_failover_engine_with_multi_host_url_writes_to_the_promoted_standby(
     _report(record_property, "crash_to_first_write", failover_s)
 
 
+@pytest.mark.slow
+def test_restarted_standby_catches_up_and_sql_promotion_of_a_paused_standby_keeps_its_wal(
+    make_pg_cluster: Callable[..., PgCluster], record_property: RecordProperty
+) -> None:
+    cluster = make_pg_cluster(standbys=1)
+    primary, standby = cluster.primary, cluster.standbys[0]
+    primary.query("CREATE TABLE notes (id int PRIMARY KEY)")
+
+    # A standby that was down resumes streaming on its old port and replays what it missed.
+    cluster.stop(standby, "fast")
+    primary.query("INSERT INTO notes VALUES (1)")
+    cluster.start(standby)
+    cluster.wait_streaming(standby)
+    cluster.wait_replayed(standby)
+    assert standby.scalar("SELECT count(*) FROM notes") == 1
+
+    # Paused, it receives but does not apply; the primary stops cleanly (fast: all WAL sent).
+    cluster.pause_replay(standby)
+    primary.query("INSERT INTO notes VALUES (2)")
+    lsn = cluster.current_lsn()
+    wait_for(
+        lambda: lsn_to_int(cluster.receive_lsn(standby) or "0/0") >= lsn_to_int(lsn),
+        timeout=10,
+        what="the standby to receive the second insert",
+    )
+    cluster.stop(primary, "fast")
+    assert standby.scalar("SELECT count(*) FROM notes") == 1
+    # Promotion ends the pause (PostgreSQL 14+) and applies the received WAL first. It takes
+    # ~1 s longer than an unpaused one: paused recovery checks for promotion once a second.
+    seconds = cluster.promote(standby, method="sql")
+    assert standby.scalar("SELECT count(*) FROM notes") == 2
+    assert standby.in_recovery() is False
+    standby.query("INSERT INTO notes VALUES (3)")
+    _report(record_property, "promote_sql_paused", seconds)
+
+
 def test_close_stops_everything_and_removes_the_directory_after_a_failure(
     pg_binaries: PgBinaries, pgbouncer_binary: str
 ) -> None:
