@@ -6,8 +6,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # CJK font (Chinese must not render as boxes), libpulse0 (QtMultimedia), ffmpeg (video
-# tests and demo clips), and the X/GL/NSS libraries Qt and QtWebEngine load even offscreen.
-APT_PACKAGES=(fonts-wqy-zenhei libpulse0 ffmpeg libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0
+# tests and demo clips), the X/GL/NSS libraries Qt and QtWebEngine load even offscreen, and
+# pgbouncer (tests/scale start their own PgBouncer next to their own PostgreSQL clusters).
+APT_PACKAGES=(fonts-wqy-zenhei libpulse0 ffmpeg pgbouncer libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0
   libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxi6 libasound2 libfontconfig1
   libdbus-1-3 libxshmfence1 libgbm1 libxkbfile1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 xvfb)
@@ -25,7 +26,26 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Debian's pgbouncer starts a system service on 127.0.0.1:6432 when installed. The tests
+  # start their own on free ports and need none: forbid service starts during the install
+  # (unless a policy-rc.d already does), then stop and disable the packaged one.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  else
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if printf '%s\n' "${missing[@]}" | grep -qx pgbouncer; then
+    if [ -d /run/systemd/system ]; then systemctl disable --now pgbouncer >/dev/null 2>&1 || true; fi
+    if [ -x /etc/init.d/pgbouncer ]; then
+      /etc/init.d/pgbouncer stop >/dev/null 2>&1 || true
+      update-rc.d pgbouncer disable >/dev/null 2>&1 || true
+    fi
+  fi
   PY="$(command -v python3.11)"
 fi
 
