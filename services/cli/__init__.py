@@ -1,0 +1,54 @@
+"""console.py's commands that need no Qt. Each module registers its subcommand(s) on the
+parser (`register(sub)`) and sets `run`, a function of the parsed arguments and the
+command-line context; console.py only collects them. The wall's own commands live in
+ui/commands.py, the benchmarks in tests/bench/command.py."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_USAGE = 1
+EXIT_DB = 2
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every command gets besides its arguments: the database URL and the config."""
+
+    url: str
+    db_is_default: bool
+    raw: dict[str, Any] = field(default_factory=dict)
+    timezone: str = "Asia/Shanghai"
+    tiles_url: str | None = None
+
+
+Run = Callable[[argparse.Namespace, Context], int]
+Subparsers = Any  # argparse's _SubParsersAction (private type)
+
+
+def progress_bar() -> Callable[[str, float], None]:
+    """A one-line progress bar on stderr for long builds."""
+    last = [-1]
+
+    def report(message: str, fraction: float) -> None:
+        pct = int(fraction * 100)
+        if pct == last[0] and fraction < 1:
+            return
+        last[0] = pct
+        bar = "#" * (pct // 4) + "-" * (25 - pct // 4)
+        sys.stderr.write(f"\r[{bar}] {pct:3d}% {message}\033[K")
+        if fraction >= 1:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report
+
+
+def error(message: str, code: int = EXIT_USAGE) -> int:
+    """Print one line to stderr and return the exit code."""
+    print(f"error: {message}", file=sys.stderr)
+    return code
