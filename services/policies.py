@@ -1,0 +1,46 @@
+"""Every rule set the services take, built once from the configuration.
+
+A composition root (the console window, the intake service, the clock, a command) calls
+`Policies.from_config(settings.raw)` once and passes the parts to the use cases; no use
+case reads the configuration or picks a default of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from services.dispatch.surge import SurgePolicy
+from services.dispatch.units import DispatchPolicy
+from services.incidents.workflow import IncidentPolicy
+from services.risk.alerts import RiskParams
+from services.risk.safety_index import IndexParams
+
+
+@dataclass(frozen=True)
+class Policies:
+    """Deadlines and escalation, dispatch, surge, safety index and risk rules."""
+
+    incidents: IncidentPolicy
+    dispatch: DispatchPolicy
+    surge: SurgePolicy
+    index: IndexParams
+    risk: RiskParams
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any]) -> Policies:
+        """From the config file's tables ([deadlines], [escalation], [dispatch], [surge],
+        [safety_index], [risk]); raises InvalidInput naming the bad setting."""
+        return cls(
+            incidents=IncidentPolicy.from_config(dict(raw)),
+            dispatch=DispatchPolicy.from_config(raw),
+            surge=SurgePolicy.from_config(raw),
+            index=IndexParams.from_config(raw.get("safety_index")),
+            risk=RiskParams.from_config(raw.get("risk")),
+        )
+
+    @classmethod
+    def defaults(cls) -> Policies:
+        """The documented defaults (an empty configuration)."""
+        return cls.from_config({})
