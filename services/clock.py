@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine
 
 from services import incidents, risk
 from services.dispatch import surge
+from services.policies import Policies
 from services.risk import safety_index
 from services.store import models
 from services.store.db import session_factory
@@ -37,12 +37,10 @@ class ClockPlan:
     index_every: float | None = 300.0  # a monthly index: every 5 minutes is plenty
 
 
-def jobs(engine: Engine, region_code: str, raw: Mapping[str, Any]) -> dict[str, Callable[[], None]]:
+def jobs(engine: Engine, region_code: str, policies: Policies) -> dict[str, Callable[[], None]]:
     """The center's jobs, by name, each a call that does one round."""
     factory = session_factory(engine)
-    policy = incidents.IncidentPolicy.from_config(dict(raw))
-    risk_params = risk.RiskParams.from_config(raw.get("risk"))
-    index_params = safety_index.IndexParams.from_config(raw.get("safety_index"))
+    policy, risk_params, index_params = policies.incidents, policies.risk, policies.index
 
     def escalate() -> None:
         incidents.sweep_overdue(factory, region_code, policy=policy)
@@ -51,7 +49,7 @@ def jobs(engine: Engine, region_code: str, raw: Mapping[str, Any]) -> dict[str, 
         risk.run_rules(engine, models.utcnow(), scope=region_code, params=risk_params)
 
     def capacity() -> None:
-        surge.raise_alerts(engine, region_code, models.utcnow())
+        surge.raise_alerts(engine, region_code, models.utcnow(), params=risk_params)
 
     def index() -> None:
         safety_index.recompute_if_changed(engine, now=models.utcnow(), params=index_params)
@@ -62,7 +60,7 @@ def jobs(engine: Engine, region_code: str, raw: Mapping[str, Any]) -> dict[str, 
 def run(
     engine: Engine,
     region_code: str,
-    raw: Mapping[str, Any],
+    policies: Policies,
     stop: threading.Event,
     plan: ClockPlan = ClockPlan(),
     *,
@@ -76,7 +74,7 @@ def run(
         "capacity": plan.capacity_every,
         "index": plan.index_every,
     }
-    todo = jobs(engine, region_code, raw)
+    todo = jobs(engine, region_code, policies)
     last: dict[str, float] = {}
     passes = 0
     while not stop.is_set() and (rounds is None or passes < rounds):

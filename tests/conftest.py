@@ -64,6 +64,7 @@ class PgDatabases:
     def __init__(self, admin: str) -> None:
         self.admin = create_engine(admin, isolation_level="AUTOCOMMIT")
         self.made: list[str] = []
+        self.roles: list[str] = []  # roles a test made; dropped after the databases
 
     def new(self, template: str | None = None) -> str:
         """A new database, empty or a copy of `template` (a database nobody is connected to)."""
@@ -78,6 +79,8 @@ class PgDatabases:
         with self.admin.connect() as conn:
             for name in self.made:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for role in self.roles:
+                conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         self.admin.dispose()
 
 

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from services.wall.queries import RISK_THRESHOLDS, MapPoints, Territory
+from widgets.translate import QT_TRANSLATE_NOOP
 
 METRIC_THRESHOLDS: dict[str, tuple[float, ...]] = {
     "reported_today": (1, 2, 4, 8),
@@ -72,9 +73,12 @@ class Console:
 
     def __init__(self, args: argparse.Namespace, url: str, *, with_map: bool = True) -> None:
         from PySide6.QtCore import QSettings
+        from sqlalchemy.orm import Session
 
+        from services import accounts
         from services.config import load_settings
-        from services.store.db import make_engine
+        from services.policies import Policies
+        from services.store.runtime import Runtime
         from services.wall.queries import root_region_code
         from ui.kit.i18n import install_language
         from ui.kit.theme import apply_theme
@@ -85,10 +89,14 @@ class Console:
         settings = load_settings(url)
         install_language(self.app, args.lang)
         apply_theme(self.app, args.theme)
-        engine = make_engine(url)
-        root = root_region_code(engine)
-        engine.dispose()
+        # The process's one database side (one engine with a bounded pool, one feed hub)
+        # and every policy, built once and handed to the workers.
+        self.runtime = Runtime(url)
+        self.policies = Policies.from_config(settings.raw)
+        root = root_region_code(self.runtime.engine)
         center = args.center or root
+        with Session(self.runtime.engine) as s:  # composition time, before the window shows
+            self._viewer = accounts.viewer_for_region(s, center)
         self.window = WallWindow()
         self._labels: list[tuple[Callable[[str], None], str]] = []
         self.window.language_changed.connect(self._retranslate)
@@ -107,21 +115,26 @@ class Console:
             from widgets.wall.cell_card import CellCard
 
             self.cell_card = CellCard(self.map.parentWidget())
-            self.map.cell_clicked.connect(lambda cell: self.live.request_cell(cell))
         # Escalation, risk rules, the capacity watch and the index run in the clock process
         # (services.clock), not in this one: their Python work would slow the GUI thread.
-        self.live = LiveState(url, center, root=root, tz=settings.timezone, with_map=with_map)
+        self.live = LiveState(self.runtime, center, root=root, tz=settings.timezone,
+                              with_map=with_map)  # fmt: skip
+        if self.map is not None:
+            self.map.cell_clicked.connect(self.live.request_cell)
         self._url, self._root, self._tz = url, root, settings.timezone
         self.clock_process: Any = None
-        self._wire_incidents(url, center, settings.timezone)
-        self._wire_index(url, center, root, settings.raw)
-        self._wire_video(url, center)
-        self._wire_dispatch(url, center, settings.raw)
-        self._wire_handover(url, center, settings.timezone)
+        self._wire_incidents(center, settings.timezone)
+        self._wire_index(center, root)
+        self._wire_video()
+        self._wire_dispatch(center)
+        self._wire_handover(center, settings.timezone)
         self._wire_language()
         self.live.snapshot_ready.connect(self.window.show_snapshot)
-        self.live.connection_lost.connect(self.window.set_connection_lost)
-        self.live.connection_restored.connect(lambda: self.window.set_connection_lost(None))
+        # The banner shows while any worker cannot reach the database (since the first).
+        self._down: dict[str, datetime] = {}
+        for name, worker in self.workers().items():
+            worker.connection_lost.connect(lambda since, n=name: self._connection(n, since))
+            worker.connection_restored.connect(lambda n=name: self._connection(n, None))
         self.window.drill_requested.connect(self._drill)
         if self.map is not None:
             self.live.territory_ready.connect(self._show_territory)
@@ -144,17 +157,17 @@ class Console:
             self.window.set_ui_scale(args.scale)
         self.app.aboutToQuit.connect(self.close)
 
-    def _wire_incidents(self, url: str, center: str, tz: str) -> None:
+    def _wire_incidents(self, center: str, tz: str) -> None:
         """The incident panel, the header's case badge and account, the hotline form."""
 
         from ui.incidents.hotline_form import HotlineForm
-        from ui.incidents.login_dialog import AccountBar
         from ui.incidents.panel import IncidentPanel
         from ui.incidents.state import IncidentState
+        from ui.kit.session import AccountBar
         from widgets.incidents.badge import IncidentBadge
         from widgets.tabbed import TabbedContent
 
-        self.incidents = IncidentState(url, center)
+        self.incidents = IncidentState(self.runtime, center, policy=self.policies.incidents)
         self.incident_panel = IncidentPanel(self.incidents, tz=tz)
         self.incident_tabs = TabbedContent("Console")
         self.incident_tabs.add(self.incident_panel, TAB_LABELS[2])
@@ -178,20 +191,17 @@ class Console:
                 lambda iid, _lon, _lat: self.map.select_incident(iid)
             )
 
-    def _wire_index(self, url: str, center: str, root: str, raw: dict[str, Any]) -> None:
+    def _wire_index(self, center: str, root: str) -> None:
         """平安指数 ranking beside the live ranking; risk alerts beside the incidents; the
         index choropleth and alert markers on the map."""
-        from services.risk.alerts import RiskParams
-        from services.risk.safety_index import IndexParams
         from ui.risk.state import IndexState
         from widgets.risk.index_board import IndexBoard
         from widgets.risk.risk_alerts import RiskAlertList
         from widgets.tabbed import TabbedContent
 
         self.index = IndexState(
-            url, center, root=root,
-            index_params=IndexParams.from_config(raw.get("safety_index")),
-            risk_params=RiskParams.from_config(raw.get("risk")),
+            self.runtime, center, root=root,
+            index_params=self.policies.index, risk_params=self.policies.risk,
             run_rules=False, recompute=False,  # the clock process does both
         )  # fmt: skip
         self.index_board = IndexBoard()
@@ -206,10 +216,10 @@ class Console:
         self.index.alerts_ready.connect(self.alert_list.set_board)
         self.incident_tabs.add(self.alert_list, TAB_LABELS[3])
         self.alert_list.acknowledge_requested.connect(
-            lambda aid, ver, note: self.index.acknowledge(self.incidents.actor(), aid, note, ver)
+            lambda aid, ver, note: self._alert_action(self.index.acknowledge, aid, note, ver)
         )
         self.alert_list.close_requested.connect(
-            lambda aid, ver, note: self.index.close(self.incidents.actor(), aid, note, ver)
+            lambda aid, ver, note: self._alert_action(self.index.close, aid, note, ver)
         )
         self.alert_list.alert_selected.connect(self.index.show_timeline)
         self.index.timeline_ready.connect(self.alert_list.set_timeline)
@@ -226,22 +236,14 @@ class Console:
             self.map.alert_clicked.connect(self.alert_list.select_alert)
             self.alert_list.alert_selected.connect(lambda aid: self.map.select_point("alerts", aid))
 
-    def _wire_video(self, url: str, center: str) -> None:
+    def _wire_video(self) -> None:
         """Video slots: cameras from the map and near the selected incident; conferences."""
-        from sqlalchemy.orm import Session
-
-        from services import accounts
-        from services.store.db import make_engine
+        from ui.video import conference_panel
         from ui.video.panel import VideoPanel
 
-        engine = make_engine(url)  # composition time, before the window shows
-        with Session(engine) as s:
-            viewer = accounts.viewer_for_region(s, center)
-        engine.dispose()
-        from ui.video import conference_panel
-
         conference_panel.set_display_timezone(self._tz)
-        self.video = VideoPanel(url, viewer)
+        self.video = VideoPanel(self.runtime, self._viewer,
+                                incident_policy=self.policies.incidents)  # fmt: skip
         self.window.set_side_panel("video", self.video)
 
         def follow_actor(actor: Any) -> None:
@@ -255,17 +257,15 @@ class Console:
         if self.map is not None:
             self.map.camera_clicked.connect(self.video.show_camera)
 
-    def _wire_dispatch(self, url: str, center: str, raw: dict[str, Any]) -> None:
+    def _wire_dispatch(self, center: str) -> None:
         """The dispatch board; proposals for the selected incident; the surge alert raises
         the board and its plan can switch the video layout."""
-        from services.dispatch.surge import SurgePolicy
-        from services.dispatch.units import DispatchPolicy
         from ui.dispatch.panel import DispatchPanel
         from ui.dispatch.state import DispatchState
 
         self.dispatch = DispatchState(
-            url, center, policy=DispatchPolicy.from_config(raw),
-            surge_policy=SurgePolicy.from_config(raw), surge_every=None,  # watch: the clock
+            self.runtime, center, policies=self.policies,
+            surge_every=None,  # the capacity watch runs in the clock process
         )  # fmt: skip
         self.dispatch_panel = DispatchPanel(self.dispatch)
         self.window.set_side_panel("dispatch", self.dispatch_panel)
@@ -280,6 +280,27 @@ class Console:
         self.dispatch_panel.layout_requested.connect(self._show_plan_layout)
         if self.map is not None:
             self.dispatch_panel.incident_selected.connect(self.map.select_incident)
+
+    def workers(self) -> dict[str, Any]:
+        """Every background worker of the console, by name."""
+        named = {"wall": self.live, "markers": self.live.markers, "incidents": self.incidents,
+                 "index": self.index, "video": self.video.worker, "dispatch": self.dispatch,
+                 "handover": self.handover}  # fmt: skip
+        return {name: w for name, w in named.items() if w is not None}
+
+    def _connection(self, name: str, since: datetime | None) -> None:
+        if since is None:
+            self._down.pop(name, None)
+        else:
+            self._down.setdefault(name, since)
+        self.window.set_connection_lost(min(self._down.values()) if self._down else None)
+
+    def _alert_action(self, action: Callable[..., None], alert_id: int, note: str,
+                      version: int | None) -> None:  # fmt: skip
+        """签收 / 解除 as the signed-in account (the buttons show only once someone is)."""
+        actor = self.incidents.actor()
+        if actor is not None:
+            action(actor, alert_id, note, version)
 
     def _on_surges(self, proposals: tuple[Any, ...]) -> None:
         """A place newly over its capacity brings the dispatch board to the front (once, so
@@ -296,7 +317,7 @@ class Console:
             self.video.select_slot(index)
             self.video.show_camera(camera)
 
-    def _wire_handover(self, url: str, center: str, tz: str) -> None:
+    def _wire_handover(self, center: str, tz: str) -> None:
         """交接班 in its own window: the report, sign-off, duty log, review, and the replay
         of a shift, which takes over the map's cell colours while the window is open."""
         from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout
@@ -305,7 +326,7 @@ class Console:
         from ui.handover.replay_panel import ReplayPanel
         from ui.handover.state import HandoverState
 
-        self.handover = HandoverState(url, center, tz=tz)
+        self.handover = HandoverState(self.runtime, center, tz=tz)
         self.incidents.actor_changed.connect(
             lambda a: self.handover.set_actor(a if a is not None and a.role != "viewer" else None)
         )
@@ -453,6 +474,7 @@ class Console:
         self.video.shutdown()
         self.dispatch_panel.shutdown()
         self.handover.stop()
+        self.runtime.close()
 
 
 def run_wall(args: argparse.Namespace, url: str) -> int:

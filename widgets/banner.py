@@ -7,6 +7,8 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from widgets.layouts import layout_of
+
 
 class ConnectionBanner(QFrame):
     """ "数据库连接中断 自 HH:MM:SS"; the panels keep their last data meanwhile."""
@@ -40,10 +42,10 @@ class ConnectionBanner(QFrame):
         return self.label.text()
 
     def set_ui_scale(self, scale: float) -> None:
-        self.layout().setContentsMargins(
+        layout_of(self).setContentsMargins(
             round(12 * scale), round(6 * scale), round(12 * scale), round(6 * scale)
         )
-        self.layout().setSpacing(round(16 * scale))
+        layout_of(self).setSpacing(round(16 * scale))
 
     def retranslate(self) -> None:
         if self._since is None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
+
+from widgets.translate import QT_TRANSLATE_NOOP
 
 CONTEXT = "incident_labels"
 
@@ -82,48 +84,6 @@ ROLE_LABELS: dict[str, str] = {
     "system": QT_TRANSLATE_NOOP("incident_labels", "系统"),
 }
 
-# Refusal codes (services.errors.Refused.code) → a sentence for the operator.
-REFUSAL_MESSAGES: dict[str, str] = {
-    "outside_grid": QT_TRANSLATE_NOOP("incident_labels", "该网格不在本中心辖区内"),
-    "outside": QT_TRANSLATE_NOOP("incident_labels", "该事件不在本中心辖区内"),
-    "no_grid": QT_TRANSLATE_NOOP("incident_labels", "找不到该网格"),
-    "no_grid_code": QT_TRANSLATE_NOOP("incident_labels", "找不到该网格编码，请核对"),
-    "no_location": QT_TRANSLATE_NOOP("incident_labels", "请填写网格编码或在地图上点选位置"),
-    "no_grid_here": QT_TRANSLATE_NOOP("incident_labels", "所选位置附近没有网格，请重新点选"),
-    "category": QT_TRANSLATE_NOOP("incident_labels", "请选择事件类别"),
-    "channel": QT_TRANSLATE_NOOP("incident_labels", "请选择来源渠道"),
-    "priority": QT_TRANSLATE_NOOP("incident_labels", "紧急程度无效"),
-    "description": QT_TRANSLATE_NOOP("incident_labels", "请填写事件描述"),
-    "assign_below": QT_TRANSLATE_NOOP("incident_labels", "只能交办给下级中心"),
-    "role": QT_TRANSLATE_NOOP("incident_labels", "当前账号无此权限"),
-    "not_handler": QT_TRANSLATE_NOOP("incident_labels", "该事件由其他中心办理，本中心不能操作"),
-    "transition": QT_TRANSLATE_NOOP("incident_labels", "事件当前状态下不能进行此操作"),
-    "action": QT_TRANSLATE_NOOP("incident_labels", "未知的操作"),
-    "route_target": QT_TRANSLATE_NOOP("incident_labels", "请选择本级部门或下级中心"),
-    "no_router": QT_TRANSLATE_NOOP("incident_labels", "该事件无派单来源，不能退回，请上报上级"),
-    "top_level": QT_TRANSLATE_NOOP("incident_labels", "已是最高层级，无法上报"),
-    "evaluation": QT_TRANSLATE_NOOP("incident_labels", "请选择评价结果"),
-    "reason": QT_TRANSLATE_NOOP("incident_labels", "重新办理须填写原因"),
-    "deadline": QT_TRANSLATE_NOOP("incident_labels", "督办时限须晚于当前时间"),
-    "note": QT_TRANSLATE_NOOP("incident_labels", "请填写督办要求"),
-    "answer": QT_TRANSLATE_NOOP("incident_labels", "请填写回复内容"),
-    "no_supervision": QT_TRANSLATE_NOOP("incident_labels", "没有待回复的督办"),
-    "follow_up": QT_TRANSLATE_NOOP("incident_labels", "只有办理中心可对已办结事件举一反三"),
-    "supervise_below": QT_TRANSLATE_NOOP("incident_labels", "只有上级中心可督办未办结事件"),
-    "login_failed": QT_TRANSLATE_NOOP("incident_labels", "账号或密码错误"),
-    "no_account": QT_TRANSLATE_NOOP("incident_labels", "账号不存在或已停用"),
-    "no_incident": QT_TRANSLATE_NOOP("incident_labels", "找不到该事件"),
-    "no_region": QT_TRANSLATE_NOOP("incident_labels", "找不到该地区"),
-    "stale": QT_TRANSLATE_NOOP("incident_labels", "该事件已被他人更新"),
-    "not_allowed": QT_TRANSLATE_NOOP("incident_labels", "当前账号无此权限"),
-    "not_found": QT_TRANSLATE_NOOP("incident_labels", "找不到相关记录"),
-    "invalid_input": QT_TRANSLATE_NOOP("incident_labels", "填写内容有误"),
-    "invalid_transition": QT_TRANSLATE_NOOP("incident_labels", "事件当前状态下不能进行此操作"),
-    "refused": QT_TRANSLATE_NOOP("incident_labels", "操作被拒绝"),
-    "db_error": QT_TRANSLATE_NOOP("incident_labels", "数据库暂不可用，请稍后重试"),
-}
-
-
 SPAN_DAYS = QT_TRANSLATE_NOOP("incident_labels", "{d}天{h}小时")
 SPAN_HOURS = QT_TRANSLATE_NOOP("incident_labels", "{h}小时{m}分")
 SPAN_MINUTES = QT_TRANSLATE_NOOP("incident_labels", "{m}分钟")
@@ -170,14 +130,6 @@ def role_label(code: str) -> str:
 def kind_label(code: str) -> str:
     source = KIND_LABELS.get(code)
     return _tr(source) if source else code
-
-
-def refusal_message(code: str, fallback: str = "") -> str:
-    """The operator's sentence for a refusal code; unknown codes show the fallback."""
-    source = REFUSAL_MESSAGES.get(code)
-    if source is not None:
-        return _tr(source)
-    return fallback or _tr(REFUSAL_MESSAGES["refused"])
 
 
 def local_time(at: datetime | None, tz: str = "Asia/Shanghai", fmt: str = "%m-%d %H:%M") -> str:

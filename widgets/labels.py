@@ -7,9 +7,10 @@ carries the English. The maps hold *untranslated* sources marked with QT_TRANSLA
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from services.wall.situation import FourHave
+from widgets.translate import QT_TRANSLATE_NOOP
 
 CONTEXT = "labels"
 

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from widgets.layouts import layout_of
+
 Clock = Callable[[], datetime]
 """Returns the current time as an aware datetime."""
 
@@ -185,7 +187,7 @@ class Panel(QFrame):
         self._scale = scale
         s = scale
         self.accent.setFixedWidth(max(2, round(5 * s)))
-        bar = self.title_bar.layout()
+        bar = layout_of(self.title_bar)
         bar.setContentsMargins(round(10 * s), round(3 * s), round(12 * s), round(3 * s))
         bar.setSpacing(round(10 * s))
         self._body_layout.setContentsMargins(round(8 * s), round(4 * s), round(8 * s), round(4 * s))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QRadialGradient
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from widgets.layouts import layout_of
+from widgets.translate import QT_TRANSLATE_NOOP
 
 NOTHING_YET = QT_TRANSLATE_NOOP("Placeholders", "暂无")
 MAP_LOADING = QT_TRANSLATE_NOOP("Placeholders", "地图加载中")
@@ -103,7 +106,7 @@ class VideoPlaceholder(QWidget):
         self.set_ui_scale(1.0)
 
     def set_ui_scale(self, scale: float) -> None:
-        self.layout().setSpacing(round(8 * scale))
+        layout_of(self).setSpacing(round(8 * scale))
 
 
 class DispatchPlaceholder(EmptyNote):

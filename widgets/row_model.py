@@ -13,7 +13,8 @@ _Index = QModelIndex | QPersistentModelIndex
 class RowTableModel(QAbstractTableModel):
     """Subclasses give `data` and `headerData`, and call `_reset` with each new read."""
 
-    def __init__(self, columns: Sequence[str], parent: QObject | None = None) -> None:
+    def __init__(self, columns: Sequence[object], parent: QObject | None = None) -> None:
+        """`columns`: one entry per column (what each is is the subclass's business)."""
         super().__init__(parent)
         self._columns = tuple(columns)
         self._rows: tuple[Any, ...] = ()

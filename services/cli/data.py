@@ -77,12 +77,14 @@ def run_db(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_simulate(args: argparse.Namespace, ctx: Context) -> int:
     from services.demo import simulator
+    from services.policies import Policies
     from services.store import db
 
     engine = db.open_database(ctx.url)
     sim = simulator.Simulator(
-        engine, seed=args.seed, scenario=args.scenario, surge_seconds=args.surge_minutes * 60
-    )
+        engine, seed=args.seed, policies=Policies.from_config(ctx.raw), scenario=args.scenario,
+        surge_seconds=args.surge_minutes * 60,
+    )  # fmt: skip
     print(f"simulating {args.rate}/s ({args.scenario}) into {db.describe(engine)}; Ctrl+C stops")
     try:
         n = sim.run(rate=args.rate, duration=args.duration)

@@ -45,9 +45,10 @@ def _import_incidents(engine: object, args: argparse.Namespace, raw: dict[str, o
     from sqlalchemy import Engine, select
     from sqlalchemy.orm import Session
 
-    from services import accounts, incidents
+    from services import accounts
     from services.errors import Refused
     from services.incidents import importer as incident_import
+    from services.policies import Policies
     from services.store import models
     from services.wall import queries as wall_queries
 
@@ -64,7 +65,7 @@ def _import_incidents(engine: object, args: argparse.Namespace, raw: dict[str, o
         except Refused as exc:
             print(f"error: {exc.message}", file=sys.stderr)
             return 1
-    policy = incidents.IncidentPolicy.from_config(raw)
-    summary = incident_import.import_incidents(engine, actor, args.file, policy=policy)
+    policies = Policies.from_config(raw)
+    summary = incident_import.import_incidents(engine, actor, args.file, policy=policies.incidents)
     print(f"imported {summary.added} incidents ({summary.already_there} already there)")
     return 0

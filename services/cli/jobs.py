@@ -48,12 +48,13 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
     import threading
 
     from services import clock
+    from services.policies import Policies
     from services.store import db
     from services.wall import queries as wall_queries
 
     logging.basicConfig(level=logging.WARNING, format="clock: %(message)s")
     os.nice(10)  # background work: the wall on the same machine comes first
-    engine = db.open_database(ctx.url)
+    engine = db.open_database(ctx.url, application="sgcc-clock", pool_size=1)
     center = args.center or wall_queries.root_region_code(engine)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -66,7 +67,7 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
 
     threading.Thread(target=orphaned, daemon=True).start()
     try:
-        clock.run(engine, center, ctx.raw, stop)
+        clock.run(engine, center, Policies.from_config(ctx.raw), stop)
     except KeyboardInterrupt:
         pass
     return 0

@@ -29,7 +29,7 @@ Progress = Callable[[str, float], None]
 # Ouhai model per grid: 2 heads, 1-3 full-time workers, part-time workers.
 DEFAULT_GRIDS = 10_000
 DEMO_CLIPS = 8  # demo://camera/N and demo://room/N, N < 8: looping clips made at set-up
-ESCALATE_EVERY = timedelta(hours=incidents.DEFAULT_POLICY.escalate_every_h)
+ESCALATE_EVERY = timedelta(hours=incidents.IncidentPolicy().escalate_every_h)
 DEMO_PASSWORD = "demo"  # every demo account; README says so
 ACCOUNT_LABEL = {"operator": "话务员", "viewer": "大屏"}
 PROVINCE_TOWNSHIPS = {"330000": 1_300, "620000": 1_362}

@@ -8,7 +8,7 @@ ramp to twice that, and reports cluster in and around its grid cell.
 Every `rules_every` events the risk rules run (services.risk), as a console would, so the
 surge raises its alerts (red at the scenic spot) while the traffic flows; 0 turns this off.
 Every `field_every` events dispatched linkage units report their next step as the field
-would (services.dispatch.simulate_field: acknowledge, travel, arrive, clear, return home).
+would (services.demo.field.simulate_field: acknowledge, travel, arrive, clear, return home).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, select
 
-from services import dispatch, risk
-from services.config import DEFAULT_DEADLINES
-from services.demo import traffic
+from services import risk
+from services.demo import field, traffic
+from services.policies import Policies
 from services.store import models
 from services.store.db import session_factory, transaction
 
@@ -54,12 +54,16 @@ class Simulator:
         engine: Engine,
         *,
         seed: int | None = None,
+        policies: Policies | None = None,
         scenario: str = "normal",
         surge_seconds: float = 600.0,
         rules_every: int = 100,
         field_every: int = 10,
     ) -> None:
         self.engine = engine
+        # The simulator stands in for the outside world; it writes under the deployment's
+        # rules (`console.py simulate` passes the configured ones) or the documented defaults.
+        self.policies = policies or Policies.defaults()
         self.factory = session_factory(engine)
         self.rng = random.Random(seed)
         self.scenario = scenario
@@ -111,9 +115,9 @@ class Simulator:
             kind = self._move_unit()
         self.written += 1
         if self.rules_every and self.written % self.rules_every == 0:
-            self.alerts_raised.extend(risk.run_rules(self.engine))
+            self.alerts_raised.extend(risk.run_rules(self.engine, params=self.policies.risk))
         if self.field_every and self.written % self.field_every == 0:
-            dispatch.simulate_field(self.factory)
+            field.simulate_field(self.factory, policy=self.policies.dispatch)
         return kind
 
     def _surge_fraction(self) -> float:
@@ -145,7 +149,7 @@ class Simulator:
         )
         priority = 2 if surge else traffic.pick_priority(rng)
         now = models.utcnow()
-        ack_h, resolve_h = DEFAULT_DEADLINES[priority]
+        ack_h, resolve_h = self.policies.incidents.deadlines[priority]
         with transaction(self.factory) as s:
             incident = models.Incident(
                 category=category,

@@ -44,6 +44,7 @@ from services.errors import (
     Refused,
     StaleState,
 )
+from services.incidents.workflow import IncidentPolicy
 from services.store import audit, models
 from services.store.db import transaction
 
@@ -193,7 +194,7 @@ def plan_for_incident(session: Session, actor: Actor, incident_id: int) -> PlanR
 
 def propose_for_incident(
     session: Session, actor: Actor, incident_id: int, *,
-    policy: DispatchPolicy = dispatch.DEFAULT_POLICY,
+    policy: DispatchPolicy,
 ) -> tuple[Proposal, PlanRef | None]:  # fmt: skip
     """The units an incident needs, nearest first: the matching plan's units, or else the
     kinds its category calls for (one of each, any level)."""
@@ -245,7 +246,7 @@ def _unit_item(idx: int, c: Candidate) -> dict[str, object]:
 
 
 def _incident_for_alert(session: Session, actor: Actor, alert: models.RiskAlert,
-                        p: PlanRef, now: datetime) -> int:  # fmt: skip
+                        p: PlanRef, now: datetime, policy: IncidentPolicy) -> int:  # fmt: skip
     """An open incident for an alert: one already activated for it, else a new report at
     the alert's place (the units need somewhere to go)."""
     content = session.get(P, p.id)
@@ -260,7 +261,7 @@ def _incident_for_alert(session: Session, actor: Actor, alert: models.RiskAlert,
             priority=priority, grid_id=alert.grid_id,
             lon=alert.lon, lat=alert.lat, reporter=actor.label,
         ),
-        now=now,
+        policy=policy, now=now,
     )  # fmt: skip
 
 
@@ -271,7 +272,8 @@ def activate(
     *,
     incident_id: int | None = None,
     alert_id: int | None = None,
-    policy: DispatchPolicy = dispatch.DEFAULT_POLICY,
+    policy: DispatchPolicy,
+    incident_policy: IncidentPolicy,
     now: datetime | None = None,
 ) -> ActivationView:
     """启动预案 for an incident or a risk alert: everything the plan proposes, at once, as
@@ -299,7 +301,7 @@ def activate(
                                  code="outside", id=alert_id)  # fmt: skip
             if alert.status == "closed":
                 raise InvalidTransition(f"alert {alert_id} is closed", code="alert_closed")
-            iid = _incident_for_alert(session, actor, alert, p, now)
+            iid = _incident_for_alert(session, actor, alert, p, now, incident_policy)
         assert iid is not None
         inc = dispatch.incident_for(session, actor, iid)
         if not inc.is_open:
@@ -486,7 +488,7 @@ def substitute(
     activation_id: int,
     idx: int,
     *,
-    policy: DispatchPolicy = dispatch.DEFAULT_POLICY,
+    policy: DispatchPolicy,
     now: datetime | None = None,
 ) -> ActivationView:
     """Replace a proposed (or unfilled) unit item by the nearest available unit of the

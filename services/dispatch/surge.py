@@ -68,6 +68,7 @@ class SurgePolicy:
 
 
 DEFAULT_POLICY = SurgePolicy()
+"""The documented defaults (an empty configuration); callers pass their own."""
 
 
 @dataclass(frozen=True)
@@ -102,17 +103,18 @@ def alert_key(place_id: int) -> str:
 
 
 def raise_alerts(engine: Engine, region_code: str | None = None,
-                 now: datetime | None = None) -> list[int]:  # fmt: skip
+                 now: datetime | None = None, *, params: risk.RiskParams) -> list[int]:  # fmt: skip
     """Run the capacity rule (services.risk) for a region; ids of alerts newly raised.
     Open alerts are escalated when the count rose, never raised twice."""
-    return risk.run_rules(engine, now=now, scope=region_code, rules=["place_capacity"])
+    return risk.run_rules(engine, now=now, scope=region_code, params=params,
+                          rules=["place_capacity"])  # fmt: skip
 
 
 def watch(
     session: Session,
     actor: Actor,
     *,
-    policy: SurgePolicy = DEFAULT_POLICY,
+    policy: SurgePolicy,
     now: datetime | None = None,
     with_cameras: bool = True,
 ) -> tuple[SurgeProposal, ...]:
@@ -172,11 +174,12 @@ def check(
     session: Session,
     actor: Actor,
     *,
-    policy: SurgePolicy = DEFAULT_POLICY,
+    policy: SurgePolicy,
+    risk_params: risk.RiskParams,
     now: datetime | None = None,
 ) -> tuple[SurgeProposal, ...]:
     """The console's capacity watch: raise (or escalate) the alerts of its region, then
     read the proposals."""
     if actor.region_level in ("province", "city", "county", "township"):
-        raise_alerts(engine, actor.region_code, now)
+        raise_alerts(engine, actor.region_code, now, params=risk_params)
     return watch(session, actor, policy=policy, now=now)

@@ -183,6 +183,7 @@ class DispatchPolicy:
 
 
 DEFAULT_POLICY = DispatchPolicy()
+"""The documented defaults (an empty configuration); callers pass their own."""
 
 
 def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -376,7 +377,7 @@ def propose(
     level: int | None = None,
     n: int = 3,
     *,
-    policy: DispatchPolicy = DEFAULT_POLICY,
+    policy: DispatchPolicy,
     exclude: Iterable[int] = (),
 ) -> Proposal:
     """The `n` nearest available units of these kinds (any if empty) and response level
@@ -401,7 +402,7 @@ def nearest_available(
     level: int | None = None,
     n: int = 3,
     *,
-    policy: DispatchPolicy = DEFAULT_POLICY,
+    policy: DispatchPolicy,
     exclude: Iterable[int] = (),
 ) -> tuple[Candidate, ...]:
     """The `n` nearest available units to a point (see `propose`)."""
@@ -482,7 +483,7 @@ def _unit_now(session: Session, resource_id: int) -> UnitRow | None:
     unit = session.get(R, resource_id)
     if unit is None:
         return None
-    rows = _unit_rows(session, [unit], models.utcnow(), DEFAULT_POLICY)
+    rows = _unit_rows(session, [unit], models.utcnow(), None)
     return rows[0] if rows else None
 
 
@@ -707,7 +708,9 @@ def set_available(
 
 
 def _unit_rows(session: Session, units: Sequence[Any], now: datetime,
-               policy: DispatchPolicy) -> list[UnitRow]:  # fmt: skip
+               policy: DispatchPolicy | None) -> list[UnitRow]:  # fmt: skip
+    """Board rows of these units; `policy` None leaves the amber/red alarm out (a single
+    unit handed back with a refusal: the next board read colours it)."""
     ids = [u.id for u in units]
     active: dict[int, Any] = {}
     for k in range(0, len(ids), 500):
@@ -731,7 +734,8 @@ def _unit_rows(session: Session, units: Sequence[Any], now: datetime,
         a = active.get(u.id)
         out.append(UnitRow(
             u.id, u.name, u.kind, u.response_level, u.status, u.status_since, minutes,
-            policy.alarm(u.status, minutes), towns.get(u.region_id, ""), u.lon, u.lat,
+            policy.alarm(u.status, minutes) if policy else "", towns.get(u.region_id, ""),
+            u.lon, u.lat,
             u.version,
             dispatch_id=a.id if a else None, dispatch_status=a.status if a else None,
             dispatch_version=a.version if a else None,
@@ -752,7 +756,7 @@ def board(
     session: Session,
     actor: Actor,
     *,
-    policy: DispatchPolicy = DEFAULT_POLICY,
+    policy: DispatchPolicy,
     now: datetime | None = None,
     limit: int = 500,
 ) -> DispatchBoard:
@@ -830,97 +834,3 @@ def map_layer(engine: Engine, adcode: str) -> DispatchMap:
             )
         )  # fmt: skip
     return DispatchMap(units, lines)
-
-
-# --------------------------------------------------------------------------- the field side
-
-
-@dataclass(frozen=True)
-class FieldTiming:
-    """How fast simulated units report back (seconds): acknowledge, travel (ETA scaled
-    by `travel_scale`, capped), time on scene, and the way home."""
-
-    ack_s: float = 8.0
-    travel_scale: float = 0.05  # 20 min ETA → 60 s of demo time
-    travel_min_s: float = 10.0
-    travel_max_s: float = 60.0
-    on_scene_s: float = 45.0
-    return_s: float = 30.0
-
-
-FIELD_ACTOR = Actor(
-    login="unit", name="单位回报", role="system", center_id=None,
-    region_id=0, region_code="", region_level="", region_path="/",
-)  # fmt: skip
-"""Who records the units' own reports (the field side, not an officer)."""
-
-
-def simulate_field(
-    factory: sessionmaker[Session],
-    now: datetime | None = None,
-    timing: FieldTiming = FieldTiming(),
-    policy: DispatchPolicy = DEFAULT_POLICY,
-) -> list[tuple[int, str]]:
-    """Advance every active dispatch whose current step has lasted long enough, as the
-    units would report it, and move units that are en route along their line. Returns
-    (dispatch id, step) taken. Used by the simulator; a step another console took first
-    is skipped."""
-    now = now or models.utcnow()
-    with factory() as session:
-        rows = session.execute(
-            select(D.id, D.status, D.version, D.dispatched_at, D.acknowledged_at,
-                   D.arrived_at, D.cleared_at, R.id.label("rid"), R.lon, R.lat,
-                   R.home_lon, R.home_lat, I.lon.label("ilon"), I.lat.label("ilat"))
-            .join(R, R.id == D.resource_id).join(I, I.id == D.incident_id)
-            .where(D.active).order_by(D.id)
-        ).all()  # fmt: skip
-    taken: list[tuple[int, str]] = []
-    for r in rows:
-        step: str | None = None
-        if r.status == "dispatched" and (now - r.dispatched_at).total_seconds() >= timing.ack_s:
-            step = "acknowledge"
-        elif r.status == "acknowledged" and r.acknowledged_at is not None:
-            dist = haversine_km(r.home_lon, r.home_lat, r.ilon, r.ilat)
-            travel = min(timing.travel_max_s, max(
-                timing.travel_min_s, policy.eta_minutes(dist) * 60 * timing.travel_scale))
-            elapsed = (now - r.acknowledged_at).total_seconds()
-            if elapsed >= travel:
-                step = "arrive"
-            else:
-                _move(factory, r.rid, (r.home_lon, r.home_lat), (r.ilon, r.ilat),
-                      elapsed / travel)
-        elif r.status == "arrived" and r.arrived_at is not None:
-            if (now - r.arrived_at).total_seconds() >= timing.on_scene_s:
-                step = "clear"
-        elif r.status == "cleared" and r.cleared_at is not None:
-            elapsed = (now - r.cleared_at).total_seconds()
-            if elapsed >= timing.return_s:
-                step = "return"
-            else:
-                _move(factory, r.rid, (r.ilon, r.ilat), (r.home_lon, r.home_lat),
-                      elapsed / timing.return_s)
-        if step is None:
-            continue
-        try:
-            with transaction(factory) as session:
-                step_in_session(session, FIELD_ACTOR, r.id, step, expected_version=r.version,
-                                now=now)  # fmt: skip
-            taken.append((r.id, step))
-        except (StaleState, StaleDataError, InvalidTransition):
-            continue  # someone recorded it first; look again next time
-    return taken
-
-
-def _move(factory: sessionmaker[Session], resource_id: int, start: tuple[float, float],
-          end: tuple[float, float], fraction: float) -> None:  # fmt: skip
-    """Put a moving unit a share of the way along its line (position only)."""
-    f = min(1.0, max(0.0, fraction))
-    try:
-        with transaction(factory) as session:
-            unit = session.get(R, resource_id)
-            if unit is None or unit.status not in ("en_route", "returning"):
-                return
-            unit.lon = start[0] + (end[0] - start[0]) * f
-            unit.lat = start[1] + (end[1] - start[1]) * f
-    except StaleDataError:
-        return

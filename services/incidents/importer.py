@@ -109,7 +109,7 @@ def import_incidents(
     actor: Actor,
     path: str,
     *,
-    policy: incidents.IncidentPolicy = incidents.DEFAULT_POLICY,
+    policy: incidents.IncidentPolicy,
 ) -> ImportSummary:
     """Check and write every row in one transaction, or raise ImportRejected."""
     file = Path(path)

@@ -15,7 +15,7 @@ Lifecycle::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -87,7 +87,10 @@ class IncidentPolicy:
         return cls(deadlines=base, category_deadlines=by_cat, escalate_every_h=every)
 
 
+
+
 DEFAULT_POLICY = IncidentPolicy()
+"""The documented defaults (an empty configuration); callers pass their own."""
 
 
 # --------------------------------------------------------------------------- values
@@ -102,6 +105,7 @@ class NewIncident:
     channel: str = "hotline"
     priority: int = 3
     grid_id: int | None = None
+    grid_code: str = ""  # 网格编码, when the caller knows the code rather than the id
     lon: float | None = None
     lat: float | None = None
     reporter: str = ""
@@ -183,6 +187,8 @@ class IncidentDetail:
     follow_ups: tuple[IncidentRow, ...]
     evaluation: str | None
     allowed: tuple[str, ...]  # actions this account may take now
+    target_names: Mapping[str, str] = field(default_factory=dict)
+    """Names of the "center:ID" / "department:ID" targets its timeline mentions."""
 
 
 @dataclass(frozen=True)
@@ -306,6 +312,12 @@ def _audit(
 
 def _locate(session: Session, new: NewIncident) -> models.GridCell:
     g = models.GridCell
+    if new.grid_id is None and new.grid_code.strip():
+        code = new.grid_code.strip()
+        cell = session.scalar(select(g).where(g.code == code))
+        if cell is None:
+            raise InvalidInput(f"no grid cell with code {code!r}", code="no_grid_code", grid=code)
+        return cell
     if new.grid_id is not None:
         cell = session.get(g, new.grid_id)
         if cell is None:
@@ -342,7 +354,7 @@ def report(
     actor: Actor,
     new: NewIncident,
     *,
-    policy: IncidentPolicy = DEFAULT_POLICY,
+    policy: IncidentPolicy,
     now: datetime | None = None,
 ) -> int:
     """上报: take a report in; it lands at the township center of its grid cell (or the
@@ -610,7 +622,7 @@ def _follow_up(
 
 def open_follow_up(
     session: Session, actor: Actor, origin_id: int, text: str,
-    policy: IncidentPolicy = DEFAULT_POLICY, now: datetime | None = None,
+    policy: IncidentPolicy, now: datetime | None = None,
 ) -> int:  # fmt: skip
     """举一反三: a task linked to a resolved or closed case, handled by the same center."""
     now = now or models.utcnow()
@@ -691,7 +703,7 @@ def escalate_overdue(
     session: Session,
     actor: Actor,
     *,
-    policy: IncidentPolicy = DEFAULT_POLICY,
+    policy: IncidentPolicy,
     now: datetime | None = None,
     limit: int = 500,
 ) -> list[int]:
@@ -750,7 +762,7 @@ def perform(
     action: str,
     note: str = "",
     *,
-    policy: IncidentPolicy = DEFAULT_POLICY,
+    policy: IncidentPolicy,
     now: datetime | None = None,
     **params: Any,
 ) -> IncidentDetail:
@@ -761,7 +773,7 @@ def perform(
     """
     when = now or models.utcnow()
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> IncidentDetail:
         inc = _load(session, actor, incident_id)
         if inc.version != expected_version:
             raise StaleState(
@@ -769,10 +781,10 @@ def perform(
                 id=incident_id,
             )
         _do(session, actor, inc, action, note, params, policy, when)
-
-    run(factory, actor, incident_id, work)
-    with factory() as session:
+        session.flush()  # the version and timeline as committed, read in the same session
         return detail(session, actor, incident_id, now=when)
+
+    return run(factory, actor, incident_id, work)
 
 
 def run(
@@ -847,7 +859,23 @@ def detail(
         follow_ups=tuple(_row(f, now) for f in follow),
         evaluation=inc.evaluation,
         allowed=allowed_actions(session, actor, inc),
+        target_names=_target_names(session, events),
     )
+
+
+def _target_names(session: Session, events: Sequence[EventRow]) -> dict[str, str]:
+    """Names for the "center:ID" / "department:ID" targets in a case's timeline."""
+    ids: dict[str, set[int]] = {"center": set(), "department": set()}
+    for e in events:
+        kind, _, raw = e.target.partition(":")
+        if kind in ids and raw.isdigit():
+            ids[kind].add(int(raw))
+    names: dict[str, str] = {}
+    for kind, model in (("center", models.CommandCenter), ("department", models.Department)):
+        if ids[kind]:
+            for i, n in session.execute(select(model.id, model.name).where(model.id.in_(ids[kind]))):
+                names[f"{kind}:{i}"] = n
+    return names
 
 
 def _center_ids(session: Session, inc: models.Incident) -> set[int]:
@@ -923,7 +951,7 @@ def counts(session: Session, actor: Actor, *, now: datetime | None = None) -> di
 
 def report_in(
     factory: sessionmaker[Session], actor: Actor, new: NewIncident,
-    policy: IncidentPolicy = DEFAULT_POLICY,
+    policy: IncidentPolicy,
 ) -> int:  # fmt: skip
     """`report` in its own transaction (the hotline form)."""
     with transaction(factory) as session:
@@ -932,33 +960,38 @@ def report_in(
 
 def supervise_in(
     factory: sessionmaker[Session], actor: Actor, incident_id: int, expected_version: int,
-    deadline: datetime, note: str,
+    deadline: datetime | timedelta, note: str, *, now: datetime | None = None,
 ) -> IncidentDetail:  # fmt: skip
-    """`supervise` with the optimistic check, in its own transaction."""
+    """`supervise` with the optimistic check, in its own transaction. `deadline` is a
+    moment (naive UTC) or a time from now (the service's clock, not the console's)."""
+    when = now or models.utcnow()
+    due = when + deadline if isinstance(deadline, timedelta) else deadline
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> IncidentDetail:
         inc = _load(session, actor, incident_id)
         if inc.version != expected_version:
             raise StaleState(f"incident {incident_id} was changed by someone else", id=incident_id)
-        supervise(session, actor, incident_id, deadline, note)
+        supervise(session, actor, incident_id, due, note)
+        session.flush()
+        return detail(session, actor, incident_id, now=when)
 
-    run(factory, actor, incident_id, work)
-    with factory() as session:
-        return detail(session, actor, incident_id)
+    return run(factory, actor, incident_id, work)
 
 
 def follow_up_in(
-    factory: sessionmaker[Session], actor: Actor, origin_id: int, texts: Sequence[str]
-) -> list[int]:
+    factory: sessionmaker[Session], actor: Actor, origin_id: int, texts: Sequence[str],
+    *, policy: IncidentPolicy,
+) -> list[int]:  # fmt: skip
+    """举一反三 tasks for a resolved or closed case, in one transaction."""
     with transaction(factory) as session:
-        return [open_follow_up(session, actor, origin_id, t) for t in texts]
+        return [open_follow_up(session, actor, origin_id, t, policy=policy) for t in texts]
 
 
 def sweep_overdue(
     factory: sessionmaker[Session],
     region_code: str,
     *,
-    policy: IncidentPolicy = DEFAULT_POLICY,
+    policy: IncidentPolicy,
     now: datetime | None = None,
 ) -> list[int]:
     """The console's clock: escalate overdue cases in a region's subtree, as the system.

@@ -381,12 +381,12 @@ def evaluate(
     engine: Engine,
     now: datetime | None = None,
     scope: str | None = None,
-    params: RiskParams | None = None,
+    *,
+    params: RiskParams,
     rules: Iterable[str] | None = None,
 ) -> list[Candidate]:
     """What the rules find now (nothing written)."""
     now = now or models.utcnow()
-    params = params or RiskParams()
     with engine.connect() as conn:
         sc = scope_of(conn, scope)
         out: list[Candidate] = []
@@ -446,7 +446,8 @@ def run_rules(
     engine: Engine,
     now: datetime | None = None,
     scope: str | None = None,
-    params: RiskParams | None = None,
+    *,
+    params: RiskParams,
     rules: Iterable[str] | None = None,
 ) -> list[int]:
     """Evaluate the rules and raise what is new; returns the ids of alerts raised.
@@ -456,8 +457,7 @@ def run_rules(
     with another console rolls back only that alert.
     """
     now = now or models.utcnow()
-    params = params or RiskParams()
-    candidates = evaluate(engine, now, scope, params, rules)
+    candidates = evaluate(engine, now, scope, params=params, rules=rules)
     if not candidates:
         return []
     keys = [c.key for c in candidates]

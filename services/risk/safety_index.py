@@ -176,9 +176,9 @@ def _clamp(x: float) -> float:
     return max(0.0, min(100.0, x))
 
 
-def score(stats: MonthStats, params: IndexParams | None = None) -> IndexResult:
+def score(stats: MonthStats, params: IndexParams) -> IndexResult:
     """The index and its sub-scores from one region's month inputs (pure)."""
-    p = params or IndexParams()
+    p = params
     per = 10_000 * 30 / max(stats.days, 1.0)
     scores: dict[str, float] = {}
     incident_rate = alert_rate = None
@@ -367,7 +367,7 @@ def compute_month(
     month: date,
     *,
     now: datetime | None = None,
-    params: IndexParams | None = None,
+    params: IndexParams,
     scope: str | None = None,
 ) -> ComputeResult:
     """Compute and store the index of every region (or of `scope`'s subtree) for `month`.
@@ -375,7 +375,6 @@ def compute_month(
     Reads in one short transaction, then upserts all rows in another. Safe to run from two
     consoles at once: the rows are upserted, the last writer wins with the same numbers.
     """
-    params = params or IndexParams()
     now = now or models.utcnow()
     month = month_start(month)
     seq = changefeed.head(engine)  # before reading: a change after this one triggers a rerun
@@ -514,7 +513,7 @@ def recompute_if_changed(
     months: tuple[date, ...] | None = None,
     *,
     now: datetime | None = None,
-    params: IndexParams | None = None,
+    params: IndexParams,
 ) -> list[date]:
     """Recompute each month (default: this month and the last) whose data changed since it
     was computed, or that was never computed. Returns the months recomputed."""

@@ -38,6 +38,7 @@ class Change:
     entity_id: int
     op: str
     scope: str
+    origin: str | None = None  # who wrote it (a worker's tag), where the writer said
 
 
 def head(engine: Engine) -> int:

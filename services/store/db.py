@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, inspect, text
+from sqlalchemy import Engine, create_engine, event, insert, inspect, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,8 +45,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create the engine; SQLite gets WAL and a busy timeout, PostgreSQL a pre-ping pool."""
+def make_engine(url: str, *, application: str | None = None, **kwargs: Any) -> Engine:
+    """Create the engine; SQLite gets WAL and a busy timeout, PostgreSQL a pre-ping pool.
+
+    `application` names the process's connections on PostgreSQL (`application_name` in
+    pg_stat_activity: "sgcc-console", "sgcc-clock", ...), the change feed's LISTEN too.
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -56,6 +60,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("connect_args", {"connect_timeout": 5})
+    if application:
+        parsed = make_url(url)
+        url = parsed.set(query={**parsed.query, "application_name": application}).render_as_string(
+            hide_password=False
+        )
     return create_engine(url, **kwargs)
 
 
@@ -147,9 +156,14 @@ def require_current(engine: Engine) -> None:
         )
 
 
-def open_database(url: str, *, upgrade_empty: bool = False) -> Engine:
-    """Engine for `url`, checked reachable and at the current schema."""
-    engine = make_engine(url)
+def open_database(url: str, *, upgrade_empty: bool = False, application: str | None = None,
+                  pool_size: int | None = None) -> Engine:  # fmt: skip
+    """Engine for `url`, checked reachable and at the current schema. `pool_size` bounds
+    the pooled connections on PostgreSQL (no overflow)."""
+    kwargs: dict[str, Any] = {}
+    if pool_size is not None and not url.startswith("sqlite"):
+        kwargs = {"pool_size": pool_size, "max_overflow": 0}
+    engine = make_engine(url, application=application, **kwargs)
     check_reachable(engine)
     if upgrade_empty and schema_state(engine) == "empty":
         upgrade(engine)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from services import video
 from services.accounts import Actor
 from services.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
+from services.incidents.workflow import IncidentPolicy
 from services.store import audit, models
 
 MINUTE_KINDS = ("decision", "task")
@@ -390,8 +391,9 @@ def end(
 
 
 def decision_to_task(
-    session: Session, actor: Actor, minute_id: int, *, priority: int | None = None
-) -> int:
+    session: Session, actor: Actor, minute_id: int, *, policy: IncidentPolicy,
+    priority: int | None = None,
+) -> int:  # fmt: skip
     """Turn a decision or task of a conference held for an incident into an incident task.
 
     The task is a follow-up case (channel `conference`) at the incident's place, linked to
@@ -422,6 +424,7 @@ def decision_to_task(
             lon=origin.lon, lat=origin.lat, origin_id=origin.id, kind="follow_up",
             reporter=actor.label[:64],
         ),
+        policy=policy,
     )  # fmt: skip
     minute.incident_id = new_id
     audit.record(session, actor, "conference.to_task", "conference_minute", minute.id,

@@ -18,8 +18,12 @@ from sqlalchemy import Engine, insert, text
 
 from services import dispatch
 from services.accounts import Actor
+from services.policies import Policies
 from services.store import db, models
 from tests.bench.table import BenchRow
+
+DEFAULTS = Policies.defaults()
+
 
 UNITS = 5_000
 TARGET_MS = 20.0
@@ -88,11 +92,11 @@ def measure(engine: Engine, repeat: int = 200) -> tuple[float, float, float]:
     asks = [(("emergency",), 2), (("police", "fire"), 1), ((), None)]
     samples = []
     with factory() as s:
-        dispatch.propose(s, actor, iid, ["police"], 1, 3)  # warm
+        dispatch.propose(s, actor, iid, ["police"], 1, 3, policy=DEFAULTS.dispatch)  # warm
         for k in range(repeat):
             kinds, level = asks[k % len(asks)]
             t0 = time.perf_counter()
-            dispatch.propose(s, actor, iid, kinds, level, 3)
+            dispatch.propose(s, actor, iid, kinds, level, 3, policy=DEFAULTS.dispatch)
             samples.append((time.perf_counter() - t0) * 1000)
             s.rollback()  # each proposal in its own read, like a console's
     samples.sort()

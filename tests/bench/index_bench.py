@@ -13,11 +13,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from services import risk
+from services.policies import Policies
 from services.risk import safety_index
 from services.store import db, models
 from services.wall import queries as wall_queries
 from tests.bench import db_bench as perf
 from tests.bench.table import BenchRow
+
+DEFAULTS = Policies.defaults()
 
 
 def _median(fn: object, repeat: int) -> float:
@@ -41,12 +44,12 @@ def measure(engine: Engine, backend: str, repeat: int = 3) -> list[BenchRow]:
             models.Region.__table__.select().where(
                 models.Region.level.in_(safety_index.INDEX_LEVELS))
         ).all())  # fmt: skip
-    compute = _median(lambda: safety_index.compute_month(engine, month, now=now), repeat)
+    compute = _median(lambda: safety_index.compute_month(engine, month, now=now, params=DEFAULTS.index), repeat)
     root = wall_queries.root_region_code(engine)
     ranking = _median(lambda: safety_index.ranking(engine, root, month), repeat)
-    unchanged = _median(lambda: safety_index.recompute_if_changed(engine, (month,), now=now), repeat)
-    risk.run_rules(engine, now)  # the first run raises what the history holds
-    rules = _median(lambda: risk.run_rules(engine, now), repeat)
+    unchanged = _median(lambda: safety_index.recompute_if_changed(engine, (month,), now=now, params=DEFAULTS.index), repeat)
+    risk.run_rules(engine, now, params=DEFAULTS.risk)  # the first run raises what the history holds
+    rules = _median(lambda: risk.run_rules(engine, now, params=DEFAULTS.risk), repeat)
     alerts = _median(lambda: risk.open_alerts(engine, root), repeat)
     return [
         BenchRow(f"index.compute_month.{backend}", compute * 1000, "ms", 3000,

@@ -34,10 +34,11 @@ WINDOW = (1920, 1080)
 def _clips(folder: Path) -> list[Path]:
     """The demo's 720p camera clips (made in `folder` if the data dir has none)."""
     from services.demo import media as demo_media
+    from services.video.sources import media_dir
 
     specs = [s for s in demo_media.demo_specs() if s.name.startswith("camera_")
              and not s.name.endswith("_sub.mp4")]  # fmt: skip
-    ready = [demo_media.media_dir() / s.name for s in specs]
+    ready = [media_dir() / s.name for s in specs]
     if all(p.is_file() for p in ready):
         return ready
     return demo_media.ensure_clips(folder, specs)

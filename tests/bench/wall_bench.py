@@ -193,10 +193,10 @@ def child_paint(url: str, commits: int, gap: float, log_dir: str) -> dict[str, A
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    records = []
+    records: list[tuple[int, int, float]] = []
     for line in out_path.read_text().splitlines():
-        seq, reported, at = line.split()
-        records.append((int(seq), int(reported), float(at)))
+        f_seq, f_reported, f_at = line.split()
+        records.append((int(f_seq), int(f_reported), float(f_at)))
     last_seq = max((r[0] for r in records), default=0)
     wait_until(lambda: wall.painted_seq() >= last_seq, 15.0, interval_ms=20)
     # A snapshot shows a report when its feed_seq includes the report's seq, or earlier:

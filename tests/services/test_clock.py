@@ -9,7 +9,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from services import accounts, clock, incidents
+from services.policies import Policies
 from services.store import db, models
+
+DEFAULTS = Policies.defaults()
 
 
 def test_one_pass_runs_every_job(demo_engine: Engine) -> None:
@@ -22,13 +25,13 @@ def test_one_pass_runs_every_job(demo_engine: Engine) -> None:
         iid = incidents.report(
             s, actor,
             incidents.NewIncident(category="dispute", description="久拖未决的纠纷",
-                                  grid_id=grid.id, reported_at=now - timedelta(days=40)),
+                                  grid_id=grid.id, reported_at=now - timedelta(days=40)), policy=DEFAULTS.incidents,
         )  # fmt: skip
         place = s.scalars(select(models.Place).order_by(models.Place.id)).first()
         assert place is not None
         place.current_count, place.count_at = 2 * place.daily_capacity, now
         place_id = place.id
-    passes = clock.run(demo_engine, "330000", {}, threading.Event(), rounds=1)
+    passes = clock.run(demo_engine, "330000", Policies.defaults(), threading.Event(), rounds=1)
     assert passes == 1
     with Session(demo_engine) as s:
         inc = s.get(models.Incident, iid)
@@ -46,6 +49,6 @@ def test_a_failing_job_does_not_stop_the_others(demo_engine: Engine, monkeypatch
         raise RuntimeError("lost connection")
 
     monkeypatch.setattr(clock.incidents, "sweep_overdue", broken)
-    clock.run(demo_engine, "330000", {}, threading.Event(), rounds=1)
+    clock.run(demo_engine, "330000", Policies.defaults(), threading.Event(), rounds=1)
     with Session(demo_engine) as s:
         assert s.scalar(select(func.count()).select_from(models.SafetyIndex)) > 0

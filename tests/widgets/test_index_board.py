@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from mapview.page import choropleth_style
 from mapview.view import MapView
+from services.policies import Policies
 from services.risk.alerts import AlertBoard, AlertEventRow, AlertRow
 from services.risk.safety_index import IndexDetail, IndexRow, Ranking
 from services.store import db, models
@@ -26,6 +27,9 @@ from ui.kit.theme import FONT_FAMILIES
 from ui.risk.state import IndexState
 from widgets.risk.index_board import COL_DELTA, COL_INDEX, COL_RANK, IndexBoard, index_color
 from widgets.risk.risk_alerts import RiskAlertList
+
+DEFAULTS = Policies.defaults()
+
 
 SHOTS = Path(os.environ.get("INDEX_SHOTS", "")) if os.environ.get("INDEX_SHOTS") else None
 
@@ -201,7 +205,7 @@ def test_index_state_computes_reads_and_acts_off_the_gui_thread(
     qtbot: Any, small_db: tuple[str, tt.Territory]
 ) -> None:
     url, t = small_db
-    state = IndexState(url, tt.COUNTY, root=tt.PROVINCE, rules_every=0.2, index_every=0.2)
+    state = IndexState(url, tt.COUNTY, root=tt.PROVINCE, rules_every=0.2, index_every=0.2, index_params=DEFAULTS.index, risk_params=DEFAULTS.risk)
     boards: list[AlertBoard] = []
     state.alerts_ready.connect(boards.append)
     rankings: list[Ranking] = []  # collected from the start: the computed one may come early

@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -51,10 +50,12 @@ from services.dispatch.plans import ActivationView, PlanItem
 from services.dispatch.surge import SurgeProposal
 from services.dispatch.units import DispatchBoard, UnitRow
 from services.store import models
-from ui.dispatch.state import DispatchState, ProposalView, Refusal
+from ui.dispatch.state import DispatchState, ProposalView
+from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import category_label
 from widgets.row_model import RowTableModel
+from widgets.translate import QT_TRANSLATE_NOOP
 
 _Index = QModelIndex | QPersistentModelIndex
 CTX = "DispatchPanel"
@@ -94,24 +95,6 @@ ITEM_STATE_LABELS: dict[str, str] = {
     "declined": QT_TRANSLATE_NOOP("DispatchPanel", "不采纳"),
     "unfilled": QT_TRANSLATE_NOOP("DispatchPanel", "无可用单位"),
 }
-REFUSALS: dict[str, str] = {
-    "unit_unavailable": QT_TRANSLATE_NOOP("DispatchPanel", "{unit} 当前不可用，不能派遣"),
-    "unit_busy": QT_TRANSLATE_NOOP("DispatchPanel", "{unit} 正在执行任务，不能重复派遣"),
-    "unit_outside": QT_TRANSLATE_NOOP("DispatchPanel", "{unit} 不在本中心辖区，不能调派"),
-    "unit_taken": QT_TRANSLATE_NOOP("DispatchPanel", "{unit} 已被其他席位抢先调派，请重新选择"),
-    "stale": QT_TRANSLATE_NOOP("DispatchPanel", "数据已被其他席位更新，已刷新为最新状态"),
-    "incident_closed": QT_TRANSLATE_NOOP("DispatchPanel", "事件已办结，不能再派遣"),
-    "outside": QT_TRANSLATE_NOOP("DispatchPanel", "事件不在本中心辖区"),
-    "role": QT_TRANSLATE_NOOP("DispatchPanel", "当前账号没有调度权限"),
-    "already_active": QT_TRANSLATE_NOOP("DispatchPanel", "该预警已启动预案，已转到该预案"),
-    "no_substitute": QT_TRANSLATE_NOOP("DispatchPanel", "没有其他可用的同类单位"),
-    "dispatch_step": QT_TRANSLATE_NOOP("DispatchPanel", "该派遣当前不能执行这一步"),
-    "item_decided": QT_TRANSLATE_NOOP("DispatchPanel", "该项已处理"),
-    "activation_closed": QT_TRANSLATE_NOOP("DispatchPanel", "该预案已结束"),
-    "no_units": QT_TRANSLATE_NOOP("DispatchPanel", "请至少选择一个单位"),
-    "no_center": QT_TRANSLATE_NOOP("DispatchPanel", "只有指挥中心账号可以启动预案"),
-    "db_error": QT_TRANSLATE_NOOP("DispatchPanel", "数据库暂不可用，请稍后重试"),
-}
 UNIT_COLUMNS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("DispatchPanel", "单位"),
     QT_TRANSLATE_NOOP("DispatchPanel", "级别"),
@@ -133,14 +116,6 @@ def label(table: dict[Any, str], key: Any) -> str:
     return tr(table[key]) if key in table else str(key)
 
 
-def refusal_text(r: Refusal) -> str:
-    text = REFUSALS.get(r.code)
-    if text is None:
-        return r.message
-    unit = r.params.get("unit") or ""
-    return tr(text).replace("{unit}", str(unit)).strip()
-
-
 MINUTES = QT_TRANSLATE_NOOP("DispatchPanel", "{m}分")
 
 
@@ -157,7 +132,7 @@ class UnitModel(RowTableModel):
         super().__init__(UNIT_COLUMNS, parent)
         self._rows: tuple[UnitRow, ...] = ()
         self._now: datetime | None = None
-        self.policy = dispatch.DEFAULT_POLICY
+        self.policy: dispatch.DispatchPolicy | None = None  # the state's, set by the panel
         self.colors = theme_colors()
 
     def set_rows(self, rows: tuple[UnitRow, ...], now: datetime) -> None:
@@ -185,7 +160,7 @@ class UnitModel(RowTableModel):
         return max(0.0, (self._now - u.status_since).total_seconds() / 60.0)
 
     def alarm(self, u: UnitRow) -> str:
-        return self.policy.alarm(u.status, self.minutes(u))
+        return self.policy.alarm(u.status, self.minutes(u)) if self.policy else u.alarm
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -626,7 +601,7 @@ class DispatchPanel(QWidget):
                 rid, version = item.data(Qt.ItemDataRole.UserRole)
                 units.append((int(rid), int(version)))
         if not units:
-            self._say(tr(REFUSALS["no_units"]), "alarm")
+            self._say(refusal_text("no_units", domain="dispatch"), "alarm")
             return
         self.state.dispatch(self._proposal.proposal.incident_id, units)
 
@@ -757,7 +732,7 @@ class DispatchPanel(QWidget):
 
     def _on_refused(self, action: str, r: Refusal) -> None:
         self._pending_layout = None
-        self._say(refusal_text(r), "alarm")
+        self._say(refusal_text(r.code, r.message, domain="dispatch", params=r.params), "alarm")
         if r.code == "already_active" and isinstance(r.current, ActivationView):
             self._activation_id = r.current.id
             self.tabs.setCurrentIndex(self.PAGE_PLAN)

@@ -1,11 +1,11 @@
-"""The dispatch panel's state: one worker thread reads and writes, the GUI only receives.
+"""The dispatch panel's state: one worker (ui.kit.worker) reads and writes, the GUI only
+receives.
 
-Same shape as ui/wall/live.py and ui/incidents/state.py. The worker owns its engine and the
-signed-in `Actor`, runs the requests the panel posts (propose, dispatch, steps, plan
-activation and items) one at a time in order, and follows the change feed: when a
-resource, dispatch, plan activation, risk alert or place changes it re-reads the board,
-the surge proposals and the center's activations (bursts coalesced to one read a second
-under load). Every `surge_every` seconds it also runs the capacity watch for its region
+The worker acts as the signed-in `Actor`, runs the requests the panel posts (propose,
+dispatch, steps, plan activation and items) one at a time in order, and follows the
+change feed: when another console's resource, dispatch, plan activation, risk alert or
+place changes it re-reads the board, the surge proposals and the center's activations
+(bursts coalesced to one read every 3 s under load). Every `surge_every` seconds it also runs the capacity watch for its region
 (services.dispatch.surge.check), which raises the capacity alert through services.risk.
 Refusals come back as `Refusal` values with the service's code, so the panel shows a
 Chinese sentence; a lost race carries the state as it is now.
@@ -13,9 +13,8 @@ Chinese sentence; a lost race carries the state as it is now.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -26,23 +25,14 @@ from services import dispatch
 from services.accounts import Actor
 from services.dispatch import plans as response_plans
 from services.dispatch import surge
-from services.dispatch.units import Candidate, DispatchPolicy, Proposal
+from services.dispatch.units import Candidate, Proposal
 from services.errors import Refused
-from services.store.db import make_engine, session_factory
-from ui.kit.feed_support import ActingWorker, BurstGate, ConnectionWatch
+from services.policies import Policies
+from services.store.runtime import Runtime
+from ui.kit.refusal import DB_UNAVAILABLE, Refusal
+from ui.kit.worker import ActingWorker
 
 WATCHED = frozenset({"resource", "dispatch", "plan_activation", "risk_alert", "place"})
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a request was refused: the service's code, parameters and, for a lost race,
-    what it is now (a UnitRow, DispatchRow or ActivationView)."""
-
-    code: str
-    message: str
-    params: dict[str, Any] = field(default_factory=dict)
-    current: Any = None
 
 
 @dataclass(frozen=True)
@@ -55,16 +45,13 @@ class ProposalView:
     others: tuple[Candidate, ...]
 
 
-def _refusal(exc: Refused) -> Refusal:
-    return Refusal(exc.code, exc.message, dict(exc.params), getattr(exc, "current", None))
-
-
-
-
 class DispatchState(ActingWorker):
     """Bridge between the dispatch worker and the panel (signals are queued to the GUI)."""
 
     THREAD_NAME = "dispatch-state"
+    WATCHES = frozenset({"resource", "dispatch", "plan_activation", "risk_alert", "place"})
+    BUSY_RATE = 5  # units move all the time; the board shows minutes in state
+    BUSY_GAP = 3.0
 
     board_ready = Signal(object)  # dispatch.DispatchBoard
     surge_ready = Signal(object)  # tuple[surge.SurgeProposal, ...]
@@ -72,35 +59,27 @@ class DispatchState(ActingWorker):
     proposal_ready = Signal(object)  # ProposalView
     done = Signal(str, object)  # action, result
     refused = Signal(str, object)  # action, Refusal
-    connection_lost = Signal(object)  # datetime (aware) since when
-    connection_restored = Signal()
-    refreshed = Signal(int)  # a re-read caused by the feed: newest seq seen
-
-    BUSY_RATE = 5  # units move all the time; the board shows minutes in state
-    BUSY_GAP = 3.0
 
     def __init__(
         self,
-        url: str,
+        runtime: Runtime | str,
         region_code: str,
         *,
-        policy: DispatchPolicy = dispatch.DEFAULT_POLICY,
-        surge_policy: surge.SurgePolicy = surge.DEFAULT_POLICY,
+        policies: Policies,
         follow_feed: bool = True,
         refresh_every: float = 30.0,
         surge_every: float | None = 15.0,
     ) -> None:
-        super().__init__(region_code)
-        self._url = url
-        self.policy = policy
-        self._surge_policy = surge_policy
-        self._follow = follow_feed
-        self._refresh_every = refresh_every
+        super().__init__(runtime, region_code, follow_feed=follow_feed,
+                         refresh_every=refresh_every)  # fmt: skip
+        self.policies = policies
+        self.policy = policies.dispatch
         self._surge_every = surge_every
 
     # -- control (GUI thread) -----------------------------------------------------
 
     def refresh(self) -> None:
+        """Re-read the board and run the capacity watch now (what its tick does)."""
         self._post(lambda e, f: self._read_all(e, f, watch=True))
 
     def propose(self, incident_id: int, extra: int = 5) -> None:
@@ -118,7 +97,7 @@ class DispatchState(ActingWorker):
                         policy=self.policy, exclude=[c.resource_id for c in prop.candidates],
                     ) if extra else ()  # fmt: skip
             except Refused as exc:
-                self.refused.emit("propose", _refusal(exc))
+                self.refused.emit("propose", Refusal.of(exc))
                 return
             self.proposal_ready.emit(ProposalView(prop, plan, others))
 
@@ -141,7 +120,8 @@ class DispatchState(ActingWorker):
     def activate_plan(self, plan_id: int, *, incident_id: int | None = None,
                       alert_id: int | None = None) -> None:  # fmt: skip
         self._write("activate", lambda f, a: response_plans.activate(
-            f, a, plan_id, incident_id=incident_id, alert_id=alert_id, policy=self.policy))  # fmt: skip
+            f, a, plan_id, incident_id=incident_id, alert_id=alert_id, policy=self.policy,
+            incident_policy=self.policies.incidents))  # fmt: skip
 
     def decide(self, activation_id: int, expected_version: int | None, idx: int,
                confirm: bool) -> None:  # fmt: skip
@@ -165,50 +145,26 @@ class DispatchState(ActingWorker):
             try:
                 result = work(factory, actor)
             except Refused as exc:
-                self.refused.emit(action, _refusal(exc))
-                self._read_all(engine, factory)
+                self.refused.emit(action, Refusal.of(exc))
+                self.reread()
                 return
             except Exception:
-                self.refused.emit(action, Refusal("db_error", "database unavailable"))
+                self.refused.emit(action, DB_UNAVAILABLE)
                 raise
             self.done.emit(action, result)
-            self._read_all(engine, factory)
+            self.reread()
 
         self._post(job)
 
-    def _run(self) -> None:
-        engine = make_engine(self._url)
-        factory = session_factory(engine)
-        health = ConnectionWatch(self.connection_lost, self.connection_restored)
-        gate = BurstGate(self.BUSY_RATE, self.BUSY_GAP)
-        last_read = 0.0
-        last_watch = 0.0
-        dirty = True
-        while not self._stop.is_set():
-            try:
-                if self._w_actor is None:
-                    self._switch_actor(factory, None)
-                batch = self._jobs_then_changes(engine, factory, 0.1)
-                now = time.monotonic()
-                watched = sum(1 for c in batch if c.entity in WATCHED)
-                if watched:
-                    dirty = True
-                    gate.note(now, watched)
-                watch = self._surge_every is not None and now - last_watch >= self._surge_every
-                due = now - last_read >= self._refresh_every
-                if (dirty and now - last_read >= gate.min_gap(now)) or due or watch or health.down:
-                    self._read_all(engine, factory, watch=watch)
-                    last_read = time.monotonic()
-                    if watch:
-                        last_watch = last_read
-                    if dirty and self._sub is not None:
-                        self.refreshed.emit(self._sub.position)
-                    dirty = False
-                health.ok()
-            except Exception:  # noqa: BLE001 - any database failure: degrade, retry
-                health.failed(engine, self._stop)
-        self._close_feed()
-        engine.dispose()
+    def reread(self) -> None:
+        self._read_all(self.engine, self.factory)
+
+    def tick(self, now: float) -> float | None:
+        """The capacity watch of the region (a console without a clock process)."""
+        if self._surge_every is None or self._w_actor is None:
+            return self._surge_every
+        self._read_all(self.engine, self.factory, watch=True)
+        return self._surge_every
 
     def _read_all(self, engine: Engine, factory: sessionmaker[Session],
                   watch: bool = False) -> None:  # fmt: skip
@@ -219,9 +175,10 @@ class DispatchState(ActingWorker):
             self.board_ready.emit(dispatch.board(s, actor, policy=self.policy))
         with factory() as s:
             if watch:
-                proposals = surge.check(engine, s, actor, policy=self._surge_policy)
+                proposals = surge.check(engine, s, actor, policy=self.policies.surge,
+                                        risk_params=self.policies.risk)  # fmt: skip
             else:
-                proposals = surge.watch(s, actor, policy=self._surge_policy)
+                proposals = surge.watch(s, actor, policy=self.policies.surge)
             self.surge_ready.emit(proposals)
         with factory() as s:
             self.activations_ready.emit(response_plans.activations(s, actor))

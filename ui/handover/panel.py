@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from services import handover
+from services.handover.page import ShiftPage
 from ui.handover.pdf import CHART_URL, kpi_chart, report_html, shift_title, write_pdf
-from ui.handover.state import HandoverState, Refusal, ShiftPage
-from widgets.incident_labels import refusal_message
+from ui.handover.state import HandoverState
+from ui.kit.refusal import Refusal, refusal_text
+from widgets.translate import QT_TRANSLATE_NOOP
 
 TZ = "Asia/Shanghai"
 STATUS_TEXT = {
@@ -46,23 +48,6 @@ STATUS_TEXT = {
     "accepted": QT_TRANSLATE_NOOP("HandoverPanel", "已签收"),
     "missing": QT_TRANSLATE_NOOP("HandoverPanel", "未交班"),
     None: QT_TRANSLATE_NOOP("HandoverPanel", "未提交"),
-}
-REFUSALS = {
-    "shift_not_ended": QT_TRANSLATE_NOOP("HandoverPanel", "本班次尚未结束，不能交班"),
-    "not_on_roster": QT_TRANSLATE_NOOP("HandoverPanel", "您不在该班次的值班表上，不能签字"),
-    "own_handover": QT_TRANSLATE_NOOP("HandoverPanel", "交班人不能自己签收"),
-    "already_submitted": QT_TRANSLATE_NOOP("HandoverPanel", "本班次已提交交班，请勿重复提交"),
-    "already_accepted": QT_TRANSLATE_NOOP("HandoverPanel", "交接班已签收，不能再更改"),
-    "answer_required": QT_TRANSLATE_NOOP("HandoverPanel", "请先答复接班人的问题"),
-    "not_rejected": QT_TRANSLATE_NOOP("HandoverPanel", "没有待答复的问题"),
-    "reason": QT_TRANSLATE_NOOP("HandoverPanel", "退回须填写原因"),
-    "answer": QT_TRANSLATE_NOOP("HandoverPanel", "请填写答复内容"),
-    "handover_accepted": QT_TRANSLATE_NOOP("HandoverPanel", "交接班已签收，值班日志已关闭"),
-    "log_text": QT_TRANSLATE_NOOP("HandoverPanel", "请填写日志内容"),
-    "checked_in": QT_TRANSLATE_NOOP("HandoverPanel", "本班次已签到"),
-    "not_on_now": QT_TRANSLATE_NOOP("HandoverPanel", "不在本班次时间内，不能签到"),
-    "other_center": QT_TRANSLATE_NOOP("HandoverPanel", "不是本中心的班次"),
-    "stale": QT_TRANSLATE_NOOP("HandoverPanel", "交接班已被他人更新，已刷新"),
 }
 
 
@@ -189,8 +174,8 @@ class HandoverPanel(QWidget):
         rv.addWidget(log, 1)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        for w in (left, self.report_view, right):
-            split.addWidget(w)
+        for part in (left, self.report_view, right):
+            split.addWidget(part)
         split.setSizes([300, 760, 440])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
@@ -270,9 +255,7 @@ class HandoverPanel(QWidget):
             self.log_text.clear()
 
     def show_refusal(self, _action: str, refusal: Refusal) -> None:
-        source = REFUSALS.get(refusal.code)
-        text = self.tr(source) if source else refusal_message(refusal.code, refusal.message)
-        self.refusal_label.setText(text)
+        self.refusal_label.setText(refusal_text(refusal.code, refusal.message, domain="handover"))
 
     def show_page(self, page: ShiftPage) -> None:
         self.page = page

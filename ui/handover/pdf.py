@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QMarginsF,
     QPointF,
@@ -41,6 +40,7 @@ from services.handover.report import CaseLine, HandoverReport, HandoverView
 from widgets.incident_labels import priority_label
 from widgets.labels import category_label, status_label
 from widgets.risk.risk_alerts import domain_name, level_name
+from widgets.translate import QT_TRANSLATE_NOOP
 
 CONTEXT = "HandoverPdf"
 FONT_FAMILIES = ["WenQuanYi Zen Hei", "Noto Sans CJK SC", "Microsoft YaHei", "sans-serif"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.handover.page import ReplayData
 from services.handover.replay import METRICS, Moment
-from ui.handover.state import HandoverState, ReplayData
+from ui.handover.state import HandoverState
 from widgets.incident_labels import priority_label
 from widgets.labels import category_label, status_label
+from widgets.translate import QT_TRANSLATE_NOOP
 
 TZ = "Asia/Shanghai"
 STEP_MIN = 1  # slider resolution in minutes

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from services import incidents
 from services.accounts import Actor
-from ui.incidents.state import HotlineReport, IncidentState, Refusal
-from widgets.incident_labels import channel_label, priority_label, refusal_message
+from ui.incidents.state import HotlineReport, IncidentState
+from ui.kit.refusal import Refusal, refusal_text
+from widgets.incident_labels import channel_label, priority_label
 from widgets.incident_style import incident_stylesheet
 from widgets.labels import category_label
 
@@ -192,13 +193,13 @@ class HotlineForm(QDialog):
         value = self.report_value()
         # Checked here only to point at the empty field; the service checks again.
         if not value.category:
-            self._show(refusal_message("category"), "alarm")
+            self._show(refusal_text("category"), "alarm")
             return
         if not value.grid_code and value.lon is None:
-            self._show(refusal_message("no_location"), "alarm")
+            self._show(refusal_text("no_location"), "alarm")
             return
         if not value.description:
-            self._show(refusal_message("description"), "alarm")
+            self._show(refusal_text("description"), "alarm")
             return
         self._busy = True
         self.submit.setEnabled(False)
@@ -219,7 +220,7 @@ class HotlineForm(QDialog):
             return
         self._busy = False
         self.set_actor(self.state.actor())
-        text = refusal_message(refusal.code, refusal.message)
+        text = refusal_text(refusal.code, refusal.message)
         grid = refusal.params.get("grid")
         if refusal.code in ("outside_grid", "no_grid_code") and grid:
             text = f"{text}（{grid}）"
@@ -241,4 +242,4 @@ class HotlineForm(QDialog):
         if (lon, lat) != (self._lon, self._lat):
             return
         self._lon = self._lat = None
-        self.location.setText(refusal_message(refusal.code, refusal.message))
+        self.location.setText(refusal_text(refusal.code, refusal.message))

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -55,7 +54,8 @@ from services import incidents
 from services.accounts import Actor
 from services.incidents.workflow import IncidentRow, QueueFilter, RouteTarget
 from services.store import models
-from ui.incidents.state import CaseView, IncidentState, QueueView, Refusal
+from ui.incidents.state import CaseView, IncidentState, QueueView
+from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_labels import (
     action_label,
     channel_label,
@@ -63,13 +63,13 @@ from widgets.incident_labels import (
     kind_label,
     local_time,
     priority_label,
-    refusal_message,
     scope_label,
     time_left,
 )
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import STATUS_LABELS, category_label, status_label
 from widgets.row_model import RowTableModel
+from widgets.translate import QT_TRANSLATE_NOOP
 
 _Index = QModelIndex | QPersistentModelIndex
 SCOPES = ("action", "supervising", "all")
@@ -354,6 +354,7 @@ class ActionForm(QFrame):
         }.get(action, _tr("可选：处置说明"))
         self.note.setPlaceholderText(placeholder)
         route = action == "route"
+        w: QWidget
         self.target.clear()
         for t in targets:
             kind = _tr("部门") if t.kind == "department" else _tr("下级中心")
@@ -509,7 +510,8 @@ class IncidentDetailView(QWidget):
         for w in self._case_widgets:
             w.setVisible(case is not None)
         for i in range(self.facts.count()):
-            item = self.facts.itemAt(i).widget()
+            entry = self.facts.itemAt(i)
+            item = entry.widget() if entry is not None else None
             if item is not None:
                 item.setVisible(case is not None)
         if not same:
@@ -582,7 +584,7 @@ class IncidentDetailView(QWidget):
             return
         self.show_message(
             _tr("{action}未成功：{reason}").format(
-                action=action_label(action), reason=refusal_message(refusal.code, refusal.message)
+                action=action_label(action), reason=refusal_text(refusal.code, refusal.message)
             )
         )
 
@@ -592,7 +594,7 @@ class IncidentDetailView(QWidget):
     def _clear(layout: QGridLayout | QVBoxLayout | QHBoxLayout) -> None:
         while layout.count():
             item = layout.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.hide()
                 w.deleteLater()
@@ -693,7 +695,7 @@ class IncidentDetailView(QWidget):
             return
         if action in NOTE_REQUIRED and not params.get("note"):
             self.show_message(
-                refusal_message({"reopen": "reason", "answer": "answer"}.get(action, "note"))
+                refusal_text({"reopen": "reason", "answer": "answer"}.get(action, "note"))
             )
             return
         self.action_requested.emit(action, params)
@@ -904,7 +906,7 @@ class IncidentPanel(QWidget):
         if incident_id != self._selected:
             return
         self.detail.show_case(None)
-        self.detail.show_message(refusal_message(refusal.code, refusal.message))
+        self.detail.show_message(refusal_text(refusal.code, refusal.message))
 
     def _act(self, action: str, params: dict[str, Any]) -> None:
         case = self.detail.case
@@ -914,7 +916,7 @@ class IncidentPanel(QWidget):
         note = str(params.pop("note", ""))
         self.detail.form.confirm.setEnabled(False)
         if action == "supervise":
-            deadline = models.utcnow() + timedelta(hours=int(params["hours"]))
+            deadline = timedelta(hours=int(params["hours"]))  # from now, on the service's clock
             self.state.supervise(row.id, row.version, deadline, note)
         elif action == "follow_up":
             self.state.follow_up(row.id, list(params.get("tasks", ())))

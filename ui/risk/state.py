@@ -1,56 +1,50 @@
-"""Safety index and risk alerts for the wall: a worker thread reads and computes, the GUI
-thread only receives plain values (the pattern of ui.wall.live).
+"""Safety index and risk alerts for the wall: a worker (ui.kit.worker) reads and computes,
+the GUI thread only receives plain values.
 
 The worker
-- reads the ranking (`services.risk.safety_index.Ranking`) of the current region for this month,
-  and the open alerts (`services.risk.AlertBoard`) with their map markers;
-- follows the change feed: a committed risk-alert change re-reads the alerts at once, so
-  an alert raised by any console reaches the wall and the map within the feed's latency;
-- every `rules_every` seconds runs the risk rules over the console's jurisdiction (the
-  root region) and every `index_every` seconds recomputes this month's and last month's
-  index if their data changed (`recompute_if_changed`), then re-reads the ranking;
-- runs acknowledge/close requests (`acknowledge(...)`, `close(...)`) as short transactions;
+- reads the ranking (`services.risk.safety_index.Ranking`) of the current region for this
+  month, and the open alerts (`services.risk.AlertBoard`) with their map markers;
+- follows the change feed: a committed risk-alert change re-reads the alerts at once (so
+  an alert raised by any console reaches the wall and the map within the feed's latency),
+  a recomputed index the ranking;
+- optionally (`run_rules`, `recompute`; the clock process does both for a console) runs
+  the risk rules over the console's jurisdiction every `rules_every` seconds and
+  recomputes this month's and last month's index every `index_every` seconds if their data
+  changed;
+- runs acknowledge/close requests as short transactions;
 - reads the timeline of the alert the wall shows (`show_timeline(alert_id)`), again after
   any risk-alert change on the feed.
-
-No database call happens on the GUI thread. Read errors emit `connection_lost(since)` once,
-retry with backoff, and `connection_restored()` on success.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from services import risk
 from services.accounts import Actor
 from services.errors import Refused
 from services.risk import safety_index
-from services.store import changefeed, models
-from services.store.db import make_engine, session_factory, transaction
-from ui.kit.feed_support import SIDE_WAKE_TICK, ConnectionWatch, stop_thread
+from services.store import models
+from services.store.changefeed import Change
+from services.store.db import transaction
+from services.store.runtime import Runtime
+from ui.kit.worker import Worker
 
 ALERT_ENTITIES = frozenset({"risk_alert", "risk_alert_event"})
 
 
-@dataclass(frozen=True)
-class _Action:
-    kind: str  # "acknowledge" | "close"
-    actor: Actor
-    alert_id: int
-    note: str
-    version: int | None
-
-
-class IndexState(QObject):
+class IndexState(Worker):
     """Bridge between the index/risk worker and the views (signals are queued to the GUI)."""
+
+    THREAD_NAME = "wall-index"
+    WATCHES = ALERT_ENTITIES | {"safety_index"}
 
     ranking_ready = Signal(object)  # services.risk.safety_index.Ranking
     choropleth_ready = Signal(object)  # dict[str, float]: child adcode → index (MapView.set_choropleth)
@@ -61,17 +55,15 @@ class IndexState(QObject):
     timeline_ready = Signal(int, object)  # alert id, tuple[services.risk.AlertEventRow, ...]
     action_done = Signal(str, int)  # "acknowledge" | "close", alert id
     action_failed = Signal(str, int, str, str)  # action, alert id, error code, message
-    connection_lost = Signal(object)  # datetime (aware, local) since when
-    connection_restored = Signal()
 
     def __init__(
         self,
-        url: str,
+        runtime: Runtime | str,
         region_code: str,
         *,
         root: str | None = None,
-        index_params: safety_index.IndexParams | None = None,
-        risk_params: risk.RiskParams | None = None,
+        index_params: safety_index.IndexParams,
+        risk_params: risk.RiskParams,
         index_every: float = 60.0,
         rules_every: float = 15.0,
         refresh_every: float = 30.0,
@@ -79,28 +71,22 @@ class IndexState(QObject):
         recompute: bool = True,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        super().__init__()
-        self._url = url
+        super().__init__(runtime, refresh_every=refresh_every)
         self._region = region_code
         self._root = root or region_code
         self._index_params = index_params
         self._risk_params = risk_params
         self._index_every = index_every
         self._rules_every = rules_every
-        self._refresh_every = refresh_every
         self._run_rules = run_rules
         self._recompute = recompute
         self._now: Callable[[], datetime] = clock or models.utcnow
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
-        self._region_changed = True
+        self._view_lock = threading.Lock()
         self._month: date | None = None
         self._timeline_id: int | None = None
-        self._timeline_dirty = False
-        self._actions: queue.SimpleQueue[_Action] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self.engine: Engine | None = None
+        self._alerts_dirty = False
+        self._ranking_dirty = False
+        self._last_rules = self._last_index = -1e9
 
     # -- control (GUI thread) -----------------------------------------------------
 
@@ -108,139 +94,114 @@ class IndexState(QObject):
     def region_code(self) -> str:
         return self._region
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="wall-index", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        stop_thread(self._stop, self._wake, self._thread, timeout)
-        self._thread = None
-
     def drill(self, region_code: str) -> None:
         """Show another region's ranking and alerts (read next, off the GUI thread)."""
-        with self._lock:
+        with self._view_lock:
             self._region = region_code
-            self._region_changed = True
-        self._wake.set()
+        self.refresh()
 
     def set_month(self, month: date | None) -> None:
         """Show another month's ranking (None: the current month)."""
-        with self._lock:
+        with self._view_lock:
             self._month = month
-            self._region_changed = True
-        self._wake.set()
-
-    def refresh(self) -> None:
-        with self._lock:
-            self._region_changed = True
-        self._wake.set()
+        self.refresh()
 
     def show_timeline(self, alert_id: int | None) -> None:
         """Read this alert's timeline (`timeline_ready`) now and after each alert change."""
-        with self._lock:
+        with self._view_lock:
             self._timeline_id = alert_id
-            self._timeline_dirty = alert_id is not None
-        self._wake.set()
+        if alert_id is not None:
+            self._post(lambda e, f: self._read_timeline(alert_id))
 
     def acknowledge(self, actor: Actor, alert_id: int, note: str = "", version: int | None = None) -> None:
         """签收 an alert as `actor` (off the GUI thread); `action_done` or `action_failed`."""
-        self._actions.put(_Action("acknowledge", actor, alert_id, note, version))
-        self._wake.set()
+        self._post(self._action("acknowledge", actor, alert_id, note, version))
 
     def close(self, actor: Actor, alert_id: int, note: str = "", version: int | None = None) -> None:
         """解除 an alert as `actor` (off the GUI thread); `action_done` or `action_failed`."""
-        self._actions.put(_Action("close", actor, alert_id, note, version))
-        self._wake.set()
+        self._post(self._action("close", actor, alert_id, note, version))
 
-    # -- worker thread -------------------------------------------------------------
+    # -- worker side -----------------------------------------------------------------
 
-    def _run(self) -> None:
-        engine = make_engine(self._url)
-        self.engine = engine
-        sub: changefeed.Subscription | None = None
-        health = ConnectionWatch(self.connection_lost, self.connection_restored)
-        last_rules = last_index = last_read = -1e9
-        while not self._stop.is_set():
+    def _on_changes(self, changes: list[Change]) -> None:
+        alerts = any(c.entity in ALERT_ENTITIES for c in changes)
+        index = any(c.entity == "safety_index" for c in changes)
+        with self._view_lock:
+            self._alerts_dirty = self._alerts_dirty or alerts
+            self._ranking_dirty = self._ranking_dirty or index
+        super()._on_changes(changes)
+
+    def _action(self, kind: str, actor: Actor, alert_id: int, note: str,
+                version: int | None) -> Callable[[Engine, sessionmaker[Session]], None]:  # fmt: skip
+        use_case = risk.acknowledge if kind == "acknowledge" else risk.close
+
+        def job(engine: Engine, factory: sessionmaker[Session]) -> None:
             try:
-                if sub is None:
-                    sub = changefeed.Subscription(engine, poll_interval=1.0, wake_tick=SIDE_WAKE_TICK)
-                    self._region_changed = True
-                batch = sub.next_batch(timeout=0.0 if self._wake.is_set() else 0.25)
-                if not sub.connected:
-                    raise ConnectionError("change feed unreachable")
-                self._wake.clear()
-                alerts_dirty = any(c.entity in ALERT_ENTITIES for c in batch)
-                self._do_actions(engine)
-                now = time.monotonic()
-                ranking_dirty = False
-                if self._run_rules and now - last_rules >= self._rules_every:
-                    last_rules = now
-                    raised = risk.run_rules(engine, self._now(), scope=self._root,
-                                            params=self._risk_params)  # fmt: skip
-                    if raised:
-                        self.alerts_raised.emit(raised)
-                        alerts_dirty = True
-                if self._recompute and now - last_index >= self._index_every:
-                    last_index = now
-                    done = safety_index.recompute_if_changed(
-                        engine, now=self._now(), params=self._index_params
-                    )
-                    if done:
-                        self.index_recomputed.emit(done)
-                        ranking_dirty = True
-                with self._lock:
-                    region = self._region
-                    changed = self._region_changed
-                    self._region_changed = False
-                    month = self._month
-                due = time.monotonic() - last_read >= self._refresh_every
-                if changed or ranking_dirty or due or health.down:
-                    self._read_ranking(engine, region, month)
-                if changed or alerts_dirty or due or health.down:
-                    self._read_alerts(engine, region)
-                with self._lock:
-                    alert_id = self._timeline_id
-                    timeline_dirty = self._timeline_dirty or (alerts_dirty and alert_id is not None)
-                    self._timeline_dirty = False
-                if timeline_dirty and alert_id is not None:
-                    self.timeline_ready.emit(alert_id, risk.timeline(engine, alert_id))
-                if changed or due or health.down:
-                    last_read = time.monotonic()
-                health.ok()
-            except Exception:  # noqa: BLE001 - any database failure: degrade, retry
-                with self._lock:
-                    self._region_changed = True
-                    self._timeline_dirty = self._timeline_id is not None
-                health.failed(engine, self._stop)
-        if sub is not None:
-            sub.close()
-        engine.dispose()
+                with transaction(factory) as s:
+                    use_case(s, actor, alert_id, note, version=version)
+            except Refused as exc:
+                self.action_failed.emit(kind, alert_id, exc.code, exc.message)
+                return
+            except Exception as exc:
+                self.action_failed.emit(kind, alert_id, "database", str(exc))
+                raise  # the loop reports the lost connection and retries reading
+            self.action_done.emit(kind, alert_id)
+            self._read_alerts()
 
-    def _read_ranking(self, engine: Engine, region: str, month: date | None) -> None:
+        return job
+
+    def reread(self) -> None:
+        """Everything: after a drill, a month change, an outage or the periodic refresh;
+        after feed changes only the part they touch."""
+        with self._view_lock:
+            alerts, ranking = self._alerts_dirty, self._ranking_dirty
+            self._alerts_dirty = self._ranking_dirty = False
+        if alerts == ranking:  # both, or neither (not caused by the feed): everything
+            self._read_ranking()
+            self._read_alerts()
+        elif alerts:
+            self._read_alerts()
+        else:
+            self._read_ranking()
+
+    def tick(self, now: float) -> float | None:
+        """The rules and the index, when this worker runs them (tests, tools)."""
+        if not (self._run_rules or self._recompute):
+            return None
+        if self._run_rules and now - self._last_rules >= self._rules_every:
+            self._last_rules = now
+            raised = risk.run_rules(self.engine, self._now(), scope=self._root,
+                                    params=self._risk_params)  # fmt: skip
+            if raised:
+                self.alerts_raised.emit(raised)
+                self._read_alerts()
+        if self._recompute and now - self._last_index >= self._index_every:
+            self._last_index = now
+            done = safety_index.recompute_if_changed(
+                self.engine, now=self._now(), params=self._index_params
+            )
+            if done:
+                self.index_recomputed.emit(done)
+                self._read_ranking()
+        periods = [p for p, on in ((self._rules_every, self._run_rules),
+                                   (self._index_every, self._recompute)) if on]  # fmt: skip
+        return max(0.05, min(periods) - (time.monotonic() - now))
+
+    def _read_ranking(self) -> None:
+        with self._view_lock:
+            region, month = self._region, self._month
         month = month or safety_index.month_of(self._now())
-        board = safety_index.ranking(engine, region, month)
+        board = safety_index.ranking(self.engine, region, month)
         self.ranking_ready.emit(board)
         self.choropleth_ready.emit(safety_index.child_index_values(board))
 
-    def _read_alerts(self, engine: Engine, region: str) -> None:
-        self.alerts_ready.emit(risk.open_alerts(engine, region))
-        self.alert_points_ready.emit(list(risk.alert_points(engine, region)))
+    def _read_alerts(self) -> None:
+        with self._view_lock:
+            region, alert_id = self._region, self._timeline_id
+        self.alerts_ready.emit(risk.open_alerts(self.engine, region))
+        self.alert_points_ready.emit(list(risk.alert_points(self.engine, region)))
+        if alert_id is not None:
+            self._read_timeline(alert_id)
 
-    def _do_actions(self, engine: Engine) -> None:
-        factory = session_factory(engine)
-        while True:
-            try:
-                action = self._actions.get_nowait()
-            except queue.Empty:
-                return
-            use_case = risk.acknowledge if action.kind == "acknowledge" else risk.close
-            try:
-                with transaction(factory) as s:
-                    use_case(s, action.actor, action.alert_id, action.note, version=action.version)
-            except Refused as exc:
-                self.action_failed.emit(action.kind, action.alert_id, exc.code, exc.message)
-                continue
-            except Exception as exc:
-                self.action_failed.emit(action.kind, action.alert_id, "database", str(exc))
-                raise  # the loop reports the lost connection and retries reading
-            self.action_done.emit(action.kind, action.alert_id)
+    def _read_timeline(self, alert_id: int) -> None:
+        self.timeline_ready.emit(alert_id, risk.timeline(self.engine, alert_id))

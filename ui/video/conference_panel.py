@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 from html import escape
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -30,13 +30,26 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from services.accounts import Actor
+from services.incidents.workflow import IncidentPolicy
 from services.video import conference
 from services.video.conference import ConferenceRecord, Room
-from ui.video.panel import refusal_text
+from ui.kit.refusal import error_text
+from ui.video.state import VideoLane
 from widgets.video.video_tile import VideoTile
 
-if TYPE_CHECKING:
-    from ui.video.panel import VideoPanel
+
+class VideoSlots(Protocol):
+    """What the conference window needs of the video panel that opens it: the account,
+    its lane, re-reading the wall after rooms are seated, and the tile of a slot."""
+
+    actor: Actor
+    worker: VideoLane
+    incident_policy: IncidentPolicy  # a decision turned into a case gets its deadlines
+
+    def reload(self) -> None: ...
+
+    def tile(self, index: int) -> VideoTile: ...
 
 ROLL_CALL_MS = 10_000
 
@@ -107,8 +120,9 @@ class ConferencePanel(QWidget):
 
     record_changed = Signal(object)  # ConferenceRecord
 
-    def __init__(self, video_panel: VideoPanel, *, roll_call_ms: int = ROLL_CALL_MS) -> None:
-        super().__init__(video_panel, Qt.WindowType.Window)
+    def __init__(self, video_panel: VideoSlots, *, roll_call_ms: int = ROLL_CALL_MS) -> None:
+        super().__init__(video_panel if isinstance(video_panel, QWidget) else None,
+                         Qt.WindowType.Window)  # fmt: skip
         self.video = video_panel
         self.actor = video_panel.actor
         self.worker = video_panel.worker
@@ -199,7 +213,7 @@ class ConferencePanel(QWidget):
         return QCoreApplication.translate("ConferencePanel", text)
 
     def _refused(self, exc: Exception) -> None:
-        self.status.setText(refusal_text(exc, "ConferencePanel"))
+        self.status.setText(error_text(exc, domain="video"))
 
     def load(self) -> None:
         """Show the running conference if there is one, else the convene page."""
@@ -211,7 +225,7 @@ class ConferencePanel(QWidget):
             return (conference.running_conference(s, actor), conference.rooms(s, actor),
                     conference.recent_conferences(s, actor))  # fmt: skip
 
-        self.worker.submit(read, self._loaded, self._refused)
+        self.worker.call(read, self._loaded, self._refused)
 
     def _loaded(
         self, value: tuple[ConferenceRecord | None, list[Room], list[ConferenceRecord]]
@@ -274,7 +288,7 @@ class ConferencePanel(QWidget):
             self.video.reload()  # the rooms are in their slots now
             self.show_record(record)
 
-        self.worker.submit(job, done, self._refused)
+        self.worker.call(job, done, self._refused)
 
     def roll_call(self) -> None:
         """点名: each room is present once its slot plays, absent after the timeout."""
@@ -296,7 +310,7 @@ class ConferencePanel(QWidget):
         if self.record is None:
             return
         actor, cid = self.actor, self.record.id
-        self.worker.submit(
+        self.worker.call(
             lambda s: conference.record_roll_call(s, actor, cid, results),
             self.show_record, self._refused,
         )  # fmt: skip
@@ -316,7 +330,7 @@ class ConferencePanel(QWidget):
             self.minute_text.clear()
             self.show_record(record)
 
-        self.worker.submit(job, done, self._refused)
+        self.worker.call(job, done, self._refused)
 
     def end(self) -> None:
         if self.record is None:
@@ -327,7 +341,7 @@ class ConferencePanel(QWidget):
             self.video.reload()
             self.show_record(record)
 
-        self.worker.submit(lambda s: conference.end(s, actor, cid), done, self._refused)
+        self.worker.call(lambda s: conference.end(s, actor, cid), done, self._refused)
 
     def _history_activated(self, item: QListWidgetItem) -> None:
         row = self.history.row(item)
@@ -343,9 +357,10 @@ class ConferencePanel(QWidget):
             self.status.setText(self._tr("请先在纪要中选择一项决定"))
             return
         actor, minute, cid = self.actor, self.record.minutes[row], self.record.id
+        policy = self.video.incident_policy
 
         def job(s: Session) -> ConferenceRecord | None:
-            conference.decision_to_task(s, actor, minute.id)
+            conference.decision_to_task(s, actor, minute.id, policy=policy)
             return conference.conference_record(s, cid)
 
         def done(record: ConferenceRecord | None) -> None:
@@ -353,7 +368,7 @@ class ConferencePanel(QWidget):
                 self.show_record(record)
             self.status.setText(self._tr("已转为事件任务"))
 
-        self.worker.submit(job, done, self._refused)
+        self.worker.call(job, done, self._refused)
 
     def start_new(self) -> None:
         self.record = None

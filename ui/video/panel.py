@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,39 +32,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from services import video
 from services.accounts import Actor
-from services.errors import Refused
+from services.incidents.workflow import IncidentPolicy
 from services.store.changefeed import Change
+from services.store.runtime import Runtime
 from services.video import sources
-from ui.kit.db_worker import DbWorker
-from ui.kit.feed_support import FeedWatch
+from ui.kit.refusal import error_text
+from ui.video.state import VideoLane
 from widgets.video.video_tile import VideoTile
-
-REFUSAL_TEXT = {
-    "role": QT_TRANSLATE_NOOP("VideoPanel", "当前账号无视频操作权限"),
-    "no_center": QT_TRANSLATE_NOOP("VideoPanel", "当前账号不属于任何指挥中心"),
-    "subtree": QT_TRANSLATE_NOOP("VideoPanel", "超出本级辖区"),
-    "no_camera": QT_TRANSLATE_NOOP("VideoPanel", "没有这个监控点"),
-    "all_pinned": QT_TRANSLATE_NOOP("VideoPanel", "所有窗口均已锁定"),
-    "layout": QT_TRANSLATE_NOOP("VideoPanel", "不支持的分屏"),
-}
-
-
-def refusal_text(exc: Exception, context: str = "VideoPanel") -> str:
-    """A refusal in the console's language (by its code); other errors as one line."""
-    if isinstance(exc, Refused):
-        source = REFUSAL_TEXT.get(exc.code)
-        if source:
-            return QCoreApplication.translate("VideoPanel", source)
-        return exc.message
-    first = str(exc).strip().splitlines()
-    return QCoreApplication.translate(context, "数据库操作失败: {reason}").format(
-        reason=first[0] if first else type(exc).__name__
-    )
 
 
 class VideoPanel(QWidget):
@@ -76,20 +54,21 @@ class VideoPanel(QWidget):
 
     def __init__(
         self,
-        engine: Engine | str,
+        runtime: Runtime | str,
         actor: Actor,
         *,
+        incident_policy: IncidentPolicy,
         media_dir: Path | None = None,
         tile_options: dict[str, int] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.actor = actor
-        self.worker = DbWorker(engine, self)
+        self.incident_policy = incident_policy
+        self.worker = VideoLane(runtime)
         self._reload_queued = False
-        self.feed = FeedWatch(engine, frozenset({"video_wall"}), self)
-        self.feed.changed.connect(self._on_feed)
-        self.feed.start()  # before the first read: no change can fall between the two
+        self.worker.changed.connect(self._on_feed)
+        self.worker.start()  # follows the feed before the first read: no change falls between
         self._media_dir = media_dir
         self._state: video.VideoWallState | None = None
         self._offered: list[video.CameraInfo] = []
@@ -188,7 +167,7 @@ class VideoPanel(QWidget):
     # -- reading ---------------------------------------------------------------------
 
     def _run(self, job: Callable[[Session], Any], on_done: Callable[[Any], None]) -> None:
-        self.worker.submit(job, on_done, lambda exc: self.message.emit(refusal_text(exc)))
+        self.worker.call(job, on_done, lambda exc: self.message.emit(error_text(exc, domain="video")))
 
     def reload(self) -> None:
         """Re-read the saved wall (after a restart, or a conference seated its rooms)."""
@@ -405,5 +384,4 @@ class VideoPanel(QWidget):
             tile.stop()
         if self._conference is not None:
             self._conference.close()
-        self.feed.stop()
         self.worker.stop()

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QByteArray,
     QCoreApplication,
     QEvent,
@@ -33,6 +32,7 @@ from services.wall.situation import WallSnapshot
 from ui.kit.theme import scaled_stylesheet
 from ui.wall.tiles import plan_tiles
 from widgets.banner import ConnectionBanner
+from widgets.layouts import layout_of
 from widgets.panel import Clock, Panel, utc_now
 from widgets.placeholders import (
     NOTHING_YET,
@@ -41,6 +41,7 @@ from widgets.placeholders import (
     MapPlaceholder,
     VideoPlaceholder,
 )
+from widgets.translate import QT_TRANSLATE_NOOP
 from widgets.wall.category_bar import CategoryBarChart
 from widgets.wall.header import HeaderWidget
 from widgets.wall.kpi_tile import KpiBoard
@@ -290,9 +291,9 @@ class WallWindow(QMainWindow):
         for panel in self.panels.values():
             panel.set_ui_scale(scale)
         margin = round(8 * scale)
-        self._center.layout().setContentsMargins(0, 0, 0, 0)
+        layout_of(self._center).setContentsMargins(0, 0, 0, 0)
         self.setContentsMargins(0, 0, 0, 0)
-        self.top.layout().setContentsMargins(0, 0, 0, margin)
+        layout_of(self.top).setContentsMargins(0, 0, 0, margin)
         self.ui_scale_changed.emit(scale)
         if self._tiles is not None:
             self._layout_tiles()
@@ -314,7 +315,7 @@ class WallWindow(QMainWindow):
                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                 )
                 old = dock.titleBarWidget()
-                dock.setTitleBarWidget(None)
+                dock.setTitleBarWidget(None)  # type: ignore[arg-type]  # None: Qt's own title bar
                 if old is not None:
                     old.deleteLater()
                 self._auto_proportions = False  # the operator arranges now
@@ -403,10 +404,10 @@ class WallWindow(QMainWindow):
         for name, dock in self.docks.items():
             dock.setWidget(self.panels[name])
             dock.show()
-        self._center.layout().addWidget(self.panels["map"])
+        layout_of(self._center).addWidget(self.panels["map"])
         self.panels["map"].show()
         self.header.reattach_parts()
-        self.top.layout().insertWidget(0, self.banner)
+        layout_of(self.top, QVBoxLayout).insertWidget(0, self.banner)
         self.banner.setVisible(self.banner.since() is not None)
         self._canvas.hide()
         self.top.show()
@@ -497,15 +498,15 @@ class WallWindow(QMainWindow):
         """
         settings.beginGroup(SETTINGS_GROUP)
         try:
-            if int(settings.value("version", 0) or 0) != STATE_VERSION:
+            if int(str(settings.value("version", 0) or 0)) != STATE_VERSION:
                 return False
             geometry = settings.value("geometry")
             state = settings.value("state")
             screen_name = str(settings.value("screen", "") or "")
             full_screen = settings.value("fullScreen", False, type=bool)
             tiles = str(settings.value("tiles", "") or "")
-            scale = float(settings.value("uiScale", 0.0) or 0.0)
-            locked = settings.value("locked", True, type=bool)
+            scale = float(str(settings.value("uiScale", 0.0) or 0.0))
+            locked = bool(settings.value("locked", True, type=bool))
         finally:
             settings.endGroup()
 

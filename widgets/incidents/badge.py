@@ -7,11 +7,13 @@ to_accept); overdue turns red and supervised amber when non-zero. Clicking it em
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from widgets.incident_style import theme_colors
+from widgets.layouts import layout_of
+from widgets.translate import QT_TRANSLATE_NOOP
 
 CAPTIONS: tuple[tuple[str, str], ...] = (
     ("open", QT_TRANSLATE_NOOP("IncidentBadge", "待处理")),
@@ -89,7 +91,7 @@ class IncidentBadge(QFrame):
             f" #incidentBadge QLabel {{ font-size: {px}px; background: transparent; }}"
             f" #badgeDot {{ color: {c['muted']}; }}"
         )
-        layout = self.layout()
+        layout = layout_of(self)
         layout.setContentsMargins(pad * 2, pad, pad * 2, pad)
         layout.setSpacing(pad * 2)
         self._render()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
     QModelIndex,
@@ -33,7 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from services.risk.safety_index import COMPONENTS, IndexRow, Ranking
+from widgets.layouts import layout_of
 from widgets.row_model import RowTableModel
+from widgets.translate import QT_TRANSLATE_NOOP
 from widgets.wall.kpi_tile import GOOD_RATE, format_percent
 from widgets.wall_table import fit_row_height, px_at, table_stylesheet
 
@@ -329,7 +330,7 @@ class IndexBoard(QFrame):
                                extra="alternate-background-color: rgba(80, 140, 220, 0.09);")
             + f"#ibEmpty {{ color: #5f7fa8; font-size: {px(20)}px; }}"
         )
-        lay = self.layout()
+        lay = layout_of(self)
         lay.setContentsMargins(px(8), px(4), px(8), px(4))
         lay.setSpacing(px(6))
         fit_row_height(self.table, scale)

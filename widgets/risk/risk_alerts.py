@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
     QModelIndex,
@@ -39,7 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from services.risk.alerts import LEVELS, AlertBoard, AlertEventRow, AlertRow
+from widgets.layouts import layout_of
 from widgets.row_model import RowTableModel
+from widgets.translate import QT_TRANSLATE_NOOP
 from widgets.wall_table import fit_row_height, px_at, table_stylesheet
 
 CST = timezone(timedelta(hours=8))
@@ -302,10 +303,8 @@ class RiskAlertList(QFrame):
         return self._board
 
     def selected_alert(self) -> AlertRow | None:
-        for a in self.model.rows():
-            if a.id == self._selected:
-                return a
-        return None
+        rows: tuple[AlertRow, ...] = self.model.rows()
+        return next((a for a in rows if a.id == self._selected), None)
 
     def select_alert(self, alert_id: int) -> None:
         ids = [a.id for a in self.model.rows()]
@@ -380,7 +379,7 @@ class RiskAlertList(QFrame):
             f"#raNote {{ color: #ffffff; background: rgba(8, 30, 70, 0.8); border: 1px solid #2b4f7e;"
             f" font-size: {px(16)}px; padding: {px(2)}px {px(6)}px; }}"
         )
-        lay = self.layout()
+        lay = layout_of(self)
         lay.setContentsMargins(px(8), px(4), px(8), px(4))
         lay.setSpacing(px(6))
         fit_row_height(self.table, scale)

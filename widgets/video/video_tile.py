@@ -17,7 +17,6 @@ import time
 
 import numpy as np
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
     QRect,
@@ -37,6 +36,8 @@ from PySide6.QtMultimedia import (
     QVideoSink,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from widgets.translate import QT_TRANSLATE_NOOP
 
 STATES = ("idle", "connecting", "playing", "lost")
 STATE_TEXT = {

@@ -49,7 +49,8 @@ class CategoryBarChart(QWidget):
     # -- theme properties -------------------------------------------------------------------
     def _color_property(attr: str) -> Property:  # type: ignore[misc]  # noqa: N805
         def getter(self: CategoryBarChart) -> QColor:
-            return getattr(self, attr)
+            color: QColor = getattr(self, attr)
+            return color
 
         def setter(self: CategoryBarChart, c: QColor) -> None:
             setattr(self, attr, QColor(c))

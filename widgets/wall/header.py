@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from services.wall.situation import FOUR_HAVES, CenterHeader, FourHave
 from widgets.fit_label import FitLabel
 from widgets.labels import center_level_label, four_have_label, four_have_reason, weekday_label
+from widgets.layouts import layout_of
 from widgets.panel import Clock, utc_now
 
 
@@ -62,7 +63,7 @@ class Breadcrumb(QWidget):
         self._path = path
         while self._layout.count() > 1:
             item = self._layout.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.deleteLater()
         self._buttons.clear()
@@ -130,7 +131,7 @@ class FourHaveBadge(QFrame):
         return None if self._have is None else self._have.met
 
     def set_ui_scale(self, scale: float) -> None:
-        lay = self.layout()
+        lay = layout_of(self)
         lay.setContentsMargins(
             round(8 * scale), round(4 * scale), round(8 * scale), round(4 * scale)
         )
@@ -316,14 +317,14 @@ class HeaderWidget(QFrame):
         s = scale
         self._layout.setContentsMargins(round(12 * s), round(6 * s), round(12 * s), round(6 * s))
         self._layout.setSpacing(round(12 * s))
-        duty = self.duty_part.layout()
+        duty = layout_of(self.duty_part, QGridLayout)
         duty.setContentsMargins(round(6 * s), round(4 * s), round(6 * s), round(4 * s))
         duty.setHorizontalSpacing(round(12 * s))
         duty.setVerticalSpacing(round(2 * s))
-        title = self.title_part.layout()
+        title = layout_of(self.title_part)
         title.setContentsMargins(round(6 * s), round(2 * s), round(6 * s), round(4 * s))
         title.setSpacing(round(2 * s))
-        haves = self.haves_part.layout()
+        haves = layout_of(self.haves_part)
         haves.setContentsMargins(round(6 * s), round(6 * s), round(6 * s), round(6 * s))
         haves.setSpacing(round(8 * s))
         for badge in self.badges.values():

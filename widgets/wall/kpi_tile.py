@@ -6,11 +6,13 @@ number would not fit the tile, it is drawn smaller rather than cut off.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from services.wall.situation import Kpis
+from widgets.layouts import layout_of
+from widgets.translate import QT_TRANSLATE_NOOP
 
 # Presentation thresholds (colour only): a resolution rate below this is shown amber.
 GOOD_RATE = 0.95
@@ -109,8 +111,8 @@ class KpiTile(QFrame):
 
     def set_ui_scale(self, scale: float) -> None:
         m = round(6 * scale)
-        self.layout().setContentsMargins(m, m, m, m)
-        self.layout().setSpacing(round(2 * scale))
+        layout_of(self).setContentsMargins(m, m, m, m)
+        layout_of(self).setSpacing(round(2 * scale))
 
     def retranslate(self) -> None:
         self.caption.setText(QCoreApplication.translate("KpiBoard", self._caption_source))
@@ -160,7 +162,7 @@ class KpiBoard(QWidget):
         return self.tiles[key].text()
 
     def set_ui_scale(self, scale: float) -> None:
-        self.layout().setSpacing(round(10 * scale))
+        layout_of(self).setSpacing(round(10 * scale))
         for tile in self.tiles.values():
             tile.set_ui_scale(scale)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
+
+from widgets.translate import QT_TRANSLATE_NOOP
 
 METRIC_LABELS: dict[str, str] = {
     "open": QT_TRANSLATE_NOOP("MetricPicker", "网格着色：未办结"),

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     Property,
     QCoreApplication,
     QEvent,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from services.wall.situation import ChildRegionRow
 from widgets.row_model import RowTableModel
+from widgets.translate import QT_TRANSLATE_NOOP
 from widgets.wall.kpi_tile import GOOD_RATE, format_percent
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -10,10 +10,14 @@ from datetime import timedelta
 from sqlalchemy import Engine, select, update
 
 from services import accounts, dispatch
+from services.demo import field
 from services.demo.simulator import Simulator
 from services.dispatch import plans as response_plans
 from services.dispatch import surge
+from services.policies import Policies
 from services.store import changefeed, db, models
+
+DEFAULTS = Policies.defaults()
 
 
 def test_surge_alert_plan_activation_and_units_through_their_states(
@@ -52,19 +56,19 @@ def test_surge_alert_plan_activation_and_units_through_their_states(
     assert alert_id is not None, "the surge raised no capacity alert"
 
     with factory() as s:
-        (prop,) = surge.check(demo_engine, s, duty)
+        (prop,) = surge.check(demo_engine, s, duty, policy=DEFAULTS.surge, risk_params=DEFAULTS.risk)
     assert prop.place_id == place.id and prop.alert_id == alert_id
     assert 1.0 <= prop.ratio < 1.5 and prop.response_level == 2
     assert prop.plan is not None and prop.plan.name == "景区大客流二级响应"
     assert prop.layout == 9 and prop.activation_id is None
 
-    act = response_plans.activate(factory, duty, prop.plan.id, alert_id=alert_id)
+    act = response_plans.activate(factory, duty, prop.plan.id, alert_id=alert_id, incident_policy=DEFAULTS.incidents, policy=DEFAULTS.dispatch)
     assert act.incident_id is not None and act.alert_id == alert_id
     kinds = [i.kind for i in act.items]
     assert kinds.count("unit") == 5 and "notify" in kinds and kinds[-1] == "layout"
     assert act.layout() is not None and act.layout()[0] == 9  # type: ignore[index]
     with factory() as s:
-        assert surge.watch(s, duty, with_cameras=False)[0].activation_id == act.id
+        assert surge.watch(s, duty, with_cameras=False, policy=DEFAULTS.surge)[0].activation_id == act.id
 
     # Confirm the level-2 units one by one, decline the rest of the unit items.
     sent: list[int] = []
@@ -83,14 +87,14 @@ def test_surge_alert_plan_activation_and_units_through_their_states(
     # The units report back (the simulator's field side), step by step.
     t0 = models.utcnow()
     with factory() as s:
-        board = dispatch.board(s, second)
+        board = dispatch.board(s, second, policy=DEFAULTS.dispatch)
     assert {u.id for u in board.units if u.status == "dispatched"} >= set(sent)
     assert board.count("dispatched", 2) >= len(sent)
     statuses: list[set[str]] = []
     for dt in (10, 200, 300, 400):
-        dispatch.simulate_field(factory, now=t0 + timedelta(seconds=dt))
+        field.simulate_field(factory, now=t0 + timedelta(seconds=dt), policy=DEFAULTS.dispatch)
         with factory() as s:
-            statuses.append({u.status for u in dispatch.board(s, second).units if u.id in sent})
+            statuses.append({u.status for u in dispatch.board(s, second, policy=DEFAULTS.dispatch).units if u.id in sent})
     assert statuses == [{"en_route"}, {"on_scene"}, {"returning"}, {"available"}]
 
     # The second console saw all of it on its feed.

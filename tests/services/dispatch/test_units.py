@@ -19,8 +19,11 @@ from sqlalchemy.orm import Session
 from services import accounts, dispatch, incidents
 from services.errors import InvalidTransition, NotAllowed, Refused, StaleState
 from services.incidents.workflow import NewIncident
+from services.policies import Policies
 from services.store import changefeed, db, models
 from tests.conftest import _build_demo
+
+DEFAULTS = Policies.defaults()
 
 
 class Console:
@@ -35,7 +38,7 @@ class Console:
 
     def board(self) -> dispatch.DispatchBoard:
         with self.factory() as s:
-            return dispatch.board(s, self.actor)
+            return dispatch.board(s, self.actor, policy=DEFAULTS.dispatch)
 
     def unit(self, rid: int) -> dispatch.UnitRow:
         return next(u for u in self.board().units if u.id == rid)
@@ -67,7 +70,7 @@ def _incident(console: Console, county: str, category: str = "public_order") -> 
         grid = s.scalar(select(g.id).where(g.county_code == county).order_by(g.id).limit(1))
     with db.transaction(console.factory) as s:
         return incidents.report(s, console.actor, NewIncident(
-            category=category, description="广场人员聚集", priority=2, grid_id=grid))  # fmt: skip
+            category=category, description="广场人员聚集", priority=2, grid_id=grid), policy=DEFAULTS.incidents)  # fmt: skip
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -121,7 +124,7 @@ def test_propose_picks_the_nearest_available_of_kind_and_level(county_consoles) 
             models.Resource.kind.in_(("emergency", "urban_management")))).all()  # fmt: skip
         by_distance = sorted(units, key=lambda u: (
             dispatch.haversine_km(inc.lon, inc.lat, u.lon, u.lat), u.id))  # fmt: skip
-        p = dispatch.propose(s, duty.actor, iid, ["emergency", "urban_management"], 2, 2)
+        p = dispatch.propose(s, duty.actor, iid, ["emergency", "urban_management"], 2, 2, policy=DEFAULTS.dispatch)
     assert [c.resource_id for c in p.candidates] == [u.id for u in by_distance[:2]]
     first = p.candidates[0]
     assert first.distance_km <= p.candidates[1].distance_km
@@ -129,7 +132,7 @@ def test_propose_picks_the_nearest_available_of_kind_and_level(county_consoles) 
     # The nearest taken out of service: the next one is proposed instead.
     dispatch.set_available(duty.factory, duty.actor, first.resource_id, False)
     with duty.factory() as s:
-        again = dispatch.propose(s, duty.actor, iid, ["emergency", "urban_management"], 2, 2)
+        again = dispatch.propose(s, duty.actor, iid, ["emergency", "urban_management"], 2, 2, policy=DEFAULTS.dispatch)
     assert first.resource_id not in [c.resource_id for c in again.candidates]
     assert again.candidates[0].resource_id == by_distance[1].id
     assert all(c.level == 2 and c.kind in ("emergency", "urban_management") for c in again.candidates)
@@ -140,7 +143,7 @@ def test_the_unit_follows_its_dispatch(county_consoles) -> None:  # type: ignore
     duty, leader = consoles["duty"], consoles["leader"]
     iid = _incident(duty, county)
     with duty.factory() as s:
-        cand = dispatch.propose(s, duty.actor, iid, ["emergency", "urban_management"], 2, 1).candidates[0]
+        cand = dispatch.propose(s, duty.actor, iid, ["emergency", "urban_management"], 2, 1, policy=DEFAULTS.dispatch).candidates[0]
     (row,) = dispatch.dispatch_units(duty.factory, duty.actor, iid, [(cand.resource_id, cand.version)])
     assert row.status == "dispatched" and row.active
     assert duty.unit(cand.resource_id).status == "dispatched"
@@ -186,7 +189,7 @@ def test_refusals(county_consoles) -> None:  # type: ignore[no-untyped-def]
     duty, viewer, far = consoles["duty"], consoles["viewer"], consoles["other"]
     iid = _incident(duty, county)
     with duty.factory() as s:
-        ids = [c.resource_id for c in dispatch.propose(s, duty.actor, iid, n=3).candidates]
+        ids = [c.resource_id for c in dispatch.propose(s, duty.actor, iid, n=3, policy=DEFAULTS.dispatch).candidates]
         foreign = s.scalar(select(models.Resource.id).where(models.Resource.county_code == other))
     assert foreign is not None
     # Unavailable unit.
@@ -235,7 +238,7 @@ def test_two_consoles_dispatch_the_same_unit_one_wins(county_consoles) -> None: 
     duty, leader = consoles["duty"], consoles["leader"]
     first, second = _incident(duty, county), _incident(leader, county)
     with duty.factory() as s:
-        cand = dispatch.propose(s, duty.actor, first, n=1).candidates[0]
+        cand = dispatch.propose(s, duty.actor, first, n=1, policy=DEFAULTS.dispatch).candidates[0]
     barrier = threading.Barrier(2)
     results: dict[str, object] = {}
 
@@ -281,7 +284,7 @@ def test_map_layer_shows_units_and_lines(county_consoles, demo_engine: Engine) -
     duty = consoles["duty"]
     iid = _incident(duty, county)
     with duty.factory() as s:
-        ids = [c.resource_id for c in dispatch.propose(s, duty.actor, iid, n=2).candidates]
+        ids = [c.resource_id for c in dispatch.propose(s, duty.actor, iid, n=2, policy=DEFAULTS.dispatch).candidates]
     rows = dispatch.dispatch_units(duty.factory, duty.actor, iid, ids)
     layer = dispatch.map_layer(demo_engine, county)
     assert {u.id for u in layer.units if u.status == "dispatched"} == set(ids)

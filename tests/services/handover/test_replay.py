@@ -17,8 +17,12 @@ from sqlalchemy.orm import Session
 from services import accounts, handover, incidents
 from services.handover import replay, roster
 from services.incidents.workflow import NewIncident
+from services.policies import Policies
 from services.store import models
 from services.store.db import session_factory, transaction
+
+DEFAULTS = Policies.defaults()
+
 
 I = models.Incident  # noqa: E741
 
@@ -68,7 +72,7 @@ def test_three_moments_match_the_data(demo_url: str, demo_engine: Engine) -> Non
     with transaction(factory) as s:
         case_id = incidents.report(s, town_actor, NewIncident(
             category="dispute", description="回放测试：邻里纠纷", grid_id=cell.id,
-            channel="hotline", priority=2), now=start + h)  # fmt: skip
+            channel="hotline", priority=2), now=start + h, policy=DEFAULTS.incidents)  # fmt: skip
         s.add(models.Supervision(incident_id=busy.id, from_center_id=center, at=start + 2 * h,
                                  actor="省值班员", deadline=start + 9 * h, note="请反馈",
                                  answered_at=start + 5 * h))  # fmt: skip
@@ -79,7 +83,7 @@ def test_three_moments_match_the_data(demo_url: str, demo_engine: Engine) -> Non
                              ("resolve", end + h, "再次调解")):  # fmt: skip
         with factory() as s:
             version = s.get(I, case_id).version  # type: ignore[union-attr]
-        incidents.perform(factory, town_actor, case_id, version, action, note, now=at)
+        incidents.perform(factory, town_actor, case_id, version, action, note, now=at, policy=DEFAULTS.incidents)
 
     with factory() as s:
         rp = replay.load(s, province, start, end, tz=tz)

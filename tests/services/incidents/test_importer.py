@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 
 from services import accounts, incidents
 from services.incidents import importer as incident_import
+from services.policies import Policies
 from services.store import models
 from services.territory.importer import ImportRejected
+
+DEFAULTS = Policies.defaults()
 
 
 def _setup(engine: Engine) -> tuple[accounts.Actor, models.GridCell]:
@@ -37,9 +40,9 @@ def test_csv_twice_adds_once(demo_engine: Engine, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     before = _count(demo_engine)
-    first = incident_import.import_incidents(demo_engine, actor, str(f))
+    first = incident_import.import_incidents(demo_engine, actor, str(f), policy=DEFAULTS.incidents)
     assert (first.added, first.already_there) == (2, 0)
-    again = incident_import.import_incidents(demo_engine, actor, str(f))
+    again = incident_import.import_incidents(demo_engine, actor, str(f), policy=DEFAULTS.incidents)
     assert (again.added, again.already_there) == (0, 2)
     assert _count(demo_engine) == before + 2
     with Session(demo_engine) as s:
@@ -65,7 +68,7 @@ def test_one_bad_row_writes_nothing(demo_engine: Engine, tmp_path: Path) -> None
                  encoding="utf-8")  # fmt: skip
     before = _count(demo_engine)
     with pytest.raises(ImportRejected) as err:
-        incident_import.import_incidents(demo_engine, actor, str(f))
+        incident_import.import_incidents(demo_engine, actor, str(f), policy=DEFAULTS.incidents)
     problems = err.value.problems
     assert [p.split(":")[0] for p in problems] == ["line 2", "line 4", "line 5", "line 6"]
     assert "category" in problems[0] and "repeats line 1" in problems[1]
@@ -81,7 +84,7 @@ def test_rows_outside_the_account_are_refused(demo_engine: Engine, tmp_path: Pat
     f.write_text(f"external_id,category,description,grid_code\nX-1,dispute,纠纷,{far.code}\n",
                  encoding="utf-8")  # fmt: skip
     with pytest.raises(ImportRejected) as err:
-        incident_import.import_incidents(demo_engine, actor, str(f))
+        incident_import.import_incidents(demo_engine, actor, str(f), policy=DEFAULTS.incidents)
     assert err.value.problems[0].startswith("line 2:") and "outside" in err.value.problems[0]
 
 

@@ -14,7 +14,10 @@ from sqlalchemy.orm import Session
 from services import accounts, incidents
 from services.errors import InvalidInput, InvalidTransition, NotAllowed, StaleState
 from services.incidents.workflow import NewIncident, QueueFilter
+from services.policies import Policies
 from services.store import changefeed, db, models
+
+DEFAULTS = Policies.defaults()
 
 
 class Console:
@@ -39,8 +42,9 @@ class Console:
     def act(self, incident_id: int, action: str, note: str = "", **params: object):  # type: ignore[no-untyped-def]
         version = self.detail(incident_id).row.version
         return incidents.perform(
-            self.factory, self.actor, incident_id, version, action, note, **params
-        )
+            self.factory, self.actor, incident_id, version, action, note,
+            policy=DEFAULTS.incidents, **params,
+        )  # fmt: skip
 
     def feed_mentions(self, incident_id: int) -> bool:
         """Did a change to this incident reach this console's feed since last asked?"""
@@ -100,7 +104,7 @@ def test_scripted_scenario_across_levels(consoles, demo_engine: Engine) -> None:
             s, consoles["town_op"].actor,
             NewIncident(category="dispute", description="邻里噪音纠纷，多次协调未果",
                         channel="field_app", priority=2, grid_id=int(p["grid"]),
-                        reporter="网格员 张伟"),
+                        reporter="网格员 张伟"), policy=DEFAULTS.incidents,
         )  # fmt: skip
     assert county.feed_mentions(iid) and city.feed_mentions(iid)
     assert [r.id for r in town.queue() if r.id == iid] == [iid]
@@ -135,7 +139,7 @@ def test_scripted_scenario_across_levels(consoles, demo_engine: Engine) -> None:
         assert region is not None
     sweeper = accounts.system_actor(region, None)
     with county.factory() as s, s.begin():
-        escalated = incidents.escalate_overdue(s, sweeper, now=late)
+        escalated = incidents.escalate_overdue(s, sweeper, now=late, policy=DEFAULTS.incidents)
     # Our case, and any demo case of the county whose deadline also fell before `late`
     # (the demo's cases are dated from the hour it was built).
     assert iid in escalated
@@ -145,7 +149,7 @@ def test_scripted_scenario_across_levels(consoles, demo_engine: Engine) -> None:
             assert row is not None and row.resolve_deadline is not None
             assert row.resolve_deadline < late and row.county_code == p["county"]
     with county.factory() as s, s.begin():
-        assert incidents.escalate_overdue(s, sweeper, now=late) == []  # not twice
+        assert incidents.escalate_overdue(s, sweeper, now=late, policy=DEFAULTS.incidents) == []  # not twice
     with county.factory() as s:
         d = incidents.detail(s, county.actor, iid, now=late)
     assert d.row.status == "reported" and d.row.overdue and d.row.handling_center_id == (
@@ -197,7 +201,7 @@ def _new_case(console: Console, grid: int) -> int:
     with console.factory() as s, s.begin():
         return incidents.report(
             s, console.actor, NewIncident(category="safety_hazard", description="井盖缺失",
-                                          grid_id=grid, channel="hotline"),
+                                          grid_id=grid, channel="hotline"), policy=DEFAULTS.incidents,
         )  # fmt: skip
 
 
@@ -205,9 +209,9 @@ def test_second_editor_is_refused_with_current_state(consoles) -> None:  # type:
     town = consoles["town"]
     iid = _new_case(town, int(consoles["places"]["grid"]))
     seen = town.detail(iid).row.version
-    incidents.perform(town.factory, town.actor, iid, seen, "accept", "甲受理")
+    incidents.perform(town.factory, town.actor, iid, seen, "accept", "甲受理", policy=DEFAULTS.incidents)
     with pytest.raises(StaleState) as err:
-        incidents.perform(town.factory, town.actor, iid, seen, "accept", "乙受理")
+        incidents.perform(town.factory, town.actor, iid, seen, "accept", "乙受理", policy=DEFAULTS.incidents)
     current = err.value.current
     assert current.row.status == "accepted" and current.row.version == seen + 1
     assert [e.note for e in current.events if e.action == "accept"] == ["甲受理"]
@@ -225,7 +229,7 @@ def test_two_consoles_race_one_wins(consoles) -> None:  # type: ignore[no-untype
     def go(console: Console, note: str) -> None:
         barrier.wait()
         try:
-            done = incidents.perform(console.factory, console.actor, iid, seen, "accept", note)
+            done = incidents.perform(console.factory, console.actor, iid, seen, "accept", note, policy=DEFAULTS.incidents)
             results.append(done)
         except StaleState as exc:
             results.append(exc)
@@ -249,7 +253,7 @@ def test_jurisdiction_is_enforced(consoles) -> None:  # type: ignore[no-untyped-
         neighbour.detail(iid)
     assert err.value.code == "outside"
     with pytest.raises(NotAllowed):
-        incidents.perform(neighbour.factory, neighbour.actor, iid, 1, "accept")
+        incidents.perform(neighbour.factory, neighbour.actor, iid, 1, "accept", policy=DEFAULTS.incidents)
     assert iid not in [r.id for r in neighbour.queue(scope="all")]
     with pytest.raises(NotAllowed):  # a neighbour cannot file into another township either
         _new_case(neighbour, int(consoles["places"]["grid"]))
@@ -257,11 +261,11 @@ def test_jurisdiction_is_enforced(consoles) -> None:  # type: ignore[no-untyped-
     county = consoles["county"]
     assert county.detail(iid).allowed == ("supervise",)
     with pytest.raises(NotAllowed) as err:
-        incidents.perform(county.factory, county.actor, iid, 1, "accept")
+        incidents.perform(county.factory, county.actor, iid, 1, "accept", policy=DEFAULTS.incidents)
     assert err.value.code == "not_handler"
     assert viewer.detail(iid).allowed == ()
     with pytest.raises(NotAllowed) as err:
-        incidents.perform(viewer.factory, viewer.actor, iid, 1, "accept")
+        incidents.perform(viewer.factory, viewer.actor, iid, 1, "accept", policy=DEFAULTS.incidents)
     assert err.value.code == "role"
     # An upper level may press; a township may not press itself.
     assert "supervise" in county.detail(iid).allowed
@@ -286,7 +290,7 @@ def test_bad_transitions_and_input_are_refused(consoles) -> None:  # type: ignor
     assert d.row.status == "in_progress"
     with town.factory() as s, s.begin(), pytest.raises(InvalidInput):
         incidents.report(s, town.actor, NewIncident(category="nonsense", description="x",
-                                                    grid_id=int(consoles["places"]["grid"])))  # fmt: skip
+                                                    grid_id=int(consoles["places"]["grid"])), policy=DEFAULTS.incidents)  # fmt: skip
 
 
 def test_returned_case_goes_back_to_the_router(consoles) -> None:  # type: ignore[no-untyped-def]
@@ -332,7 +336,7 @@ def test_concurrent_sweeps_escalate_once(consoles) -> None:  # type: ignore[no-u
 
     def sweep(name: str, console: Console) -> None:
         barrier.wait()
-        out[name] = incidents.sweep_overdue(console.factory, console.actor.region_code, now=late)
+        out[name] = incidents.sweep_overdue(console.factory, console.actor.region_code, now=late, policy=DEFAULTS.incidents)
 
     threads = [threading.Thread(target=sweep, args=a) for a in (("county", county), ("city", city))]
     for t in threads:
@@ -345,7 +349,7 @@ def test_concurrent_sweeps_escalate_once(consoles) -> None:  # type: ignore[no-u
     assert d.row.handling_center_id == county.actor.center_id
     # The next sweep a minute later does nothing: the county gets a full period first.
     again = incidents.sweep_overdue(city.factory, city.actor.region_code,
-                                    now=late + timedelta(minutes=1))  # fmt: skip
+                                    now=late + timedelta(minutes=1), policy=DEFAULTS.incidents)  # fmt: skip
     assert iid not in again
 
 
@@ -362,7 +366,7 @@ def test_a_case_found_very_late_climbs_one_level_per_period(consoles) -> None:  
         found = inc.resolve_deadline + every + timedelta(hours=6)
 
     def sweep(at: datetime) -> list[int]:
-        return incidents.sweep_overdue(city.factory, city.actor.region_code, now=at)
+        return incidents.sweep_overdue(city.factory, city.actor.region_code, now=at, policy=DEFAULTS.incidents)
 
     assert iid in sweep(found)
     assert county.detail(iid).row.handling_center_id == county.actor.center_id

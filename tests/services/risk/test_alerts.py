@@ -15,12 +15,16 @@ from sqlalchemy import Engine, func, select
 from services import risk
 from services.demo.simulator import Simulator
 from services.errors import InvalidTransition, NotAllowed, StaleState
+from services.policies import Policies
 from services.risk import alerts as risk_alerts
 from services.store import changefeed, models
 from services.store.db import session_factory, transaction
 from services.territory.importer import ImportRejected
 from services.wall import queries as wall_queries
 from tests.support import territory as tt
+
+DEFAULTS = Policies.defaults()
+
 
 NOW = datetime(2026, 11, 20, 6)
 
@@ -53,19 +57,19 @@ def test_repeat_rules_fire_within_seven_days_only(engine: Engine) -> None:
         *(tt.incident_row(t, t.g2, NOW - k * h, category="safety_hazard") for k in (1, 3, 5)),
         tt.incident_row(t, t.g2, NOW - h),
     ])  # fmt: skip
-    disputes = risk.evaluate(engine, NOW, rules=["repeat_dispute"])
+    disputes = risk.evaluate(engine, NOW, rules=["repeat_dispute"], params=DEFAULTS.risk)
     assert _found(disputes) == {f"grid:{t.g1}": "blue"}
     d = disputes[0]
     assert d.domain == "dispute" and d.codes == (tt.PROVINCE, tt.CITY, tt.COUNTY, tt.T1)
     assert d.measure == 3
-    hazards = risk.evaluate(engine, NOW, rules=["repeat_hazard"])
+    hazards = risk.evaluate(engine, NOW, rules=["repeat_hazard"], params=DEFAULTS.risk)
     assert _found(hazards) == {f"grid:{t.g2}": "blue"}
     assert hazards[0].domain == "production_safety"
     # more disputes raise the level: 5 → yellow
     tt.add_incidents(engine, [tt.incident_row(t, t.g1, NOW - k * h) for k in (3, 4)])
-    assert _found(risk.evaluate(engine, NOW, rules=["repeat_dispute"])) == {f"grid:{t.g1}": "yellow"}
+    assert _found(risk.evaluate(engine, NOW, rules=["repeat_dispute"], params=DEFAULTS.risk)) == {f"grid:{t.g1}": "yellow"}
     # the scope limits where rules look
-    assert risk.evaluate(engine, NOW, scope=tt.T2, rules=["repeat_dispute"]) == []
+    assert risk.evaluate(engine, NOW, scope=tt.T2, rules=["repeat_dispute"], params=DEFAULTS.risk) == []
 
 
 def test_cell_far_above_its_own_baseline(engine: Engine) -> None:
@@ -82,7 +86,7 @@ def test_cell_far_above_its_own_baseline(engine: Engine) -> None:
         if k < 5:
             rows.append(tt.incident_row(t, t.g3, at, category="public_order"))
     tt.add_incidents(engine, rows)
-    found = risk.evaluate(engine, NOW, rules=["cell_baseline"])
+    found = risk.evaluate(engine, NOW, rules=["cell_baseline"], params=DEFAULTS.risk)
     # g1: 6 vs 1 expected → 6× → yellow; g2: 6 vs 4 → 1.5× → no; g3: under the minimum count
     assert _found(found) == {f"grid:{t.g1}": "yellow"}
     assert found[0].measure == pytest.approx(6.0)
@@ -90,7 +94,7 @@ def test_cell_far_above_its_own_baseline(engine: Engine) -> None:
     # Six more in g1 → 12× → red
     tt.add_incidents(engine, [tt.incident_row(t, t.g1, NOW - timedelta(minutes=10 + k),
                                               category="public_order") for k in range(6)])  # fmt: skip
-    assert _found(risk.evaluate(engine, NOW, rules=["cell_baseline"])) == {f"grid:{t.g1}": "red"}
+    assert _found(risk.evaluate(engine, NOW, rules=["cell_baseline"], params=DEFAULTS.risk)) == {f"grid:{t.g1}": "red"}
 
 
 @pytest.mark.parametrize(
@@ -105,7 +109,7 @@ def test_place_over_its_capacity(engine: Engine, count: int, age_h: float, level
         assert place is not None
         place.current_count = count
         place.count_at = NOW - timedelta(hours=age_h)
-    found = risk.evaluate(engine, NOW, rules=["place_capacity"])
+    found = risk.evaluate(engine, NOW, rules=["place_capacity"], params=DEFAULTS.risk)
     assert _found(found) == ({f"place:{t.place_id}": level} if level else {})
     if level:
         assert found[0].grid_id == t.g2 and found[0].codes[3] == tt.T2
@@ -122,12 +126,12 @@ def test_run_rules_is_idempotent_and_escalates(engine: Engine) -> None:
     t = tt.build(engine)
     _three_disputes(engine, t)
     head = changefeed.head(engine)
-    ids = risk.run_rules(engine, NOW)
+    ids = risk.run_rules(engine, NOW, params=DEFAULTS.risk)
     assert len(ids) == 1
-    assert risk.run_rules(engine, NOW) == []
+    assert risk.run_rules(engine, NOW, params=DEFAULTS.risk) == []
     assert [c.entity for c in changefeed.read_after(engine, head)].count("risk_alert") == 1
     tt.add_incidents(engine, [tt.incident_row(t, t.g1, NOW - timedelta(hours=k)) for k in (4, 5)])
-    assert risk.run_rules(engine, NOW) == []
+    assert risk.run_rules(engine, NOW, params=DEFAULTS.risk) == []
     (alert,) = _alerts(engine)
     assert alert.level == "yellow" and alert.key == f"repeat_dispute:grid:{t.g1}"
     assert [e.action for e in risk.timeline(engine, alert.id)] == ["raised", "escalated"]
@@ -155,7 +159,7 @@ def test_a_console_that_loses_the_race_does_not_double_raise(
         return [risk.Candidate(**{**lower.__dict__, "level": "orange"})]
 
     monkeypatch.setattr(risk_alerts, "evaluate", evaluate_then_other_console_raises)
-    assert risk.run_rules(engine, NOW) == []  # the unique key refused our insert
+    assert risk.run_rules(engine, NOW, params=DEFAULTS.risk) == []  # the unique key refused our insert
     (alert,) = _alerts(engine)
     assert alert.level == "orange"  # ... and we escalated the other console's alert instead
     assert [e.action for e in risk.timeline(engine, alert.id)] == ["raised", "escalated"]
@@ -175,7 +179,7 @@ def test_consoles_running_rules_at_once_raise_each_alert_once(engine: Engine) ->
     def console() -> None:
         try:
             barrier.wait()
-            results.append(risk.run_rules(engine, NOW))
+            results.append(risk.run_rules(engine, NOW, params=DEFAULTS.risk))
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -199,7 +203,7 @@ def test_consoles_running_rules_at_once_raise_each_alert_once(engine: Engine) ->
 def test_acknowledge_and_close_with_timeline_audit_and_cooldown(engine: Engine) -> None:
     t = tt.build(engine)
     _three_disputes(engine, t)
-    (alert_id,) = risk.run_rules(engine, NOW)
+    (alert_id,) = risk.run_rules(engine, NOW, params=DEFAULTS.risk)
     factory = session_factory(engine)
     with pytest.raises(NotAllowed):
         with transaction(factory) as s:
@@ -233,8 +237,8 @@ def test_acknowledge_and_close_with_timeline_audit_and_cooldown(engine: Engine) 
     assert [r.action for r in rows] == ["risk.raise", "risk.acknowledge", "risk.close"]
     assert rows[-1].after["status"] == "closed"
     # Same level within the cool-down: not raised again; a day later it is.
-    assert risk.run_rules(engine, NOW + timedelta(hours=1)) == []
-    again = risk.run_rules(engine, NOW + timedelta(hours=13))
+    assert risk.run_rules(engine, NOW + timedelta(hours=1), params=DEFAULTS.risk) == []
+    again = risk.run_rules(engine, NOW + timedelta(hours=13), params=DEFAULTS.risk)
     assert len(again) == 1 and again[0] != alert_id
 
 
@@ -244,7 +248,7 @@ def test_acknowledge_and_close_with_timeline_audit_and_cooldown(engine: Engine) 
 def test_alerts_on_the_map_queries(engine: Engine) -> None:
     t = tt.build(engine)
     _three_disputes(engine, t)
-    risk.run_rules(engine, NOW)
+    risk.run_rules(engine, NOW, params=DEFAULTS.risk)
     assert wall_queries.cell_metric(engine, tt.COUNTY, "risk") == {t.g1: 1.0}
     assert wall_queries.cell_metric(engine, tt.T2, "risk") == {}
     (point,) = risk.alert_points(engine, tt.PROVINCE)

@@ -8,11 +8,15 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import Engine, func, select
 
+from services.policies import Policies
 from services.risk import safety_index
 from services.store import models
 from services.store.db import session_factory, transaction
 from services.wall import queries as wall_queries
 from tests.support import territory as tt
+
+DEFAULTS = Policies.defaults()
+
 
 SEP, AUG, OCT = date(2026, 9, 1), date(2026, 8, 1), date(2026, 10, 1)
 NOW = datetime(2026, 10, 10)  # UTC; September is over
@@ -55,7 +59,7 @@ def _stored(engine: Engine, code: str, month: date) -> tuple[float, dict[str, ob
 
 def test_known_answers_for_townships_and_their_ancestors(engine: Engine) -> None:
     _september(engine)
-    result = safety_index.compute_month(engine, SEP, now=NOW)
+    result = safety_index.compute_month(engine, SEP, now=NOW, params=DEFAULTS.index)
     assert result.regions == 5
 
     # T1: P 10,000; N 4; W = 1.2 + 1.2 + 2.0×3.0 + 0.5×0.5 = 8.65; R 3; O 2; K 1; A red = 8
@@ -85,8 +89,8 @@ def test_known_answers_for_townships_and_their_ancestors(engine: Engine) -> None
 
 def test_ranking_with_change_from_last_month(engine: Engine) -> None:
     _september(engine)
-    safety_index.compute_month(engine, AUG, now=NOW)
-    safety_index.compute_month(engine, SEP, now=NOW)
+    safety_index.compute_month(engine, AUG, now=NOW, params=DEFAULTS.index)
+    safety_index.compute_month(engine, SEP, now=NOW, params=DEFAULTS.index)
     board = safety_index.ranking(engine, tt.COUNTY, SEP)
     assert board.own is not None and board.own.row.adcode == tt.COUNTY
     assert set(board.own.scores) == {"incidents", "resolution", "overdue", "repeat", "risk"}
@@ -107,14 +111,14 @@ def test_ranking_with_change_from_last_month(engine: Engine) -> None:
 
 def test_recompute_only_when_the_months_data_changed(engine: Engine) -> None:
     t = _september(engine)
-    assert safety_index.recompute_if_changed(engine, (SEP, AUG), now=NOW) == [SEP, AUG]
-    assert safety_index.recompute_if_changed(engine, (SEP, AUG), now=NOW) == []
+    assert safety_index.recompute_if_changed(engine, (SEP, AUG), now=NOW, params=DEFAULTS.index) == [SEP, AUG]
+    assert safety_index.recompute_if_changed(engine, (SEP, AUG), now=NOW, params=DEFAULTS.index) == []
     before, _ = _stored(engine, tt.T1, SEP)
 
     # A live report in October changes neither September nor August.
     tt.add_incident_orm(engine, tt.incident_row(t, t.g1, datetime(2026, 10, 9)))
     assert not safety_index.month_changed(engine, SEP)
-    assert safety_index.recompute_if_changed(engine, (SEP, AUG), now=NOW) == []
+    assert safety_index.recompute_if_changed(engine, (SEP, AUG), now=NOW, params=DEFAULTS.index) == []
 
     # Resolving a September incident now does.
     with transaction(session_factory(engine)) as s:
@@ -124,7 +128,7 @@ def test_recompute_only_when_the_months_data_changed(engine: Engine) -> None:
         inc.resolved_at = datetime(2026, 10, 9, 12)
         inc.status, inc.is_open = "resolved", False
     assert safety_index.month_changed(engine, SEP)
-    assert safety_index.recompute_if_changed(engine, (SEP, AUG), now=NOW) == [SEP]
+    assert safety_index.recompute_if_changed(engine, (SEP, AUG), now=NOW, params=DEFAULTS.index) == [SEP]
     after, comp = _stored(engine, tt.T1, SEP)
     assert comp["resolved"] == 4
     assert after > before  # resolution rate 0.75 → 1.0
@@ -132,7 +136,7 @@ def test_recompute_only_when_the_months_data_changed(engine: Engine) -> None:
 
 def test_scope_computes_only_the_subtree(engine: Engine) -> None:
     _september(engine)
-    assert safety_index.compute_month(engine, SEP, now=NOW, scope=tt.T2).regions == 1
+    assert safety_index.compute_month(engine, SEP, now=NOW, scope=tt.T2, params=DEFAULTS.index).regions == 1
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(models.SafetyIndex)).scalar() == 1
 
@@ -142,7 +146,7 @@ def test_province_console_ranks_its_cities_and_drills_to_townships(demo_engine: 
     now = models.utcnow()
     month = safety_index.month_of(now)
     t0 = time.perf_counter()
-    result = safety_index.compute_month(demo_engine, month, now=now)
+    result = safety_index.compute_month(demo_engine, month, now=now, params=DEFAULTS.index)
     elapsed = time.perf_counter() - t0
     with demo_engine.connect() as conn:
         regions = conn.execute(

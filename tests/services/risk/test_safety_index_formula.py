@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from services.errors import InvalidInput
+from services.policies import Policies
 from services.risk import safety_index
 from services.risk.safety_index import (
     IndexParams,
@@ -18,6 +19,8 @@ from services.risk.safety_index import (
     score,
 )
 
+DEFAULTS = Policies.defaults()
+
 
 def test_every_component_known_answer() -> None:
     # P = 20,000, a full 30-day month.
@@ -25,7 +28,7 @@ def test_every_component_known_answer() -> None:
         population=20_000, days=30, reported=100, weighted=60.0, resolved=95, overdue=5,
         repeats=6, alert_weight=4.0,
     )  # fmt: skip
-    r = score(stats)
+    r = score(stats, DEFAULTS.index)
     # incidents: 60 / 20,000 × 10,000 = 30 per 10k → 100 × (1 − 30/60) = 50
     # resolution: 0.95 → 100 × (0.95 − 0.80) / 0.20 = 75
     # overdue: 0.05 → 100 × (1 − 0.05/0.20) = 75
@@ -46,7 +49,7 @@ def test_rates_are_per_30_days_of_the_month_so_far() -> None:
         population=20_000, days=15, reported=100, weighted=60.0, resolved=95, overdue=5,
         repeats=6, alert_weight=4.0,
     )  # fmt: skip
-    r = score(stats)
+    r = score(stats, DEFAULTS.index)
     assert r.scores["incidents"] == pytest.approx(0.0)  # 60 per 10k reaches the cap
     assert r.scores["risk"] == pytest.approx(20.0)  # 4 per 10k of a cap of 5
     # 0 + 18.75 + 11.25 + 8 + 0.15 × 20
@@ -54,22 +57,22 @@ def test_rates_are_per_30_days_of_the_month_so_far() -> None:
 
 
 def test_missing_components_drop_out_and_the_rest_are_reweighted() -> None:
-    quiet = score(MonthStats(population=10_000, days=30))
+    quiet = score(MonthStats(population=10_000, days=30), DEFAULTS.index)
     assert set(quiet.scores) == {"incidents", "risk"}
     assert quiet.value == pytest.approx(100.0)
 
     # No population: only the shares count. Resolution 0.9 → 50; overdue and repeat 100.
-    no_pop = score(MonthStats(population=0, reported=10, resolved=9))
+    no_pop = score(MonthStats(population=0, reported=10, resolved=9), DEFAULTS.index)
     assert set(no_pop.scores) == {"resolution", "overdue", "repeat"}
     # (0.25×50 + 0.15×100 + 0.10×100) / 0.5 = 75
     assert no_pop.value == pytest.approx(75.0)
 
-    assert score(MonthStats(population=0)).value is None
+    assert score(MonthStats(population=0), DEFAULTS.index).value is None
 
 
 def test_sub_scores_are_clamped_to_0_100() -> None:
     r = score(MonthStats(population=100, reported=10, resolved=2, overdue=10, repeats=9,
-                         weighted=500, alert_weight=50))  # fmt: skip
+                         weighted=500, alert_weight=50), DEFAULTS.index)  # fmt: skip
     assert all(s == 0.0 for s in r.scores.values())
     assert r.value == 0.0
 

@@ -9,9 +9,12 @@ from sqlalchemy import Engine, func, select
 
 from services import accounts, video
 from services.errors import InvalidInput, InvalidTransition, NotAllowed
+from services.policies import Policies
 from services.store import db, models
 from services.video import conference
 from tests.services.video.test_slots import busiest_county
+
+DEFAULTS = Policies.defaults()
 
 
 def test_a_county_conference_from_convening_to_the_handover_record(demo_engine: Engine) -> None:
@@ -80,12 +83,12 @@ def test_a_county_conference_from_convening_to_the_handover_record(demo_engine: 
             conference.record_roll_call(s, leader, conf_id, {10**9: True})
         decision = conference.add_minute(s, leader, conf_id, "decision", "景区即刻限流，启动二级响应",
                                          "县应急管理局", at=t0 + timedelta(minutes=5))  # fmt: skip
-        task_id = conference.decision_to_task(s, leader, decision)
+        task_id = conference.decision_to_task(s, leader, decision, policy=DEFAULTS.incidents)
         task = s.get(models.Incident, task_id)
         assert task is not None and task.origin_id == incident.id and task.kind == "follow_up"
         assert "景区即刻限流" in task.description and task.source_channel == "conference"
         with pytest.raises(InvalidTransition):
-            conference.decision_to_task(s, leader, decision)
+            conference.decision_to_task(s, leader, decision, policy=DEFAULTS.incidents)
         conference.add_minute(s, leader, conf_id, "task", "增派警力疏导入口车辆",
                               "县公安局", at=t0 + timedelta(minutes=6))  # fmt: skip
         with pytest.raises(InvalidInput):

@@ -16,9 +16,12 @@ from sqlalchemy import select, update
 from services import accounts, dispatch, incidents
 from services.dispatch import plans as response_plans
 from services.incidents.workflow import NewIncident
+from services.policies import Policies
 from services.store import db, models
 from ui.dispatch.panel import DispatchPanel
 from ui.dispatch.state import DispatchState
+
+DEFAULTS = Policies.defaults()
 
 
 @pytest.fixture
@@ -42,14 +45,14 @@ def demo(demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
                         .order_by(models.GridCell.id).limit(1))  # fmt: skip
     with db.transaction(f) as s:
         iid = incidents.report(s, duty, NewIncident(
-            category="public_order", description="广场人员聚集", priority=2, grid_id=grid))  # fmt: skip
+            category="public_order", description="广场人员聚集", priority=2, grid_id=grid), policy=DEFAULTS.incidents)  # fmt: skip
     yield {"url": url, "engine": eng, "factory": f, "county": county, "duty": duty,
            "leader": leader, "incident": iid, "place": place.id}  # fmt: skip
     eng.dispose()
 
 
 def _panel(qtbot: QtBot, url: str, county: str, actor: accounts.Actor) -> DispatchPanel:
-    state = DispatchState(url, county, surge_every=None)
+    state = DispatchState(url, county, surge_every=None, policies=DEFAULTS)
     panel = DispatchPanel(state)
     qtbot.addWidget(panel)
     panel.resize(520, 640)
@@ -66,7 +69,7 @@ def test_board_proposal_surge_and_second_console(qtbot: QtBot, demo) -> None:  #
     try:
         qtbot.waitUntil(lambda: duty_panel.unit_model.rowCount() > 0, timeout=10_000)
         with demo["factory"]() as s:
-            board = dispatch.board(s, demo["duty"])
+            board = dispatch.board(s, demo["duty"], policy=DEFAULTS.dispatch)
         assert duty_panel.count_cells[("available", None)].text() == f"{board.count('available'):,}"
         assert duty_panel.count_cells[("available", 2)].text() == str(board.count("available", 2))
         assert duty_panel.surge_banner.isHidden()

@@ -17,12 +17,16 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from services import accounts, incidents  # noqa: E402
 from services.incidents.workflow import NewIncident  # noqa: E402
+from services.policies import Policies
 from services.store import db, models
 from ui.incidents.hotline_form import HotlineForm  # noqa: E402
-from ui.incidents.login_dialog import LoginDialog  # noqa: E402
 from ui.incidents.panel import IncidentPanel  # noqa: E402
 from ui.incidents.state import IncidentState  # noqa: E402
+from ui.kit.session import LoginDialog  # noqa: E402
 from widgets.incidents.badge import IncidentBadge  # noqa: E402
+
+DEFAULTS = Policies.defaults()
+
 
 WAIT = 15_000
 
@@ -43,7 +47,7 @@ class Console:
     """One console: its state worker, panel, badge and hotline form."""
 
     def __init__(self, qtbot, url: str, town: str, *, follow_feed: bool = True) -> None:  # type: ignore[no-untyped-def]
-        self.state = IncidentState(url, town, follow_feed=follow_feed)
+        self.state = IncidentState(url, town, follow_feed=follow_feed, policy=DEFAULTS.incidents)
         self.panel = IncidentPanel(self.state)
         self.badge = IncidentBadge()
         self.state.counts_ready.connect(self.badge.set_counts)
@@ -108,7 +112,7 @@ def _report(url: str, login: str, grid_id: int, text: str) -> int:
         with Session(engine) as s:
             actor = accounts.actor_for(s, login)
         return incidents.report_in(factory, actor, NewIncident(
-            category="safety_hazard", description=text, grid_id=grid_id))  # fmt: skip
+            category="safety_hazard", description=text, grid_id=grid_id), policy=DEFAULTS.incidents)  # fmt: skip
     finally:
         engine.dispose()
 
@@ -201,7 +205,7 @@ def test_stale_action_shows_the_current_case_and_writes_nothing(  # type: ignore
     factory = db.session_factory(engine)
     other = _actor(demo_url, f"{p['town']}.leader")
     incidents.perform(factory, other, iid, a.panel.detail.case.detail.row.version, "accept",  # type: ignore[union-attr]
-                      "乙受理")  # fmt: skip
+                      "乙受理", policy=DEFAULTS.incidents)  # fmt: skip
     engine.dispose()
     assert a.status() == "reported"
 

@@ -16,9 +16,13 @@ from sqlalchemy import select, update
 from services import accounts, video
 from services.accounts import Actor
 from services.demo import media as demo_media
+from services.policies import Policies
 from services.store import db, models
 from services.video import conference
 from tests.services.video.test_slots import busiest_county
+
+DEFAULTS = Policies.defaults()
+
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs Debian's ffmpeg")
 
@@ -52,7 +56,7 @@ def make_panel(qtbot: QtBot, url: str, actor: Actor, media: Path):  # type: igno
     from ui.video.panel import VideoPanel
 
     panel = VideoPanel(url, actor, media_dir=media,
-                       tile_options={"backoff_start_ms": 300, "stall_ms": 2000})  # fmt: skip
+                       tile_options={"backoff_start_ms": 300, "stall_ms": 2000}, incident_policy=DEFAULTS.incidents)  # fmt: skip
     qtbot.addWidget(panel)
     panel.resize(1600, 900)
     panel.show()

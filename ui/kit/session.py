@@ -1,8 +1,9 @@
 """Sign in and out of the console.
 
 The wall starts read-only (the viewer of its region); `LoginDialog` checks an account and
-password in the incident worker (`accounts.authenticate`, Argon2, off the GUI thread) and
-on success the state acts as that account. `AccountBar` is a small header widget: who is
+password in an acting worker (`ActingWorker.login`: `accounts.authenticate`, Argon2, off
+the GUI thread) and on success that worker acts as the account; the composition root
+hands the account to every other worker. `AccountBar` is a small header widget: who is
 signed in, and a 登录 / 退出 button.
 """
 
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from services.accounts import Actor
-from ui.incidents.state import IncidentState, Refusal
-from widgets.incident_labels import refusal_message, role_label
+from ui.kit.refusal import Refusal, refusal_text
+from ui.kit.worker import ActingWorker
+from widgets.incident_labels import role_label
 from widgets.incident_style import incident_stylesheet
 
 
@@ -31,7 +33,7 @@ class LoginDialog(QDialog):
 
     logged_in = Signal(object)  # Actor
 
-    def __init__(self, state: IncidentState, parent: QWidget | None = None) -> None:
+    def __init__(self, state: ActingWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("登录"))
@@ -110,13 +112,13 @@ class LoginDialog(QDialog):
         self._waiting = False
         self.submit.setEnabled(True)
         self.password.clear()
-        self._show(refusal_message(refusal.code, refusal.message))
+        self._show(refusal_text(refusal.code, refusal.message))
 
 
 class AccountBar(QWidget):
     """ "只读（未登录） [登录]" or "许强(330106001.duty) · 值班员 [退出]" for the header."""
 
-    def __init__(self, state: IncidentState, parent: QWidget | None = None) -> None:
+    def __init__(self, state: ActingWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("accountBar")
         self.state = state
