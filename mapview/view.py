@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import itertools
 import json
 import logging
@@ -60,6 +61,7 @@ import math
 import os
 import weakref
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -108,7 +110,31 @@ def map_profile() -> QWebEngineProfile:
 
 @functools.lru_cache(maxsize=4)
 def _page_html(tiles_url: str | None) -> bytes:
-    return build_page(tiles_url).encode("utf-8")
+    """The map page, built with folium once per version of its inputs and kept on disk:
+    importing folium and rendering its templates costs about a second of start-up."""
+    from importlib.metadata import version
+
+    from mapview import page
+    from services.config import data_dir
+
+    key = hashlib.sha256()
+    for part in (version("folium"), version("branca"), tiles_url or "", page.BASE_URL):
+        key.update(part.encode("utf-8") + b"\0")
+    key.update(Path(page.__file__).read_bytes())
+    cached = data_dir() / "cache" / f"map-page-{key.hexdigest()[:20]}.html"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    html = build_page(tiles_url).encode("utf-8")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(html)
+        tmp.replace(cached)
+    except OSError:
+        pass  # a read-only data dir: build it every start
+    return html
 
 
 def _js(value: Any) -> str:

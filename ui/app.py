@@ -147,7 +147,6 @@ class Console:
             self.metric_picker = MetricPicker(self.map.parentWidget())
             self.metric_picker.metric_chosen.connect(self.live.set_metric)
             self.window.ui_scale_changed.connect(self.metric_picker.set_ui_scale)
-            self.metric_picker.set_ui_scale(self.window.ui_scale())
             self.live.cell_detail_ready.connect(self.cell_card.show_detail)
             # While the hotline form is open, a click on the map gives it the grid cell.
             self.live.cell_detail_ready.connect(
@@ -182,9 +181,9 @@ class Console:
         self._label(hotline_button.setText, HOTLINE)
         for w in (self.badge, self.account, hotline_button):
             self.window.header.add_status_widget(w)
+        # Views take the wall's scale when it applies it (once, as the window is shown).
         for view in (self.badge, self.account, self.hotline):
             self.window.ui_scale_changed.connect(view.set_ui_scale)
-            view.set_ui_scale(self.window.ui_scale())
         if self.map is not None:
             self.map.incident_clicked.connect(self.incident_panel.select_incident)
             self.incident_panel.incident_selected.connect(
@@ -228,8 +227,6 @@ class Console:
         )
         self.alert_list.set_actions_enabled(False)
         # The panels pass the wall's scale to their tabbed content, which passes it on.
-        for tabs in (self.ranking_tabs, self.incident_tabs):
-            tabs.set_ui_scale(self.window.ui_scale())
         if self.map is not None:
             self.index.choropleth_ready.connect(self.map.set_choropleth)
             self.index.alert_points_ready.connect(lambda p: self.map.set_points("alerts", p))

@@ -15,6 +15,9 @@ as on a real wall where other consoles and the hotline write into the shared dat
   day's report count it reached; the wall records the wall-clock time of the first KPI paint
   after handling a snapshot that includes the report (its `feed_seq` reaches the seq, or its
   今日上报 already counts it: a snapshot reads the feed head before its data).
+- `wall.pg_connections`: on PostgreSQL, the wall with every panel live and its clock child,
+  while `simulate` writes: the most connections `pg_stat_activity` shows for the console
+  (application_name sgcc-console) at any sample; the note gives the clock's (sgcc-clock).
 - `wall.gui_stall_p99` / `wall.events_lost`: `console.py simulate` writes `rate` events/s
   while a 10 ms precise QTimer on the GUI thread records how late each tick is; afterwards
   the last snapshot must reflect the feed head and the database's open-incident count.
@@ -44,9 +47,10 @@ ROOT = Path(__file__).resolve().parents[2]
 VIEW_SIZE = (1920, 1080)
 RESULT_PREFIX = "RESULT "
 TICK_MS = 10
-TARGET_STARTUP_S = 2.5
-TARGET_COMMIT_TO_PAINT_MS = {"sqlite": 500.0, "postgresql": 250.0}
-TARGET_STALL_MS = 50.0
+TARGET_STARTUP_S = 1.5
+TARGET_COMMIT_TO_PAINT_MS = {"sqlite": 150.0, "postgresql": 100.0}
+TARGET_STALL_MS = 20.0
+TARGET_PG_CONNECTIONS = 3
 
 
 def _qt_env() -> None:
@@ -299,6 +303,49 @@ def child_stall(url: str, seconds: float, rate: float, log_dir: str) -> dict[str
     return result
 
 
+def _pg_connections(url: str) -> dict[str, int]:
+    """Connections to the database of `url`, by application_name."""
+    from sqlalchemy import create_engine, make_url, text
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"))
+    try:
+        with admin.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT application_name, count(*) FROM pg_stat_activity WHERE datname = :d "
+                "GROUP BY application_name"), {"d": target.database}).all()  # fmt: skip
+    finally:
+        admin.dispose()
+    return {str(name): int(n) for name, n in rows}
+
+
+def child_connections(url: str, seconds: float, rate: float, log_dir: str) -> dict[str, Any]:
+    """Sample the console's and its clock's connections while traffic flows."""
+    wall = _Wall(url, with_map=True)
+    if not wall.wait_ready():
+        return {"ok": False, "error": "wall never showed data"}
+    wall.settle(1.0)
+    samples: list[dict[str, int]] = []
+    out_path = Path(log_dir) / f"simulate-conn-{os.getpid()}.txt"
+    with out_path.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "console.py", "--db", url, "simulate", "--rate", str(rate),
+             "--duration", str(seconds), "--seed", "13"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+        def sample() -> bool:
+            samples.append(_pg_connections(url))
+            return proc.poll() is not None
+
+        wait_until(sample, seconds + 120, interval_ms=500)
+    console = [s.get("sgcc-console", 0) for s in samples]
+    clock = [s.get("sgcc-clock", 0) for s in samples]
+    wall.shutdown()
+    return {"ok": bool(samples), "samples": len(samples), "console_max": max(console, default=0),
+            "console_min": min(console, default=0), "clock_max": max(clock, default=0)}  # fmt: skip
+
+
 def writer(url: str, commits: int, gap: float) -> None:
     """Commit one incident report every `gap` s; after each, print the wall-clock time
     right after the commit, the feed seq it reached and the day's report count (what the
@@ -448,6 +495,18 @@ def run_wall_bench(
             res = _run_child("child-paint", [pg_url, str(commits), str(gap), tmp], env,
                              commits * gap + 240)  # fmt: skip
             rows.append(_paint_row("postgresql", res, commits, gap))
+            cn = _run_child("child-connections", [pg_url, "20", "20", tmp], env, 300)
+            if cn.get("ok"):
+                rows.append(BenchRow(
+                    "wall.pg_connections", cn["console_max"], "count", TARGET_PG_CONNECTIONS,
+                    note=f"wall + every panel + markers live, `simulate --rate 20` for 20 s; "
+                         f"{cn['samples']} samples of pg_stat_activity, console "
+                         f"{cn['console_min']}–{cn['console_max']}, its clock child at most "
+                         f"{cn['clock_max']} (≤ 1)",
+                ))  # fmt: skip
+            else:
+                rows.append(BenchRow("wall.pg_connections", float("inf"), "count",
+                                     TARGET_PG_CONNECTIONS, note=f"FAILED: {cn.get('error', cn)}"))  # fmt: skip
         else:
             rows.append(BenchRow("wall.commit_to_paint_p95.postgresql", float("inf"), "ms",
                                  TARGET_COMMIT_TO_PAINT_MS["postgresql"],
@@ -468,6 +527,8 @@ def _child_main(argv: list[str]) -> int:
         result = child_paint(rest[0], int(rest[1]), float(rest[2]), rest[3])
     elif mode == "child-stall":
         result = child_stall(rest[0], float(rest[1]), float(rest[2]), rest[3])
+    elif mode == "child-connections":
+        result = child_connections(rest[0], float(rest[1]), float(rest[2]), rest[3])
     else:
         print(f"unknown mode {mode}", file=sys.stderr)
         return 2
@@ -479,7 +540,8 @@ def _child_main(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ("writer", "child-startup", "child-paint", "child-stall"):
+    if argv and argv[0] in ("writer", "child-startup", "child-paint", "child-stall",
+                            "child-connections"):  # fmt: skip
         return _child_main(argv)
     print(format_table(run_wall_bench()))
     return 0

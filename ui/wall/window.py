@@ -125,6 +125,7 @@ class WallWindow(QMainWindow):
         self._snapshot: WallSnapshot | None = None
         self._explicit_scale: float | None = None
         self._scale = 0.0
+        self._styled = False  # the scale's style sheets are applied (at the first show)
         self._tiles: tuple[int, int, int] | None = None
         self._plan: dict[str, tuple[int, int, int, int]] = {}
         self._saved_dock_state: QByteArray | None = None
@@ -207,9 +208,11 @@ class WallWindow(QMainWindow):
 
         self.set_layout_locked(True)
         self.retranslate()
-        # First guess from the screen (a wall runs full screen); resizes refine it.
+        # A first guess from the screen (a wall runs full screen) for whoever asks before the
+        # window is shown; the style sheets are applied once, at the size it is shown with
+        # (each full restyle costs hundreds of milliseconds of start-up).
         screen = self.screen()
-        self._apply_scale(auto_ui_scale(screen.geometry().height()) if screen else 1.0)
+        self._scale = auto_ui_scale(screen.geometry().height()) if screen else 1.0
 
     # ==== data ==========================================================================
     def show_snapshot(self, s: WallSnapshot) -> None:
@@ -282,8 +285,9 @@ class WallWindow(QMainWindow):
 
     def _apply_scale(self, scale: float) -> None:
         scale = round(scale, 2)
-        if scale == self._scale:
+        if self._styled and scale == self._scale:
             return
+        self._styled = True
         self._scale = scale
         self.setStyleSheet(scaled_stylesheet(scale))
         self.header.set_ui_scale(scale)
@@ -559,5 +563,7 @@ class WallWindow(QMainWindow):
             self._schedule_default_sizes()
 
     def showEvent(self, event: QShowEvent) -> None:
+        if not self._styled:
+            self._apply_scale(self._explicit_scale or auto_ui_scale(self.height()))
         super().showEvent(event)
         self._schedule_default_sizes()
