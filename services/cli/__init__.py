@@ -17,11 +17,12 @@ EXIT_DB = 2
 
 @dataclass(frozen=True)
 class Context:
-    """What every command gets besides its arguments: the database URL and the config."""
+    """What every command gets besides its arguments: the database URLs and the config."""
 
     url: str
     db_is_default: bool
     raw: dict[str, Any] = field(default_factory=dict)
+    owner_url: str = ""  # the owner role's (db upgrade, db roles, demo); "": the same as url
     timezone: str = "Asia/Shanghai"
     tiles_url: str | None = None
 

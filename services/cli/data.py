@@ -1,4 +1,4 @@
-"""`demo`, `db`, `simulate`: building, migrating and feeding a database."""
+"""`demo`, `simulate`: building and feeding a database (`db` is in services/cli/database.py)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,6 @@ def register(sub: Subparsers) -> None:
     d.add_argument("--force", action="store_true", help="replace existing data")
     d.set_defaults(run=run_demo)
 
-    db = sub.add_parser("db", help="schema: upgrade or status")
-    db.add_argument("action", choices=("upgrade", "status"))
-    db.set_defaults(run=run_db)
-
     s = sub.add_parser("simulate", help="write realistic live traffic")
     s.add_argument("--rate", type=float, default=5.0, help="events per second")
     s.add_argument("--scenario", choices=("normal", "surge"), default="normal")
@@ -36,9 +32,14 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
     from services import demo
     from services.store import db
 
-    engine = db.make_engine(ctx.url)
+    engine = db.make_engine(ctx.owner_url or ctx.url)  # a rebuild empties every table
     db.check_reachable(engine)
-    if db.schema_state(engine) in ("empty", "outdated"):
+    state = db.schema_state(engine)
+    if state in ("current", "outdated") and not args.force and demo.has_data(engine):
+        print("demo refused: the database already has data; `demo --force` replaces it "
+              "(all of it)", file=sys.stderr)  # fmt: skip
+        return 1  # before any migration: a refused demo changes nothing
+    if state in ("empty", "outdated"):
         db.upgrade(engine)
     db.require_current(engine)
     opts = demo.DemoOptions(
@@ -59,19 +60,6 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
         f"{summary.grids} grid cells, {summary.staff} staff, {summary.incidents} incidents, "
         f"{summary.cameras} cameras, {summary.resources} linkage units"
     )
-    return 0
-
-
-def run_db(args: argparse.Namespace, ctx: Context) -> int:
-    from services.store import db
-
-    engine = db.make_engine(ctx.url)
-    db.check_reachable(engine)
-    if args.action == "upgrade":
-        db.upgrade(engine)
-        print(f"schema of {db.describe(engine)} is at {db.head_revision()}")
-    else:
-        print(f"{db.describe(engine)}: {db.schema_state(engine)} ({db.current_revision(engine)})")
     return 0
 
 

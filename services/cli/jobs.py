@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from services.cli import Context, Subparsers
+from services.cli import Context, Subparsers, error
 
 
 def register(sub: Subparsers) -> None:
@@ -48,13 +48,17 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
     import threading
 
     from services import clock
+    from services.errors import Refused
     from services.store import db
     from services.wall import queries as wall_queries
 
     logging.basicConfig(level=logging.WARNING, format="clock: %(message)s")
-    os.nice(10)  # background work: the wall on the same machine comes first
     engine = db.open_database(ctx.url)
-    center = args.center or wall_queries.root_region_code(engine)
+    try:  # an unknown center is refused at once, not retried forever
+        center = wall_queries.resolve_center(engine, args.center).adcode
+    except Refused as exc:
+        return error(exc.message)
+    os.nice(10)  # background work: the wall on the same machine comes first
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     parent = os.getppid()
