@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.accounts import LoginPolicy
 from services.dispatch.surge import SurgePolicy
 from services.dispatch.units import DispatchPolicy
 from services.incidents.workflow import IncidentPolicy
@@ -20,24 +21,26 @@ from services.risk.safety_index import IndexParams
 
 @dataclass(frozen=True)
 class Policies:
-    """Deadlines and escalation, dispatch, surge, safety index and risk rules."""
+    """Deadlines and escalation, dispatch, surge, safety index, risk rules, sign-in."""
 
     incidents: IncidentPolicy
     dispatch: DispatchPolicy
     surge: SurgePolicy
     index: IndexParams
     risk: RiskParams
+    accounts: LoginPolicy = LoginPolicy()
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> Policies:
         """From the config file's tables ([deadlines], [escalation], [dispatch], [surge],
-        [safety_index], [risk]); raises InvalidInput naming the bad setting."""
+        [safety_index], [risk], [accounts]); raises InvalidInput naming the bad setting."""
         return cls(
             incidents=IncidentPolicy.from_config(dict(raw)),
             dispatch=DispatchPolicy.from_config(raw),
             surge=SurgePolicy.from_config(raw),
             index=IndexParams.from_config(raw.get("safety_index")),
             risk=RiskParams.from_config(raw.get("risk")),
+            accounts=LoginPolicy.from_config(raw.get("accounts")),
         )
 
     @classmethod

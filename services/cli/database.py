@@ -42,10 +42,14 @@ def run_db(args: argparse.Namespace, ctx: Context) -> int:
         db.upgrade(engine)
         regranted = False
         if not db.is_sqlite(engine):
-            with engine.begin() as conn:
-                if roles.app_role_exists(conn, names) and roles.is_set_up(conn, names):
-                    roles.grant(conn, names)
-                    regranted = True
+            try:
+                with engine.begin() as conn:
+                    if roles.app_role_exists(conn, names) and roles.is_set_up(conn, names):
+                        # New tables get the app role's grants, append-only ones stay so.
+                        roles.grant(conn, roles.RoleNames(roles.schema_owner(conn), names.app))
+                        regranted = True
+            except roles.RolesRefused as exc:
+                return error(f"schema upgraded, but {exc}", EXIT_DB)
         note = f"; grants of {names.app} re-applied" if regranted else ""
         print(f"schema of {db.describe(engine)} is at {db.head_revision()}{note}")
         return 0

@@ -214,6 +214,13 @@ def app_role_exists(conn: Connection, names: RoleNames) -> bool:
     return _role_exists(conn, names.app)
 
 
+def schema_owner(conn: Connection) -> str:
+    """The role that owns the console's tables (that of the schema version table)."""
+    return str(conn.execute(
+        text("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.alembic_version'::regclass")
+    ).scalar())  # fmt: skip
+
+
 def is_set_up(conn: Connection, names: RoleNames) -> bool:
     """Has `db roles` been run on this database (the app role may read the audit log)?"""
     exists = conn.execute(text("SELECT to_regclass('public.audit_log') IS NOT NULL")).scalar()
