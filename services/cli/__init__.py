@@ -49,6 +49,22 @@ def progress_bar() -> Callable[[str, float], None]:
     return report
 
 
+def positive(kind: type[int] | type[float]) -> Callable[[str], Any]:
+    """An argparse `type=` for a number above 0 (`--rate 0` is refused, not divided by)."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: must be above 0")
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+
+
 def error(message: str, code: int = EXIT_USAGE) -> int:
     """Print one line to stderr and return the exit code."""
     print(f"error: {message}", file=sys.stderr)
