@@ -2,16 +2,27 @@
 
 Passwords are hashed with Argon2id (argon2-cffi). An `Actor` is the signed-in account as a
 frozen value; every use case takes one and checks it.
+
+Signing in resists guessing: an unknown login costs the same Argon2 verification as a wrong
+password (against a dummy hash), so timing does not tell which logins exist; failures are
+counted per login name (existing or not) and, past `LoginPolicy.max_failures` within its
+window, the name is locked for a while with a refusal that says when to try again; every
+failure, lock and successful sign-in is audited.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.errors import InvalidInput, NotAllowed
@@ -99,12 +110,150 @@ def _actor(session: Session, user: models.User) -> Actor:
     )
 
 
-def authenticate(session: Session, login: str, password: str) -> Actor:
-    """The account for this login and password, or NotAllowed with one message for both."""
-    user = session.scalar(select(models.User).where(models.User.login == login.strip()))
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+@dataclass(frozen=True)
+class LoginPolicy:
+    """`[accounts]`: `max_failures` wrong sign-ins within `window_minutes` lock the login
+    name for `lock_minutes`."""
+
+    max_failures: int = 5
+    window_minutes: float = 15.0
+    lock_minutes: float = 15.0
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any] | None) -> LoginPolicy:
+        """From the `[accounts]` table; InvalidInput naming a bad setting."""
+        raw = raw or {}
+        if not isinstance(raw, Mapping):
+            raise InvalidInput("[accounts] must be a table", code="config")
+        values: dict[str, Any] = {}
+        for key, kind in (("max_failures", int), ("window_minutes", float), ("lock_minutes", float)):
+            if key not in raw:
+                continue
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0 or (
+                kind is int and not isinstance(value, int)
+            ):
+                raise InvalidInput(
+                    f"accounts.{key} must be a positive {'whole ' if kind is int else ''}number, "
+                    f"not {value!r}", code="config", key=key,
+                )  # fmt: skip
+            values[key] = kind(value)
+        unknown = sorted(set(raw) - {"max_failures", "window_minutes", "lock_minutes"})
+        if unknown:
+            raise InvalidInput(f"[accounts] has no setting {unknown[0]!r}", code="config")
+        return cls(**values)
+
+
+DEFAULT_LOGIN_POLICY = LoginPolicy()
+LOGIN_MAX = 64  # longer names are cut: the throttle's key has this size
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash with the hasher's parameters that no password matches (for unknown logins)."""
+    import secrets
+
+    return _hasher().hash(secrets.token_urlsafe(24))
+
+
+def _attempt_actor(login: str, user: models.User | None) -> Actor:
+    """Who tried: the name typed, and the account's center if there is one (for audit)."""
+    return Actor(
+        login=login, name="", role="anonymous", center_id=user.center_id if user else None,
+        region_id=0, region_code="", region_level="", region_path="\x00",
+    )  # fmt: skip
+
+
+def _locked(until: datetime, now: datetime) -> NotAllowed:
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    return NotAllowed(
+        f"too many failed sign-ins: try again in {minutes} min",
+        code="login_locked",
+        retry_after_s=max(1, math.ceil((until - now).total_seconds())),
+        until=until,
+    )
+
+
+def _throttle_row(w: Session, login: str) -> models.LoginThrottle:
+    """The login's throttle row, locked for this transaction (created on first failure)."""
+    row = w.get(models.LoginThrottle, login, with_for_update=True)
+    if row is not None:
+        return row
+    try:
+        with w.begin_nested():
+            w.add(models.LoginThrottle(login=login, failures=0))
+    except IntegrityError:  # a concurrent attempt created it first
+        pass
+    row = w.get(models.LoginThrottle, login, with_for_update=True, populate_existing=True)
+    assert row is not None
+    return row
+
+
+def authenticate(
+    session: Session,
+    login: str,
+    password: str,
+    *,
+    policy: LoginPolicy,
+    now: Callable[[], datetime] = models.utcnow,
+) -> Actor:
+    """The account for this login and password, or NotAllowed: "wrong login or password"
+    for an unknown login and a wrong password alike (in message and in time), and "try
+    again in N min" while the name is locked. The attempt is recorded (throttle, audit) in
+    a transaction of its own, committed whatever the caller's session does next."""
+    from services.store import audit
+
+    login = login.strip()[:LOGIN_MAX]
+    dummy = _dummy_hash()  # before anything, so no path pays for making it
+    bind = session.get_bind()
+    t = now()
+    with Session(bind) as r:
+        throttle = r.get(models.LoginThrottle, login)
+        if throttle is not None and throttle.locked_until is not None and throttle.locked_until > t:
+            refusal = _locked(throttle.locked_until, t)
+        else:
+            refusal = None
+    if refusal is not None:
+        with Session(bind) as w, w.begin():
+            user = w.scalar(select(models.User).where(models.User.login == login))
+            audit.record(w, _attempt_actor(login, user), "login.refused", "user",
+                         user.id if user else 0, detail="locked", at=t)  # fmt: skip
+        raise refusal
+    user = session.scalar(select(models.User).where(models.User.login == login))
+    usable = user is not None and user.active and bool(user.password_hash)
+    matched = verify_password(user.password_hash if usable and user else dummy, password)
+    ok = usable and matched
+    lock: NotAllowed | None = None
+    with Session(bind) as w, w.begin():
+        who = _attempt_actor(login, user)
+        entity_id = user.id if user else 0
+        if ok:
+            row = w.get(models.LoginThrottle, login, with_for_update=True)
+            if row is not None:
+                row.failures, row.first_failure_at, row.locked_until = 0, None, None
+        else:
+            row = _throttle_row(w, login)
+            window = timedelta(minutes=policy.window_minutes)
+            if row.first_failure_at is None or t - row.first_failure_at > window:
+                row.failures, row.first_failure_at = 0, t
+            row.failures += 1
+            why = "unknown login" if user is None else ("inactive" if not usable else "wrong password")
+            audit.record(w, who, "login.failed", "user", entity_id,
+                         detail=f"{why}; failure {row.failures} of {policy.max_failures}", at=t)  # fmt: skip
+            if row.failures >= policy.max_failures:
+                row.locked_until = t + timedelta(minutes=policy.lock_minutes)
+                row.failures, row.first_failure_at = 0, None
+                lock = _locked(row.locked_until, t)
+                audit.record(w, who, "login.locked", "user", entity_id,
+                             detail=f"until {row.locked_until.isoformat()}Z", at=t)  # fmt: skip
+        if ok and user is not None:
+            actor = _actor(w, user)
+            audit.record(w, actor, "login.ok", "user", user.id, at=t)
+    if lock is not None:
+        raise lock
+    if not ok or user is None:
         raise NotAllowed("wrong login or password", code="login_failed")
-    return _actor(session, user)
+    return actor
 
 
 def actor_for(session: Session, login: str) -> Actor:

@@ -5,6 +5,8 @@ month's safety index is recomputed when its data changed. Every job is idempoten
 to run from several consoles at once (version checks and unique alert keys), and its
 results reach every wall through the change feed. The wall starts `console.py clock` as a
 child process so that this Python work never competes with its GUI thread for the GIL.
+When the database goes away the clock says so in one line, backs off (2 s doubling to 30 s)
+and runs the job that failed again as soon as it answers (services.store.outage).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from services import incidents, risk
 from services.dispatch import surge
 from services.policies import Policies
 from services.risk import safety_index
-from services.store import models
+from services.store import models, outage
 from services.store.db import session_factory
 
 log = logging.getLogger(__name__)
@@ -65,15 +67,21 @@ def run(
     plan: ClockPlan = ClockPlan(),
     *,
     rounds: int | None = None,
+    say: Callable[[str], None] | None = None,
+    backoff: outage.Backoff | None = None,
 ) -> int:
     """Run the jobs on their schedules until `stop` is set (or `rounds` passes are done).
-    A failing job is logged and tried again at its next turn. Returns the passes made."""
+    A lost database is waited out with backoff, one line each try through `say` (default:
+    a warning on this module's log); any other failure of a job is logged and the job
+    tried again at its next turn. Returns the passes made."""
     every = {
         "escalate": plan.escalate_every,
         "rules": plan.rules_every,
         "capacity": plan.capacity_every,
         "index": plan.index_every,
     }
+    tell = say or log.warning
+    backoff = backoff or outage.Backoff()
     todo = jobs(engine, region_code, policies)
     last: dict[str, float] = {}
     passes = 0
@@ -83,12 +91,13 @@ def run(
             period = every[name]
             if period is None or now - last.get(name, -1e9) < period:
                 continue
-            last[name] = now
             try:
-                job()
-            except Exception:  # noqa: BLE001 - a lost database or a lost race: next turn
+                outage.retrying(job, engine=engine, say=tell, wait=stop.wait, backoff=backoff)
+            except Exception:  # noqa: BLE001 - a bug or a lost race: this job's next turn
                 log.exception("clock job %s failed; retrying at its next turn", name)
-                engine.dispose()
+            if stop.is_set():
+                break
+            last[name] = time.monotonic()
         passes += 1
         if rounds is None or passes < rounds:
             stop.wait(1.0)

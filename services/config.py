@@ -4,6 +4,14 @@ One way to point at a database, in this order: `--db URL`, the `CONSOLE_DB` envi
 variable, `database.url` in the config file (`CONSOLE_CONFIG`, else
 `~/.config/sgcc-console/config.toml`), else the embedded SQLite file at
 `~/.local/share/sgcc-console/console.db`.
+
+On PostgreSQL that URL names the application role; the owner role, which migrates the
+schema (`db upgrade`, `db roles`, `demo`), comes from `--owner-db URL`, else
+`CONSOLE_OWNER_DB`, else `database.owner_url`, each only beside the database URL of its own
+level (an `--owner-db` always counts), else the database URL itself (SQLite, or one role).
+
+A config file that cannot be read or holds a bad value raises ConfigError with one line
+naming the file, the setting and the value.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 APP_DIR_NAME = "sgcc-console"
 
@@ -42,19 +51,59 @@ def default_db_path() -> Path:
     return data_dir() / "console.db"
 
 
+class ConfigError(Exception):
+    """A bad setting or database URL; the message is one line naming it."""
+
+
+SUPPORTED_DRIVERS = ("sqlite", "postgresql+psycopg")
+
+
 def normalize_url(url_or_path: str) -> str:
-    """Accept a SQLAlchemy URL or a plain SQLite file path."""
-    if "://" in url_or_path:
-        if url_or_path.startswith("postgresql://"):
-            return "postgresql+psycopg://" + url_or_path[len("postgresql://") :]
-        return url_or_path
-    return "sqlite:///" + str(Path(url_or_path).expanduser().resolve())
+    """Accept a SQLAlchemy URL or a plain SQLite file path; raise ConfigError for a URL
+    that does not parse or names a database the console does not run on."""
+    if "://" not in url_or_path:
+        return "sqlite:///" + str(Path(url_or_path).expanduser().resolve())
+    url = url_or_path
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    shown = _hide_password(url_or_path)
+    try:
+        parsed = make_url(url)
+        _ = parsed.port  # a non-numeric port fails only when asked for
+    except ArgumentError as exc:
+        raise ConfigError(f"database URL {shown!r} does not parse: {exc}") from None
+    except ValueError:
+        raise ConfigError(f"database URL {shown!r} does not parse: its port is not a number") from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise ConfigError(
+            f"database URL {shown!r}: {parsed.drivername!r} is not supported "
+            "(use a SQLite path or sqlite:///FILE, or postgresql+psycopg://USER@HOST/DB)"
+        )
+    if parsed.drivername.startswith("postgresql") and not (parsed.host or parsed.query.get("host")):
+        if not parsed.database:
+            raise ConfigError(f"database URL {shown!r} names no host or database")
+    return url
+
+
+def _hide_password(url: str) -> str:
+    """The URL as typed, with any password replaced (for messages)."""
+    head, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    cred, at, tail = rest.rpartition("@")
+    if ":" in cred:
+        cred = cred.split(":", 1)[0] + ":***"
+    return f"{head}{sep}{cred}{at}{tail}"
 
 
 @dataclass(frozen=True)
 class Settings:
     db_url: str
     db_is_default: bool
+    owner_url: str = ""  # the owner role's URL ("": the same as db_url)
     timezone: str = "Asia/Shanghai"
     deadlines: dict[int, tuple[float, float]] = field(
         default_factory=lambda: dict(DEFAULT_DEADLINES)
@@ -63,25 +112,104 @@ class Settings:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-def load_settings(db: str | None = None) -> Settings:
-    """Resolve settings from the command line, the environment and the config file."""
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: cannot read: {exc.strerror}") from None
+
+
+def _table(raw: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"config file {path}: {name} must be a table ([{name}]), not {value!r}")
+    return value
+
+
+def _string(table: dict[str, Any], key: str, where: str, path: Path) -> str | None:
+    value = table.get(key)
+    if value is not None and not (isinstance(value, str) and value.strip()):
+        raise ConfigError(f"config file {path}: {where}{key} must be a non-empty string, not {value!r}")
+    return value
+
+
+def _pair(value: Any, where: str, path: Path) -> tuple[float, float]:
+    ok = (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in value)
+    )
+    if not ok:
+        raise ConfigError(
+            f"config file {path}: {where} must be [acknowledge_hours, resolve_hours] "
+            f"(two positive numbers), not {value!r}"
+        )
+    return float(value[0]), float(value[1])
+
+
+def _priority(key: str, where: str, path: Path) -> int:
+    if not (key.isdigit() and int(key) in DEFAULT_DEADLINES):
+        raise ConfigError(f"config file {path}: {where}{key}: a priority is 1, 2, 3 or 4")
+    return int(key)
+
+
+def _deadlines(raw: dict[str, Any], path: Path) -> dict[int, tuple[float, float]]:
+    """[deadlines]: priority = [ack, resolve], or a [deadlines.<category>] table of those."""
+    out = dict(DEFAULT_DEADLINES)
+    for key, value in _table(raw, "deadlines", path).items():
+        if isinstance(value, dict):
+            for p, v in value.items():
+                _pair(v, f"deadlines.{key}.{_priority(p, f'deadlines.{key}.', path)}", path)
+        else:
+            out[_priority(key, "deadlines.", path)] = _pair(value, f"deadlines.{key}", path)
+    return out
+
+
+def load_settings(db: str | None = None, owner_db: str | None = None) -> Settings:
+    """Resolve settings from the command line, the environment and the config file;
+    raise ConfigError (one line) for a file or value that cannot be used."""
     raw: dict[str, Any] = {}
     path = config_path()
-    if path.is_file():
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    db_conf = raw.get("database", {})
-    chosen = db or os.environ.get("CONSOLE_DB") or db_conf.get("url")
+    if path.is_file() or (path.exists() and not path.is_dir()):
+        raw = _read(path)
+    db_conf = _table(raw, "database", path)
+    conf_url = _string(db_conf, "url", "database.", path)
+    conf_owner = _string(db_conf, "owner_url", "database.", path)
+    for key in ("owner_role", "app_role"):
+        _string(db_conf, key, "database.", path)
+    env_url, env_owner = os.environ.get("CONSOLE_DB"), os.environ.get("CONSOLE_OWNER_DB")
+    chosen: str | None
+    owner: str | None
+    if db:
+        chosen, owner = db, owner_db
+    elif env_url:
+        chosen, owner = env_url, owner_db or env_owner
+    else:
+        chosen, owner = conf_url, owner_db or env_owner or conf_owner
     is_default = chosen is None
     url = normalize_url(chosen) if chosen else normalize_url(str(default_db_path()))
-    deadlines = dict(DEFAULT_DEADLINES)
-    for key, value in raw.get("deadlines", {}).items():
-        deadlines[int(key)] = (float(value[0]), float(value[1]))
+    owner_url = normalize_url(owner) if owner else url
+    timezone = raw.get("timezone", "Asia/Shanghai")
+    if not isinstance(timezone, str):
+        raise ConfigError(f"config file {path}: timezone must be a string, not {timezone!r}")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"config file {path}: timezone {timezone!r} is not a known time zone "
+            "(e.g. \"Asia/Shanghai\")"
+        ) from None
+    deadlines = _deadlines(raw, path)
+    tiles_url = _string(_table(raw, "map", path), "tiles_url", "map.", path)
     return Settings(
         db_url=url,
         db_is_default=is_default,
-        timezone=str(raw.get("timezone", "Asia/Shanghai")),
+        owner_url=owner_url,
+        timezone=timezone,
         deadlines=deadlines,
-        tiles_url=raw.get("map", {}).get("tiles_url"),
+        tiles_url=tiles_url,
         raw=raw,
     )

@@ -92,7 +92,7 @@ class Console:
         # The process's one database side (one engine with a bounded pool, one feed hub)
         # and every policy, built once and handed to the workers.
         self.runtime = Runtime(url)
-        self.policies = Policies.from_config(settings.raw)
+        self.policies = Policies.load(settings.raw)  # console.py checked the file already
         root = root_region_code(self.runtime.engine)
         center = args.center or root
         with Session(self.runtime.engine) as s:  # composition time, before the window shows
@@ -166,7 +166,8 @@ class Console:
         from widgets.incidents.badge import IncidentBadge
         from widgets.tabbed import TabbedContent
 
-        self.incidents = IncidentState(self.runtime, center, policy=self.policies.incidents)
+        self.incidents = IncidentState(self.runtime, center, policy=self.policies.incidents,
+                                       login_policy=self.policies.accounts)  # fmt: skip
         self.incident_panel = IncidentPanel(self.incidents, tz=tz)
         self.incident_tabs = TabbedContent("Console")
         self.incident_tabs.add(self.incident_panel, TAB_LABELS[2])

@@ -7,7 +7,59 @@ import argparse
 import sys
 from typing import Any
 
-from services.cli import Context, Subparsers, progress_bar
+from services.cli import Context, Subparsers, error, progress_bar
+
+MAX_SIDE = 16384  # pixels: beyond any splice wall's graphics card
+MAX_TILES = 32  # panels a side
+
+
+def _pair(text: str, what: str, low: int, high: int, example: str) -> str:
+    """'COLSxROWS' / 'WIDTHxHEIGHT' checked, as the canonical 'AxB'."""
+    a, sep, b = text.strip().lower().partition("x")
+    if not (sep and a.isdigit() and b.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what} (e.g. {example})")
+    x, y = int(a), int(b)
+    if not (low <= x <= high and low <= y <= high):
+        raise argparse.ArgumentTypeError(f"{text!r}: each side must be {low} to {high}")
+    return f"{x}x{y}"
+
+
+def tiles_arg(text: str) -> str:
+    """`--tiles COLSxROWS`: a splice wall of 1 to 32 panels a side."""
+    return _pair(text, "COLSxROWS", 1, MAX_TILES, "3x2")
+
+
+def size_arg(text: str) -> str:
+    """`--size WIDTHxHEIGHT` in pixels, 16 to 16384 a side."""
+    return _pair(text, "WIDTHxHEIGHT in pixels", 16, MAX_SIDE, "1920x1080")
+
+
+def scale_arg(text: str) -> float:
+    """`--scale`: a UI scale above 0 (0.25 to 8)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.25 <= value <= 8:
+        raise argparse.ArgumentTypeError(f"{text!r}: the UI scale must be 0.25 to 8")
+    return value
+
+
+def pixels_arg(text: str) -> int:
+    """A width in pixels, 0 or more (the bezel between tiles)."""
+    if not text.strip().isdigit() or int(text) > 1000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a width of 0 to 1000 pixels")
+    return int(text)
+
+
+def seconds_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"{text!r}: seconds must be 0 to 600")
+    return value
 
 
 def wall_options(q: argparse.ArgumentParser, defaults: bool = True) -> None:
@@ -21,7 +73,7 @@ def wall_options(q: argparse.ArgumentParser, defaults: bool = True) -> None:
                    help="region code of the command center (default: the root)")  # fmt: skip
     q.add_argument("--lang", default=default("zh_CN"), choices=("zh_CN", "en"))
     q.add_argument("--theme", default=default("dark"), choices=("dark", "light"))
-    q.add_argument("--scale", type=float, default=default(None),
+    q.add_argument("--scale", type=scale_arg, default=default(None),
                    help="UI scale for viewing distance")  # fmt: skip
 
 
@@ -30,8 +82,8 @@ def add_wall_arguments(p: argparse.ArgumentParser) -> None:
     wall_options(p)
     p.add_argument("--screen", type=int, default=None, help="monitor index")
     p.add_argument("--fullscreen", action="store_true")
-    p.add_argument("--tiles", help="splice wall tiles COLSxROWS, e.g. 3x3")
-    p.add_argument("--bezel", type=int, default=0, help="bezel width between tiles, pixels")
+    p.add_argument("--tiles", type=tiles_arg, help="splice wall tiles COLSxROWS, e.g. 3x3")
+    p.add_argument("--bezel", type=pixels_arg, default=0, help="bezel width between tiles, pixels")
     p.set_defaults(run=run_wall)
 
 
@@ -45,19 +97,27 @@ def register(sub: Subparsers) -> None:
 
     sc = sub.add_parser("screenshot", help="render the wall offscreen to a PNG and exit")
     sc.add_argument("--out", required=True)
-    sc.add_argument("--size", default="1920x1080")
-    sc.add_argument("--settle", type=float, default=0.0,
+    sc.add_argument("--size", type=size_arg, default="1920x1080")
+    sc.add_argument("--settle", type=seconds_arg, default=0.0,
                     help="seconds to wait after the map is drawn (side panels fill)")  # fmt: skip
     wall_options(sc, defaults=False)
-    sc.add_argument("--tiles")
-    sc.add_argument("--bezel", type=int, default=0)
+    sc.add_argument("--tiles", type=tiles_arg)
+    sc.add_argument("--bezel", type=pixels_arg, default=0)
     sc.set_defaults(run=run_screenshot)
 
 
 def run_handover_export(args: argparse.Namespace, ctx: Context) -> int:
+    from services.errors import Refused
     from services.store import db
+    from services.wall import queries
 
-    db.open_database(ctx.url)
+    engine = db.open_database(ctx.url)
+    try:
+        queries.resolve_center(engine, args.center)
+    except Refused as exc:
+        return error(exc.message)
+    finally:
+        engine.dispose()
     from ui.handover.pdf import export_handover_cli
 
     return export_handover_cli(ctx.url, args.center, args.shift, args.out)
@@ -80,18 +140,37 @@ def _ensure_default_demo(ctx: Context) -> None:
 
 
 def _open(args: argparse.Namespace, ctx: Context) -> Any:
+    """The ui.app module, once the database and the center are known good; raises Refused
+    (one line) for an unknown `--center`, before Qt is loaded."""
     from services.store import db
+    from services.wall import queries
 
     _ensure_default_demo(ctx)
-    db.open_database(ctx.url)
+    engine = db.open_database(ctx.url)
+    try:
+        queries.resolve_center(engine, getattr(args, "center", None))
+    finally:
+        engine.dispose()
     from ui import app
 
     return app
 
 
 def run_wall(args: argparse.Namespace, ctx: Context) -> int:
-    return int(_open(args, ctx).run_wall(args, ctx.url))
+    from services.errors import Refused
+
+    try:
+        app = _open(args, ctx)
+    except Refused as exc:
+        return error(exc.message)
+    return int(app.run_wall(args, ctx.url))
 
 
 def run_screenshot(args: argparse.Namespace, ctx: Context) -> int:
-    return int(_open(args, ctx).run_screenshot(args, ctx.url))
+    from services.errors import Refused
+
+    try:
+        app = _open(args, ctx)
+    except Refused as exc:
+        return error(exc.message)
+    return int(app.run_screenshot(args, ctx.url))

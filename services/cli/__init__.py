@@ -11,19 +11,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.policies import Policies
+
 EXIT_USAGE = 1
 EXIT_DB = 2
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every command gets besides its arguments: the database URL and the config."""
+    """What every command gets besides its arguments: the database URLs and the config."""
 
     url: str
     db_is_default: bool
     raw: dict[str, Any] = field(default_factory=dict)
+    owner_url: str = ""  # the owner role's (db upgrade, db roles, demo); "": the same as url
     timezone: str = "Asia/Shanghai"
     tiles_url: str | None = None
+    policies: Policies = field(default_factory=Policies.defaults)  # built once by console.py
 
 
 Run = Callable[[argparse.Namespace, Context], int]
@@ -46,6 +50,22 @@ def progress_bar() -> Callable[[str, float], None]:
         sys.stderr.flush()
 
     return report
+
+
+def positive(kind: type[int] | type[float]) -> Callable[[str], Any]:
+    """An argparse `type=` for a number above 0 (`--rate 0` is refused, not divided by)."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: must be above 0")
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
 
 
 def error(message: str, code: int = EXIT_USAGE) -> int:

@@ -1,4 +1,4 @@
-"""`demo`, `db`, `simulate`: building, migrating and feeding a database."""
+"""`demo`, `simulate`: building and feeding a database (`db` is in services/cli/database.py)."""
 
 from __future__ import annotations
 
@@ -6,28 +6,25 @@ import argparse
 import sys
 import time
 
-from services.cli import Context, Subparsers, progress_bar
+from services.cli import Context, Subparsers, positive, progress_bar
 
 
 def register(sub: Subparsers) -> None:
     d = sub.add_parser("demo", help="build the real-geography demo database")
     d.add_argument("--province", default="330000", help="330000 Zhejiang, 620000 Gansu")
-    d.add_argument("--grids", type=int, default=None, help="grid cells (default 10000)")
-    d.add_argument("--townships", type=int, default=None)
+    d.add_argument("--grids", type=positive(int), default=None, help="grid cells (default 10000)")
+    d.add_argument("--townships", type=positive(int), default=None)
     d.add_argument("--seed", type=int, default=7)
     d.add_argument("--force", action="store_true", help="replace existing data")
     d.set_defaults(run=run_demo)
 
-    db = sub.add_parser("db", help="schema: upgrade or status")
-    db.add_argument("action", choices=("upgrade", "status"))
-    db.set_defaults(run=run_db)
-
     s = sub.add_parser("simulate", help="write realistic live traffic")
-    s.add_argument("--rate", type=float, default=5.0, help="events per second")
+    s.add_argument("--rate", type=positive(float), default=5.0, help="events per second")
     s.add_argument("--scenario", choices=("normal", "surge"), default="normal")
-    s.add_argument("--duration", type=float, default=None, help="seconds (default: forever)")
+    s.add_argument("--duration", type=positive(float), default=None,
+                   help="seconds (default: forever)")  # fmt: skip
     s.add_argument("--seed", type=int, default=None)
-    s.add_argument("--surge-minutes", type=float, default=10.0,
+    s.add_argument("--surge-minutes", type=positive(float), default=10.0,
                    help="surge: minutes for visitors to ramp to about twice the capacity")  # fmt: skip
     s.set_defaults(run=run_simulate)
 
@@ -36,9 +33,14 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
     from services import demo
     from services.store import db
 
-    engine = db.make_engine(ctx.url)
+    engine = db.make_engine(ctx.owner_url or ctx.url)  # a rebuild empties every table
     db.check_reachable(engine)
-    if db.schema_state(engine) in ("empty", "outdated"):
+    state = db.schema_state(engine)
+    if state in ("current", "outdated") and not args.force and demo.has_data(engine):
+        print("demo refused: the database already has data; `demo --force` replaces it "
+              "(all of it)", file=sys.stderr)  # fmt: skip
+        return 1  # before any migration: a refused demo changes nothing
+    if state in ("empty", "outdated"):
         db.upgrade(engine)
     db.require_current(engine)
     opts = demo.DemoOptions(
@@ -62,33 +64,25 @@ def run_demo(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def run_db(args: argparse.Namespace, ctx: Context) -> int:
-    from services.store import db
-
-    engine = db.make_engine(ctx.url)
-    db.check_reachable(engine)
-    if args.action == "upgrade":
-        db.upgrade(engine)
-        print(f"schema of {db.describe(engine)} is at {db.head_revision()}")
-    else:
-        print(f"{db.describe(engine)}: {db.schema_state(engine)} ({db.current_revision(engine)})")
-    return 0
-
-
 def run_simulate(args: argparse.Namespace, ctx: Context) -> int:
     from services.demo import simulator
-    from services.policies import Policies
     from services.store import db
 
     engine = db.open_database(ctx.url)
     sim = simulator.Simulator(
-        engine, seed=args.seed, policies=Policies.from_config(ctx.raw), scenario=args.scenario,
+        engine, seed=args.seed, policies=ctx.policies, scenario=args.scenario,
         surge_seconds=args.surge_minutes * 60,
     )  # fmt: skip
-    print(f"simulating {args.rate}/s ({args.scenario}) into {db.describe(engine)}; Ctrl+C stops")
+    print(f"simulating {args.rate}/s ({args.scenario}) into {db.describe(engine)}; Ctrl+C stops",
+          flush=True)  # fmt: skip
+
+    def say(line: str) -> None:  # a lost database: one line, then the simulator waits
+        print(line, file=sys.stderr, flush=True)
+
     try:
-        n = sim.run(rate=args.rate, duration=args.duration)
+        sim.run(rate=args.rate, duration=args.duration, say=say)
     except KeyboardInterrupt:
-        n = sim.written
-    print(f"wrote {n} events")
+        pass
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(sim.kinds.items()))
+    print(f"wrote {sim.written} events" + (f" ({kinds})" if kinds else ""), flush=True)
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from services.cli import Context, Subparsers
+from services.policies import Policies
 
 
 def register(sub: Subparsers) -> None:
@@ -20,10 +21,12 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
     from services.store import db
     from services.territory import importer as importers
 
-    engine = db.open_database(ctx.url, upgrade_empty=True)
+    # Regions can go into an empty database (its schema is made first); cases and alerts
+    # need regions, so an empty database is refused before anything is written.
+    engine = db.open_database(ctx.url, upgrade_empty=args.kind in ("regions", "grids"))
     try:
         if args.kind == "incidents":
-            return _import_incidents(engine, args, ctx.raw)
+            return _import_incidents(engine, args, ctx.policies)
         if args.kind == "alerts":
             from services.risk import cli as index_cli
 
@@ -41,14 +44,13 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _import_incidents(engine: object, args: argparse.Namespace, raw: dict[str, object]) -> int:
+def _import_incidents(engine: object, args: argparse.Namespace, policies: Policies) -> int:
     from sqlalchemy import Engine, select
     from sqlalchemy.orm import Session
 
     from services import accounts
     from services.errors import Refused
     from services.incidents import importer as incident_import
-    from services.policies import Policies
     from services.store import models
     from services.wall import queries as wall_queries
 
@@ -58,14 +60,13 @@ def _import_incidents(engine: object, args: argparse.Namespace, raw: dict[str, o
             if args.login:
                 actor = accounts.actor_for(s, args.login)
             else:
-                root = wall_queries.root_region_code(engine)
+                root = wall_queries.resolve_center(engine, None).adcode  # Refused if no regions
                 region = s.scalar(select(models.Region).where(models.Region.adcode == root))
-                assert region is not None, "no root region"
+                assert region is not None
                 actor = accounts.system_actor(region, None)
         except Refused as exc:
             print(f"error: {exc.message}", file=sys.stderr)
             return 1
-    policies = Policies.from_config(raw)
     summary = incident_import.import_incidents(engine, actor, args.file, policy=policies.incidents)
     print(f"imported {summary.added} incidents ({summary.already_there} already there)")
     return 0

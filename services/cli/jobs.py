@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from services.cli import Context, Subparsers
+from services.cli import Context, Subparsers, error
 
 
 def register(sub: Subparsers) -> None:
@@ -48,14 +48,17 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
     import threading
 
     from services import clock
-    from services.policies import Policies
+    from services.errors import Refused
     from services.store import db
     from services.wall import queries as wall_queries
 
     logging.basicConfig(level=logging.WARNING, format="clock: %(message)s")
-    os.nice(10)  # background work: the wall on the same machine comes first
     engine = db.open_database(ctx.url, application="sgcc-clock", pool_size=1)
-    center = args.center or wall_queries.root_region_code(engine)
+    try:  # an unknown center is refused at once, not retried forever
+        center = wall_queries.resolve_center(engine, args.center).adcode
+    except Refused as exc:
+        return error(exc.message)
+    os.nice(10)  # background work: the wall on the same machine comes first
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     parent = os.getppid()
@@ -67,7 +70,7 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
 
     threading.Thread(target=orphaned, daemon=True).start()
     try:
-        clock.run(engine, center, Policies.from_config(ctx.raw), stop)
+        clock.run(engine, center, ctx.policies, stop)
     except KeyboardInterrupt:
         pass
     return 0

@@ -9,12 +9,16 @@ Every `rules_every` events the risk rules run (services.risk), as a console woul
 surge raises its alerts (red at the scenic spot) while the traffic flows; 0 turns this off.
 Every `field_every` events dispatched linkage units report their next step as the field
 would (services.demo.field.simulate_field: acknowledge, travel, arrive, clear, return home).
+When the database goes away, `run(..., say=...)` says so in one line, backs off and writes
+again once it is back (services.store.outage); an event counts once it has committed.
 """
 
 from __future__ import annotations
 
 import random
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,7 +27,7 @@ from sqlalchemy import Engine, select
 from services import risk
 from services.demo import field, traffic
 from services.policies import Policies
-from services.store import models
+from services.store import models, outage
 from services.store.db import session_factory, transaction
 
 NEXT_ACTION = {
@@ -72,6 +76,7 @@ class Simulator:
         self.field_every = field_every
         self.alerts_raised: list[int] = []
         self.written = 0
+        self.kinds: Counter[str] = Counter()  # committed events by kind ("report", ...)
         self.started = time.monotonic()
         with engine.connect() as conn:
             g = models.GridCell
@@ -114,6 +119,7 @@ class Simulator:
         else:
             kind = self._move_unit()
         self.written += 1
+        self.kinds[kind.split(":", 1)[0]] += 1
         if self.rules_every and self.written % self.rules_every == 0:
             self.alerts_raised.extend(risk.run_rules(self.engine, params=self.policies.risk))
         if self.field_every and self.written % self.field_every == 0:
@@ -229,17 +235,43 @@ class Simulator:
 
     # -- pacing ----------------------------------------------------------------------
 
-    def run(self, rate: float, duration: float | None = None, limit: int | None = None) -> int:
-        """Write `rate` events a second until `duration` seconds or `limit` events."""
+    def run(
+        self,
+        rate: float,
+        duration: float | None = None,
+        limit: int | None = None,
+        *,
+        say: Callable[[str], None] | None = None,
+        backoff: outage.Backoff | None = None,
+    ) -> int:
+        """Write `rate` events a second until `duration` seconds or `limit` events. With
+        `say`, a lost database is waited out (one line each try, backoff) instead of
+        ending the run; the pace restarts when it is back."""
         interval = 1.0 / rate
-        start = time.monotonic()
-        n = 0
-        while (duration is None or time.monotonic() - start < duration) and (
-            limit is None or n < limit
-        ):
-            self.step()
+        start = paced_from = time.monotonic()
+        n = paced = 0
+        backoff = backoff or outage.Backoff()
+
+        def out_of_time() -> bool:
+            return duration is not None and time.monotonic() - start >= duration
+
+        def wait(seconds: float) -> bool:
+            time.sleep(seconds)  # backing off from a lost database: nothing to wait on
+            return out_of_time()
+
+        while not out_of_time() and (limit is None or n < limit):
+            if say is None:
+                self.step()
+            else:
+                before = self.written
+                outage.retrying(self.step, engine=self.engine, say=say, wait=wait, backoff=backoff)
+                if self.written == before:
+                    break  # ran out of time while the database was away
             n += 1
-            delay = start + n * interval - time.monotonic()
-            if delay > 0:
+            paced += 1
+            delay = paced_from + paced * interval - time.monotonic()
+            if delay < -1.0:  # after an outage: go on at the rate, not in a catch-up burst
+                paced_from, paced = time.monotonic(), 0
+            elif delay > 0:
                 time.sleep(delay)  # pacing a load generator, not waiting on a condition
         return n

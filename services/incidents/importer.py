@@ -104,6 +104,25 @@ def _parse(fields: dict[str, Any], grids: dict[str, int]) -> incidents.NewIncide
     )
 
 
+def _used_ids(
+    session: Session, actor: Actor, parsed: list[tuple[int, incidents.NewIncident]]
+) -> dict[str | None, tuple[str, bool]]:
+    """For each of the rows' ids already used: the source of its case and whether that case
+    lies in the actor's area. A row of the same source whose case the actor sees is already
+    there; any other use the actor may learn nothing about (the ids are unique database-wide)."""
+    inc = models.Incident
+    area = getattr(inc, f"{actor.region_level}_code", None)
+    ids = [n.external_id for _, n in parsed]
+    used: dict[str | None, tuple[str, bool]] = {}
+    for k in range(0, len(ids), 500):
+        cols = (inc.external_id, inc.source_channel, area if area is not None else inc.id)
+        for ext, channel, where in session.execute(
+            select(*cols).where(inc.external_id.in_(ids[k : k + 500]))
+        ):
+            used[ext] = (channel, area is not None and where == actor.region_code)
+    return used
+
+
 def import_incidents(
     engine: Engine,
     actor: Actor,
@@ -119,7 +138,6 @@ def import_incidents(
     added = 0
     with Session(engine) as session, session.begin():
         grids = {c: i for c, i in session.execute(select(models.GridCell.code, models.GridCell.id))}
-        known: set[str] = set()
         seen: dict[str, int] = {}
         parsed: list[tuple[int, incidents.NewIncident]] = []
         try:
@@ -137,17 +155,15 @@ def import_incidents(
                 parsed.append((line, new))
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise ImportRejected([f"{path}: cannot read: {exc}"]) from None
-        ids = [n.external_id for _, n in parsed]
-        for k in range(0, len(ids), 500):
-            known.update(
-                session.scalars(
-                    select(models.Incident.external_id).where(
-                        models.Incident.external_id.in_(ids[k : k + 500])
-                    )
-                )
-            )
+        used = _used_ids(session, actor, parsed)
         for line, new in parsed:
-            if new.external_id in known:
+            if used.get(new.external_id) == (new.channel, True):
+                continue
+            if new.external_id in used:
+                channel, visible = used[new.external_id]
+                owner = f"a {channel} case of this area" if visible else "a case outside this account"
+                problems.append(f"line {line}: external_id {new.external_id} is already used by "
+                                f"{owner}: give the row its own id")  # fmt: skip
                 continue
             if len(problems) >= MAX_PROBLEMS:
                 break

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from services.accounts import Actor
 from services.store import models
+
+if TYPE_CHECKING:  # the account module records its sign-ins here: no import at run time
+    from services.accounts import Actor
 
 
 def _plain(value: Any) -> Any:

@@ -148,6 +148,17 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class LoginThrottle(Base):
+    """Failed sign-ins of one login name (whether or not an account has it, so a refusal
+    never tells which logins exist): counted within a window, then locked for a while."""
+
+    __tablename__ = "login_throttle"
+    login: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 # --------------------------------------------------------------------------- incidents
 
 

@@ -403,13 +403,25 @@ def _target_index(state: VideoWallState, index: int | None) -> int:
     return unpinned[0]
 
 
+def _checked_source(session: Session, actor: Actor, source: Source) -> Source:
+    """The source as the database has it: a camera must lie in the actor's subtree (the
+    check `camera()` makes) and plays its stored streams, whatever URLs the caller sent."""
+    if source.kind not in SOURCE_KINDS:
+        raise InvalidInput(f"unknown source kind {source.kind!r}", code="source_kind")
+    if source.kind != "camera":
+        return source
+    if source.source_id is None:
+        raise InvalidInput("a camera source needs its camera id", code="no_camera")
+    stored = camera(session, actor, source.source_id).source()
+    return replace(stored, label=source.label or stored.label)
+
+
 def assign(
     session: Session, actor: Actor, source: Source, index: int | None = None
 ) -> VideoWallState:
     """Play a source in a slot of the current layout (default: the active slot)."""
     actor.require("video")
-    if source.kind not in SOURCE_KINDS:
-        raise InvalidInput(f"unknown source kind {source.kind!r}", code="source_kind")
+    source = _checked_source(session, actor, source)
     center_id = _center_id(actor)
     wall = _wall_row(session, center_id)
     state = _read_state(session, center_id, wall)
@@ -457,7 +469,8 @@ def fill_free(
     wall = _wall_row(session, center_id)
     state = _read_state(session, center_id, wall)
     shown = {(s.source.kind, s.source.source_id) for s in state.slots if s.source}
-    todo = [s for s in sources if (s.kind, s.source_id) not in shown]
+    checked = [_checked_source(session, actor, s) for s in sources]
+    todo = [s for s in checked if (s.kind, s.source_id) not in shown]
     for index, source in zip(state.free_indices(), todo, strict=False):
         _write_slot(session, actor, center_id, wall.layout, index, source, pinned=pin or None)
     wall.updated_at = models.utcnow()

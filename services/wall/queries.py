@@ -110,6 +110,31 @@ def root_region_code(engine: Engine) -> str:
     return str(code)
 
 
+def resolve_center(engine: Engine, code: str | None) -> RegionRef:
+    """The region of the center a console, screenshot or clock is asked for (the root when
+    `code` is None), or InvalidInput with one line naming the code when there is none.
+    Commands call it before they open a window or start a loop."""
+    from services.errors import InvalidInput
+
+    if code is None:
+        try:
+            code = root_region_code(engine)
+        except LookupError as exc:
+            raise InvalidInput(str(exc), code="no_regions") from None
+    code = code.strip()
+    with engine.connect() as conn:
+        try:
+            return region_by_code(conn, code)
+        except LookupError:
+            pass
+    try:
+        hint = f" (the top region is {root_region_code(engine)})"
+    except LookupError:
+        hint = ": the database holds no regions, run `python console.py demo`"
+    raise InvalidInput(f"--center {code}: no region with that code in this database{hint}",
+                       code="no_region", adcode=code)  # fmt: skip
+
+
 def subtree_filter(region: RegionRef) -> ColumnElement[bool]:
     return LEVEL_COLUMN[region.level] == region.adcode
 

@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services import incidents
-from services.accounts import Actor
+from services.accounts import Actor, LoginPolicy
 from services.errors import InvalidInput, Refused, StaleState
 from services.incidents.workflow import (
     IncidentDetail,
@@ -114,11 +114,12 @@ class IncidentState(ActingWorker):
         region_code: str,
         *,
         policy: IncidentPolicy,
+        login_policy: LoginPolicy,
         follow_feed: bool = True,
         refresh_every: float = 30.0,
     ) -> None:
-        super().__init__(runtime, region_code, follow_feed=follow_feed,
-                         refresh_every=refresh_every)  # fmt: skip
+        super().__init__(runtime, region_code, login_policy=login_policy,
+                         follow_feed=follow_feed, refresh_every=refresh_every)  # fmt: skip
         self.policy = policy
         # Worker-side state (only the worker touches these after start()).
         self._w_filter = QueueFilter()

@@ -312,9 +312,13 @@ class ActingWorker(Worker):
     login_succeeded = Signal(object)  # Actor
     login_failed = Signal(object)  # ui.kit.refusal.Refusal
 
-    def __init__(self, runtime: Runtime | str, region_code: str, **kwargs: Any) -> None:
+    def __init__(self, runtime: Runtime | str, region_code: str, *,
+                 login_policy: accounts.LoginPolicy | None = None, **kwargs: Any) -> None:  # fmt: skip
+        """`login_policy`: the worker that signs people in (the console's session) gets
+        the configured throttle; others only follow the account they are handed."""
         super().__init__(runtime, **kwargs)
         self._region = region_code
+        self._login_policy = login_policy
         self._w_actor: Actor | None = None
         self._actor: Actor | None = None
         self.actor_changed.connect(self._remember_actor)
@@ -334,10 +338,14 @@ class ActingWorker(Worker):
         """Check the password off the GUI thread; `login_succeeded` (after
         `actor_changed`) or `login_failed` follow."""
 
+        policy = self._login_policy
+        if policy is None:
+            raise RuntimeError(f"{type(self).__name__} does not sign in (no login policy)")
+
         def job(engine: Engine, factory: sessionmaker[Session]) -> None:
             try:
                 with factory() as s:
-                    actor = accounts.authenticate(s, login, password)
+                    actor = accounts.authenticate(s, login, password, policy=policy)
             except Refused as exc:
                 self.login_failed.emit(Refusal.of(exc))
                 return

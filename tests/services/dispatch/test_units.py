@@ -82,8 +82,7 @@ def module_demo_url(request: pytest.FixtureRequest,
         shutil.copy(template, target)
         return f"sqlite:///{target}"
     url: str = request.getfixturevalue("pg_databases").new()
-    _build_demo(url)
-    return url
+    return _build_demo(url)  # the application role's URL
 
 
 @pytest.fixture

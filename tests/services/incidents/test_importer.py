@@ -96,3 +96,50 @@ def test_deadlines_come_from_configuration() -> None:
     assert policy.hours("fire", 2) == (0.25, 6.0)
     assert policy.hours("fire", 3) == incidents.DEFAULT_POLICY.hours("fire", 3)
     assert policy.escalate_every_h == 8.0
+
+
+def test_ids_are_deduplicated_within_the_source_and_area_only(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    """A township importing an id that another county's case uses is not told "already
+    there" (that case is none of its business): the row is refused, and the refusal tells
+    nothing of the other case (its county, category or text)."""
+    with Session(demo_engine) as s:
+        cell = models.GridCell
+        grid = s.scalars(select(cell).order_by(cell.id)).first()
+        assert grid is not None
+        far = s.scalars(
+            select(cell).where(cell.county_code != grid.county_code).order_by(cell.id)
+        ).first()
+        assert far is not None
+        other_county = accounts.actor_for(s, f"{far.county_code}.duty")
+        township = accounts.actor_for(s, f"{grid.township_code}.duty")
+    theirs = tmp_path / "theirs.csv"
+    theirs.write_text(f"external_id,category,description,grid_code\nZ-9,fire,机密火情,{far.code}\n",
+                      encoding="utf-8")  # fmt: skip
+    assert incident_import.import_incidents(demo_engine, other_county, str(theirs), policy=DEFAULTS.incidents).added == 1
+    before = _count(demo_engine)
+
+    ours = tmp_path / "ours.csv"
+    ours.write_text(
+        "external_id,category,description,grid_code\n"
+        f"T-1,dispute,纠纷,{grid.code}\nZ-9,dispute,另一件事,{grid.code}\n", encoding="utf-8"
+    )
+    with pytest.raises(ImportRejected) as err:
+        incident_import.import_incidents(demo_engine, township, str(ours), policy=DEFAULTS.incidents)
+    (problem,) = err.value.problems
+    assert problem.startswith("line 3:") and "Z-9" in problem and "already there" not in problem
+    for secret in (far.county_code, far.township_code, far.code, "fire", "机密"):
+        assert secret not in problem
+    assert _count(demo_engine) == before  # all-or-nothing: T-1 was not written either
+
+    # The other county re-importing its own file: already there, as before.
+    again = incident_import.import_incidents(demo_engine, other_county, str(theirs), policy=DEFAULTS.incidents)
+    assert (again.added, again.already_there) == (0, 1)
+    # The same id from another source in the county's own area is not "already there".
+    other_source = tmp_path / "radio.csv"
+    other_source.write_text("external_id,category,description,grid_code,channel\n"
+                            f"Z-9,fire,火情,{far.code},citizen_app\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(ImportRejected) as err:
+        incident_import.import_incidents(demo_engine, other_county, str(other_source), policy=DEFAULTS.incidents)
+    assert "a hotline case of this area" in err.value.problems[0]

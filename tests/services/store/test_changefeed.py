@@ -35,10 +35,11 @@ def _collect(sub: changefeed.Subscription, want: int, timeout: float) -> list[ch
     return got
 
 
-def test_other_process_commits_arrive_in_order_once(engine: Engine, db_url: str) -> None:
+def test_other_process_commits_arrive_in_order_once(engine: Engine) -> None:
     sub = changefeed.Subscription(engine, poll_interval=0.5)
+    url = engine.url.render_as_string(hide_password=False)  # the writer is the app role too
     proc = subprocess.run(
-        [sys.executable, "-c", WRITER, db_url, "30"], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", WRITER, url, "30"], cwd=ROOT, capture_output=True, text=True,
         timeout=60,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr

@@ -113,3 +113,30 @@ def test_nearest_cameras_are_the_subtree_cameras_by_distance(demo_engine: Engine
     dists = [c.distance_m for c in near]
     assert dists == sorted(dists)  # type: ignore[type-var]
     assert dists[0] == pytest.approx(video.distance_m(lon, lat, origin.lon, origin.lat), abs=0.1)
+
+
+def test_assign_refuses_a_camera_outside_the_area_and_plays_stored_streams(
+    demo_engine: Engine,
+) -> None:
+    """`assign` and `fill_free` make the check `camera()` makes: another county's camera is
+    refused (nothing written), and a camera of the area plays its own stored stream."""
+    factory = db.session_factory(demo_engine)
+    with db.transaction(factory) as s:
+        county = busiest_county(s)
+        leader = accounts.actor_for(s, f"{county}.leader")
+        outside = s.scalar(select(models.Camera).where(models.Camera.county_code != county))
+        inside = video.list_cameras(s, leader)[0]
+        assert outside is not None
+        foreign = video.Source("camera", outside.id, outside.name, outside.stream_url)
+        slots_before = s.scalar(select(func.count()).select_from(models.VideoSlot))
+    with db.transaction(factory) as s, pytest.raises(NotAllowed, match="outside"):
+        video.assign(s, leader, foreign)
+    with db.transaction(factory) as s, pytest.raises(NotAllowed, match="outside"):
+        video.fill_free(s, leader, [inside.source(), foreign])
+    with db.transaction(factory) as s:
+        assert s.scalar(select(func.count()).select_from(models.VideoSlot)) == slots_before
+        forged = video.Source("camera", inside.id, "", "rtsp://elsewhere/stream")
+        state = video.assign(s, leader, forged)
+    slot = state.slot(state.active_index)
+    assert slot.source is not None and slot.source.stream_url == inside.stream_url
+    assert slot.label == inside.name

@@ -85,11 +85,13 @@ def test_header_names_the_people_on_duty_and_four_haves(demo_engine: Engine) -> 
     assert all(f.reason for f in h.four_haves)
 
 
-def test_short_staffed_and_late_handover_fail_their_haves(demo_engine: Engine) -> None:
+def test_short_staffed_and_late_handover_fail_their_haves(
+    demo_engine: Engine, demo_owner_engine: Engine
+) -> None:
     from sqlalchemy import delete, select, update
 
     now = models.utcnow()
-    with demo_engine.begin() as conn:
+    with demo_owner_engine.begin() as conn:  # the console never deletes: the owner sets up
         center_id = conn.execute(
             select(models.CommandCenter.id).join(models.Region).where(models.Region.adcode == "330106")
         ).scalar_one()

@@ -47,7 +47,8 @@ class Console:
     """One console: its state worker, panel, badge and hotline form."""
 
     def __init__(self, qtbot, url: str, town: str, *, follow_feed: bool = True) -> None:  # type: ignore[no-untyped-def]
-        self.state = IncidentState(url, town, follow_feed=follow_feed, policy=DEFAULTS.incidents)
+        self.state = IncidentState(url, town, follow_feed=follow_feed, policy=DEFAULTS.incidents,
+                                   login_policy=DEFAULTS.accounts)
         self.panel = IncidentPanel(self.state)
         self.badge = IncidentBadge()
         self.state.counts_ready.connect(self.badge.set_counts)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.store import models
 from services.wall.situation import WallSnapshot
+from tests.conftest import PG_ADMIN
 from ui.wall.live import LiveState
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -69,7 +70,7 @@ def test_drill_down_reads_the_child_region(qtbot, live: LiveState) -> None:  # t
 def test_lost_postgresql_shows_banner_then_catches_up(qtbot, demo_url: str) -> None:  # type: ignore[no-untyped-def]
     """The server refuses the console's database for a while; nothing written meanwhile is lost."""
     name = demo_url.rsplit("/", 1)[1]
-    admin = create_engine(demo_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")  # demo_url is the app role
     state = LiveState(demo_url, "330000", refresh_every=3600, with_map=False)
     try:
         before = _first(qtbot, state)
