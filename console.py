@@ -11,6 +11,8 @@
     python console.py handover export --out FILE.pdf [--shift ID] [--center CODE]
     python console.py index compute [--month 2026-11] [--region CODE]
     python console.py risk run [--region CODE]
+    python console.py serve [--host 127.0.0.1] [--port 8750]
+    python console.py apikey add NAME --center CODE --channel CHANNEL | list | revoke NAME
     python console.py bench [--json] [--only db|feed|wall|map|dispatch|index|video]
     python console.py screenshot --out wall.png --size 3840x2160 [--center CODE]
 
@@ -32,11 +34,11 @@ EXIT_DB = 2
 
 
 def _command_modules() -> list[ModuleType]:
-    from services.cli import data, imports, jobs, users
+    from services.cli import data, imports, jobs, serve, users
     from tests.bench import command as bench
     from ui import commands as wall
 
-    return [data, imports, users, wall, jobs, bench]
+    return [data, imports, users, serve, wall, jobs, bench]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,0 +1,106 @@
+"""One change-feed subscription per service process, handed to every live page.
+
+A thread follows `changefeed.Subscription` (LISTEN/NOTIFY on PostgreSQL, data_version on
+SQLite, polling as the fallback), resolves each batch once to the cases it touched and
+their region codes, and hands that to every listener (a server-sent-events stream of the
+field page); each listener keeps what lies in its own jurisdiction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from services.intake import feed
+from services.store import changefeed
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CaseBatch:
+    """The cases one feed batch touched: id → region codes (province … township)."""
+
+    seq: int
+    cases: dict[int, feed.Codes]
+
+
+class _Listener:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.queue: asyncio.Queue[CaseBatch] = asyncio.Queue(maxsize=256)
+
+    def offer(self, batch: CaseBatch) -> None:
+        def put() -> None:
+            if self.queue.full():  # a stalled page: drop the oldest, it re-reads anyway
+                self.queue.get_nowait()
+            self.queue.put_nowait(batch)
+
+        self.loop.call_soon_threadsafe(put)
+
+
+class FeedHub:
+    """Follows the feed in one thread; `listen()` gives an asyncio queue of CaseBatches."""
+
+    def __init__(self, engine: Engine, poll_interval: float = 1.0) -> None:
+        self._engine = engine
+        self._poll = poll_interval
+        self._listeners: set[_Listener] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._sub: changefeed.Subscription | None = None
+        self.position = 0
+
+    def start(self) -> None:
+        self._sub = changefeed.Subscription(self._engine, poll_interval=self._poll)
+        self.position = self._sub.position
+        self._thread = threading.Thread(target=self._run, name="intake-feed-hub", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._sub is not None
+        while not self._stop.is_set():
+            batch = self._sub.next_batch(timeout=self._poll)
+            if not batch:
+                continue
+            try:
+                resolved = feed.resolve(self._engine, batch)
+                state = feed.incident_codes(self._engine, [iid for _c, iid, _d in resolved])
+            except Exception:  # noqa: BLE001 - the database blinked: pages re-read on reconnect
+                log.warning("feed hub: cannot resolve a batch", exc_info=True)
+                continue
+            self.position = batch[-1].seq
+            cases = {iid: state[iid][0] for _c, iid, _d in resolved if iid in state}
+            if not cases:
+                continue
+            out = CaseBatch(self.position, cases)
+            with self._lock:
+                listeners = list(self._listeners)
+            for listener in listeners:
+                listener.offer(out)
+
+    def listen(self) -> _Listener:
+        listener = _Listener(asyncio.get_running_loop())
+        with self._lock:
+            self._listeners.add(listener)
+        return listener
+
+    def leave(self, listener: _Listener) -> None:
+        with self._lock:
+            self._listeners.discard(listener)
+
+    @property
+    def listeners(self) -> int:
+        return len(self._listeners)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._sub is not None:
+            self._sub.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
