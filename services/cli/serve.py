@@ -50,7 +50,10 @@ def run_serve(args: argparse.Namespace, ctx: Context) -> int:
     except Refused as exc:
         return error(f"configuration: {exc.message}")
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    addresses = register_locator()
+    from services.wall import queries as wall_queries
+
+    root = wall_queries.root_region_code(engine)
+    addresses = register_locator(root[:2] + "0000")
     if addresses is None:
         logging.getLogger("services.intake").warning(
             "address matching is off: the township register is not installed (bin/setup.sh)")

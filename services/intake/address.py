@@ -34,9 +34,11 @@ class RegisterLocator:
             return m
 
     def match(self, text: str, scope: str) -> AddressResult:
+        """The register's reading of `text` inside `scope`; province and city codes come
+        back as the 6-digit adcodes the regions use (33 → 330000)."""
         m = self._matcher(scope).match(text)
         return AddressResult(
-            status=str(m.status.value), codes=tuple(p.code for p in m.path),
+            status=str(m.status.value), codes=tuple(p.code.ljust(6, "0") for p in m.path),
             names=tuple(p.name for p in m.path), confidence=float(m.confidence),
             reason=str(m.reason),
         )  # fmt: skip

@@ -249,20 +249,21 @@ async def _refresh_grids(rt: Runtime) -> None:
             log.warning("grid index refresh failed", exc_info=True)
 
 
-def _token(request: Request) -> str | None:
+def _token(request: Request) -> tuple[str | None, bool]:
+    """The token sent, and whether it came in the page's cookie (not a header)."""
     auth = request.headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
-        return auth[7:].strip()
+        return auth[7:].strip(), False
     key = request.headers.get("x-api-key")
     if key:
-        return key.strip()
-    return request.cookies.get(COOKIE)
+        return key.strip(), False
+    return request.cookies.get(COOKIE), True
 
 
 def _caller(request: Request) -> access.Caller:
     """The authenticated caller of a request (401 problem otherwise), rate-limited."""
     rt: Runtime = request.app.state.runtime
-    token = _token(request)
+    token, by_cookie = _token(request)
     if not token:
         raise Problem(401, "no_token", "send an API key or session token as "
                       "`Authorization: Bearer …`", {"WWW-Authenticate": "Bearer"})  # fmt: skip
@@ -272,7 +273,7 @@ def _caller(request: Request) -> access.Caller:
     if wait > 0:
         raise Problem(429, "rate_limited", f"more than {who.rate_per_s:g} requests a second "
                       "for this key", {"Retry-After": str(max(1, round(wait + 0.5)))})  # fmt: skip
-    if request.method not in ("GET", "HEAD") and request.cookies.get(COOKIE) == token:
+    if by_cookie and request.method not in ("GET", "HEAD"):
         # A cookie-signed write must come from our own page (SameSite plus this header).
         if request.headers.get("x-requested-with") != "sgcc-field":
             raise Problem(403, "csrf", "a write signed by the session cookie needs the "

@@ -13,10 +13,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 JSON_LIMIT = 256 * 1024
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class BodyLimit:
     """ASGI middleware: a body over the limit of its path gets 413 before it is read (by
     Content-Length), or as soon as the streamed bytes pass the limit (chunked bodies)."""
@@ -40,28 +36,37 @@ class BodyLimit:
                 await _refuse(send, limit, declared)
                 return
         seen = 0
-        started = False
+        started = refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise BodyTooLarge
+                    # Answer now and tell the app the client left: whatever it does next
+                    # (FastAPI turns a failed read into 400) is not sent.
+                    refused = True
+                    if not started:
+                        await _refuse(send, limit, seen)
+                    return {"type": "http.disconnect"}
             return message
 
         async def watch(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
             await self.app(scope, counted, watch)
-        except BodyTooLarge:
-            if not started:
-                await _refuse(send, limit, seen)
+        except Exception:
+            if not refused:
+                raise
 
 
 async def _refuse(send: Send, limit: int, size: int) -> None:
