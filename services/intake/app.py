@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import InvalidInput, NotAllowed
 from services.incidents import attachments, intake, workflow
-from services.incidents import field as field_tasks
+from services.incidents import field_work as field_tasks
 from services.intake import access, feed, labels, limits, problems
 from services.intake.hub import FeedHub
 from services.intake.problems import Problem
