@@ -183,13 +183,12 @@ def file_report(
     if actor.center_id is None:
         raise NotAllowed(f"{actor.login} belongs to no center", code="no_center")
     ext = (rep.external_id or "").strip() or None
-    if ext is not None:
-        with factory() as session:
-            first = _existing(session, actor, rep.channel, ext)
-        if first is not None:
-            return Filed(first, False)
     try:
         with transaction(factory) as session:
+            if ext is not None:  # before anything is flushed: no lock is held yet
+                first = _existing(session, actor, rep.channel, ext)
+                if first is not None:
+                    return Filed(first, False)
             place = _locate(session, actor, rep, grids, addresses)
             new_id = workflow.report(
                 session, actor,
@@ -213,7 +212,6 @@ def file_report(
                     match_reason=m.reason[:200] if m else "", received_at=now,
                 )
             )  # fmt: skip
-            session.flush()
             return Filed(new_id, True)
     except IntegrityError:
         if ext is None:
