@@ -42,7 +42,9 @@ def tasks(
     rows = tuple(r for r in rows if r.handling_department_id is None)
     g = models.GridCell
     grid_ids = {r.grid_id for r in rows if r.grid_id is not None}
-    codes = dict(session.execute(select(g.id, g.code).where(g.id.in_(grid_ids))).tuples().all()) if grid_ids else {}
+    codes: dict[int, str] = {}
+    if grid_ids:
+        codes = {gid: code for gid, code in session.execute(select(g.id, g.code).where(g.id.in_(grid_ids)))}
     incs = {i.id: i for i in session.scalars(select(models.Incident).where(
         models.Incident.id.in_([r.id for r in rows])))} if rows else {}  # fmt: skip
     out = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -539,8 +539,3 @@ DOCS_INIT = """window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id:
   deepLinking: true, validatorUrl: null, presets: [SwaggerUIBundle.presets.apis],
   layout: "BaseLayout"});
 """
-
-
-def iter_static_assets() -> Iterator[Path]:
-    """Every file the field page may load (for tests: all of them are served locally)."""
-    yield from sorted(p for p in (STATIC / "field").rglob("*") if p.is_file())

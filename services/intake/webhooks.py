@@ -18,6 +18,7 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
 from services.intake import access, feed
 from services.store import models
@@ -52,8 +53,6 @@ def deliver_once(engine: Engine, now: datetime | None = None) -> int:
         ).scalars().all()  # fmt: skip
     delivered = 0
     for key_id in due:
-        from sqlalchemy.orm import Session
-
         with Session(engine) as s:
             row = s.execute(
                 select(k, c, r).join(c, c.id == k.center_id).join(r, r.id == c.region_id)

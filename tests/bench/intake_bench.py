@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import statistics
 import tempfile
 import threading
 import time

@@ -16,7 +16,14 @@ from sqlalchemy import text
 from services import demo
 from services.store import db
 from tests.support.fixtures import make_pg_cluster, pg_binaries  # noqa: F401 - fixtures
-from tests.support.intake import IntakeServer, counters_match_recount, grid_of, make_key, scalar, wait_until
+from tests.support.intake import (
+    IntakeServer,
+    counters_match_recount,
+    grid_of,
+    make_key,
+    scalar,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -21,7 +21,14 @@ from services import accounts
 from services.incidents import workflow
 from services.store import changefeed, db, models
 from tests.services.intake.conftest import COUNTY, TOWN_A
-from tests.support.intake import ROOT, IntakeServer, counters_match_recount, grid_of, make_key, scalar
+from tests.support.intake import (
+    ROOT,
+    IntakeServer,
+    counters_match_recount,
+    grid_of,
+    make_key,
+    scalar,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",

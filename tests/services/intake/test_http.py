@@ -135,10 +135,10 @@ def test_keys_wrong_revoked_and_of_another_region(live: Live, tmp_path: Path) ->
     token = make_key(live.engine, "soon-revoked", COUNTY, ["hotline"])
     with httpx.Client(base_url=live.base, headers={"Authorization": f"Bearer {token}"}) as c:
         assert c.post("/api/v1/incidents", json=_report(grid_code=code)).status_code == 201
-        from tests.support.intake import ROOT
-
         import subprocess
         import sys
+
+        from tests.support.intake import ROOT
 
         out = subprocess.run([sys.executable, str(ROOT / "console.py"), "--db", live.url, "apikey",
                               "revoke", "soon-revoked"], capture_output=True, text=True, timeout=60)  # fmt: skip
