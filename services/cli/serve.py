@@ -61,7 +61,8 @@ def run_serve(args: argparse.Namespace, ctx: Context) -> int:
     print(f"intake service on http://{args.host}:{args.port}/ ({db.describe(engine)}); "
           f"API docs at /api/v1/docs, field page at /field/", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                access_log=args.log_level == "debug", server_header=False)  # fmt: skip
+                access_log=args.log_level == "debug", server_header=False,
+                timeout_graceful_shutdown=5)  # open event streams must not hold up a stop  # fmt: skip
     return 0
 
 

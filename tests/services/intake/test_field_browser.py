@@ -139,7 +139,8 @@ def test_field_worker_report_route_resolve_end_to_end(
         with factory() as s:
             town = accounts.actor_for(s, f"{TOWN_A}.duty")
             county = accounts.actor_for(s, f"{COUNTY}.duty")
-        d = workflow.perform(factory, town, case, workflow.detail(factory(), town, case).row.version, "escalate", "需县级协调")
+            version = workflow.detail(s, town, case).row.version
+        d = workflow.perform(factory, town, case, version, "escalate", "需县级协调")
         d = workflow.perform(factory, county, case, d.row.version, "accept")
         with factory() as s:
             target = next(t for t in workflow.route_targets(s, county)
