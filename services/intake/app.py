@@ -234,9 +234,13 @@ def _body_limit(path: str) -> int:
 
 
 def _swagger_dir() -> str:
-    import swagger_ui_bundle
+    """Swagger UI 5 as files of the installed fastapi-offline package (4.x, e.g. the
+    swagger-ui-bundle package, cannot read the OpenAPI 3.1 document FastAPI writes)."""
+    import importlib.util
 
-    return str(Path(swagger_ui_bundle.swagger_ui_path).resolve())
+    spec = importlib.util.find_spec("fastapi_offline")
+    assert spec is not None and spec.origin is not None, "fastapi-offline is not installed"
+    return str((Path(spec.origin).parent / "static").resolve())
 
 
 async def _refresh_grids(rt: Runtime) -> None:
@@ -527,7 +531,7 @@ DOCS_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>社会治理综合指挥中心 · intake API</title>
 <link rel="stylesheet" href="/api/v1/docs/assets/swagger-ui.css">
-<link rel="icon" href="/api/v1/docs/assets/favicon-32x32.png">
+<link rel="icon" href="/api/v1/docs/assets/favicon.png">
 </head><body><div id="swagger-ui"></div>
 <script src="/api/v1/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/api/v1/docs/init.js"></script>

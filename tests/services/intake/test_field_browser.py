@@ -36,7 +36,7 @@ ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-
 PHONE = {"width": 390, "height": 844}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+pytestmark = [pytest.mark.slow]
 
 
 def _photo(path: Path, color: tuple[int, int, int], text_rows: int = 6) -> Path:
@@ -69,6 +69,7 @@ def _shots_dir(tmp: Path) -> Path:
     return ROOT / "docs" if os.environ.get("INTAKE_SCREENSHOTS") else tmp
 
 
+@pytest.mark.postgres
 def test_field_worker_report_route_resolve_end_to_end(
     browser: object, pg_databases: object, pg_demo_template: str, tmp_path: Path
 ) -> None:
@@ -199,3 +200,31 @@ def test_field_worker_report_route_resolve_end_to_end(
     if shots != tmp_path:
         assert (shots / "field_case.png").stat().st_size > 10_000
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+def test_api_docs_render_from_this_server_alone(browser: object, demo_template: Path, tmp_path: Path) -> None:
+    """Swagger UI shows the operations of the OpenAPI 3.1 document, and no request leaves."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    shutil.copy(demo_template, tmp_path / "demo.db")
+    with IntakeServer(f"sqlite:///{tmp_path / 'demo.db'}", tmp_path / "data") as server:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        remote: list[str] = []
+
+        def only_here(route: object) -> None:
+            req = route.request  # type: ignore[attr-defined]
+            if req.url.startswith(server.base):
+                route.continue_()  # type: ignore[attr-defined]
+            else:
+                remote.append(req.url)
+                route.abort()  # type: ignore[attr-defined]
+
+        ctx.route("**/*", only_here)
+        page = ctx.new_page()
+        page.goto(server.base + "/api/v1/docs")
+        expect(page.locator(".opblock-summary-path[data-path='/api/v1/incidents']").first).to_be_visible(timeout=20_000)
+        assert page.locator(".opblock").count() >= 10
+        assert "Unable to render" not in page.inner_text("body")
+        ctx.close()
+    assert remote == [], f"the docs page asked for {remote}"
