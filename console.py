@@ -11,6 +11,8 @@
     python console.py handover export --out FILE.pdf [--shift ID] [--center CODE]
     python console.py index compute [--month 2026-11] [--region CODE]
     python console.py risk run [--region CODE]
+    python console.py serve [--host 127.0.0.1] [--port 8750]
+    python console.py apikey add NAME --center CODE --channel CHANNEL | list | revoke NAME
     python console.py bench [--json] [--only db|feed|wall|map|dispatch|index|video]
     python console.py screenshot --out wall.png --size 3840x2160 [--center CODE]
 
@@ -36,11 +38,11 @@ EXIT_USAGE = 2  # argparse's own code for bad arguments
 
 
 def _command_modules() -> list[ModuleType]:
-    from services.cli import data, database, imports, jobs, users
+    from services.cli import data, database, imports, jobs, serve, users
     from tests.bench import command as bench
     from ui import commands as wall
 
-    return [data, database, imports, users, wall, jobs, bench]
+    return [data, database, imports, users, serve, wall, jobs, bench]
 
 
 class _Parser(argparse.ArgumentParser):

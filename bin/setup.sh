@@ -7,8 +7,10 @@ cd "$ROOT"
 
 # CJK font (Chinese must not render as boxes), libpulse0 (QtMultimedia), ffmpeg (video
 # tests and demo clips), the X/GL/NSS libraries Qt and QtWebEngine load even offscreen, and
-# pgbouncer (tests/scale start their own PgBouncer next to their own PostgreSQL clusters).
-APT_PACKAGES=(fonts-wqy-zenhei libpulse0 ffmpeg pgbouncer libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0
+# pgbouncer (tests/scale start their own PgBouncer next to their own PostgreSQL clusters),
+# chromium (the field page's browser tests drive Debian's build through Playwright; Playwright
+# never downloads a browser of its own).
+APT_PACKAGES=(fonts-wqy-zenhei libpulse0 ffmpeg pgbouncer chromium libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0
   libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxi6 libasound2 libfontconfig1
   libdbus-1-3 libxshmfence1 libgbm1 libxkbfile1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 xvfb)

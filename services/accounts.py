@@ -28,14 +28,19 @@ from sqlalchemy.orm import Session
 from services.errors import InvalidInput, NotAllowed
 from services.store import models
 
-ROLES = ("duty_officer", "leader", "operator", "viewer")
+ROLES = ("duty_officer", "leader", "operator", "viewer", "grid_worker")
 # What each role may do. Handling and supervising a case need a duty officer or a leader;
-# the hotline operator takes reports; a viewer account only shows the wall.
+# the hotline operator takes reports; a viewer account only shows the wall. A grid worker
+# (网格员, bound to a township center) files reports and does the field work of the cases
+# handled by its center (take, progress notes and photos, resolve: services.incidents
+# decides which); an API key of another system (api_client) only files reports.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "duty_officer": frozenset({"intake", "handle", "supervise", "follow_up", "video", "dispatch"}),
     "leader": frozenset({"intake", "handle", "supervise", "follow_up", "video", "dispatch"}),
     "operator": frozenset({"intake"}),
     "viewer": frozenset(),
+    "grid_worker": frozenset({"intake", "field"}),
+    "api_client": frozenset({"intake"}),
     "system": frozenset({"intake", "handle"}),
 }
 MIN_PASSWORD = 4

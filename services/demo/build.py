@@ -31,7 +31,7 @@ DEFAULT_GRIDS = 10_000
 DEMO_CLIPS = 8  # demo://camera/N and demo://room/N, N < 8: looping clips made at set-up
 ESCALATE_EVERY = timedelta(hours=incidents.IncidentPolicy().escalate_every_h)
 DEMO_PASSWORD = "demo"  # every demo account; README says so
-ACCOUNT_LABEL = {"operator": "话务员", "viewer": "大屏"}
+ACCOUNT_LABEL = {"operator": "话务员", "viewer": "大屏", "grid": "网格员"}
 PROVINCE_TOWNSHIPS = {"330000": 1_300, "620000": 1_362}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪金石廖贾夏韦方邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
@@ -289,6 +289,9 @@ class _Builder:
                 cid, self.region_ids[area.adcode], short_staffed=weak == "staff"
             )
             self._accounts(area.adcode, cid, self.region_ids[area.adcode], officer, leader)
+            if area.level == "township":  # 网格员 on the field client (平安通)
+                self._account(f"{area.adcode}.grid", "grid_worker", cid,
+                              self.region_ids[area.adcode], None, ACCOUNT_LABEL["grid"])  # fmt: skip
             for k, staff in enumerate(officers, start=1):  # every officer signs handovers
                 self._account(f"{area.adcode}.officer{k}", "duty_officer", cid,
                               self.region_ids[area.adcode], staff)  # fmt: skip
@@ -297,7 +300,8 @@ class _Builder:
         self, adcode: str, center_id: int, region_id: int, officer: int, leader: int
     ) -> None:
         """Demo logins per center: <adcode>.duty (the officer on duty now) / .leader /
-        .operator / .viewer, and .officer1-6 for each officer of the roster."""
+        .operator / .viewer, and .officer1-6 for each officer of the roster (townships also
+        get <adcode>.grid, a grid worker for the field client)."""
         for suffix, role, staff in (
             ("duty", "duty_officer", officer),
             ("leader", "leader", leader),

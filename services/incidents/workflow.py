@@ -51,6 +51,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "escalate": (OPEN_STATUSES, "reported"),
 }
 ACTIONS = tuple(TRANSITIONS)
+# What a grid worker (the "field" permission) may do on a case its center handles: take it
+# on site and resolve it; accepting, routing, returning and closing stay with the officers.
+FIELD_ACTIONS = frozenset({"start", "resolve"})
 AUDIT_FIELDS = (
     "status", "is_open", "handling_center_id", "handling_department_id", "supervised",
     "escalations", "evaluation", "priority", "resolve_deadline", "version",
@@ -451,6 +454,12 @@ def allowed_actions(session: Session, actor: Actor, inc: models.Incident) -> tup
     """The actions this account may take on the case now (the detail view's buttons)."""
     out: list[str] = []
     own = actor.center_id is not None and actor.center_id == inc.handling_center_id
+    if not actor.may("handle") and actor.may("field"):
+        if own and inc.handling_department_id is None:
+            out += [a for a in ACTIONS if a in FIELD_ACTIONS and inc.status in TRANSITIONS[a][0]]
+            if inc.is_open:
+                out.append("note")
+        return tuple(out)
     if actor.may("handle"):
         for action, (starts, _to) in TRANSITIONS.items():
             if inc.status not in starts:
@@ -463,6 +472,8 @@ def allowed_actions(session: Session, actor: Actor, inc: models.Incident) -> tup
                     out.append(action)
             elif own:
                 out.append(action)
+        if own and inc.is_open:
+            out.append("note")
         if own and inc.supervised:
             out.append("answer")
         if own and inc.status in ("resolved", "closed"):
@@ -494,7 +505,8 @@ def _do(
     policy: IncidentPolicy,
     now: datetime,
 ) -> None:
-    actor.require("handle")
+    if not actor.may("field"):
+        actor.require("handle")
     if action in TRANSITIONS:
         _check_transition(inc, action)
     elif action != "answer":
@@ -631,6 +643,54 @@ def open_follow_up(
         raise NotAllowed("only the handling center opens follow-ups on a resolved case",
                          code="follow_up")  # fmt: skip
     return _follow_up(session, actor, origin, text, policy, now)
+
+
+def note_allowed(session: Session, actor: Actor, incident_id: int) -> models.Incident:
+    """The case, if this account may add a note or photo to it now: whoever may act on it
+    (its handling center's officers and grid workers), or the caller that filed it (a
+    system's key, a grid worker) while it is open. NotAllowed otherwise."""
+    inc = _load(session, actor, incident_id)
+    if "note" in allowed_actions(session, actor, inc):
+        return inc
+    filer = session.scalar(
+        select(models.IncidentIntake.caller).where(models.IncidentIntake.incident_id == inc.id)
+    )
+    if inc.is_open and filer is not None and filer == actor.login:
+        return inc
+    raise NotAllowed(
+        f"{actor.login} may not add to incident {incident_id} now", code="not_handler",
+        action="note",
+    )  # fmt: skip
+
+
+def detail_visible(session: Session, actor: Actor, incident_id: int) -> None:
+    """NotFound / NotAllowed unless the case exists inside the account's subtree."""
+    _load(session, actor, incident_id)
+
+
+def note(
+    session: Session, actor: Actor, incident_id: int, text: str, *, action: str = "note",
+    now: datetime | None = None,
+) -> models.Incident:  # fmt: skip
+    """A progress note (处置进展) on an open case by whoever may act on it now; the status
+    stays. `action` names the timeline step ("note"; "attach" for a photo)."""
+    now = now or models.utcnow()
+    inc = note_allowed(session, actor, incident_id)
+    if not text.strip():
+        raise InvalidInput("a progress note needs text", code="note")
+    _event(session, inc, actor, action, inc.status, now, note=text.strip())
+    _audit(session, actor, action, inc, audit.snapshot(inc, AUDIT_FIELDS), now, detail=text)
+    return inc
+
+
+def note_in(
+    factory: sessionmaker[Session], actor: Actor, incident_id: int, text: str
+) -> IncidentDetail:
+    """`note` in its own transaction; returns the case after it."""
+    with transaction(factory) as session:
+        note(session, actor, incident_id, text)
+    with factory() as session:
+        return detail(session, actor, incident_id)
 
 
 # --------------------------------------------------------------------------- supervision

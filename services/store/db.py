@@ -195,6 +195,7 @@ TRACKED: dict[type[models.Base], str] = {
     models.Place: "place",
     models.CommandCenter: "command_center",
     models.SafetyIndex: "safety_index",
+    models.Attachment: "attachment",
 }
 
 

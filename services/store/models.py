@@ -622,3 +622,84 @@ class SchemaInfo(Base):
     __tablename__ = "schema_info"
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------- intake (#15)
+
+
+class IncidentIntake(Base):
+    """How a case came in through the intake service: who sent it, the sender's own id, and
+    how its place was found (grid code, map point, or an address text matched against the
+    register, with the match and its confidence for the accepting officer)."""
+
+    __tablename__ = "incident_intake"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("command_center.id"))  # caller's scope
+    source: Mapped[str] = mapped_column(String(24))  # the report channel
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    caller: Mapped[str] = mapped_column(String(64))  # key:NAME or the account's login
+    located_by: Mapped[str] = mapped_column(String(16))  # grid / point / address
+    address_text: Mapped[str] = mapped_column(String(200), default="")
+    match_status: Mapped[str | None] = mapped_column(String(16))
+    match_code: Mapped[str | None] = mapped_column(String(16))
+    match_names: Mapped[str] = mapped_column(String(160), default="")
+    match_confidence: Mapped[float | None] = mapped_column(Float)
+    match_reason: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    # Sending the same report twice returns the first case (NULL external ids never clash).
+    __table_args__ = (UniqueConstraint("center_id", "source", "external_id"),)
+
+
+class Attachment(Base):
+    """A photo of a case: the file lives outside the database, named by its SHA-256."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    township_code: Mapped[str] = mapped_column(String(16))  # the change feed's scope
+    sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(128), default="")  # as sent, display only
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("incident_id", "sha256"),)
+
+
+class ApiKey(Base):
+    """A key another system calls the intake service with: bound to a center (its region
+    subtree) and to the channels it may file; only the token's SHA-256 is kept."""
+
+    __tablename__ = "api_key"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)  # public part, for look-up
+    token_hash: Mapped[str] = mapped_column(String(64))
+    center_id: Mapped[int] = mapped_column(ForeignKey("command_center.id"))
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rate_per_s: Mapped[float] = mapped_column(Float, default=20.0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Webhook (optional): changes pushed in order from `webhook_after`, with backoff.
+    webhook_url: Mapped[str] = mapped_column(String(512), default="")
+    webhook_after: Mapped[int] = mapped_column(BigInteger, default=0)
+    webhook_failures: Mapped[int] = mapped_column(Integer, default=0)
+    webhook_next_at: Mapped[datetime | None] = mapped_column(DateTime)
+    webhook_last_error: Mapped[str] = mapped_column(Text, default="")
+    webhook_delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ApiSession(Base):
+    """A signed-in account's session token for the intake service (hashed, expiring)."""
+
+    __tablename__ = "api_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -7,7 +7,7 @@ import json
 
 from services.cli import Context, Subparsers
 
-AREAS = ("db", "feed", "wall", "map", "dispatch", "index", "video")
+AREAS = ("db", "feed", "wall", "map", "dispatch", "index", "video", "intake")
 
 
 def register(sub: Subparsers) -> None:
@@ -50,6 +50,10 @@ def run_bench(args: argparse.Namespace, ctx: Context) -> int:
         from tests.bench.video_bench import video_bench_rows
 
         rows += video_bench_rows()
+    if only in (None, "intake"):
+        from tests.bench import intake_bench
+
+        rows += intake_bench.run()
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
     else:
