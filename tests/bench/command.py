@@ -7,7 +7,7 @@ import json
 
 from services.cli import Context, Subparsers
 
-AREAS = ("db", "feed", "wall", "map", "dispatch", "index", "video", "intake")
+AREAS = ("db", "feed", "wall", "map", "dispatch", "index", "video", "intake", "soak")
 
 
 def register(sub: Subparsers) -> None:
@@ -15,6 +15,8 @@ def register(sub: Subparsers) -> None:
     b.add_argument("--json", action="store_true", help="print the rows as JSON")
     b.add_argument("--only", help="one area: " + ", ".join(AREAS))
     b.add_argument("--grids", type=int, default=109_000, help="cells for the db.* rows")
+    b.add_argument("--minutes", type=float, default=20.0,
+                   help="soak: minutes of the accelerated day (default 20)")  # fmt: skip
     b.set_defaults(run=run_bench)
 
 
@@ -54,6 +56,10 @@ def run_bench(args: argparse.Namespace, ctx: Context) -> int:
         from tests.bench import intake_bench
 
         rows += intake_bench.run()
+    if only in (None, "soak"):
+        from tests.bench.soak_bench import run_soak_bench
+
+        rows += run_soak_bench(minutes=args.minutes)
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
     else:
