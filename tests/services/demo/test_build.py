@@ -46,7 +46,9 @@ def test_demo_people_centers_and_history(demo_engine: Engine) -> None:
     s = models.Staff
     grid_heads = _count(demo_engine, s, s.role == "grid_head")
     assert grid_heads == 2 * DEMO_GRIDS  # Ouhai model: two heads a grid
-    assert _count(demo_engine, models.CommandCenter) == _count(demo_engine, models.Region)
+    # A center at every level that has one: province to township (communities have none).
+    r = models.Region
+    assert _count(demo_engine, models.CommandCenter) == _count(demo_engine, r, r.level != "community")
     with demo_engine.connect() as conn:
         levels = set(conn.execute(select(models.Resource.response_level).distinct()).scalars())
         days = conn.execute(
