@@ -7,7 +7,12 @@
     python console.py import regions|grids FILE.geojson
     python console.py import incidents FILE.csv|FILE.jsonl [--as LOGIN]
     python console.py import alerts FILE.csv|FILE.jsonl
+    python console.py territory register CODE [--grids]    the register's townships/communities
+    python console.py center add|list|show [CODE] [--venue-m2 M2 --screens N ...]
+    python console.py import centers|departments|staff|roster|units|cameras|places|plans FILE
+    python console.py import KIND --example [--format jsonl] | --columns
     python console.py user add LOGIN --center CODE --role ROLE [--name NAME]
+    python console.py user passwd LOGIN
     python console.py handover export --out FILE.pdf [--shift ID] [--center CODE]
     python console.py index compute [--month 2026-11] [--region CODE]
     python console.py risk run [--region CODE]
@@ -32,11 +37,11 @@ EXIT_DB = 2
 
 
 def _command_modules() -> list[ModuleType]:
-    from services.cli import data, imports, jobs, users
+    from services.cli import data, imports, jobs, onboarding, users
     from tests.bench import command as bench
     from ui import commands as wall
 
-    return [data, imports, users, wall, jobs, bench]
+    return [data, imports, onboarding, users, wall, jobs, bench]
 
 
 def _parser() -> argparse.ArgumentParser:
