@@ -277,13 +277,16 @@ def check(rows: Sequence[Row]) -> None:
         raise ImportRejected(rows[0].problems.lines())
 
 
-def duplicates(row: Row, field: str, value: str, seen: dict[str, int], known: set[str]) -> None:
-    """Note `value` of `field` as a problem if an earlier line or the database has it."""
+def duplicates(row: Row, field: str, value: str, seen: dict[str, int], known: set[str],
+               *, key: str | None = None, where: str = "the database") -> None:  # fmt: skip
+    """Note `value` of `field` as a problem if an earlier line or the database has it
+    (`key`: what identifies it when more than the value does, e.g. county and name)."""
     if not value:
         return
-    if value in seen:
-        row.fail(field, f"{value} repeats line {seen[value]}")
-    elif value in known:
-        row.fail(field, f"{value} is already in the database")
+    k = value if key is None else key
+    if k in seen:
+        row.fail(field, f"{value} repeats line {seen[k]}")
+    elif k in known:
+        row.fail(field, f"{value} is already in {where}")
     else:
-        seen[value] = row.line
+        seen[k] = row.line

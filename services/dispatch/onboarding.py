@@ -122,7 +122,8 @@ def import_units(engine: Engine, actor: Actor, path: str) -> int:
             status = row.choice("status", ("available", "unavailable"), default="available")
             county = regions.county_code(region) if region else ""
             if region is not None and name:
-                duplicates(row, "name", f"{county}:{name}", seen, known)
+                duplicates(row, "name", name, seen, known, key=f"{county}:{name}",
+                           where=f"the units of county {county}")  # fmt: skip
             if row.ok and region is not None and where is not None:
                 made.append({"name": name, "kind": kind, "response_level": level,
                              "status": status, "status_since": now, "region_id": region.id,
@@ -156,7 +157,8 @@ def import_places(engine: Engine, actor: Actor, path: str) -> int:
             cell = grid_for(row, s, region, where)
             county = regions.county_code(region) if region else ""
             if region is not None and name:
-                duplicates(row, "name", f"{county}:{name}", seen, known)
+                duplicates(row, "name", name, seen, known, key=f"{county}:{name}",
+                           where=f"the places of county {county}")  # fmt: skip
             if row.ok and where is not None:
                 made.append({"name": name, "kind": kind, "grid_id": cell.id if cell else None,
                              "county_code": county, "lon": where[0], "lat": where[1],

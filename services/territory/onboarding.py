@@ -133,8 +133,8 @@ def located(row: Row, session: Session, region: RegionInfo | None, *,
     boundary = session.scalar(select(models.Region.boundary).where(models.Region.id == region.id))
     geom = shapely.from_wkb(boundary) if boundary is not None else None
     if lon is None or lat is None:
-        if required or not row.ok:
-            return None
+        if required or row.raw("lon") or row.raw("lat"):
+            return None  # missing or unreadable: already noted
         if geom is None:
             row.fail("lon", f"missing, and region {region.adcode} has no boundary to place it in")
             return None
@@ -232,20 +232,22 @@ class CenterSpec:
 
 def _center_spec(row: Row, regions: Regions, actor: Actor, seen: dict[str, int]) -> CenterSpec | None:
     region = regions.lookup(row, actor)
+    total = row.integer("screens_total", required=True, lo=0)
+    working = row.integer("screens_working", required=True, lo=0)
     spec = CenterSpec(
         region=region.adcode if region else "",
         name=row.text("name", max_len=96),
         venue_area_m2=row.number("venue_m2", required=True, lo=0) or 0.0,
-        screen_count=row.integer("screens_total", required=True, lo=0) or 0,
-        screen_ok=row.integer("screens_working", required=True, lo=0) or 0,
+        screen_count=total or 0,
+        screen_ok=working or 0,
         required_on_duty=row.integer("staff_required", default=2, lo=1, hi=50) or 2,
         has_24h_operation=row.boolean("operates_24h", default=True),
         has_response_plans=row.boolean("has_response_plans", default=True),
         has_routing_rules=row.boolean("has_routing_rules", default=True),
         room_stream_url=stream_url(row, "room_stream_url"),
     )
-    if spec.screen_ok > spec.screen_count:
-        row.fail("screens_working", f"{spec.screen_ok} working of {spec.screen_count} panels")
+    if total is not None and working is not None and working > total:
+        row.fail("screens_working", f"{working} working of {total} panels")
     if region is not None:
         if region.level not in CENTER_LEVELS:
             row.fail("region", f"{region.adcode} is a {region.level}: centers are at "
