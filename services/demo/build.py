@@ -66,6 +66,7 @@ TOWNSHIP_STATIONS = (
     ("便民服务中心", "service", "service"),
     ("社会事务办", "social_affairs", "service"),
 )
+MIN_COUNTY_CAMERAS = 16  # a 4×4 video wall of one county's cameras, even in a small demo
 GB28181_CAMERA = "00" + "132" + "0"  # industry 00 (社会治安路面接入), type 132 (IP camera), network 0
 # kind, response level, name suffix, (min, max) per county
 UNIT_KINDS = (
@@ -287,14 +288,20 @@ class _Builder:
         digits = max(3, len(str(max(counts, default=1))))
         self.grid_rows: list[dict[str, Any]] = []
         self.grid_weight: list[float] = []
+        cut = partition.cut_many(
+            [(u.code, u.geometry, k) for u, k in zip(parents, counts, strict=True) if k and u.community],
+            partition.rng_for(self.opts.seed, self.province.adcode), digits=digits,
+        )  # every community's cells in array calls; a bare township's below
+        cut_of = iter(cut)
         for i, (unit, k) in enumerate(zip(parents, counts, strict=True)):
             if k:
                 town = unit.township
                 county = self.township_parent[town]
-                cells = partition.cut_cells(unit.code, unit.geometry, k,
-                                            self.opts.seed * 100_003 + i,
-                                            digits=digits if unit.community else 4,
-                                            simplify=not unit.community)  # fmt: skip
+                if unit.community:
+                    cells = next(cut_of)
+                else:
+                    cells = partition.cut_cells(unit.code, unit.geometry, k,
+                                                self.opts.seed * 100_003 + i)  # fmt: skip
                 for cell in cells:
                     population = max(1, round(unit.people / k * rng.uniform(0.85, 1.15)))
                     gid = self.add(
@@ -307,7 +314,7 @@ class _Builder:
                             "county_code": county,
                             "township_code": town,
                             "community_code": unit.community,
-                            "geometry": shapely.to_wkb(cell.geometry),
+                            "geometry": cell.geometry,  # to WKB below, all in one call
                             "lon": cell.centroid[0],
                             "lat": cell.centroid[1],
                             "households": max(1, round(population / rng.uniform(2.3, 2.9))),
@@ -321,6 +328,10 @@ class _Builder:
                     self._grid_staff(gid, self.region_ids[unit.code])
             if i % 500 == 0 or i == len(parents) - 1:
                 self.progress("生成网格与网格员", 0.16 + 0.34 * (i + 1) / len(parents))
+        if self.grid_rows:
+            wkbs = shapely.to_wkb(np.array([g["geometry"] for g in self.grid_rows], dtype=object))
+            for row, wkb in zip(self.grid_rows, wkbs, strict=True):
+                row["geometry"] = wkb
         pop_by_region: dict[str, int] = {}
         for unit in parents:
             county = self.township_parent[unit.township]
@@ -531,32 +542,43 @@ class _Builder:
                                               "kind": kind, "platform": platform,
                                               "room_stream_url": f"demo://room/{rid % DEMO_CLIPS}"})  # fmt: skip
                 self.stations.setdefault((town.adcode, platform), did)
-        # Cameras: one per four grids, placed at busy grid centroids, named after their
-        # township as a 雪亮工程 point list would be (西溪街道3号监控), with GB/T 28181 ids
-        # under their county's center code.
+        # Cameras: one per four grids, at least MIN_COUNTY_CAMERAS a county (cells follow
+        # people now, so a rural county of a small demo has few), at grid centroids (more
+        # than one in a cell: at points inside it), named after their township as a 雪亮工程
+        # point list would be (西溪街道3号监控), with GB/T 28181 ids under their county's code.
         town_names = {t.adcode: t.name for t in self.townships}
         per_town: dict[str, int] = {}
-        per_county: dict[str, int] = {}
-        for k, grid in enumerate(self.grid_rows[::4]):
-            town = grid["township_code"]
-            county = grid["county_code"]
-            per_town[town] = per_town.get(town, 0) + 1
-            per_county[county] = per_county.get(county, 0) + 1
-            self.add(
-                "camera",
-                {
-                    "name": f"{town_names.get(town, '')}{per_town[town]}号监控",
-                    "grid_id": grid["id"],
-                    "region_id": grid["region_id"],
-                    "device_id": f"{county}00{GB28181_CAMERA}{per_county[county]:06d}",
-                    "county_code": grid["county_code"],
-                    "lon": grid["lon"],
-                    "lat": grid["lat"],
-                    "stream_url": f"demo://camera/{k % DEMO_CLIPS}",
-                    "sub_stream_url": f"demo://camera/{k % DEMO_CLIPS}?sub=1",
-                    "online": rng.random() > 0.03,
-                },
-            )
+        by_county: dict[str, list[dict[str, Any]]] = {}
+        for grid in self.grid_rows:
+            by_county.setdefault(grid["county_code"], []).append(grid)
+        k = 0
+        for county, cells in by_county.items():
+            sites = [(g, g["lon"], g["lat"]) for g in cells[::4]]
+            want = min(max(len(sites), MIN_COUNTY_CAMERAS), 3 * len(cells))
+            extra = [g for n, g in enumerate(cells) if n % 4] + cells
+            for g in extra[: want - len(sites)]:
+                spot = partition.sample_inside(shapely.from_wkb(g["geometry"]), 1,
+                                               partition.rng_for(self.opts.seed, g["code"]))[0]  # fmt: skip
+                sites.append((g, float(spot[0]), float(spot[1])))
+            for n, (grid, lon, lat) in enumerate(sites, start=1):
+                town = grid["township_code"]
+                per_town[town] = per_town.get(town, 0) + 1
+                self.add(
+                    "camera",
+                    {
+                        "name": f"{town_names.get(town, '')}{per_town[town]}号监控",
+                        "grid_id": grid["id"],
+                        "region_id": grid["region_id"],
+                        "device_id": f"{county}00{GB28181_CAMERA}{n:06d}",
+                        "county_code": county,
+                        "lon": lon,
+                        "lat": lat,
+                        "stream_url": f"demo://camera/{k % DEMO_CLIPS}",
+                        "sub_stream_url": f"demo://camera/{k % DEMO_CLIPS}?sub=1",
+                        "online": rng.random() > 0.03,
+                    },
+                )
+                k += 1
         known = SCENIC_SPOTS.get(self.province.adcode, ())
         for k in range(max(1, len(self.grid_rows) // 2000)):
             if k < len(known):

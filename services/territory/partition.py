@@ -277,18 +277,20 @@ def inner_simplified(region: BaseGeometry, tolerance_m: float = SIMPLIFY_TOLERAN
 
 
 def cut_cells(
-    code: str, region: BaseGeometry, count: int, seed: int, *, digits: int = 4, simplify: bool = True
+    code: str, region: BaseGeometry, count: int, seed: int, *, digits: int = 4,
+    simplify: bool = True, rng: np.random.Generator | None = None,
 ) -> list[GridCellShape]:
     """Exactly `count` grid cells inside `region`, coded `code` + `digits` digits, in order.
 
     Cells are Voronoi cells of uniform seeded points, clipped to the region (simplified first,
     see `cell_region`, unless `simplify` is False: pieces that are themselves Voronoi cells
     have straight borders already); a cell clipped into several parts keeps its largest.
-    Deterministic in (`seed`, `code`).
+    Deterministic in (`seed`, `code`), or in the state of `rng` when one is passed (a
+    caller cutting thousands of small regions in a fixed order saves seeding each).
     """
     if not 1 <= count < 10**digits:
         raise ValueError(f"grid cell count must be 1..{10**digits - 1}, got {count}")
-    rng = rng_for(seed, code)
+    rng = rng if rng is not None else rng_for(seed, code)
     area = cell_region(region) if simplify else region
     if count == 1:
         piece = largest_polygon(area)
@@ -302,3 +304,59 @@ def cut_cells(
         GridCellShape(f"{code}{k + 1:0{digits}d}", piece, (float(inside[k, 0]), float(inside[k, 1])))
         for k, piece in enumerate(pieces)
     ]
+
+
+def cut_many(
+    units: Sequence[tuple[str, BaseGeometry, int]], rng: np.random.Generator, *, digits: int = 3
+) -> list[list[GridCellShape]]:
+    """`cut_cells` (unsimplified) for many small regions at once: (code, region, count) each.
+
+    Thousands of communities of a few cells each spend more time in Python around GEOS than
+    in it; here the Voronoi diagrams, the clipping and the checks run as array calls over
+    all of them, and only a region whose pieces came out awkward (multi-part, invalid, an
+    empty seed cell) is cut again on its own. Deterministic in the state of `rng`.
+    """
+    out: list[list[GridCellShape] | None] = [None] * len(units)
+    multi = [i for i, (_, _, k) in enumerate(units) if k > 1]
+    for i, (code, region, k) in enumerate(units):
+        if k == 1:
+            out[i] = cut_cells(code, region, 1, 0, digits=digits, simplify=False, rng=rng)
+    if multi:
+        try:
+            _cut_together(units, multi, rng, digits, out)
+        except shapely.errors.GEOSException:  # one degenerate diagram fails the whole call
+            pass  # every region still without cells is cut on its own below
+    for i, (code, region, k) in enumerate(units):
+        if out[i] is None:  # the rare awkward one: reseeded on its own
+            out[i] = cut_cells(code, region, k, 0, digits=digits, simplify=False, rng=rng)
+    return [cells for cells in out if cells is not None]
+
+
+def _cut_together(
+    units: Sequence[tuple[str, BaseGeometry, int]], multi: Sequence[int],
+    rng: np.random.Generator, digits: int, out: list[list[GridCellShape] | None],
+) -> None:  # fmt: skip
+    """The array part of `cut_many`: fills `out` for the regions whose pieces are fine."""
+    points = [sample_inside(units[i][1], units[i][2], rng) for i in multi]
+    regions = np.array([units[i][1] for i in multi], dtype=object)
+    which = np.repeat(np.arange(len(multi)), [len(p) for p in points])
+    seeds = shapely.multipoints(np.concatenate(points), indices=which)
+    diagrams = shapely.voronoi_polygons(seeds, extend_to=regions, ordered=True)
+    cells, owner = shapely.get_parts(diagrams, return_index=True)
+    clipped = shapely.intersection(cells, regions[owner])
+    good = (shapely.get_type_id(clipped) == 3) & shapely.is_valid(clipped)
+    good &= shapely.area(clipped) > 0
+    inside = shapely.get_coordinates(shapely.point_on_surface(clipped))
+    start = 0
+    for j, i in enumerate(multi):
+        code, region, k = units[i]
+        end = start
+        while end < len(owner) and owner[end] == j:
+            end += 1
+        if end - start == k and bool(good[start:end].all()):
+            out[i] = [
+                GridCellShape(f"{code}{n + 1:0{digits}d}", clipped[start + n],
+                              (float(inside[start + n, 0]), float(inside[start + n, 1])))
+                for n in range(k)
+            ]  # fmt: skip
+        start = end

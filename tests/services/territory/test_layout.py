@@ -142,3 +142,24 @@ def test_apportion_spread_keeps_the_floor() -> None:
     assert sum(counts) == 10 and min(counts) >= 1
     with pytest.raises(ValueError):
         partition.apportion_spread([1.0, 1.0], 1, 1, 0.5)
+
+
+def test_cut_many_tiles_each_community_like_cut_cells(
+    zj: Register, counties: dict[str, geography.AdminArea]
+) -> None:
+    county = counties["330106"]
+    town = layout.place_townships("330106", county.geometry, zj.townships("330106"), seed=3)[0]
+    coms = layout.place_communities(town, zj.communities(town.code), seed=3)
+    units = [(c.code, c.geometry, k) for c, k in zip(coms, [1, 3, 8, 2, 5, 1, 4], strict=False)]
+    cut = partition.cut_many(units, np.random.default_rng(4))
+    again = partition.cut_many(units, np.random.default_rng(4))
+    assert [[c.geometry.wkb for c in cells] for cells in cut] == [
+        [c.geometry.wkb for c in cells] for cells in again
+    ]
+    for (code, region, k), cells in zip(units, cut, strict=True):
+        assert [c.code for c in cells] == [f"{code}{n:03d}" for n in range(1, k + 1)]
+        assert all(c.geometry.geom_type == "Polygon" and c.geometry.is_valid for c in cells)
+        assert all(shapely.buffer(region, 1e-9).covers(c.geometry) for c in cells)
+        assert all(c.geometry.covers(shapely.Point(c.centroid)) for c in cells)
+        if region.geom_type == "Polygon":  # one piece: the cells tile it
+            assert sum(c.geometry.area for c in cells) == pytest.approx(region.area, rel=1e-6)
