@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement as _CE
 
@@ -665,18 +666,26 @@ LOCAL_LEVELS = ("county", "township", "community")
 
 def camera_query(region: RegionRef) -> Any:
     """Cameras of a county or below: by the county code every camera carries, or, lower
-    down, by their cell's code or (cameras imported before any cell) their region's path."""
+    down, by their cell's code (indexed) and, for cameras imported before any cell, by
+    their region's path."""
     cam, g, reg = models.Camera, models.GridCell, models.Region
-    cols = select(cam.id, cam.lon, cam.lat, cam.name, cam.online)
+    cols = (cam.id, cam.lon, cam.lat, cam.name, cam.online)
     if region.level == "county":
-        return cols.where(cam.county_code == region.adcode).order_by(cam.id)
+        return select(*cols).where(cam.county_code == region.adcode).order_by(cam.id)
     cell_col = g.community_code if region.level == "community" else g.township_code
-    return (
-        cols.outerjoin(g, g.id == cam.grid_id)
-        .outerjoin(reg, reg.id == cam.region_id)
-        .where((cell_col == region.adcode) | (g.id.is_(None) & reg.path.startswith(region.path)))
-        .order_by(cam.id)
+    parts = region.path.strip("/").split("/")
+    county = parts[-2] if region.level == "township" else parts[-3]  # the indexed narrowing
+    in_cells = (
+        select(*cols).join(g, g.id == cam.grid_id)
+        .where(cam.county_code == county, cell_col == region.adcode)
+    )  # fmt: skip
+    no_cell = select(*cols).where(
+        cam.county_code == county,
+        cam.grid_id.is_(None),
+        cam.region_id.in_(select(reg.id).where(reg.path.startswith(region.path))),
     )
+    both = union_all(in_cells, no_cell).subquery()
+    return select(both).order_by(both.c.id)
 
 
 def map_points(engine: Engine, adcode: str, now: datetime | None = None) -> MapPoints:
