@@ -7,7 +7,12 @@
     python console.py import regions|grids FILE.geojson
     python console.py import incidents FILE.csv|FILE.jsonl [--as LOGIN]
     python console.py import alerts FILE.csv|FILE.jsonl
+    python console.py territory register CODE [--grids]    the register's townships/communities
+    python console.py center add|list|show [CODE] [--venue-m2 M2 --screens N ...]
+    python console.py import centers|departments|staff|roster|units|cameras|places|plans FILE
+    python console.py import KIND --example [--format jsonl] | --columns
     python console.py user add LOGIN --center CODE --role ROLE [--name NAME]
+    python console.py user passwd LOGIN
     python console.py handover export --out FILE.pdf [--shift ID] [--center CODE]
     python console.py index compute [--month 2026-11] [--region CODE]
     python console.py risk run [--region CODE]
@@ -38,11 +43,11 @@ EXIT_USAGE = 2  # argparse's own code for bad arguments
 
 
 def _command_modules() -> list[ModuleType]:
-    from services.cli import data, database, imports, jobs, serve, users
+    from services.cli import data, database, imports, jobs, onboarding, serve, users
     from tests.bench import command as bench
     from ui import commands as wall
 
-    return [data, database, imports, users, serve, wall, jobs, bench]
+    return [data, database, imports, onboarding, users, serve, wall, jobs, bench]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -324,6 +324,53 @@ def create_user(
     return user.id
 
 
+def add_account(
+    session: Session,
+    login: str,
+    role: str,
+    center_id: int,
+    display_name: str = "",
+    staff_id: int | None = None,
+) -> int:
+    """An account bound to a center, without a password: it cannot sign in until one is
+    set (`set_password`, the `user passwd` command). Imported staff get theirs this way:
+    passwords never travel in an import file."""
+    if role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}", code="role_unknown")
+    login = login.strip()
+    if not login or len(login) > 32 or session.scalar(select(models.User.id).where(models.User.login == login)):
+        raise InvalidInput(f"login {login!r} is empty, too long or taken", code="login_taken")
+    center = session.get(models.CommandCenter, center_id)
+    if center is None:
+        raise InvalidInput(f"no center {center_id}", code="no_center")
+    user = models.User(login=login, staff_id=staff_id, jurisdiction_region_id=center.region_id,
+                       role=role, center_id=center_id, display_name=display_name,
+                       password_hash="", active=True)  # fmt: skip
+    session.add(user)
+    session.flush()
+    return user.id
+
+
+def set_password(session: Session, actor: Actor, login: str, password: str) -> int:
+    """Set (or reset) an account's password, audited (never the password or its hash);
+    returns the account's id. The actor's region must hold the account's."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password needs at least {MIN_PASSWORD} characters", code="password")
+    user = session.scalar(select(models.User).where(models.User.login == login.strip()))
+    if user is None:
+        raise InvalidInput(f"no account {login!r}", code="no_account")
+    region = session.get(models.Region, user.jurisdiction_region_id)
+    if region is None or not actor.sees_path(region.path):
+        raise NotAllowed(f"account {login!r} is outside the jurisdiction of {actor.login}",
+                         code="outside")  # fmt: skip
+    user.password_hash = hash_password(password)
+    session.flush()
+    from services.store import audit  # audit imports this module
+
+    audit.record(session, actor, "account.password", "app_user", user.id, detail=user.login)
+    return user.id
+
+
 SYSTEM_LOGIN = "system"
 
 

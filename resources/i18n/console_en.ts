@@ -3572,4 +3572,67 @@
         <translation>Shift replay</translation>
     </message>
 </context>
+<context>
+    <name>PlatformPanel</name>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>事项(30天)</source>
+        <translation>Matters (30 d)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>未办结</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>办结率</source>
+        <translation>Resolution rate</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>综治工作</source>
+        <translation>Governance</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>市场监管</source>
+        <translation>Market supervision</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>综合执法</source>
+        <translation>Law enforcement</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>便民服务</source>
+        <translation>Public services</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>{n} 个站所与派驻部门</source>
+        <translation>{n} stations and stationed departments</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>基层治理四平台</source>
+        <translation>Four township platforms</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="1"/>
+        <source>事项</source>
+        <translation>Matters</translation>
+    </message>
+</context>
 </TS>

@@ -13,7 +13,8 @@ def register(sub: Subparsers) -> None:
     d = sub.add_parser("demo", help="build the real-geography demo database")
     d.add_argument("--province", default="330000", help="330000 Zhejiang, 620000 Gansu")
     d.add_argument("--grids", type=positive(int), default=None, help="grid cells (default 10000)")
-    d.add_argument("--townships", type=positive(int), default=None)
+    d.add_argument("--townships", type=positive(int), default=None,
+                   help="keep about this many of the register's townships (small test builds)")
     d.add_argument("--seed", type=int, default=7)
     d.add_argument("--force", action="store_true", help="replace existing data")
     d.set_defaults(run=run_demo)

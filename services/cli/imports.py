@@ -1,26 +1,79 @@
-"""`import regions|grids|incidents|alerts FILE`: all-or-nothing, every bad row named."""
+"""`import KIND FILE`: all-or-nothing, every bad row named.
+
+Territory (GeoJSON): regions, grids. Operations (CSV or JSON Lines): incidents, alerts.
+Onboarding a center (CSV or JSON Lines): centers, departments, staff, roster, units,
+cameras, places, plans; `import KIND --example` prints an example file of the kind and
+`import KIND --columns` what each column means.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from services.cli import Context, Subparsers
 from services.policies import Policies
 
+GEOJSON_KINDS = ("regions", "grids")
+ONBOARDING_KINDS = (
+    "centers", "departments", "staff", "roster", "units", "cameras", "places", "plans",
+)  # fmt: skip
+KINDS = (*GEOJSON_KINDS, "incidents", "alerts", *ONBOARDING_KINDS)
+
+
+def onboarding(kind: str) -> tuple[Any, Callable[..., int]]:
+    """(template, import function) of an onboarding kind (imported when asked for)."""
+    from services.dispatch import onboarding as forces
+    from services.handover import onboarding as people
+    from services.territory import onboarding as territory
+    from services.video import onboarding as video
+
+    return {
+        "centers": (territory.CENTERS, territory.import_centers),
+        "departments": (territory.DEPARTMENTS, territory.import_departments),
+        "staff": (people.STAFF, people.import_staff),
+        "roster": (people.ROSTER, people.import_roster),
+        "units": (forces.UNITS, forces.import_units),
+        "places": (forces.PLACES, forces.import_places),
+        "plans": (forces.PLANS, forces.import_plans),
+        "cameras": (video.CAMERAS, video.import_cameras),
+    }[kind]
+
 
 def register(sub: Subparsers) -> None:
-    i = sub.add_parser("import", help="import regions/grids (GeoJSON) or incidents (CSV/JSONL)")
-    i.add_argument("kind", choices=("regions", "grids", "incidents", "alerts"))
-    i.add_argument("file")
-    i.add_argument("--as", dest="login", help="account filing the incidents (default: system)")
+    i = sub.add_parser(
+        "import",
+        help="import territory (GeoJSON), incidents/alerts, or a center's own data (CSV/JSONL)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    i.add_argument("kind", choices=KINDS)
+    i.add_argument("file", nargs="?", help="the file (.csv, or .jsonl for JSON Lines)")
+    i.add_argument("--as", dest="login",
+                   help="account doing it (default: system / the administrator); "
+                        "its region bounds what it may add")  # fmt: skip
+    i.add_argument("--example", action="store_true", help="print an example file of KIND")
+    i.add_argument("--columns", action="store_true", help="print what each column of KIND means")
+    i.add_argument("--format", choices=("csv", "jsonl"), default="csv",
+                   help="of the --example (default csv)")  # fmt: skip
     i.set_defaults(run=run_import)
 
 
 def run_import(args: argparse.Namespace, ctx: Context) -> int:
+    from services.cli import error
     from services.store import db
     from services.territory import importer as importers
 
+    if args.example or args.columns:
+        if args.kind not in ONBOARDING_KINDS:
+            return error(f"--example and --columns are for {', '.join(ONBOARDING_KINDS)}")
+        template, _ = onboarding(args.kind)
+        sys.stdout.write(template.describe() + "\n" if args.columns else template.example(args.format))
+        return 0
+    if not args.file:
+        return error(f"import {args.kind} needs a FILE (or --example)")
     # Regions can go into an empty database (its schema is made first); cases and alerts
     # need regions, so an empty database is refused before anything is written.
     engine = db.open_database(ctx.url, upgrade_empty=args.kind in ("regions", "grids"))
@@ -34,6 +87,8 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
             for line in lines:
                 print(line, file=sys.stderr if code else sys.stdout)
             return code
+        if args.kind in ONBOARDING_KINDS:
+            return _import_onboarding(engine, args)
         result = importers.import_geojson(engine, args.kind, args.file)
     except importers.ImportRejected as exc:
         print(f"import refused, nothing written: {len(exc.problems)} problem(s)", file=sys.stderr)
@@ -41,6 +96,24 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"imported {result} {args.kind}")
+    return 0
+
+
+def _import_onboarding(engine: Any, args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from services.cli import error
+    from services.errors import Refused
+    from services.territory import onboarding as territory
+
+    with Session(engine) as s:
+        try:
+            actor = territory.cli_actor(s, args.login)
+        except Refused as exc:
+            return error(exc.message)
+    _, run = onboarding(args.kind)
+    count = run(engine, actor, args.file)
+    print(f"imported {count} {args.kind}")
     return 0
 
 

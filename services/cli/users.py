@@ -1,4 +1,4 @@
-"""`user add|list`: console accounts, run on the server by an administrator."""
+"""`user add|list|passwd`: console accounts, run on the server by an administrator."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from services.cli import Context, Subparsers
 
 def register(sub: Subparsers) -> None:
     u = sub.add_parser("user", help="console accounts")
-    u.add_argument("action", choices=("add", "list"))
+    u.add_argument("action", choices=("add", "list", "passwd"))
     u.add_argument("login", nargs="?")
     u.add_argument("--center", help="adcode of the account's center")
     u.add_argument("--role", choices=("duty_officer", "leader", "operator", "viewer"))
@@ -30,10 +30,23 @@ def run_user(args: argparse.Namespace, ctx: Context) -> int:
     from services import accounts
     from services.errors import Refused
     from services.store import db, models
+    from services.territory import onboarding
 
     engine = db.open_database(ctx.url)
     c, r, user = models.CommandCenter, models.Region, models.User
     with Session(engine) as s, s.begin():
+        if args.action == "passwd":  # imported accounts have none until this
+            if not args.login:
+                print("error: user passwd needs LOGIN", file=sys.stderr)
+                return 1
+            password = args.password or os.environ.get("CONSOLE_PASSWORD") or getpass.getpass()
+            try:
+                accounts.set_password(s, onboarding.admin_actor(), args.login, password)
+            except Refused as exc:
+                print(f"error: {exc.message}", file=sys.stderr)
+                return 1
+            print(f"password set for {args.login}")
+            return 0
         if args.action == "list":
             for login, role, name, code in s.execute(
                 select(user.login, user.role, user.display_name, r.adcode)

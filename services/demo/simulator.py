@@ -15,6 +15,7 @@ again once it is back (services.store.outage); an event counts once it has commi
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections import Counter
@@ -48,6 +49,8 @@ class _Grid:
     township: str
     lon: float
     lat: float
+    community: str = ""
+    population: int = 1
 
 
 class Simulator:
@@ -81,10 +84,11 @@ class Simulator:
         with engine.connect() as conn:
             g = models.GridCell
             self.grids = [
-                _Grid(r.id, r.province_code, r.city_code, r.county_code, r.township_code, r.lon, r.lat)
+                _Grid(r.id, r.province_code, r.city_code, r.county_code, r.township_code, r.lon,
+                      r.lat, r.community_code, max(1, r.population))
                 for r in conn.execute(
                     select(g.id, g.province_code, g.city_code, g.county_code, g.township_code,
-                           g.lon, g.lat)
+                           g.lon, g.lat, g.community_code, g.population)
                 )
             ]  # fmt: skip
             p = models.Place
@@ -103,6 +107,8 @@ class Simulator:
         if not self.grids:
             raise LookupError("no grid cells: build the demo first (`python console.py demo`)")
         self.by_id = {g.id: g for g in self.grids}
+        # Reports follow population, as in the demo's history.
+        self.cum_population = list(itertools.accumulate(g.population for g in self.grids))
         self.surge_grid = self.by_id.get(self.place.grid_id) if self.place else None
 
     # -- events ------------------------------------------------------------------
@@ -143,7 +149,7 @@ class Simulator:
         if self.scenario == "surge" and self.surge_grid is not None:
             if self.rng.random() < 0.5 * self._surge_fraction() + 0.1:
                 return self.surge_grid
-        return self.rng.choice(self.grids)
+        return self.rng.choices(self.grids, cum_weights=self.cum_population)[0]
 
     def _report(self) -> str:
         rng = self.rng
@@ -168,6 +174,7 @@ class Simulator:
                 city_code=grid.city,
                 county_code=grid.county,
                 township_code=grid.township,
+                community_code=grid.community,
                 lon=grid.lon + rng.uniform(-0.001, 0.001),
                 lat=grid.lat + rng.uniform(-0.001, 0.001),
                 description="景区游客严重超载" if surge else "",

@@ -56,7 +56,7 @@ ACTIONS = tuple(TRANSITIONS)
 FIELD_ACTIONS = frozenset({"start", "resolve"})
 AUDIT_FIELDS = (
     "status", "is_open", "handling_center_id", "handling_department_id", "supervised",
-    "escalations", "evaluation", "priority", "resolve_deadline", "version",
+    "escalations", "evaluation", "priority", "resolve_deadline", "platform", "version",
 )  # fmt: skip
 
 
@@ -199,6 +199,17 @@ class RouteTarget:
     kind: str  # department / center
     id: int
     name: str
+    platform: str = ""  # the township platform (四平台) a department belongs to, if any
+
+
+@dataclass(frozen=True)
+class PlatformTargets:
+    """One group of routing targets: a township platform's departments, or the rest."""
+
+    platform: str  # services.vocabulary.PLATFORMS key; "" for departments outside them
+    label: str
+    targets: tuple[RouteTarget, ...]
+    suggested: bool = False  # the platform the case's category belongs to
 
 
 @dataclass(frozen=True)
@@ -378,6 +389,7 @@ def report(
         "city": cell.city_code,
         "county": cell.county_code,
         "township": cell.township_code,
+        "community": cell.community_code,
     }
     if codes.get(actor.region_level) != actor.region_code:
         raise NotAllowed(
@@ -406,6 +418,7 @@ def report(
         city_code=cell.city_code,
         county_code=cell.county_code,
         township_code=cell.township_code,
+        community_code=cell.community_code,
         lon=new.lon if new.lon is not None else cell.lon,
         lat=new.lat if new.lat is not None else cell.lat,
         description=new.description.strip(),
@@ -430,24 +443,57 @@ def report(
 # --------------------------------------------------------------------------- lifecycle
 
 
-def route_targets(session: Session, actor: Actor) -> tuple[RouteTarget, ...]:
+def route_targets(
+    session: Session, actor: Actor, category: str | None = None
+) -> tuple[RouteTarget, ...]:
     """Where this center may route a case: departments of its own and upper levels (分流),
-    and the centers one level below it (派单)."""
+    and the centers one level below it (派单).
+
+    A township's own departments come first, platform by platform (四平台: 综治工作,
+    市场监管, 综合执法, 便民服务; the one the case's `category` belongs to first), then
+    departments outside the platforms and those of upper levels, nearest level first."""
+    return tuple(t for group in route_groups(session, actor, category) for t in group.targets)
+
+
+def route_groups(
+    session: Session, actor: Actor, category: str | None = None
+) -> tuple[PlatformTargets, ...]:
+    """`route_targets` grouped: one group per platform that has departments here (the
+    suggested one first), then the other departments, then the centers below."""
     region = session.get(models.Region, actor.region_id)
     assert region is not None
     ancestors = [c for c in region.path.strip("/").split("/") if c]
     d, r, c = models.Department, models.Region, models.CommandCenter
     deps = session.execute(
-        select(d.id, d.name).join(r, r.id == d.region_id).where(r.adcode.in_(ancestors))
-        .order_by(r.path.desc(), d.id)
+        select(d.id, d.name, d.platform, r.adcode).join(r, r.id == d.region_id)
+        .where(r.adcode.in_(ancestors)).order_by(r.path.desc(), d.id)
     ).all()  # fmt: skip
     lower = session.execute(
         select(c.id, c.name).join(r, r.id == c.region_id).where(r.parent_id == actor.region_id)
         .order_by(r.adcode)
     ).all()  # fmt: skip
-    return tuple(RouteTarget("department", i, n) for i, n in deps) + tuple(
-        RouteTarget("center", i, n) for i, n in lower
-    )
+    suggested = vocabulary.CATEGORY_PLATFORM.get(category or "")
+    order = sorted(vocabulary.PLATFORMS, key=lambda p: (p != suggested, vocabulary.PLATFORMS.index(p)))
+    by_platform: dict[str, list[RouteTarget]] = {p: [] for p in order}
+    others: list[RouteTarget] = []
+    for i, name, platform, code in deps:
+        target = RouteTarget("department", i, name, platform or "")
+        if platform in by_platform and code == actor.region_code:
+            by_platform[platform].append(target)
+        else:  # upper levels' departments keep their label but are not this township's
+            others.append(target)
+    groups = [
+        PlatformTargets(p, vocabulary.PLATFORM_LABELS[p], tuple(ts), p == suggested)
+        for p, ts in by_platform.items()
+        if ts
+    ]
+    if others:
+        groups.append(PlatformTargets("", "职能部门", tuple(others)))
+    if lower:
+        groups.append(
+            PlatformTargets("", "下级中心", tuple(RouteTarget("center", i, n) for i, n in lower))
+        )
+    return tuple(groups)
 
 
 def allowed_actions(session: Session, actor: Actor, inc: models.Incident) -> tuple[str, ...]:
@@ -563,7 +609,7 @@ def _do(
 
 def _route(session: Session, actor: Actor, inc: models.Incident, params: dict[str, Any]) -> str:
     kind, target_id = params.get("target_kind"), params.get("target_id")
-    allowed = {(t.kind, t.id) for t in route_targets(session, actor)}
+    allowed = {(t.kind, t.id) for t in route_targets(session, actor, inc.category)}
     if (kind, target_id) not in allowed:
         raise InvalidInput(
             "route to one of this center's departments or the centers below it",
@@ -571,6 +617,11 @@ def _route(session: Session, actor: Actor, inc: models.Incident, params: dict[st
         )
     if kind == "department":
         inc.handling_department_id = int(target_id)  # type: ignore[arg-type]
+        platform = session.scalar(
+            select(models.Department.platform).where(models.Department.id == int(target_id))  # type: ignore[arg-type]
+        )
+        if platform:  # the platform's tally keeps the case even when it moves on
+            inc.platform = platform
     else:
         inc.handling_center_id = int(target_id)  # type: ignore[arg-type]
         inc.handling_department_id = None

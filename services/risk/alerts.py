@@ -178,9 +178,9 @@ G = models.GridCell
 I = models.Incident  # noqa: E741
 R = models.RiskAlert
 _INCIDENT_CODE = {"province": I.province_code, "city": I.city_code, "county": I.county_code,
-                  "township": I.township_code}  # fmt: skip
+                  "township": I.township_code, "community": I.community_code}  # fmt: skip
 _GRID_CODE = {"province": G.province_code, "city": G.city_code, "county": G.county_code,
-              "township": G.township_code}  # fmt: skip
+              "township": G.township_code, "community": G.community_code}  # fmt: skip
 _ALERT_CODE = {"province": R.province_code, "city": R.city_code, "county": R.county_code,
                "township": R.township_code}  # fmt: skip
 
@@ -199,7 +199,7 @@ def scope_of(conn: Connection, adcode: str | None) -> Scope | None:
     if level is None:
         raise NotFound(f"no region {adcode}", code="no_region", adcode=adcode)
     if level not in _GRID_CODE:
-        raise InvalidInput(f"risk scope must be a township or above ({adcode})", code="level")
+        raise InvalidInput(f"risk scope must be a community or above ({adcode})", code="level")
     return Scope(str(level), adcode)
 
 
@@ -612,10 +612,18 @@ class AlertEventRow:
     note: str
 
 
+def _alert_filter(level: str, adcode: str) -> Any:
+    """Alerts of a region's subtree; a community's through its cells (alerts carry the
+    codes down to the township only)."""
+    if level == "community":
+        return R.grid_id.in_(select(G.id).where(G.community_code == adcode))
+    return _ALERT_CODE[level] == adcode
+
+
 def _region_filter(conn: Connection, adcode: str) -> Any:
     sc = scope_of(conn, adcode)
     assert sc is not None
-    return _ALERT_CODE[sc.level] == sc.adcode
+    return _alert_filter(sc.level, sc.adcode)
 
 
 def open_alerts(engine: Engine, adcode: str, limit: int = 200) -> AlertBoard:
@@ -691,7 +699,7 @@ def cell_levels(conn: Connection, level: str, adcode: str) -> dict[int, float]:
     rank = func.max(case(*((R.level == lv, LEVEL_RANK[lv]) for lv in LEVELS), else_=0))
     rows = conn.execute(
         select(R.grid_id, rank)
-        .where(_ALERT_CODE[level] == adcode, R.status.in_(OPEN_STATUSES), R.grid_id.is_not(None))
+        .where(_alert_filter(level, adcode), R.status.in_(OPEN_STATUSES), R.grid_id.is_not(None))
         .group_by(R.grid_id)
     ).all()
     return {int(g): float(v) for g, v in rows if v}

@@ -72,7 +72,8 @@ class Region(Base):
 
 
 class GridCell(Base):
-    """网格: the smallest unit of territory, inside one township."""
+    """网格: the smallest unit of territory, inside one community (村/社区) or, where no
+    communities were loaded, directly inside its township."""
 
     __tablename__ = "grid_cell"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +85,8 @@ class GridCell(Base):
     city_code: Mapped[str] = mapped_column(String(16), index=True)
     county_code: Mapped[str] = mapped_column(String(16), index=True)
     township_code: Mapped[str] = mapped_column(String(16), index=True)
+    # "" when the cell hangs directly under its township (no community level loaded).
+    community_code: Mapped[str] = mapped_column(String(16), index=True, default="")
     geometry: Mapped[bytes] = mapped_column(LargeBinary)  # WKB polygon
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
@@ -112,12 +115,17 @@ class CommandCenter(Base):
 
 
 class Department(Base):
+    """A department of a level, or a station of a township (所/站/中队, often a county
+    department stationed there) grouped under one of the township's four platforms."""
+
     __tablename__ = "department"
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     room_stream_url: Mapped[str] = mapped_column(String(256), default="")
+    # 基层治理四平台 (services.vocabulary.PLATFORMS); "" for a department outside them.
+    platform: Mapped[str] = mapped_column(String(16), default="")
 
 
 class Staff(Base):
@@ -130,6 +138,8 @@ class Staff(Base):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid_cell.id"), index=True)
     phone: Mapped[str] = mapped_column(String(20), default="")
+    # The center's own staff number (工号), how imported rosters name the officers.
+    code: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
 class User(Base):
@@ -178,6 +188,7 @@ class Incident(Base):
     city_code: Mapped[str] = mapped_column(String(16))
     county_code: Mapped[str] = mapped_column(String(16))
     township_code: Mapped[str] = mapped_column(String(16))
+    community_code: Mapped[str] = mapped_column(String(16), default="")
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -198,6 +209,9 @@ class Incident(Base):
     supervised: Mapped[bool] = mapped_column(Boolean, default=False)  # a 督办 awaits answer
     escalations: Mapped[int] = mapped_column(Integer, default=0)
     evaluation: Mapped[str | None] = mapped_column(String(16))
+    # The township platform (四平台) the case was routed to; kept when it moves on, so a
+    # platform's tally counts every matter it took.
+    platform: Mapped[str] = mapped_column(String(16), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     events: Mapped[list[IncidentEvent]] = relationship(
@@ -214,11 +228,13 @@ class Incident(Base):
         Index("ix_incident_city_reported", "city_code", "reported_at"),
         Index("ix_incident_county_reported", "county_code", "reported_at"),
         Index("ix_incident_township_reported", "township_code", "reported_at"),
+        Index("ix_incident_community_reported", "community_code", "reported_at"),
         # Covering, in grid order: per-cell counts of a subtree without a sort (the map).
         Index("ix_incident_province_grid", "province_code", "grid_id", "reported_at"),
         Index("ix_incident_city_grid", "city_code", "grid_id", "reported_at"),
         Index("ix_incident_county_grid", "county_code", "grid_id", "reported_at"),
         Index("ix_incident_township_grid", "township_code", "grid_id", "reported_at"),
+        Index("ix_incident_community_grid", "community_code", "grid_id", "reported_at"),
         # Only open incidents (about a tenth): open and overdue counts read this alone.
         Index(
             "ix_incident_open_township",
@@ -395,6 +411,10 @@ class Camera(Base):
     name: Mapped[str] = mapped_column(String(64))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid_cell.id"))
     county_code: Mapped[str] = mapped_column(String(16), index=True)
+    # The region it is registered to (a camera imported before any grid exists has no cell).
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    # GB/T 28181 device id: 8-digit center code (region + 2) + industry, type, network, serial.
+    device_id: Mapped[str | None] = mapped_column(String(20), unique=True)
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
     stream_url: Mapped[str] = mapped_column(String(256))

@@ -7,6 +7,7 @@ each rejection names the feature and the reason.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,18 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, insert, select
 
 from services.store import models
+from services.tabular import ImportRejected
+from services.territory.register import (
+    Register,
+    RegisterNotInstalled,
+    community_kind,
+    township_kind,
+)
+
+__all__ = ["LEVELS", "ImportRejected", "import_geojson"]
 
 LEVELS = ("province", "city", "county", "township", "community")
 TOLERANCE_DEG = 1e-6  # about 0.1 m: shared borders are not "outside"
-
-
-class ImportRejected(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -52,18 +56,29 @@ def _read(path: str, problems: list[str]) -> list[_Feature]:
     except (OSError, ValueError) as exc:
         raise ImportRejected([f"{path}: cannot read GeoJSON: {exc}"]) from None
     raw = data.get("features") if isinstance(data, dict) else None
-    if data.get("type") != "FeatureCollection" or not isinstance(raw, list):
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(raw, list):
         raise ImportRejected([f"{path}: not a GeoJSON FeatureCollection"])
+    if not raw:
+        raise ImportRejected([f"{path}: the FeatureCollection has no features"])
     out = []
     for k, feat in enumerate(raw, start=1):
+        if not isinstance(feat, dict):
+            problems.append(f"feature #{k}: not a GeoJSON Feature object")
+            continue
         props = feat.get("properties") or {}
+        if not isinstance(props, dict):
+            problems.append(f"feature #{k}: 'properties' is not an object")
+            continue
         code = _prop(props, "code", "adcode")
         label = f"feature #{k} ({code or 'no code'})"
         if code is None:
             problems.append(f"{label}: missing property 'code'")
             continue
+        if not isinstance(feat.get("geometry"), dict):
+            problems.append(f"{label}: missing geometry")
+            continue
         try:
-            geom = shape(feat.get("geometry"))
+            geom = shape(feat["geometry"])
         except Exception as exc:  # noqa: BLE001 - any parse failure is a bad geometry
             problems.append(f"{label}: bad geometry: {exc}")
             continue
@@ -82,6 +97,62 @@ def _read(path: str, problems: list[str]) -> list[_Feature]:
             )
         )  # fmt: skip
     return out
+
+
+def _register(code: str) -> Register | None:
+    """The register of the code's province, or None where it is not installed."""
+    try:
+        return Register.load(code[:2] + "0000")
+    except (RegisterNotInstalled, ValueError):
+        return None
+
+
+def code_problem(level: str, code: str, parent: str | None) -> str | None:
+    """Why a township or community code is not acceptable under `parent`, or None.
+
+    Always the code's form: 9 digits with a GB/T 10114 township part (001–599), or 12 digits
+    with a village part 001–599 under the parent township. Where the register knows the
+    county (or township), the code must also be one of its units (codes change: the
+    register's version is quoted). A county the register does not know (a newer code, a
+    test territory) is checked for form only.
+    """
+    if level == "township":
+        if not code.isdigit() or len(code) != 9:
+            return f"a township code has 9 digits (county + GB/T 10114 part), not {code!r}"
+        try:
+            township_kind(code)
+        except ValueError as exc:
+            return str(exc)
+        if code[6:] == "000":
+            return f"township part 000 is the county {code[:6]} itself"
+        reg = _register(code)
+        if parent is not None and code[:6] != parent:
+            # 嘉峪关市 is 620200 in the boundaries but its townships are 620201xxx: a parent
+            # the register does not have as a county may hold another code of its city.
+            stand_in = (reg is not None and reg.area(parent) is None
+                        and code[:4] == parent[:4] and reg.township(code) is not None)  # fmt: skip
+            if not stand_in:
+                return f"belongs to county {code[:6]}, not its parent {parent}"
+            return None
+        if reg is not None and reg.area(code[:6]) is not None:
+            return reg.validate_township_code(code)
+        return None
+    if level == "community":
+        if not code.isdigit() or len(code) != 12:
+            return f"a community code has 12 digits (township + village part), not {code!r}"
+        try:
+            community_kind(code)
+        except ValueError as exc:
+            return str(exc)
+        if code[9:] == "000":
+            return f"village part 000 is the township {code[:9]} itself"
+        if parent is not None and code[:9] != parent:
+            return f"belongs to township {code[:9]}, not its parent {parent}"
+        reg = _register(code)
+        if reg is not None and reg.township(code[:9]) is not None:
+            return reg.validate_community_code(code)
+        return None
+    return None
 
 
 def _duplicates(features: list[_Feature], known: set[str], problems: list[str]) -> None:
@@ -143,7 +214,9 @@ def _check_regions(
             return None
         if f.level is not None:
             return str(f.level)
-        parent = level_of(f.parent, depth + 1) if f.parent else None
+        if f.parent is None:  # a top region: a province if its code says so (xx0000)
+            return "province" if re.fullmatch(r"\d{2}0000", f.code) else None
+        parent = level_of(f.parent, depth + 1)
         return LEVELS[LEVELS.index(parent) + 1] if parent in LEVELS[:-1] else None
 
     rows = []
@@ -162,7 +235,14 @@ def _check_regions(
                 continue
         level = level_of(f.code)
         if level not in LEVELS:
-            problems.append(f"{label}: unknown level {level!r} (one of {', '.join(LEVELS)})")
+            if f.parent is None and f.level is None:
+                problems.append(f"{label}: a top region needs a 'level' (or a province code xx0000)")
+            else:
+                problems.append(f"{label}: unknown level {level!r} (one of {', '.join(LEVELS)})")
+            continue
+        why = code_problem(level, f.code, f.parent)
+        if why:
+            problems.append(f"{label}: {why}")
             continue
         x0, y0, x1, y1 = f.geometry.bounds
         rows.append(
@@ -210,6 +290,10 @@ def _check_grids(
         if town is None:
             problems.append(f"{label}: unknown parent code {f.parent}")
             continue
+        if town.level not in ("township", "community"):
+            problems.append(f"{label}: a grid cell's parent is a township or community, "
+                            f"not the {town.level} {f.parent}")  # fmt: skip
+            continue
         if f.geometry.geom_type != "Polygon":
             problems.append(f"{label}: bad geometry: a grid cell must be one Polygon")
             continue
@@ -228,7 +312,8 @@ def _check_grids(
                 "code": f.code, "region_id": town.id,
                 "province_code": chain.get("province", ""), "city_code": chain.get("city", ""),
                 "county_code": chain.get("county", ""),
-                "township_code": chain.get("township", town.adcode),
+                "township_code": chain.get("township", ""),
+                "community_code": chain.get("community", ""),
                 "geometry": shapely.to_wkb(f.geometry), "lon": pt.x, "lat": pt.y,
                 "households": households,
                 "population": int(f.props.get("population") or households * 3),

@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement as _CE
 
@@ -45,8 +46,13 @@ LEVEL_COLUMN = {
     "city": I.city_code,
     "county": I.county_code,
     "township": I.township_code,
+    "community": I.community_code,
 }
-CHILD_LEVEL = {"province": "city", "city": "county", "county": "township", "township": "grid"}
+CHILD_LEVEL = {
+    "province": "city", "city": "county", "county": "township",
+    "township": "community", "community": "grid",
+}  # fmt: skip
+"""A township's children are its communities (村/社区); where none were loaded, its cells."""
 HANDOVER_GRACE = timedelta(hours=1)
 VENUE_MIN_M2 = 40.0
 
@@ -213,8 +219,20 @@ def categories(conn: Connection, region: RegionRef, clock: Clock) -> tuple[Categ
     return tuple(CategoryCount(c, n) for c, n in rows)
 
 
+def _child_level(conn: Connection, region: RegionRef) -> str:
+    """The level of the region's children: CHILD_LEVEL, or "grid" for a township that has
+    no communities (cells imported straight under it)."""
+    level = CHILD_LEVEL[region.level]
+    if level == "community":
+        r = models.Region
+        if conn.execute(select(r.id).where(r.parent_id == region.id).limit(1)).first() is None:
+            return "grid"
+    return level
+
+
 def children(conn: Connection, region: RegionRef, clock: Clock) -> tuple[ChildRegionRow, ...]:
-    child_level = CHILD_LEVEL[region.level]
+    """Each child region (or grid cell) with its counts: the wall's ranking."""
+    child_level = _child_level(conn, region)
     in30 = I.reported_at >= clock.start30
     key: Any = I.grid_id if child_level == "grid" else LEVEL_COLUMN[child_level]
     stats = {
@@ -234,11 +252,10 @@ def children(conn: Connection, region: RegionRef, clock: Clock) -> tuple[ChildRe
     }
     if child_level == "grid":
         g = models.GridCell
+        own = g.community_code if region.level == "community" else g.township_code
         kids = [
             (row.id, row.code, row.code)
-            for row in conn.execute(
-                select(g.id, g.code).where(g.township_code == region.adcode).order_by(g.code)
-            )
+            for row in conn.execute(select(g.id, g.code).where(own == region.adcode).order_by(g.code))
         ]
     else:
         r = models.Region
@@ -474,7 +491,7 @@ def wall_snapshot(
     with engine.connect() as conn:
         region = region_by_code(conn, adcode)
         today, yesterday = hourly(conn, region, clock)
-        if region.level == "township":  # small subtree; its children are grid cells
+        if region.level in ("township", "community"):  # small subtree: direct counts
             rolled = _Rolled(
                 kpis(conn, region, clock), daily(conn, region, clock), children(conn, region, clock)
             )
@@ -531,7 +548,9 @@ class Territory:
     boundaries: tuple[dict[str, Any], ...]  # GeoJSON features: the region and its children
 
 
-SIMPLIFY_DEG = {"province": 0.01, "city": 0.004, "county": 0.001, "township": 0.0003}
+SIMPLIFY_DEG = {
+    "province": 0.01, "city": 0.004, "county": 0.001, "township": 0.0003, "community": 0.0001,
+}  # fmt: skip
 
 
 def territory(engine: Engine, adcode: str) -> Territory:
@@ -543,8 +562,8 @@ def territory(engine: Engine, adcode: str) -> Territory:
         region = region_by_code(conn, adcode)
         g = models.GridCell
         level_col = {
-            "province": g.province_code, "city": g.city_code,
-            "county": g.county_code, "township": g.township_code,
+            "province": g.province_code, "city": g.city_code, "county": g.county_code,
+            "township": g.township_code, "community": g.community_code,
         }[region.level]  # fmt: skip
         rows = conn.execute(select(g.id, g.geometry).where(level_col == adcode).order_by(g.id)).all()
         r = models.Region
@@ -582,12 +601,15 @@ def cell_detail(engine: Engine, cell_id: int, now: datetime | None = None) -> Ce
     g, st, r = models.GridCell, models.Staff, models.Region
     with engine.connect() as conn:
         cell = conn.execute(
-            select(g.id, g.code, g.households, g.population, g.enterprises, r.name)
-            .join(r, r.id == g.region_id)
+            select(g.id, g.code, g.households, g.population, g.enterprises, g.township_code,
+                   g.community_code)
             .where(g.id == cell_id)
-        ).first()
+        ).first()  # fmt: skip
         if cell is None:
             raise LookupError(f"no grid cell {cell_id}")
+        names = dict(conn.execute(
+            select(r.adcode, r.name).where(r.adcode.in_((cell.township_code, cell.community_code)))
+        ).all())  # fmt: skip
         people: dict[str, list[str]] = {}
         for role, name in conn.execute(
             select(st.role, st.name).where(st.grid_id == cell_id).order_by(st.id)
@@ -606,7 +628,7 @@ def cell_detail(engine: Engine, cell_id: int, now: datetime | None = None) -> Ce
     return CellDetail(
         cell_id=cell.id,
         code=cell.code,
-        township=cell.name,
+        township=names.get(cell.township_code, cell.township_code),
         grid_heads=tuple(people.get("grid_head", ())),
         full_time=tuple(people.get("grid_worker_full", ())),
         part_time=tuple(people.get("grid_worker_part", ())),
@@ -614,6 +636,7 @@ def cell_detail(engine: Engine, cell_id: int, now: datetime | None = None) -> Ce
         population=cell.population,
         enterprises=cell.enterprises,
         open_incidents=incidents,
+        community=names.get(cell.community_code, ""),
     )
 
 
@@ -662,6 +685,32 @@ INCIDENT_MARKER_STATUS = {
 }  # fmt: skip
 RESOURCE_MARKER_STATUS = {"available": "available", "unavailable": "offline"}
 MAX_INCIDENT_MARKERS = 20_000
+LOCAL_LEVELS = ("county", "township", "community")
+"""Levels whose map shows linkage units and cameras."""
+
+
+def camera_query(region: RegionRef) -> Any:
+    """Cameras of a county or below: by the county code every camera carries, or, lower
+    down, by their cell's code (indexed) and, for cameras imported before any cell, by
+    their region's path."""
+    cam, g, reg = models.Camera, models.GridCell, models.Region
+    cols = (cam.id, cam.lon, cam.lat, cam.name, cam.online)
+    if region.level == "county":
+        return select(*cols).where(cam.county_code == region.adcode).order_by(cam.id)
+    cell_col = g.community_code if region.level == "community" else g.township_code
+    parts = region.path.strip("/").split("/")
+    county = parts[-2] if region.level == "township" else parts[-3]  # the indexed narrowing
+    in_cells = (
+        select(*cols).join(g, g.id == cam.grid_id)
+        .where(cam.county_code == county, cell_col == region.adcode)
+    )  # fmt: skip
+    no_cell = select(*cols).where(
+        cam.county_code == county,
+        cam.grid_id.is_(None),
+        cam.region_id.in_(select(reg.id).where(reg.path.startswith(region.path))),
+    )
+    both = union_all(in_cells, no_cell).subquery()
+    return select(both).order_by(both.c.id)
 
 
 def map_points(engine: Engine, adcode: str, now: datetime | None = None) -> MapPoints:
@@ -685,7 +734,7 @@ def map_points(engine: Engine, adcode: str, now: datetime | None = None) -> MapP
         )  # fmt: skip
         res, reg = models.Resource, models.Region
         resources: tuple[dict[str, Any], ...] = ()
-        if region.level in ("county", "township"):  # thousands of units bury a province map
+        if region.level in LOCAL_LEVELS:  # thousands of units bury a province map
             resources = tuple(
                 {"id": r.id, "lon": r.lon, "lat": r.lat, "kind": r.kind, "label": r.name,
                  "status": RESOURCE_MARKER_STATUS.get(r.status, "dispatched")}
@@ -696,16 +745,10 @@ def map_points(engine: Engine, adcode: str, now: datetime | None = None) -> MapP
                 )
             )  # fmt: skip
         cameras: tuple[dict[str, Any], ...] = ()
-        if region.level in ("county", "township"):
-            cam, g = models.Camera, models.GridCell
-            level_col = g.county_code if region.level == "county" else g.township_code
+        if region.level in LOCAL_LEVELS:
             cameras = tuple(
                 {"id": r.id, "lon": r.lon, "lat": r.lat, "label": r.name,
                  "status": "online" if r.online else "offline"}
-                for r in conn.execute(
-                    select(cam.id, cam.lon, cam.lat, cam.name, cam.online)
-                    .join(g, g.id == cam.grid_id)
-                    .where(level_col == region.adcode)
-                )
+                for r in conn.execute(camera_query(region))
             )  # fmt: skip
     return MapPoints(incidents, resources, cameras)

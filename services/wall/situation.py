@@ -138,3 +138,4 @@ class CellDetail:
     population: int
     enterprises: int
     open_incidents: tuple[OpenIncident, ...]
+    community: str = ""  # 村/社区 of the cell ("" for cells straight under a township)

@@ -181,7 +181,7 @@ def grid_lookup_rows(cells: int = 109_000) -> list[BenchRow]:
                 poly = shapely.box(x, y, x + step, y + step)
                 batch.append({"code": f"B{k:08d}", "region_id": rid, "province_code": "330000",
                               "city_code": "330100", "county_code": "330106",
-                              "township_code": "330106001", "geometry": poly.wkb,
+                              "township_code": "330106002", "geometry": poly.wkb,
                               "lon": x + step / 2, "lat": y + step / 2})  # fmt: skip
                 if len(batch) == 10_000:
                     conn.execute(insert(models.GridCell), batch)

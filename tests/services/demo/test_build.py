@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,9 @@ def test_demo_people_centers_and_history(demo_engine: Engine) -> None:
     s = models.Staff
     grid_heads = _count(demo_engine, s, s.role == "grid_head")
     assert grid_heads == 2 * DEMO_GRIDS  # Ouhai model: two heads a grid
-    assert _count(demo_engine, models.CommandCenter) == _count(demo_engine, models.Region)
+    # A center at every level that has one: province to township (communities have none).
+    r = models.Region
+    assert _count(demo_engine, models.CommandCenter) == _count(demo_engine, r, r.level != "community")
     with demo_engine.connect() as conn:
         levels = set(conn.execute(select(models.Resource.response_level).distinct()).scalars())
         days = conn.execute(
@@ -99,3 +102,76 @@ def test_failed_forced_demo_keeps_the_old_data(tmp_path: Path, monkeypatch: pyte
         demo.build_demo(eng, demo.DemoOptions(grids=300, townships=200, seed=2), force=True)
     assert _count(eng, models.Incident) == before
     assert _count(eng, models.GridCell) == 300
+
+
+def test_xihu_shows_its_twelve_real_townships_with_their_communities(demo_engine: Engine) -> None:
+    """Done means: the Zhejiang demo's 西湖区 has its real townships and communities, on
+    the wall too (the county ranks its townships, a township its communities)."""
+    from services.territory.register import Register
+    from services.wall import queries as wall_queries
+
+    reg = Register.load("330000")
+    r = models.Region
+    with demo_engine.connect() as conn:
+        county_id = conn.execute(select(r.id).where(r.adcode == "330106")).scalar_one()
+        towns = conn.execute(
+            select(r.id, r.adcode, r.name, r.level).where(r.parent_id == county_id).order_by(r.adcode)
+        ).all()
+        assert [(t.adcode, t.name) for t in towns] == [(t.code, t.name) for t in reg.townships("330106")]
+        assert len(towns) == 12 and {t.level for t in towns} == {"township"}
+        for town in towns:
+            coms = conn.execute(
+                select(r.adcode, r.name, r.level).where(r.parent_id == town.id).order_by(r.adcode)
+            ).all()
+            assert [(c.adcode, c.name) for c in coms] == [(c.code, c.name) for c in reg.communities(town.adcode)]
+            assert {c.level for c in coms} == {"community"}
+        # Every cell of the county nests in one of its communities, and says so.
+        g = models.GridCell
+        cells = conn.execute(
+            select(g.township_code, g.community_code, r.adcode, r.level)
+            .join(r, r.id == g.region_id).where(g.county_code == "330106")
+        ).all()
+    assert cells
+    assert all(c.level == "community" and c.adcode == c.community_code for c in cells)
+    assert all(c.community_code[:9] == c.township_code for c in cells)
+    county = wall_queries.wall_snapshot(demo_engine, "330106")
+    assert [c.name for c in county.children] == [t.name for t in towns]
+    zhuantang = wall_queries.wall_snapshot(demo_engine, "330106010")
+    assert zhuantang.region_name == "转塘街道"
+    assert len(zhuantang.children) == 46 and {c.level for c in zhuantang.children} == {"community"}
+
+
+def test_cells_and_reports_follow_population(demo_engine: Engine) -> None:
+    """Cells and reports are split by people, not by area: each city's share of the cells is
+    its share of the cells its people need (one per ~1,000 urban, ~280 rural people), its
+    share of the reports its share of the population; 西湖区 (1.1-1.5 million people on
+    312 km²) looks like a working county: at the default 10,000 cells, over a hundred
+    reports a week."""
+    from services.territory.population import PopulationModel
+    from services.territory.register import Register
+
+    reg = Register.load("330000")
+    model = PopulationModel.for_province("330000", (c.kind for c in reg.communities()))
+    need: dict[str, float] = {}
+    for com in reg.communities():
+        need[com.code[:4] + "00"] = need.get(com.code[:4] + "00", 0.0) + model.grids(com.kind)
+    r, g, i = models.Region, models.GridCell, models.Incident
+    with demo_engine.connect() as conn:
+        people = dict(conn.execute(select(r.adcode, r.population).where(r.level == "city")).all())
+        cells = dict(conn.execute(select(g.city_code, func.count()).group_by(g.city_code)).all())
+        reports = dict(conn.execute(select(i.city_code, func.count()).group_by(i.city_code)).all())
+        last = conn.execute(select(func.max(i.reported_at))).scalar_one()
+        xihu = conn.execute(
+            select(func.count()).where(i.county_code == "330106",
+                                       i.reported_at >= last - timedelta(days=28))
+        ).scalar_one()  # fmt: skip
+        province = conn.execute(select(r.population).where(r.level == "province")).scalar_one()
+    assert 60_000_000 < province < 70_000_000  # Zhejiang's 64.57 million (2020 census)
+    total_people, total_cells, total_reports = sum(people.values()), sum(cells.values()), sum(reports.values())
+    for city, n in people.items():
+        share = n / total_people
+        assert abs(reports.get(city, 0) / total_reports - share) < 0.25 * share + 0.005, city
+        cell_share = need[city] / sum(need.values())
+        assert abs(cells.get(city, 0) / total_cells - cell_share) < 0.1 * cell_share + 0.002, city
+    per_week_at_default = xihu / 4 * demo_build.DEFAULT_GRIDS / DEMO_GRIDS
+    assert per_week_at_default > 100, per_week_at_default

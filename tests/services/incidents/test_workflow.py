@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from services import accounts, incidents
+from services import accounts, incidents, vocabulary
 from services.errors import InvalidInput, InvalidTransition, NotAllowed, StaleState
 from services.incidents.workflow import NewIncident, QueueFilter
 from services.policies import Policies
@@ -380,3 +380,38 @@ def test_a_case_found_very_late_climbs_one_level_per_period(consoles) -> None:  
     assert city.detail(iid).row.handling_center_id == city.actor.center_id
     events = [e.action for e in city.detail(iid).events]
     assert events.count("auto_escalate") == 2
+
+
+def test_township_routing_offers_its_platforms_first(consoles) -> None:  # type: ignore[no-untyped-def]
+    """一中心四平台: a township routes to its platforms' stations first (the platform of the
+    case's category on top), then the county's departments; the platform keeps the case in
+    its tally when it moves on."""
+    town, county = consoles["town"], consoles["county"]
+    with town.factory() as s:
+        groups = incidents.route_groups(s, town.actor, "food_drug")
+        flat = incidents.route_targets(s, town.actor, "food_drug")
+        plain = incidents.route_targets(s, town.actor)
+    platforms = [g.platform for g in groups if g.platform]
+    assert platforms[0] == "market" and groups[0].suggested  # 食品药品 → 市场监管
+    assert set(platforms) == set(vocabulary.PLATFORMS)
+    assert [g.label for g in groups[:4]][0] == "市场监管"
+    assert all(t.platform == g.platform for g in groups if g.platform for t in g.targets)
+    assert [t for g in groups for t in g.targets] == list(flat)
+    assert {(t.kind, t.id) for t in flat} == {(t.kind, t.id) for t in plain}  # same targets
+    assert [g.platform for g in plain_groups(town)][:4] == list(vocabulary.PLATFORMS)
+    station = groups[0].targets[0]
+    iid = _new_case(town, int(consoles["places"]["grid"]))
+    town.act(iid, "accept")
+    d = town.act(iid, "route", "转市场监管平台", target_kind="department", target_id=station.id)
+    assert d.handling_department == station.name
+    with town.factory() as s:
+        assert s.get(models.Incident, iid).platform == "market"  # type: ignore[union-attr]
+    town.act(iid, "escalate", "需县级协调")
+    with county.factory() as s:
+        inc = s.get(models.Incident, iid)
+        assert inc is not None and inc.handling_department_id is None and inc.platform == "market"
+
+
+def plain_groups(console: Console) -> tuple[incidents.PlatformTargets, ...]:
+    with console.factory() as s:
+        return incidents.route_groups(s, console.actor)

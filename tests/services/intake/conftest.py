@@ -15,8 +15,8 @@ from services.store import db
 from tests.support.intake import IntakeServer, make_key
 
 COUNTY = "330106"  # 西湖区
-TOWN_A = "330106001"  # 城东街道
-TOWN_B = "330106002"  # 城西街道 (its neighbour)
+TOWN_A = "330106002"  # 北山街道
+TOWN_B = "330106004"  # 西溪街道 (another township of the county)
 OTHER_COUNTY = "330102"  # 上城区
 
 

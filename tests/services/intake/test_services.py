@@ -24,7 +24,7 @@ from tests.support.intake import admin, grid_of
 
 DEFAULTS = Policies.defaults()
 
-TOWN_A, TOWN_B = "330106001", "330106002"
+TOWN_A, TOWN_B = "330106002", "330106004"  # 北山街道, 西溪街道
 
 
 def test_grid_index_finds_the_cell_refuses_outside_and_follows_changes(demo_engine: Engine) -> None:

@@ -165,3 +165,63 @@ def test_cell_detail_names_its_people_and_open_cases(demo_engine: Engine) -> Non
     assert len(d.open_incidents) == _direct(
         demo_engine, "SELECT count(*) FROM incident WHERE grid_id = :g AND is_open", g=cell_id
     )
+
+
+def _busiest(engine: Engine, column: str, where: str = "1 = 1") -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(text(
+            f"SELECT {column} FROM incident WHERE {where} AND {column} != '' "
+            f"GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT 1"
+        )).scalar_one())  # fmt: skip
+
+
+def test_township_ranks_its_communities_and_a_community_its_cells(demo_engine: Engine) -> None:
+    """The community level (村/社区) between township and grid: drill-down, ranking and
+    counts, each equal to a direct count on the community's code."""
+    sim = Simulator(demo_engine, seed=17)
+    for _ in range(60):
+        sim.step()
+    now = models.utcnow()
+    clock = wall_queries.Clock.at(now, "Asia/Shanghai")
+    town = _busiest(demo_engine, "township_code")
+    snap = wall_queries.wall_snapshot(demo_engine, town, now=now)
+    assert snap.children and {c.level for c in snap.children} == {"community"}
+    assert all(c.adcode[:9] == town and len(c.adcode) == 12 for c in snap.children)
+    assert snap.kpis.open == sum(c.open for c in snap.children)
+    assert snap.kpis.reported_today == sum(c.reported_today for c in snap.children)
+    com = _busiest(demo_engine, "community_code", f"township_code = '{town}'")
+    row = next(c for c in snap.children if c.adcode == com)
+    assert row.open == _direct(demo_engine, "SELECT count(*) FROM incident WHERE community_code = :c AND is_open", c=com)
+    down = wall_queries.wall_snapshot(demo_engine, com, now=now)
+    assert down.level == "community" and down.breadcrumb[-2][0] == town
+    assert down.kpis.open == row.open
+    assert sum(d.count for d in down.daily_30) == _direct(
+        demo_engine, "SELECT count(*) FROM incident WHERE community_code = :c AND reported_at >= :t",
+        c=com, t=clock.start30,
+    )
+    assert down.children and {c.level for c in down.children} == {"grid"}
+    assert down.kpis.open == sum(c.open for c in down.children)
+    cells = wall_queries.territory(demo_engine, com)
+    assert len(cells.cell_ids) == len(down.children)
+    assert wall_queries.cell_metric(demo_engine, com, "open", now=now) == {
+        int(g): float(n) for g, n in _rows(demo_engine, "SELECT grid_id, count(*) FROM incident "
+                                           "WHERE community_code = :c AND is_open GROUP BY grid_id", c=com)
+    }  # fmt: skip
+    detail = wall_queries.cell_detail(demo_engine, int(cells.cell_ids[0]))
+    assert detail.community and detail.township == snap.region_name
+
+
+def _rows(engine: Engine, sql: str, **params: object) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def test_county_map_shows_its_cameras_and_units(demo_engine: Engine) -> None:
+    points = wall_queries.map_points(demo_engine, "330106")
+    assert points.cameras and points.resources
+    assert len(points.cameras) == _direct(demo_engine, "SELECT count(*) FROM camera WHERE county_code = '330106'")
+    town = wall_queries.map_points(demo_engine, "330106010")
+    assert len(town.cameras) == _direct(
+        demo_engine, "SELECT count(*) FROM camera c JOIN grid_cell g ON g.id = c.grid_id "
+                     "WHERE g.township_code = '330106010'",
+    )
