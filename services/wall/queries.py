@@ -511,8 +511,22 @@ def wall_snapshot(
             children=rolled.children,
             as_of=datetime.now(UTC),
             feed_seq=seq,
+            next_change_at=next_change(conn, region, clock),
         )
     return snap
+
+
+def next_change(conn: Connection, region: RegionRef, clock: Clock) -> datetime:
+    """When the region's numbers next change by the clock alone (aware, UTC): the next
+    deadline of an open case (it turns overdue) or the next local hour."""
+    hour = clock.now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    deadline = conn.execute(
+        select(func.min(I.resolve_deadline)).where(
+            subtree_filter(region), I.is_open, I.resolve_deadline > clock.now
+        )
+    ).scalar()
+    soonest = min(hour, deadline) if deadline is not None else hour
+    return soonest.replace(tzinfo=UTC)
 
 
 def grid_counts(engine: Engine, region: RegionRef, since: datetime) -> dict[int, int]:

@@ -112,6 +112,9 @@ class WallSnapshot:
     as_of: datetime  # when the read finished (aware, UTC)
     feed_seq: int  # change-feed position the read reflects
     extra: dict[str, str] = field(default_factory=dict)
+    next_change_at: datetime | None = None
+    """(aware, UTC) when these numbers change with no write at all: the next open case's
+    deadline (overdue counts) or the next local hour (hourly, today's and 30-day series)."""
 
 
 @dataclass(frozen=True)

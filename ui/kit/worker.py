@@ -144,6 +144,7 @@ class Worker(QObject):
         self._thread: threading.Thread | None = None
         self._pending_calls = 0
         self.echoes_skipped = 0  # changes of its own writes the feed brought back, not re-read
+        self._dirty_since: float | None = None  # watched changes wait for a re-read since
         self._deliver.connect(self._on_deliver)
 
     # -- control (GUI thread) ---------------------------------------------------------
@@ -222,6 +223,12 @@ class Worker(QObject):
         no ticks)."""
         return None
 
+    def is_current(self) -> bool:
+        """The views show everything committed that this worker watches: the feed is
+        followed and no watched change waits for a re-read (worker thread)."""
+        following = self._listen_key is not None and self._feed_down is None
+        return following and self._dirty_since is None and not self._changes
+
     # -- the feed (hub thread) --------------------------------------------------------
 
     def _on_changes(self, changes: list[Change]) -> None:
@@ -259,7 +266,6 @@ class Worker(QObject):
         fresh = False  # the views show a complete read
         last_read = 0.0
         next_tick = 0.0
-        dirty_since: float | None = None
         newest = 0
         while not self._stop.is_set():
             try:
@@ -267,23 +273,24 @@ class Worker(QObject):
                     if self._listen_key is None or self._feed_down is None:
                         self.on_started()
                         self.reread()
-                        fresh, last_read, dirty_since = True, time.monotonic(), None
+                        fresh, last_read, self._dirty_since = True, time.monotonic(), None
                 self._run_jobs()
                 foreign, seq = self._take_foreign_changes()
                 newest = max(newest, seq)
                 now = time.monotonic()
                 if foreign:
                     gate.note(now, foreign)
-                    dirty_since = dirty_since if dirty_since is not None else now
+                    if self._dirty_since is None:
+                        self._dirty_since = now
                 if self._listen_key is not None and self._feed_down is not None:
                     raise FeedDown("change feed unreachable")
                 wait = 0.25
-                if dirty_since is not None:
-                    ready_at = max(dirty_since + self.SETTLE,
+                if self._dirty_since is not None:
+                    ready_at = max(self._dirty_since + self.SETTLE,
                                    last_read + max(gate.min_gap(now), self.MIN_GAP))
                     if now >= ready_at:
                         self.reread()
-                        last_read, dirty_since = time.monotonic(), None
+                        last_read, self._dirty_since = time.monotonic(), None
                         self.refreshed.emit(newest)
                     else:
                         wait = min(wait, ready_at - now)

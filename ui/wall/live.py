@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
 
@@ -77,6 +78,9 @@ class LiveState(Worker):
     feed_batch = Signal(int, int)  # (number of changes, newest seq)
     cell_detail_ready = Signal(object)  # CellDetail
     dispatch_lines_ready = Signal(object)  # list[dict]: active dispatch routes (MapView)
+    confirmed = Signal(object)  # aware datetime: what is shown is still current then
+
+    CONFIRM_EVERY = 2.0  # seconds between "still current" confirmations on a quiet feed
 
     def __init__(
         self,
@@ -85,7 +89,7 @@ class LiveState(Worker):
         *,
         root: str | None = None,
         tz: str = "Asia/Shanghai",
-        refresh_every: float = 5.0,
+        refresh_every: float = 60.0,
         with_map: bool = True,
     ) -> None:
         super().__init__(runtime, refresh_every=refresh_every)
@@ -98,6 +102,7 @@ class LiveState(Worker):
         self._cell_values: dict[int, float] = {}
         self._metric = "open"
         self._metric_changed = False
+        self._next_change: datetime | None = None  # aware UTC: re-read then (the clock)
         self.markers: MapMarkers | None = None
         if with_map:
             self.markers = MapMarkers(self.runtime, region_code)
@@ -155,6 +160,7 @@ class LiveState(Worker):
             changed = self._region_changed
             self._region_changed = False
         snap = wall_queries.wall_snapshot(engine, region, tz=self._tz, root=self._root)
+        self._next_change = snap.next_change_at
         self.snapshot_ready.emit(snap)
         if not self._with_map:
             return
@@ -174,6 +180,21 @@ class LiveState(Worker):
             self._cell_values = values
             if delta:
                 self.cells_changed.emit(delta)
+
+    def tick(self, now: float) -> float | None:
+        """Between writes the numbers change only by the clock: re-read when they do (the
+        snapshot says when); otherwise tell the views that what they show is current (the
+        feed is followed and nothing is waiting), so the data age stays honest without a
+        read every few seconds."""
+        at = datetime.now(UTC)
+        due = self._next_change
+        if due is not None and at >= due:
+            self.reread()
+        elif self.is_current():
+            self.confirmed.emit(at)
+        if self._next_change is None:
+            return self.CONFIRM_EVERY
+        return max(0.05, min(self.CONFIRM_EVERY, (self._next_change - at).total_seconds()))
 
     def on_started(self) -> None:
         with self._region_lock:  # first read, or after an outage: the territory too

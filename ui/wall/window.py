@@ -237,6 +237,13 @@ class WallWindow(QMainWindow):
         for name in DATA_PANELS:
             self.panels[name].set_as_of(s.as_of)
 
+    def show_current(self, at: datetime) -> None:
+        """The numbers shown are still current at `at` (the feed says nothing changed)."""
+        if self._snapshot is None:
+            return
+        for name in DATA_PANELS:
+            self.panels[name].set_as_of(at)
+
     def snapshot(self) -> WallSnapshot | None:
         return self._snapshot
 
