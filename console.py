@@ -18,6 +18,7 @@
     python console.py risk run [--region CODE]
     python console.py serve [--host 127.0.0.1] [--port 8750]
     python console.py apikey add NAME --center CODE --channel CHANNEL | list | revoke NAME
+    python console.py audit verify [--anchor FILE]
     python console.py bench [--json] [--only db|feed|wall|map|dispatch|index|video]
     python console.py screenshot --out wall.png --size 3840x2160 [--center CODE]
 
@@ -43,11 +44,11 @@ EXIT_USAGE = 2  # argparse's own code for bad arguments
 
 
 def _command_modules() -> list[ModuleType]:
-    from services.cli import data, database, imports, jobs, onboarding, serve, users
+    from services.cli import audit, data, database, imports, jobs, onboarding, serve, users
     from tests.bench import command as bench
     from ui import commands as wall
 
-    return [data, database, imports, onboarding, users, serve, wall, jobs, bench]
+    return [data, database, imports, onboarding, users, serve, wall, jobs, audit, bench]
 
 
 class _Parser(argparse.ArgumentParser):

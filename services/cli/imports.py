@@ -140,6 +140,12 @@ def _import_incidents(engine: object, args: argparse.Namespace, policies: Polici
         except Refused as exc:
             print(f"error: {exc.message}", file=sys.stderr)
             return 1
-    summary = incident_import.import_incidents(engine, actor, args.file, policy=policies.incidents)
+    try:
+        summary = incident_import.import_incidents(
+            engine, actor, args.file, policy=policies.incidents
+        )
+    except incident_import.ImportInterrupted as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"imported {summary.added} incidents ({summary.already_there} already there)")
     return 0

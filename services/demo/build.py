@@ -157,9 +157,9 @@ def _clear(conn: Connection) -> None:
         audit.install_sqlite_guard(conn)
     else:
         names = ", ".join(t.name for t in models.Base.metadata.sorted_tables)
-        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        audit.set_pg_guards(conn, enabled=False)
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+        audit.set_pg_guards(conn, enabled=True)
 
 
 def _pick_townships(

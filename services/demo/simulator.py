@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from services import risk
 from services.demo import field, traffic
@@ -80,6 +82,8 @@ class Simulator:
         self.alerts_raised: list[int] = []
         self.written = 0
         self.kinds: Counter[str] = Counter()  # committed events by kind ("report", ...)
+        self.retries = 0  # events given up on a busy or lost database (and tried again)
+        self.last_error = ""
         self.started = time.monotonic()
         with engine.connect() as conn:
             g = models.GridCell
@@ -242,6 +246,20 @@ class Simulator:
 
     # -- pacing ----------------------------------------------------------------------
 
+    def step_or_wait(self, backoff: float = 0.05) -> str:
+        """`step()`, but a busy database ("database is locked" past busy_timeout, a deadlock,
+        a lost connection) or a lost race costs this event and a short wait, never the run."""
+        try:
+            return self.step()
+        except StaleDataError:
+            self.retries += 1
+            return "stale"
+        except (OperationalError, InterfaceError) as exc:
+            self.retries += 1
+            self.last_error = str(exc.orig or exc).strip().splitlines()[0]
+            time.sleep(min(2.0, backoff * 2 ** min(self.retries, 6)))  # backing off: no event
+            return "busy"
+
     def run(
         self,
         rate: float,
@@ -268,7 +286,7 @@ class Simulator:
 
         while not out_of_time() and (limit is None or n < limit):
             if say is None:
-                self.step()
+                self.step_or_wait()
             else:
                 before = self.written
                 outage.retrying(self.step, engine=self.engine, say=say, wait=wait, backoff=backoff)

@@ -531,9 +531,9 @@ def dispatch_in_session(
     timeline_event(session, inc, actor, "dispatch", now, note or unit.name,
                     f"resource:{unit.id}")  # fmt: skip
     audit.record(session, actor, "dispatch.create", "dispatch", d.id,
-                 after=audit.snapshot(d, AUDIT_FIELDS), detail=f"{unit.name} → #{inc.id}", at=now)  # fmt: skip
+                 after=audit.snapshot_after(session, d, AUDIT_FIELDS), detail=f"{unit.name} → #{inc.id}", at=now)  # fmt: skip
     audit.record(session, actor, "resource.status", "resource", unit.id, before=before,
-                 after=audit.snapshot(unit, UNIT_AUDIT_FIELDS), detail=f"dispatch {d.id}", at=now)  # fmt: skip
+                 after=audit.snapshot_after(session, unit, UNIT_AUDIT_FIELDS), detail=f"dispatch {d.id}", at=now)  # fmt: skip
     return d
 
 
@@ -633,9 +633,9 @@ def step_in_session(
     timeline_event(session, inc, actor, EVENT_ACTION[step], now, note or unit.name,
                     f"resource:{unit.id}")  # fmt: skip
     audit.record(session, actor, f"dispatch.{step}", "dispatch", d.id, before=before,
-                 after=audit.snapshot(d, AUDIT_FIELDS), detail=note, at=now)  # fmt: skip
+                 after=audit.snapshot_after(session, d, AUDIT_FIELDS), detail=note, at=now)  # fmt: skip
     audit.record(session, actor, "resource.status", "resource", unit.id, before=unit_before,
-                 after=audit.snapshot(unit, UNIT_AUDIT_FIELDS), detail=f"dispatch {d.id}", at=now)  # fmt: skip
+                 after=audit.snapshot_after(session, unit, UNIT_AUDIT_FIELDS), detail=f"dispatch {d.id}", at=now)  # fmt: skip
     return d
 
 
@@ -695,7 +695,7 @@ def set_available(
         unit.status_since = now
         session.flush()
         audit.record(session, actor, "resource.status", "resource", unit.id, before=before,
-                     after=audit.snapshot(unit, UNIT_AUDIT_FIELDS), detail=note, at=now)  # fmt: skip
+                     after=audit.snapshot_after(session, unit, UNIT_AUDIT_FIELDS), detail=note, at=now)  # fmt: skip
 
     run(factory, work, [resource_id])
     with factory() as session:

@@ -623,7 +623,7 @@ def _step(session: Session, h: models.Handover, action: str, staff_id: int, text
 
 def _audit(session: Session, actor: Actor, action: str, h: models.Handover,
            before: dict[str, object] | None, now: datetime, detail: str = "") -> None:  # fmt: skip
-    after = audit.snapshot(h, HANDOVER_FIELDS)
+    after = audit.snapshot_after(session, h, HANDOVER_FIELDS)
     if h.snapshot:
         after["snapshot_digest"] = digest(h.snapshot)
     audit.record(session, actor, f"handover_{action}", "handover", h.id, before=before,

@@ -317,7 +317,8 @@ def _audit(
 ) -> None:  # fmt: skip
     audit.record(
         session, actor, f"incident.{action}", "incident", inc.id,
-        before=before, after=audit.snapshot(inc, AUDIT_FIELDS), detail=detail, at=at,
+        before=before, after=audit.snapshot_after(session, inc, AUDIT_FIELDS), detail=detail,
+        at=at,
     )  # fmt: skip
 
 
@@ -363,16 +364,19 @@ def grid_at(session: Session, lon: float, lat: float) -> models.GridCell:
     )
 
 
-def report(
+def check_report(
     session: Session,
     actor: Actor,
     new: NewIncident,
     *,
     policy: IncidentPolicy,
     now: datetime | None = None,
-) -> int:
-    """上报: take a report in; it lands at the township center of its grid cell (or the
-    lower center an upper level assigns it to). Returns the new incident's id."""
+    cell: models.GridCell | None = None,
+    township_centers: dict[str, int | None] | None = None,
+) -> tuple[dict[str, Any], str]:
+    """Every rule a report must pass, and nothing written: the new incident's column values
+    and the event's target. `cell` (the report's grid cell, already looked up) and
+    `township_centers` (a cache) let a bulk import check 50,000 rows without a query each."""
     actor.require("intake")
     now = now or models.utcnow()
     if new.category not in CATEGORIES:
@@ -383,7 +387,8 @@ def report(
         raise InvalidInput("priority must be 1 (urgent) to 4 (low)", code="priority")
     if not new.description.strip():
         raise InvalidInput("a report needs a description", code="description")
-    cell = _locate(session, new)
+    if cell is None:
+        cell = _locate(session, new)
     codes = {
         "province": cell.province_code,
         "city": cell.city_code,
@@ -397,7 +402,12 @@ def report(
             code="outside_grid",
             grid=cell.code,
         )
-    center_id = _township_center(session, cell.township_code)
+    if township_centers is None:
+        center_id = _township_center(session, cell.township_code)
+    else:
+        if cell.township_code not in township_centers:
+            township_centers[cell.township_code] = _township_center(session, cell.township_code)
+        center_id = township_centers[cell.township_code]
     target = ""
     if new.assign_center_id is not None:
         if not _is_above(session, actor, new.assign_center_id):
@@ -406,7 +416,7 @@ def report(
         target = f"center:{center_id}"
     reported_at = new.reported_at or now
     ack_h, resolve_h = policy.hours(new.category, new.priority)
-    inc = models.Incident(
+    values: dict[str, Any] = dict(
         external_id=new.external_id,
         category=new.category,
         source_channel=new.channel,
@@ -433,6 +443,22 @@ def report(
         supervised=False,
         escalations=0,
     )
+    return values, target
+
+
+def report(
+    session: Session,
+    actor: Actor,
+    new: NewIncident,
+    *,
+    policy: IncidentPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> int:
+    """上报: take a report in; it lands at the township center of its grid cell (or the
+    lower center an upper level assigns it to). Returns the new incident's id."""
+    now = now or models.utcnow()
+    values, target = check_report(session, actor, new, policy=policy, now=now)
+    inc = models.Incident(**values)
     session.add(inc)
     session.flush()
     _event(session, inc, actor, "report", None, now, note=new.channel, target=target)

@@ -1,12 +1,16 @@
 """The live change feed: every console sees every writer's committed changes, in order.
 
 Writers append to `change_log` in the same transaction as their change (services.store.db).
-`seq` is in commit order: SQLite has one writer at a time, and PostgreSQL writers take a
-transaction-level advisory lock before their change rows. So a reader that asks for
-`seq > last` never misses and never repeats a change, across reconnects too.
+`seq` is in commit order: SQLite has one writer at a time, so insert order is commit order;
+on PostgreSQL the rows are numbered in the commit step (migration 0010: a deferred trigger
+takes the feed lock, numbers, and the lock is released once the commit is visible), so a
+higher seq is never visible before a lower one, on the primary or on a hot standby replaying
+its WAL. A reader that asks for `seq > last` never misses and never repeats a change,
+across reconnects too, and no writer waits for another's whole transaction.
 
 Waking up is a latency optimisation only:
-- PostgreSQL: LISTEN on `console_changes` (payload: the seq, never rows), in autocommit.
+- PostgreSQL: LISTEN on `console_changes` (payload: the newest seq of a commit, never rows),
+  in autocommit. A standby refuses LISTEN: readers there poll.
 - SQLite: `PRAGMA data_version` polled from a dedicated read-only connection; it changes
   only for commits made by other connections, which is every writer here.
 Both fall back to a plain poll every `poll_interval` seconds.
@@ -30,7 +34,8 @@ from services.store.db import NOTIFY_CHANNEL, is_sqlite
 
 @dataclass(frozen=True)
 class Change:
-    """One committed change: which entity and row, and when."""
+    """One committed change: which entity and row, when, and who wrote it (`origin`: the
+    writer's session.info["origin"], so a console recognises its own echo; None if unset)."""
 
     seq: int
     at: datetime
@@ -54,7 +59,7 @@ def read_after(engine: Engine, after: int, limit: int = 5000) -> list[Change]:
     stmt = select(t).where(t.c.seq > after).order_by(t.c.seq).limit(limit)
     with engine.connect() as conn:
         return [
-            Change(r.seq, r.at, r.entity, r.entity_id, r.op, r.scope)
+            Change(r.seq, r.at, r.entity, r.entity_id, r.op, r.scope, r.origin)
             for r in conn.execute(stmt)
         ]
 

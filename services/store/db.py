@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,11 +13,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.store import models, rollup
+from services.store import audit, models, rollup
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 NOTIFY_CHANNEL = "console_changes"
-# Serialises change-feed writers on PostgreSQL so change_log.seq is in commit order.
+# PostgreSQL: the commit step (migration 0010) takes this transaction-level advisory lock to
+# number change_log.seq and seal the audit rows in commit order; it is held from that step
+# until the commit is visible, never for the whole transaction.
 FEED_LOCK_KEY = 7_302_001
 
 
@@ -207,10 +210,18 @@ def _scope(obj: object) -> str:
     return ""
 
 
+ORIGIN_KEY = "origin"  # session.info (or sessionmaker(info=...)): who writes, for change_log
+_ROLLUP_KEY = "pending_rollup_by_txn"
+
+
 def _record_changes(session: Session, _ctx: Any, _instances: Any) -> None:
+    """before_flush: what this flush changes, for the feed, the counters and the audit."""
+    audit.prepare_new_rows(session)
     session.info["pending_rollup"] = rollup.pending_deltas(session)
     rows: list[dict[str, Any]] = []
     now = models.utcnow()
+    origin = session.info.get(ORIGIN_KEY)
+    origin = str(origin)[:64] if origin is not None else None
     for op, objs in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objs:
             entity = TRACKED.get(type(obj))
@@ -218,18 +229,26 @@ def _record_changes(session: Session, _ctx: Any, _instances: Any) -> None:
                 continue
             if op == "update" and not session.is_modified(obj, include_collections=False):
                 continue
-            rows.append({"at": now, "entity": entity, "op": op, "obj": obj, "scope": _scope(obj)})
+            rows.append({"at": now, "entity": entity, "op": op, "obj": obj, "scope": _scope(obj),
+                         "origin": origin})  # fmt: skip
     session.info["pending_changes"] = rows
-    if (rows or session.info["pending_rollup"]) and not is_sqlite(session.connection()):
-        # Before this flush locks any row: a writer holding row locks never waits for a
-        # writer that holds the feed lock and wants those rows (that would deadlock).
-        session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
+
+
+def _current_transaction(session: Session) -> Any:
+    return session.get_nested_transaction() or session.get_transaction()
 
 
 def _write_changes(session: Session, _ctx: Any) -> None:
+    """after_flush: append the change rows; keep the counter deltas for the commit.
+
+    No lock is taken here: on PostgreSQL the rows get a placeholder seq and are numbered in
+    the commit step (migration 0010); SQLite has one writer at a time, so insert order is
+    commit order there.
+    """
     delta = session.info.pop("pending_rollup", None)
     if delta:
-        rollup.apply(session.connection(), delta)
+        pending = session.info.setdefault(_ROLLUP_KEY, {})
+        pending.setdefault(_current_transaction(session), Counter()).update(delta)
     rows = session.info.pop("pending_changes", None)
     if not rows:
         return
@@ -244,11 +263,47 @@ def _write_changes(session: Session, _ctx: Any) -> None:
     conn.execute(insert(models.ChangeRecord), values)
 
 
+def _before_commit(session: Session) -> None:
+    """The end of the transaction: counters in one short step, then (SQLite) the audit seal.
+
+    The daily counters are shared rows: updating them at every flush would hold their row
+    locks for the rest of a long transaction (an import) and make every other writer of the
+    same township and day wait. Applied here, they are locked only from now to the commit.
+    """
+    session.flush()
+    pending: dict[Any, Counter[rollup.Key]] | None = session.info.pop(_ROLLUP_KEY, None)
+    if pending:
+        total: Counter[rollup.Key] = Counter()
+        for delta in pending.values():
+            total.update(delta)
+        rollup.apply(session.connection(), total)
+    if is_sqlite(session.connection()):
+        audit.seal_sqlite(session)
+
+
+def _after_soft_rollback(session: Session, previous: Any) -> None:
+    """Forget the counter deltas of a rolled-back transaction (or savepoint) and below it."""
+    pending: dict[Any, Counter[rollup.Key]] | None = session.info.get(_ROLLUP_KEY)
+    if pending:
+        for txn in list(pending):
+            t = txn
+            while t is not None and t is not previous:
+                t = t.parent
+            if t is previous:
+                del pending[txn]
+    if previous.parent is None:
+        session.info.pop(_ROLLUP_KEY, None)
+        audit.forget_token(session)
+
+
 def install_change_recording() -> None:
-    """Every ORM flush of a tracked entity appends to change_log in the same transaction."""
+    """Every ORM flush of a tracked entity appends to change_log in the same transaction;
+    counters and audit seals are written at commit."""
     if not event.contains(Session, "before_flush", _record_changes):
         event.listen(Session, "before_flush", _record_changes)
         event.listen(Session, "after_flush", _write_changes)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_soft_rollback", _after_soft_rollback)
 
 
 install_change_recording()

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
@@ -620,11 +621,42 @@ class AuditLog(Base):
     center_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, object] | None] = mapped_column(JSON)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON)
-    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+    # Tamper evidence (services.store.audit): the writing transaction, whose commit seals
+    # its rows (AuditSeal), and sha256 over this row's canonical fields.
+    # PostgreSQL fills txn itself (its xid); FetchedValue keeps the ORM from sending NULL.
+    txn: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue())
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+        Index("ix_audit_log_txn", "txn", "id"),
+    )
+
+
+class AuditSeal(Base):
+    """One committed transaction's audit rows, chained to the seal committed before it.
+
+    `digest` is sha256 over the row hashes of the transaction's rows in id order; `hash` is
+    sha256 over the previous seal's hash and this seal's fields. Written in the commit step
+    (services.store.audit), in commit order; append-only like the log.
+    """
+
+    __tablename__ = "audit_seal"
+    n: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    txn: Mapped[int] = mapped_column(BigInteger, unique=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    first_id: Mapped[int] = mapped_column(BigInteger)
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class ChangeRecord(Base):
-    """One committed change, in commit order: the change feed every console follows."""
+    """One committed change, in commit order: the change feed every console follows.
+
+    On PostgreSQL a row is inserted with a negative placeholder `seq` and numbered at its
+    transaction's commit (FeedCommit); readers only ever see numbered rows.
+    """
 
     __tablename__ = "change_log"
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -633,7 +665,21 @@ class ChangeRecord(Base):
     entity_id: Mapped[int] = mapped_column(BigInteger)
     op: Mapped[str] = mapped_column(String(8))  # insert / update / delete
     scope: Mapped[str] = mapped_column(String(16), default="")  # township adcode if known
+    # Who wrote it (session.info["origin"]): a console recognises the echo of its own writes.
+    origin: Mapped[str | None] = mapped_column(String(64))
     __table_args__ = {"sqlite_autoincrement": True}
+
+
+class FeedCommit(Base):
+    """PostgreSQL only: one marker row per writing transaction, removed at its commit.
+
+    Its deferred constraint trigger is the commit step (migration 0010): it numbers the
+    transaction's change rows (`seq`) and seals its audit rows under the feed lock, so the
+    lock is held for that step only, not for the whole transaction.
+    """
+
+    __tablename__ = "feed_commit"
+    txn: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
 
 
 class SchemaInfo(Base):

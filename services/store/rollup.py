@@ -4,8 +4,9 @@ The province wall must not scan 300,000 incidents several times per refresh. Eac
 `incident_daily` holds, for one township and one local day (China Standard Time, UTC+8, no
 DST): incidents reported that day, how many of those are resolved now and settled at
 township level or below, and how many incidents were resolved on that day. The ORM flush
-hook (services.store.db) applies the difference between an incident's old and new contribution in
-the same transaction, so the counters equal a direct count at every commit.
+hook (services.store.db) collects the difference between an incident's old and new contribution
+and applies it at the end of the same transaction, so the counters equal a direct count at every
+commit and their row locks are held only for the last moment of a long transaction.
 """
 
 from __future__ import annotations
@@ -100,17 +101,23 @@ def _rows(counts: Counter[Key]) -> list[dict[str, Any]]:
 
 
 def apply(conn: Connection, delta: Counter[Key]) -> None:
-    """Upsert the deltas: add to existing counters, create missing rows."""
+    """Upsert the deltas: add to existing counters, create missing rows.
+
+    One statement executed for every row, in (township, day) order: two transactions
+    applying at the same time lock shared rows in the same order (no deadlock).
+    """
     table = models.IncidentDaily.__table__
     assert isinstance(table, Table)
+    rows = sorted(_rows(delta), key=lambda r: (r["township_code"], r["day"]))
+    if not rows:
+        return
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    for row in _rows(delta):
-        stmt = dialect_insert(table).values(**row)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["township_code", "day"],
-            set_={f: table.c[f] + stmt.excluded[f] for f in FIELDS},
-        )
-        conn.execute(stmt)
+    stmt = dialect_insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["township_code", "day"],
+        set_={f: table.c[f] + stmt.excluded[f] for f in FIELDS},
+    )
+    conn.execute(stmt, rows)
 
 
 def bulk_rows(incidents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

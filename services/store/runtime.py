@@ -53,7 +53,7 @@ class Runtime:
         with self._lock:
             made = self._factories.get(key)
             if made is None:
-                info = {"origin": origin} if origin else {}
+                info = {db.ORIGIN_KEY: origin} if origin else {}
                 made = sessionmaker(self.engine, expire_on_commit=False, info=info)
                 self._factories[key] = made
             return made
