@@ -442,6 +442,7 @@ def check_report(
         origin_id=new.origin_id,
         supervised=False,
         escalations=0,
+        platform="",
     )
     return values, target
 

@@ -21,7 +21,10 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from services.policies import Policies
 from services.store import models
+
+POLICY = Policies.defaults().incidents
 
 CATEGORIES = ("dispute", "safety_hazard", "public_order", "environment", "traffic")
 
@@ -95,7 +98,8 @@ def _writer(url: str, stop_file: Path, out: Path, period: float) -> None:
                 if mine and k % 2:
                     inc_id, (version, status) = next(iter(mine.items()))
                     kind = NEXT[status]
-                    d = incidents.perform(factory, actor, inc_id, version, kind, note="writer")
+                    d = incidents.perform(factory, actor, inc_id, version, kind, note="writer",
+                                        policy=POLICY)
                     if d.row.status in NEXT:
                         mine[inc_id] = (d.row.version, d.row.status)
                     else:
@@ -104,7 +108,7 @@ def _writer(url: str, stop_file: Path, out: Path, period: float) -> None:
                     kind = "report"
                     new = incidents.NewIncident(category="dispute", description=f"writer {k}",
                                                 grid_id=grid_id)  # fmt: skip
-                    inc_id = incidents.report_in(factory, actor, new)
+                    inc_id = incidents.report_in(factory, actor, new, policy=POLICY)
                     mine[inc_id] = (1, "reported")
                 break
             except OperationalError as exc:  # busy: try again, the wait counts

@@ -13,9 +13,12 @@ from sqlalchemy.orm import Session
 
 from services import accounts
 from services.incidents import importer
+from services.policies import Policies
 from services.store import audit, changefeed, db, models
 from services.wall import queries as wall_queries
 from tests.support import feedload
+
+POLICY = Policies.defaults().incidents
 
 ROWS = 3000
 
@@ -54,16 +57,16 @@ def test_a_failure_while_writing(demo_engine: Engine, tmp_path: Path,
     monkeypatch.setattr(importer, "_insert", failing)
     if db.is_sqlite(demo_engine):
         with pytest.raises(importer.ImportInterrupted, match="run the same import again"):
-            importer.import_incidents(demo_engine, actor, str(file))
+            importer.import_incidents(demo_engine, actor, str(file), policy=POLICY)
         kept = _count(demo_engine)
         assert 0 < kept < ROWS  # the first chunk stays, the failed one is rolled back
     else:
         with pytest.raises(OperationalError):
-            importer.import_incidents(demo_engine, actor, str(file))
+            importer.import_incidents(demo_engine, actor, str(file), policy=POLICY)
         assert _count(demo_engine) == 0  # one transaction: nothing
         assert changefeed.read_after(demo_engine, start) == []
     monkeypatch.setattr(importer, "_insert", real)
-    again = importer.import_incidents(demo_engine, actor, str(file))
+    again = importer.import_incidents(demo_engine, actor, str(file), policy=POLICY)
     assert _count(demo_engine) == ROWS
     assert again.added + again.already_there == ROWS
     fed = [c.entity_id for c in changefeed.read_after(demo_engine, start, limit=10**6)
