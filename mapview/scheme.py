@@ -108,8 +108,13 @@ def _read_qrc(path: str) -> bytes | None:
 
 
 def _safe_file(root: Path, rel: str) -> Path | None:
-    p = (root / rel).resolve()
-    if root not in p.parents or not p.is_file():
+    """The file `rel` under `root`, or None when it is missing or escapes `root` ("../").
+
+    Both sides are resolved: a root reached through a symlink (a `.venv` linked from
+    elsewhere) must still contain its own files (FIELD-NOTES: "Path checks and symlinks")."""
+    base = root.resolve()
+    p = (base / rel).resolve()
+    if base not in p.parents or not p.is_file():
         return None
     return p
 
