@@ -117,3 +117,34 @@ def test_the_county_snapshot_breadcrumb_starts_at_the_root(demo_engine: Engine) 
     town = _codes(demo_engine)["towns"][0]
     snap = wall_queries.wall_snapshot(demo_engine, town, within=COUNTY)
     assert [code for code, _ in snap.breadcrumb] == [COUNTY, town]
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_the_handover_page_reads_only_its_own_centers_shifts(demo_engine: Engine) -> None:
+    from sqlalchemy.orm import Session
+
+    from services import accounts
+    from services.handover import page as shift_pages
+    from services.handover.report import center_of_code
+
+    now = models.utcnow()
+    with Session(demo_engine) as s:
+        viewer = accounts.viewer_for_region(s, COUNTY)
+        center = center_of_code(s, COUNTY)
+        own, other = (
+            s.execute(text(
+                "SELECT id FROM shift WHERE center_id " + op + " :c AND ends_at <= :n "
+                "ORDER BY ends_at DESC LIMIT 1"
+            ), {"c": center, "n": now}).scalar_one()
+            for op in ("=", "<>")
+        )  # fmt: skip
+        got = shift_pages.shift_page(s, viewer, center, own, now, "Asia/Shanghai")
+        assert got is not None and got.shift.id == own
+        assert shift_pages.load_replay(s, center, own, "Asia/Shanghai") is not None
+        for read in (
+            lambda: shift_pages.shift_page(s, viewer, center, other, now, "Asia/Shanghai"),
+            lambda: shift_pages.load_replay(s, center, other, "Asia/Shanghai"),
+        ):
+            with pytest.raises(Refused) as exc:
+                read()
+            assert exc.value.code == "outside_jurisdiction"
