@@ -603,7 +603,7 @@ class MapView(QWebEngineView):
             return
         names = ("leaflet.js", "qwebchannel.js", "mapview.js")
         missing = [n for n, k in zip(names, kinds.split(","), strict=False) if k == "undefined"]
-        if missing:
+        if missing and self.failure() != "asset_missing":  # that one names the file
             self._set_failure("not_started", missing=", ".join(missing))
 
     def _on_asset_missing(self, path: str) -> None:
