@@ -504,11 +504,14 @@ def test_the_map_follows_the_language_switch(qtbot: Any, qapp: Any, territory: A
         assert "Incident status" in text and "Overdue" in text and "No data" in text
         assert "今日" not in text and "超期" not in text
         assert js(qtbot, view, glyphs) == ["P"]
+        fit = "document.querySelector('.cm-fit-button').textContent"
+        assert js(qtbot, view, fit) == "⤢ Fit"
     finally:
         install_language(qapp, "zh_CN")
     qtbot.waitUntil(lambda: js(qtbot, view, toggles)[0] == "行政区划")
     qtbot.waitUntil(lambda: "今日上报" in js(qtbot, view, legend))
     assert js(qtbot, view, glyphs) == ["警"]
+    assert js(qtbot, view, "document.querySelector('.cm-fit-button').textContent") == "⤢ 全览"
     assert view.js_errors == []
 
 
