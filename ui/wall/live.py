@@ -147,8 +147,11 @@ class LiveState(Worker):
         super().stop(timeout)
 
     def drill(self, region_code: str) -> None:
-        """Show another region: the workers read it next, off the GUI thread."""
+        """Show another region: the workers read it next, off the GUI thread. The region
+        already shown (a double-click inside it, off its townships) reads nothing again."""
         with self._region_lock:
+            if region_code == self._region:
+                return
             self._region = region_code
             self._region_changed = True
         self.refresh()
