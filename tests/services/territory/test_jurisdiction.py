@@ -148,3 +148,24 @@ def test_the_handover_page_reads_only_its_own_centers_shifts(demo_engine: Engine
             with pytest.raises(Refused) as exc:
                 read()
             assert exc.value.code == "outside_jurisdiction"
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_the_incident_queue_and_a_case_stay_inside_the_accounts_subtree(demo_engine: Engine) -> None:
+    """Queues are read as an account (the console's viewer, or who signed in), bounded by
+    its region: the county's 辖区全部 holds its own cases only; a neighbour's is refused."""
+    from sqlalchemy.orm import Session
+
+    from services import accounts, incidents
+
+    sibling = _codes(demo_engine)["sibling"]
+    with Session(demo_engine) as s:
+        viewer = accounts.viewer_for_region(s, COUNTY)
+        rows = incidents.queue(s, viewer, incidents.QueueFilter(scope="all", limit=5000))
+        assert rows and all(r.township_code.startswith(COUNTY) for r in rows)
+        other = s.execute(text(
+            "SELECT id FROM incident WHERE county_code = :c ORDER BY id LIMIT 1"), {"c": sibling}
+        ).scalar_one()  # fmt: skip
+        with pytest.raises(Refused) as exc:
+            incidents.detail(s, viewer, other)
+        assert exc.value.code == "outside"
