@@ -108,6 +108,31 @@ CAMERA_STATUS: dict[str, tuple[str, str]] = {
 LEGEND_TITLES: dict[str, str] = {"incidents": "事件状态", "alerts": "风险预警"}
 """Headings of the legend's point sections (the metric and index carry their own title)."""
 
+FIT_LABEL = "⤢ 全览"
+FIT_TITLE = "缩放到当前区域全貌（此后跟随区域变化）"
+"""The map's fit control: back to the whole shown region after a person zoomed or panned."""
+
+PANES: tuple[tuple[str, int, bool], ...] = (
+    # Leaflet panes (name, z-index, takes pointer events), bottom to top. Leaflet's own:
+    # tiles 200, overlays 400, markers 600, tooltips 650, popups 700.
+    ("cmapCells", 410, True),
+    ("cmapChoropleth", 415, False),
+    ("cmapBoundaries", 420, False),
+    ("cmapHighlight", 425, False),
+    ("cmapCameras", 600, True),
+    ("cmapResources", 610, True),
+    ("cmapIncidents", 620, True),
+    ("cmapLabels", 640, False),  # region names stay legible over every badge
+    ("cmapAlerts", 645, True),  # a red alert is never hidden under a camera or a label
+)
+POINT_PANES: dict[str, str] = {
+    "cameras": "cmapCameras",
+    "resources": "cmapResources",
+    "incidents": "cmapIncidents",
+    "alerts": "cmapAlerts",
+}
+"""Each point layer (its markers and cluster badges) draws in a pane of its own."""
+
 
 def page_texts(tr: Callable[[str], str] = str) -> dict[str, Any]:
     """Every label the page shows that is not data, passed through `tr` (the view's
@@ -125,6 +150,8 @@ def page_texts(tr: Callable[[str], str] = str) -> dict[str, Any]:
         "resourceKind": {k: tr(v) for k, v in RESOURCE_KIND.items()},
         "resourceDefault": tr(RESOURCE_DEFAULT_GLYPH),
         "legendTitles": {k: tr(v) for k, v in LEGEND_TITLES.items()},
+        "fitLabel": tr(FIT_LABEL),
+        "fitTitle": tr(FIT_TITLE),
     }
 
 
@@ -318,6 +345,10 @@ def page_config() -> dict[str, Any]:
         "alertSeverity": list(ALERT_SEVERITY),
         "resourceDefault": RESOURCE_DEFAULT_GLYPH,
         "legendTitles": LEGEND_TITLES,
+        "fitLabel": FIT_LABEL,
+        "fitTitle": FIT_TITLE,
+        "panes": [list(p) for p in PANES],
+        "pointPanes": POINT_PANES,
         "cellStroke": "rgba(4, 10, 20, 0.75)",
         "flushDraws": True,
     }

@@ -19,7 +19,17 @@ import mimetypes
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject, QUrl
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QFile,
+    QIODevice,
+    QObject,
+    QUrl,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtWebEngineCore import (
     QWebEngineProfile,
     QWebEngineUrlRequestInfo,
@@ -108,8 +118,13 @@ def _read_qrc(path: str) -> bytes | None:
 
 
 def _safe_file(root: Path, rel: str) -> Path | None:
-    p = (root / rel).resolve()
-    if root not in p.parents or not p.is_file():
+    """The file `rel` under `root`, or None when it is missing or escapes `root` ("../").
+
+    Both sides are resolved: a root reached through a symlink (a `.venv` linked from
+    elsewhere) must still contain its own files (FIELD-NOTES: "Path checks and symlinks")."""
+    base = root.resolve()
+    p = (base / rel).resolve()
+    if base not in p.parents or not p.is_file():
         return None
     return p
 
@@ -139,13 +154,22 @@ def resolve(path: str) -> tuple[bytes, bytes] | None:
     return mime.encode(), file.read_bytes()
 
 
+ASSET_HEADS = frozenset({"leaflet", "qt", "static"})
+"""Paths every map page needs (its blobs come and go with the data; a page asset does not)."""
+
+
 class _SchemeHandler(QWebEngineUrlSchemeHandler):
+    asset_missing = Signal(str)  # path of a page asset that could not be served
+
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
         url = job.requestUrl()
         found = resolve(url.path()) if url.host() == HOST else None
         if found is None:
             log.warning("cmap: not found: %s", url.toString())
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            path = url.path().lstrip("/")
+            if path.partition("/")[0] in ASSET_HEADS:
+                self.asset_missing.emit(path)
             return
         mime, data = found
         buf = QBuffer(job)  # parented to the job: lives exactly as long as the reply
@@ -166,6 +190,14 @@ def install_scheme_handler(profile: QWebEngineProfile) -> None:
     if profile.urlSchemeHandler(SCHEME) is None:
         profile.installUrlSchemeHandler(SCHEME, _handler)
     _profiles.add(id(profile))
+
+
+def asset_missing() -> SignalInstance:
+    """Emitted with the path (e.g. "leaflet/leaflet.js") of a page asset the scheme could not
+    serve: the page cannot start without it (the view shows why)."""
+    if _handler is None:
+        raise RuntimeError("no cmap: handler yet: create the map profile first")
+    return _handler.asset_missing
 
 
 LOCAL_SCHEMES = frozenset({"cmap", "qrc", "data", "blob", "file", "about", "chrome", "devtools"})

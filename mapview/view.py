@@ -22,7 +22,15 @@ data is pushed into it with JavaScript and never causes a reload:
 Calls made before the page is ready are queued and sent, in order, when the page reports
 ready (the Anki webview pattern). Every page load has a generation number; reports from a
 page being torn down (an older generation, or a view being closed) are ignored. If the
-renderer process dies the page is reloaded and the current state replayed.
+renderer process dies the page is reloaded (once until a page is ready again) and the
+current state replayed.
+
+When the page cannot start, the map area is never silently empty: a banner over it says
+why (the page failed to load, a page asset such as `leaflet.js` could not be served, the
+scripts did not start, the renderer ended) until a page reports ready (`failure()`,
+`page_failed`).
+
+The page's ⤢ 全览 control (as `fit()`) refits the shown region after a person zoomed.
 
 The map fits the territory (boundaries, else cells) until a person pans or zooms; then it
 stays put (also across data changes and resizes) until `fit()` is called. `select_incident`
@@ -62,16 +70,16 @@ import os
 import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QUrl, Signal, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from mapview import scheme
 from mapview.cells import CellGeometry, align_values, index_values
@@ -216,6 +224,28 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MapView", text)
 
 
+if TYPE_CHECKING:
+
+    def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - Qt's own name
+        ...
+
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+# Why the map shows nothing (MapView.failure); {placeholders} are filled in after translation.
+FAILURE_TITLE = QT_TRANSLATE_NOOP("MapView", "地图无法显示")
+FAILURES: dict[str, str] = {
+    "load_failed": QT_TRANSLATE_NOOP("MapView", "地图页面加载失败"),
+    "asset_missing": QT_TRANSLATE_NOOP("MapView", "缺少地图资源 {asset}"),
+    "not_started": QT_TRANSLATE_NOOP("MapView", "地图脚本未能启动（{missing} 未加载）"),
+    "not_ready": QT_TRANSLATE_NOOP("MapView", "地图页面 {seconds} 秒内未就绪"),
+    "renderer_reloading": QT_TRANSLATE_NOOP("MapView", "地图渲染进程异常退出（{status}），正在重新加载…"),
+    "renderer_gave_up": QT_TRANSLATE_NOOP("MapView", "地图渲染进程再次退出（{status}），已停止自动重新加载"),
+}
+READY_TIMEOUT_S = 15
+"""After the page loaded, how long its scripts may take to report ready."""
+
+
 class MapView(QWebEngineView):
     """The territory map: boundaries, live-coloured grid cells, incidents, resources, cameras.
 
@@ -232,6 +262,7 @@ class MapView(QWebEngineView):
     ready = Signal()
     cells_drawn = Signal(str, float)  # kind ('cells', 'metric', 'update', 'view'), JS ms
     auto_fit_changed = Signal(bool)
+    page_failed = Signal(str)  # failure code (FAILURES): the banner over the map says why
 
     def __init__(self, parent: QWidget | None = None, tiles_url: str | None = None) -> None:
         super().__init__(parent)
@@ -255,6 +286,18 @@ class MapView(QWebEngineView):
         self._visible: dict[str, bool] = {}
         self._selected: int | None = None
         self._blob_keys: dict[str, list[str]] = {}
+        self._failure: tuple[str, dict[str, str]] | None = None
+        self._reloaded_after_crash = False  # reload once until a page is ready again
+        self.failure_banner = QLabel(self)
+        self.failure_banner.setObjectName("mapFailure")
+        self.failure_banner.setWordWrap(True)
+        self.failure_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.failure_banner.hide()
+        self._style_banner()
+        self._ready_timer = QTimer(self)
+        self._ready_timer.setSingleShot(True)
+        self._ready_timer.setInterval(READY_TIMEOUT_S * 1000)
+        self._ready_timer.timeout.connect(self._on_ready_timeout)
 
         allowed: frozenset[str] = frozenset()
         if tiles_url and "://" not in tiles_url and os.path.isdir(tiles_url):
@@ -275,6 +318,8 @@ class MapView(QWebEngineView):
         page.setWebChannel(self._channel)
         page.renderProcessTerminated.connect(self._on_renderer_died)
         self.setPage(page)
+        self.loadFinished.connect(self._on_load_finished)
+        scheme.asset_missing().connect(self._on_asset_missing)
         prefix = f"{self._key}/"
         self.destroyed.connect(lambda *_: scheme.unpublish_prefix(prefix))  # no ref to self
         self._page_url = scheme.publish(
@@ -286,6 +331,7 @@ class MapView(QWebEngineView):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """Language switch: the page's labels, the legend and the toggles follow."""
         if event.type() == QEvent.Type.LanguageChange and not self._closing:
+            self._show_failure()
             self._send_texts()
             if self._metric is not None and self._cells is not None:
                 self._send_metric()
@@ -306,6 +352,14 @@ class MapView(QWebEngineView):
     @property
     def cells(self) -> CellGeometry | None:
         return self._cells
+
+    def failure(self) -> str | None:
+        """The failure code (a key of FAILURES) while the banner shows, else None."""
+        return self._failure[0] if self._failure is not None else None
+
+    def failure_text(self) -> str:
+        """What the banner over the map says ("" when the map works)."""
+        return self.failure_banner.text() if self._failure is not None else ""
 
     # ------------------------------------------------------------------ public API
     def set_boundaries(self, features: list[dict[str, Any]]) -> None:
@@ -476,6 +530,9 @@ class MapView(QWebEngineView):
 
     def _on_page_ready(self) -> None:
         self._ready = True
+        self._ready_timer.stop()
+        self._reloaded_after_crash = False
+        self._set_failure(None)
         pending, self._pending = self._pending, []
         if pending:
             # one round trip; each call isolated so one failure cannot drop the rest
@@ -515,6 +572,91 @@ class MapView(QWebEngineView):
         normal = QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus
         if self._closing or status == normal:  # a normal end is the view closing
             return
+        name = getattr(status, "name", str(status)).replace("TerminationStatus", "")
+        self._ready = False
+        if self._reloaded_after_crash:  # it ended again before any page got ready: stop
+            log.error("map renderer ended again (%s, %s): not reloading", status, code)
+            self._set_failure("renderer_gave_up", status=name)
+            return
         log.error("map renderer ended (%s, %s): reloading and replaying state", status, code)
+        self._reloaded_after_crash = True
+        self._set_failure("renderer_reloading", status=name)
         self._pending = self._replay_state()
         self._load()
+
+    # ------------------------------------------------------------------ failures
+    def _on_load_finished(self, ok: bool) -> None:
+        if self._closing or self._ready:
+            return
+        if not ok:
+            if self.failure() not in ("renderer_reloading", "renderer_gave_up"):
+                self._set_failure("load_failed")
+            return
+        gen = self._gen
+        probe = "[typeof L, typeof QWebChannel, typeof CMap].join(',')"
+        self.page().runJavaScript(probe, 0, lambda kinds: self._on_probe(gen, kinds))
+        self._ready_timer.start()
+
+    def _on_probe(self, gen: int, kinds: object) -> None:
+        """Which of the page's scripts did not load (Leaflet, Qt's channel, our own)."""
+        if self._closing or self._ready or gen != self._gen or not isinstance(kinds, str):
+            return
+        names = ("leaflet.js", "qwebchannel.js", "mapview.js")
+        missing = [n for n, k in zip(names, kinds.split(","), strict=False) if k == "undefined"]
+        if missing and self.failure() != "asset_missing":  # that one names the file
+            self._set_failure("not_started", missing=", ".join(missing))
+
+    def _on_asset_missing(self, path: str) -> None:
+        if not self._closing and not self._ready:
+            self._set_failure("asset_missing", asset=path)
+
+    def _on_ready_timeout(self) -> None:
+        if not self._closing and not self._ready and self._failure is None:
+            self._set_failure("not_ready", seconds=str(READY_TIMEOUT_S))
+
+    def _set_failure(self, code: str | None, **params: str) -> None:
+        failure = (code, params) if code is not None else None
+        if failure == self._failure:
+            return
+        self._failure = failure
+        if code is not None:
+            log.error("map: %s %s", code, params)
+        self._show_failure()
+        if code is not None:
+            self.page_failed.emit(code)
+
+    def _show_failure(self) -> None:
+        if self._failure is None:
+            self.failure_banner.hide()
+            return
+        code, params = self._failure
+        reason = _tr(FAILURES[code]).format(**params)
+        self.failure_banner.setText(f"⚠ {_tr(FAILURE_TITLE)}：{reason}")
+        self._place_banner()
+        self.failure_banner.show()
+        self.failure_banner.raise_()
+
+    def _style_banner(self) -> None:
+        px = round(22 * self.zoomFactor())
+        pad = round(10 * self.zoomFactor())
+        self.failure_banner.setStyleSheet(
+            f"QLabel#mapFailure {{ background: rgba(150, 16, 32, 0.92); color: #ffffff;"
+            f" font-size: {px}px; font-weight: bold; padding: {pad}px;"
+            f" border-bottom: 2px solid #ff4757; }}"
+        )
+
+    def _place_banner(self) -> None:
+        w = self.width()
+        self.failure_banner.setGeometry(0, 0, w, self.failure_banner.heightForWidth(w))
+
+    def setZoomFactor(self, factor: float) -> None:  # noqa: N802 (Qt name)
+        """The page's CSS pixels and the failure banner follow the wall's scale."""
+        super().setZoomFactor(factor)
+        self._style_banner()
+        self._place_banner()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._place_banner()
+        if self._failure is not None:
+            self.failure_banner.raise_()

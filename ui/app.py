@@ -93,8 +93,11 @@ class Console:
         # and every policy, built once and handed to the workers.
         self.runtime = Runtime(url)
         self.policies = Policies.load(settings.raw)  # console.py checked the file already
-        root = root_region_code(self.runtime.engine)
-        center = args.center or root
+        top = root_region_code(self.runtime.engine)
+        center = args.center or top
+        # The console's root is its center's region: the breadcrumb, the map and every
+        # read stay inside it (services.territory.jurisdiction refuses the rest).
+        root = center
         with Session(self.runtime.engine) as s:  # composition time, before the window shows
             self._viewer = accounts.viewer_for_region(s, center)
         self.window = WallWindow()
@@ -122,6 +125,7 @@ class Console:
         if self.map is not None:
             self.map.cell_clicked.connect(self.live.request_cell)
         self._url, self._root, self._tz = url, root, settings.timezone
+        self._clock_scope = top  # the clock child keeps sweeping the whole database
         self.clock_process: Any = None
         self._wire_incidents(center, settings.timezone)
         self._wire_index(center, root)
@@ -449,7 +453,7 @@ class Console:
 
         console_py = Path(__file__).resolve().parent.parent / "console.py"
         self.clock_process = subprocess.Popen(
-            [sys.executable, str(console_py), "--db", self._url, "clock", "--center", self._root],
+            [sys.executable, str(console_py), "--db", self._url, "clock", "--center", self._clock_scope],
             stdin=subprocess.DEVNULL,
         )
 

@@ -37,6 +37,7 @@
   var labelGroup = null;
   var pointLayers = {};
   var legend = null;
+  var fitControl = null;
   var layerControl = null;
   var highlight = null;
   var highlightRenderer = null;
@@ -81,12 +82,15 @@
   function setAutoFit(on) {
     if (autoFit === on) { return; }
     autoFit = on;
+    if (fitControl) { fitControl.render(); }
     notify('autoFitChanged', on);
   }
 
   function fitTerritory() {
     var b = territory || cellsBounds;
     if (!b || !b.isValid()) { return; }
+    // A person's wheel zoom still animating would swallow the fit: fit once it has ended.
+    if (map._animatingZoom) { map.once('zoomend', function () { if (autoFit) { fitTerritory(); } }); return; }
     withoutUser(function () { map.fitBounds(b, {padding: [24, 24], animate: false}); });
   }
 
@@ -806,12 +810,14 @@
         html: '<div style="--c:' + color + '"><span>' + n + '</span></div>',
         iconSize: [d, d]
       });
-      var mk = L.marker(ll, {icon: icon, keyboard: false, riseOnHover: true});
+      var mk = L.marker(ll, {icon: icon, keyboard: false, riseOnHover: true, pane: this.pane()});
       mk.on('click', function () {
         map.fitBounds(bounds.pad(0.3), {maxZoom: Math.min(map.getZoom() + 3, 18)});  // a person's zoom
       });
       return mk;
     },
+    // Cameras, units, incidents and alerts each in a pane of their own (mapview.page.PANES).
+    pane: function () { return (cfg.pointPanes || {})[this.kind] || 'markerPane'; },
     _severity: function (p) {
       if (this.kind === 'alerts') { var a = cfg.alertSeverity.indexOf(p.status); return a < 0 ? 99 : a; }
       if (this.kind !== 'incidents') { return p.status === 'offline' ? 1 : 0; }
@@ -848,7 +854,7 @@
       }
       var mk = L.marker([p.lat, p.lon], {
         icon: L.divIcon({className: cls, html: html, iconSize: [size, size]}),
-        keyboard: false, title: p.label || '', riseOnHover: true,
+        keyboard: false, title: p.label || '', riseOnHover: true, pane: this.pane(),
         zIndexOffset: p.id === this.selected ? 1000 : 0
       });
       var kind = this.kind;
@@ -918,6 +924,33 @@
     }
   });
 
+  // ---------------------------------------------------------------- fit control
+  // "⤢ 全览": back to the whole region after a person zoomed or panned (the map then follows
+  // the region again); marked while the map does not follow it.
+  var FitControl = L.Control.extend({
+    options: {position: 'topleft'},
+    onAdd: function () {
+      var bar = L.DomUtil.create('div', 'leaflet-bar cm-fit');
+      this._a = L.DomUtil.create('a', 'cm-fit-button', bar);
+      this._a.href = '#';
+      this._a.setAttribute('role', 'button');
+      L.DomEvent.disableClickPropagation(bar);
+      L.DomEvent.on(this._a, 'click', function (e) {
+        L.DomEvent.preventDefault(e);
+        setAutoFit(true);
+        fitTerritory();
+      });
+      this.render();
+      return bar;
+    },
+    render: function () {
+      if (!this._a) { return; }
+      this._a.textContent = cfg.fitLabel || '⤢';
+      this._a.title = cfg.fitTitle || '';
+      if (autoFit) { L.DomUtil.removeClass(this._a, 'cm-fit-off'); } else { L.DomUtil.addClass(this._a, 'cm-fit-off'); }
+    }
+  });
+
   // ---------------------------------------------------------------- public API (called from Python)
   CMap.init = function (leafletMap, config) {
     map = leafletMap;
@@ -926,8 +959,7 @@
     gen = m ? parseInt(m[1], 10) : 0;
     document.documentElement.style.background = cfg.background;
     map.getContainer().style.background = cfg.background;
-    [['cmapCells', 410, true], ['cmapChoropleth', 415, false], ['cmapBoundaries', 420, false], ['cmapHighlight', 425, false], ['cmapLabels', 450, false]]
-      .forEach(function (p) {
+    (cfg.panes || []).forEach(function (p) {
         var pane = map.createPane(p[0]);
         pane.style.zIndex = p[1];
         if (!p[2]) { pane.style.pointerEvents = 'none'; }
@@ -951,6 +983,7 @@
       ['resources', pointLayers.resources], ['cameras', pointLayers.cameras]]
       .forEach(function (e) { addOverlay(e[0], e[1]); });
     legend = new Legend().addTo(map);
+    fitControl = new FitControl().addTo(map);
     map.on('overlayadd overlayremove', function () { legend.render(); });
 
     map.on('movestart zoomstart', function () { if (!programmatic) { setAutoFit(false); } });
@@ -997,13 +1030,14 @@
       var table = cfg[k] || {}, labels = t[k] || {};
       Object.keys(labels).forEach(function (s) { if (table[s]) { table[s].label = labels[s]; } });
     });
-    ['layers', 'resourceKind', 'resourceDefault', 'legendTitles'].forEach(function (k) {
+    ['layers', 'resourceKind', 'resourceDefault', 'legendTitles', 'fitLabel', 'fitTitle'].forEach(function (k) {
       if (t[k] !== undefined) { cfg[k] = t[k]; }
     });
     if (!layerControl) { return; }
     overlayOrder.forEach(function (e) { layerControl.removeLayer(e[1]); });
     overlayOrder.forEach(function (e) { layerControl.addOverlay(e[1], cfg.layers[e[0]] || e[0]); });
     legend.render();
+    fitControl.render();
     Object.keys(pointLayers).forEach(function (k) { pointLayers[k].refresh(); });
   };
 

@@ -1663,6 +1663,14 @@
 <context>
     <name>HeaderWidget</name>
     <message>
+        <source>⌂ 本级</source>
+        <translation>⌂ Home</translation>
+    </message>
+    <message>
+        <source>回到本中心辖区</source>
+        <translation>Back to this center's own region</translation>
+    </message>
+    <message>
         <location filename="../../widgets/header.py" line="293"/>
         <source>{year}年{month}月{day}日 {weekday}</source>
         <translation>{weekday} {year}-{month:02d}-{day:02d}</translation>
@@ -2237,6 +2245,42 @@
 </context>
 <context>
     <name>MapView</name>
+    <message>
+        <source>地图无法显示</source>
+        <translation>The map cannot be shown</translation>
+    </message>
+    <message>
+        <source>地图页面加载失败</source>
+        <translation>the map page failed to load</translation>
+    </message>
+    <message>
+        <source>缺少地图资源 {asset}</source>
+        <translation>map asset missing: {asset}</translation>
+    </message>
+    <message>
+        <source>地图脚本未能启动（{missing} 未加载）</source>
+        <translation>the map scripts did not start ({missing} not loaded)</translation>
+    </message>
+    <message>
+        <source>地图页面 {seconds} 秒内未就绪</source>
+        <translation>the map page was not ready within {seconds} s</translation>
+    </message>
+    <message>
+        <source>地图渲染进程异常退出（{status}），正在重新加载…</source>
+        <translation>the map renderer ended ({status}), reloading…</translation>
+    </message>
+    <message>
+        <source>地图渲染进程再次退出（{status}），已停止自动重新加载</source>
+        <translation>the map renderer ended again ({status}); not reloading again</translation>
+    </message>
+    <message>
+        <source>⤢ 全览</source>
+        <translation>⤢ Fit</translation>
+    </message>
+    <message>
+        <source>缩放到当前区域全貌（此后跟随区域变化）</source>
+        <translation>Zoom to the whole region shown (and follow it again)</translation>
+    </message>
     <message>
         <source>行政区划</source>
         <translation>Boundaries</translation>

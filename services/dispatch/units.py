@@ -38,6 +38,7 @@ from services.accounts import Actor
 from services.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound, StaleState
 from services.store import audit, models
 from services.store.db import transaction
+from services.territory import jurisdiction
 from services.wall.queries import LEVEL_COLUMN
 
 R = models.Resource
@@ -802,9 +803,10 @@ def active_dispatches(session: Session, actor: Actor) -> tuple[DispatchRow, ...]
     )  # fmt: skip
 
 
-def map_layer(engine: Engine, adcode: str) -> DispatchMap:
+def map_layer(engine: Engine, adcode: str, *, within: str | None = None) -> DispatchMap:
     """Units (with their status) and dispatch lines (unit → incident) of a region's subtree,
-    for the map. Lines only for active dispatches."""
+    for the map. Lines only for active dispatches. Refused outside the subtree of `within`
+    (services.territory.jurisdiction)."""
     reg = models.Region
     with engine.connect() as conn:
         region = conn.execute(
@@ -812,6 +814,7 @@ def map_layer(engine: Engine, adcode: str) -> DispatchMap:
         ).first()
         if region is None:
             raise NotFound(f"no region {adcode}", code="no_region", adcode=adcode)
+        jurisdiction.within(within, region.adcode, region.path)
         if region.level == "county":
             vis: ColumnElement[bool] = R.county_code == adcode
         else:

@@ -15,6 +15,7 @@ from services.accounts import Actor
 from services.handover import duty_log, replay, roster
 from services.handover.report import HandoverReport, HandoverView, build_report, view
 from services.store import models
+from services.territory.jurisdiction import OutsideJurisdiction
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def shift_page(
         info = roster.last_ended_shift(s, center_id, now)
     if info is None:
         return None
+    _own_shift(info, center_id)
     center = s.get(models.CommandCenter, center_id)
     assert center is not None
     incoming = roster.next_shift(s, info.id)
@@ -101,8 +103,18 @@ def region_code_of_center(s: Session, center_id: int) -> str | None:
 def load_replay(s: Session, center_id: int, shift_id: int, tz: str) -> ReplayData | None:
     """The timelines of a shift, read once, for the replay slider."""
     info = roster.shift(s, shift_id)
+    _own_shift(info, center_id)
     code = region_code_of_center(s, center_id)
     if code is None:
         return None
     rp = replay.load(s, code, info.starts_at, info.ends_at, tz=tz)
     return ReplayData(info, code, rp)
+
+
+def _own_shift(info: roster.ShiftInfo, center_id: int) -> None:
+    """A center's handover page and replay read its own shifts only (jurisdiction)."""
+    if info.center_id != center_id:
+        raise OutsideJurisdiction(
+            f"shift {info.id} belongs to another center than {center_id}",
+            shift=info.id, center=center_id,
+        )  # fmt: skip

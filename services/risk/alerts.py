@@ -47,6 +47,7 @@ from services.errors import InvalidInput, InvalidTransition, NotAllowed, NotFoun
 from services.store import audit, models
 from services.store.db import session_factory, transaction
 from services.store.rollup import LOCAL_OFFSET
+from services.territory import jurisdiction
 from services.territory.importer import ImportRejected
 
 DOMAINS: dict[str, str] = {
@@ -626,10 +627,13 @@ def _region_filter(conn: Connection, adcode: str) -> Any:
     return _alert_filter(sc.level, sc.adcode)
 
 
-def open_alerts(engine: Engine, adcode: str, limit: int = 200) -> AlertBoard:
-    """Open and acknowledged alerts of the region's subtree (for the wall list)."""
+def open_alerts(engine: Engine, adcode: str, limit: int = 200, *,
+                within: str | None = None) -> AlertBoard:  # fmt: skip
+    """Open and acknowledged alerts of the region's subtree (for the wall list); refused
+    outside the subtree of `within` (the console's root)."""
     rank = case(*((R.level == lv, LEVEL_RANK[lv]) for lv in LEVELS), else_=0)
     with engine.connect() as conn:
+        jurisdiction.require_within(conn, within, adcode)
         f = _region_filter(conn, adcode)
         counts = {
             lv: int(n)
@@ -675,10 +679,12 @@ def timeline(engine: Engine, alert_id: int) -> tuple[AlertEventRow, ...]:
         )
 
 
-def alert_points(engine: Engine, adcode: str) -> tuple[dict[str, Any], ...]:
+def alert_points(engine: Engine, adcode: str, *, within: str | None = None
+                 ) -> tuple[dict[str, Any], ...]:  # fmt: skip
     """Open alerts of the subtree as map markers (MapView.set_points('alerts', ...)):
-    status = the level, label = domain and text."""
+    status = the level, label = domain and text; refused outside the subtree of `within`."""
     with engine.connect() as conn:
+        jurisdiction.require_within(conn, within, adcode)
         f = _region_filter(conn, adcode)
         rows = conn.execute(
             select(R.id, R.lon, R.lat, R.level, R.domain, R.text, R.status)

@@ -57,6 +57,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from services.errors import InvalidInput
 from services.store import changefeed, models
 from services.store.rollup import LOCAL_OFFSET
+from services.territory import jurisdiction
 
 FORMULA_VERSION = "v1"
 COMPONENTS = ("incidents", "resolution", "overdue", "repeat", "risk")
@@ -608,13 +609,14 @@ def _ranks(values: list[tuple[str, float | None]]) -> dict[str, int]:
     return out
 
 
-def ranking(engine: Engine, adcode: str, month: date) -> Ranking:
+def ranking(engine: Engine, adcode: str, month: date, *, within: str | None = None) -> Ranking:
     """The region's own index and its child regions ranked by index and by resolution rate,
-    each with last month's value."""
+    each with last month's value; refused outside the subtree of `within`."""
     month = month_start(month)
     prev = previous_month(month)
     r, s = models.Region, models.SafetyIndex
     with engine.connect() as conn:
+        jurisdiction.require_within(conn, within, adcode)
         region = conn.execute(
             select(r.id, r.adcode, r.name, r.level).where(r.adcode == adcode)
         ).first()

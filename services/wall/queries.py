@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement as _CE
 
 from services import vocabulary
 from services.store import changefeed, models
+from services.territory import jurisdiction
 from services.wall.situation import (
     CategoryCount,
     CellDetail,
@@ -102,6 +103,14 @@ def region_by_code(conn: Connection, adcode: str) -> RegionRef:
     if row is None:
         raise LookupError(f"no region with code {adcode}")
     return RegionRef(row.id, row.adcode, row.name, row.level, row.path)
+
+
+def bounded_region(conn: Connection, adcode: str, within: str | None) -> RegionRef:
+    """The region with this code, refused (jurisdiction.OutsideJurisdiction) when it lies
+    outside the subtree of `within` (the console's root; None: unbounded)."""
+    region = region_by_code(conn, adcode)
+    jurisdiction.within(within, region.adcode, region.path)
+    return region
 
 
 def root_region_code(engine: Engine) -> str:
@@ -484,12 +493,17 @@ def wall_snapshot(
     tz: str = "Asia/Shanghai",
     root: str | None = None,
     now: datetime | None = None,
+    within: str | None = None,
 ) -> WallSnapshot:
-    """Everything the wall shows for region `adcode`, read in one short transaction."""
+    """Everything the wall shows for region `adcode`, read in one short transaction.
+
+    `within`: the console's root; a region outside its subtree is refused
+    (jurisdiction.OutsideJurisdiction) and the breadcrumb starts there (else at `root`)."""
     clock = Clock.at(now or models.utcnow(), tz)
     seq = changefeed.head(engine)
+    root = root or within
     with engine.connect() as conn:
-        region = region_by_code(conn, adcode)
+        region = bounded_region(conn, adcode, within)
         today, yesterday = hourly(conn, region, clock)
         if region.level in ("township", "community"):  # small subtree: direct counts
             rolled = _Rolled(
@@ -529,12 +543,15 @@ def next_change(conn: Connection, region: RegionRef, clock: Clock) -> datetime:
     return soonest.replace(tzinfo=UTC)
 
 
-def grid_counts(engine: Engine, region: RegionRef, since: datetime) -> dict[int, int]:
-    """Incidents per grid cell in a region's subtree since `since` (the map's metric).
+def grid_counts(engine: Engine, region: RegionRef, since: datetime, *,
+                within: str | None = None) -> dict[int, int]:  # fmt: skip
+    """Incidents per grid cell in a region's subtree since `since` (the map's metric);
+    refused outside the subtree of `within`.
 
     Reads the DBAPI rows directly: at province scale (~100,000 groups) building SQLAlchemy
     Row objects doubled the time. The covering (level, grid, reported_at) index avoids a sort.
     """
+    jurisdiction.within(within, region.adcode, region.path)
     stmt = (
         select(I.grid_id, func.count())
         .where(subtree_filter(region), I.reported_at >= since, I.grid_id.is_not(None))
@@ -567,13 +584,14 @@ SIMPLIFY_DEG = {
 }  # fmt: skip
 
 
-def territory(engine: Engine, adcode: str) -> Territory:
-    """Cells of a region's subtree packed for transfer, and its boundary features."""
+def territory(engine: Engine, adcode: str, *, within: str | None = None) -> Territory:
+    """Cells of a region's subtree packed for transfer, and its boundary features (refused
+    outside the subtree of `within`)."""
     import numpy as np
     import shapely
 
     with engine.connect() as conn:
-        region = region_by_code(conn, adcode)
+        region = bounded_region(conn, adcode, within)
         g = models.GridCell
         level_col = {
             "province": g.province_code, "city": g.city_code, "county": g.county_code,
@@ -609,11 +627,14 @@ def territory(engine: Engine, adcode: str) -> Territory:
     return Territory(adcode, ids, offsets, coords, tuple(features))
 
 
-def cell_detail(engine: Engine, cell_id: int, now: datetime | None = None) -> CellDetail:
-    """A grid cell's grid heads and workers, households and open incidents (newest first)."""
+def cell_detail(engine: Engine, cell_id: int, now: datetime | None = None, *,
+                within: str | None = None) -> CellDetail:  # fmt: skip
+    """A grid cell's grid heads and workers, households and open incidents (newest first);
+    refused for a cell outside the subtree of `within`."""
     now = now or models.utcnow()
     g, st, r = models.GridCell, models.Staff, models.Region
     with engine.connect() as conn:
+        jurisdiction.cell_within(conn, within, cell_id)
         cell = conn.execute(
             select(g.id, g.code, g.households, g.population, g.enterprises, g.township_code,
                    g.community_code)
@@ -662,13 +683,15 @@ RISK_THRESHOLDS = (1.0, 2.0, 3.0, 4.0)
 
 
 def cell_metric(engine: Engine, adcode: str, metric: str, now: datetime | None = None,
-                tz: str = "Asia/Shanghai") -> dict[int, float]:  # fmt: skip
-    """Per-cell values of one map metric for a region's subtree (cells with 0 left out)."""
+                tz: str = "Asia/Shanghai", *, within: str | None = None) -> dict[int, float]:  # fmt: skip
+    """Per-cell values of one map metric for a region's subtree (cells with 0 left out);
+    refused outside the subtree of `within`."""
     clock = Clock.at(now or models.utcnow(), tz)
     with engine.connect() as conn:
-        region = region_by_code(conn, adcode)
+        region = bounded_region(conn, adcode, within)
     if metric == "reported_today":
-        return {k: float(v) for k, v in grid_counts(engine, region, clock.today).items()}
+        counts = grid_counts(engine, region, clock.today, within=within)
+        return {k: float(v) for k, v in counts.items()}
     if metric == "risk":
         from services import risk
 
@@ -727,11 +750,13 @@ def camera_query(region: RegionRef) -> Any:
     return select(both).order_by(both.c.id)
 
 
-def map_points(engine: Engine, adcode: str, now: datetime | None = None) -> MapPoints:
-    """Open incidents (overdue marked), linkage units and cameras of a region's subtree."""
+def map_points(engine: Engine, adcode: str, now: datetime | None = None, *,
+               within: str | None = None) -> MapPoints:  # fmt: skip
+    """Open incidents (overdue marked), linkage units and cameras of a region's subtree;
+    refused outside the subtree of `within`."""
     now = now or models.utcnow()
     with engine.connect() as conn:
-        region = region_by_code(conn, adcode)
+        region = bounded_region(conn, adcode, within)
         incidents = tuple(
             {
                 "id": r.id, "lon": r.lon, "lat": r.lat, "priority": r.priority,

@@ -504,11 +504,14 @@ def test_the_map_follows_the_language_switch(qtbot: Any, qapp: Any, territory: A
         assert "Incident status" in text and "Overdue" in text and "No data" in text
         assert "今日" not in text and "超期" not in text
         assert js(qtbot, view, glyphs) == ["P"]
+        fit = "document.querySelector('.cm-fit-button').textContent"
+        assert js(qtbot, view, fit) == "⤢ Fit"
     finally:
         install_language(qapp, "zh_CN")
     qtbot.waitUntil(lambda: js(qtbot, view, toggles)[0] == "行政区划")
     qtbot.waitUntil(lambda: "今日上报" in js(qtbot, view, legend))
     assert js(qtbot, view, glyphs) == ["警"]
+    assert js(qtbot, view, "document.querySelector('.cm-fit-button').textContent") == "⤢ 全览"
     assert view.js_errors == []
 
 
@@ -552,3 +555,112 @@ def test_selecting_an_alert_brings_it_into_view(qtbot: Any, territory: Any) -> N
     assert js(qtbot, view, "CMap.state().autoFit") is False
     with pytest.raises(ValueError):
         view.select_point("roads", 1)
+
+
+# ---------------------------------------------------------------------------- fit, failures, panes
+def test_the_fit_control_refits_the_region_after_zooming(qtbot: Any, territory: Any) -> None:
+    """⤢ 全览 on the map: after a person zoomed in, a click brings the whole region back
+    (and the map follows it again); the control is marked while the map does not follow."""
+    from PySide6.QtCore import QPoint, Qt
+
+    view = make_view(qtbot, (1600, 900))
+    load(qtbot, view, territory)
+    fitted = js(qtbot, view, "CMap.state().zoom")
+    assert js(qtbot, view, "document.querySelector('.cm-fit-button').textContent") == "⤢ 全览"
+    with qtbot.waitSignal(view.auto_fit_changed, timeout=5000):
+        js(
+            qtbot,
+            view,
+            "CMap.map().getContainer().dispatchEvent(new WheelEvent('wheel', {deltaY: -600, deltaMode: 0, clientX: 800, clientY: 450, bubbles: true, cancelable: true})), 1",
+        )
+    qtbot.waitUntil(lambda: js(qtbot, view, "CMap.state().zoom") > fitted + 0.4, timeout=5000)
+    assert js(qtbot, view, "document.querySelector('.cm-fit-button.cm-fit-off') !== null")
+    # a real click on the control, where the page draws it
+    x, y = js(qtbot, view, "(function(){var r=document.querySelector('.cm-fit-button').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];})()")
+    target = view.focusProxy() or view
+    with qtbot.waitSignal(view.auto_fit_changed, timeout=5000) as sig:
+        qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
+    assert sig.args == [True] and view.auto_fit
+    qtbot.waitUntil(lambda: abs(js(qtbot, view, "CMap.state().zoom") - fitted) < 0.01, timeout=5000)
+    assert js(qtbot, view, "document.querySelector('.cm-fit-button.cm-fit-off') === null")
+
+
+def test_a_missing_leaflet_shows_a_banner_with_the_reason(
+    qtbot: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    """The map area is never silently empty: without leaflet.js the banner says so."""
+    from mapview import scheme
+
+    empty = tmp_path / "no-leaflet"
+    empty.mkdir()
+    monkeypatch.setattr(scheme, "leaflet_dir", lambda: empty)
+    view = make_view(qtbot)
+    qtbot.waitUntil(lambda: view.failure() in ("asset_missing", "not_started"), timeout=15000)
+    assert view.failure_banner.isVisible()
+    assert "leaflet" in view.failure_text() and "地图无法显示" in view.failure_text()
+    banner = view.failure_banner.geometry()
+    assert banner.top() == 0 and banner.width() == view.width() and banner.height() > 20
+    assert not view.is_ready
+
+
+def test_a_page_that_does_not_load_shows_a_banner(qtbot: Any, monkeypatch: Any) -> None:
+    from mapview import scheme
+
+    real = scheme.publish
+    monkeypatch.setattr(
+        scheme, "publish",
+        lambda key, data, mime="application/octet-stream": real(key, data, mime).replace("page.html", "gone.html"),
+    )  # fmt: skip
+    view = make_view(qtbot)
+    qtbot.waitUntil(lambda: view.failure() == "load_failed", timeout=15000)
+    assert view.failure_banner.isVisible() and "地图页面加载失败" in view.failure_text()
+
+
+def test_a_renderer_crash_shows_a_banner_and_reloads_once(qtbot: Any, territory: Any) -> None:
+    from PySide6.QtWebEngineCore import QWebEnginePage
+
+    view = make_view(qtbot)
+    load(qtbot, view, territory)
+    assert view.failure() is None and not view.failure_banner.isVisible()
+    crashed = QWebEnginePage.RenderProcessTerminationStatus.CrashedTerminationStatus
+    gen = view._gen
+    # the renderer ends (as the page reports it): banner, one reload ...
+    view.page().renderProcessTerminated.emit(crashed, 11)
+    assert view.failure() == "renderer_reloading" and view.failure_banner.isVisible()
+    assert view._gen == gen + 1
+    # ... and if it ends again before a page got ready, no second reload
+    view.page().renderProcessTerminated.emit(crashed, 11)
+    assert view.failure() == "renderer_gave_up" and view._gen == gen + 1
+    assert "已停止自动重新加载" in view.failure_text()
+    # the reload that did start comes up: the banner goes, the state is back
+    qtbot.waitUntil(lambda: view.is_ready and view.failure() is None, timeout=20000)
+    assert not view.failure_banner.isVisible()
+    qtbot.waitUntil(lambda: js(qtbot, view, "CMap.state().n") == len(territory[1]), timeout=20000)
+
+
+def test_the_page_stacks_alerts_and_labels_above_cameras_units_and_badges() -> None:
+    from mapview.page import POINT_PANES, page_config
+
+    z = {name: zi for name, zi, _ in page_config()["panes"]}
+    labels, alerts = z["cmapLabels"], z["cmapAlerts"]
+    for layer in ("cameras", "resources", "incidents"):
+        assert z[POINT_PANES[layer]] < labels < alerts, layer
+    assert z[POINT_PANES["alerts"]] == alerts
+    assert alerts < 650  # below Leaflet's tooltips and popups
+
+
+def test_an_alert_on_a_camera_is_drawn_on_top(qtbot: Any, territory: Any) -> None:
+    """A red alert at a scenic spot with a camera on it: the alert is what one sees (and
+    clicks) there; cameras and alerts sit in their own panes."""
+    view = make_view(qtbot)
+    load(qtbot, view, territory)
+    spot = {"lon": 120.15, "lat": 30.25}
+    view.set_points("cameras", [{"id": 5, **spot, "status": "online", "label": "景区1号监控"}])
+    view.set_points("alerts", [{"id": 9, **spot, "status": "red", "label": "景区客流"}])
+    view.set_points("resources", [{"id": 3, **spot, "status": "available", "kind": "police"}])
+    qtbot.waitUntil(lambda: js(qtbot, view, "document.querySelectorAll('.cm-alerts, .cm-cameras, .cm-resources').length") == 3)
+    panes = js(qtbot, view, "['cm-alerts', 'cm-cameras', 'cm-resources'].map(function(c){return document.querySelector('.' + c).parentNode.className;})")
+    assert ["cmapAlerts" in p for p in panes] == [True, False, False]
+    assert "cmapCameras" in panes[1] and "cmapResources" in panes[2]
+    top = js(qtbot, view, f"(function(){{var p=CMap.map().latLngToContainerPoint([{spot['lat']}, {spot['lon']}]); var r=CMap.map().getContainer().getBoundingClientRect(); var e=document.elementFromPoint(r.left + p.x, r.top + p.y); return e && e.closest('.leaflet-marker-icon') ? e.closest('.leaflet-marker-icon').className : null;}})()")
+    assert top is not None and "cm-alerts" in top

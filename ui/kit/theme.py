@@ -40,6 +40,7 @@ FONT_PX: dict[str, float] = {
     "#crumb": 18,
     "#crumbCurrent": 18,
     "#crumbSeparator": 18,
+    "#homeButton": 18,
     "#havesCaption": 18,
     "#haveMark": 20,
     "#haveName": 19,

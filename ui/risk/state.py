@@ -35,6 +35,7 @@ from services.store import models
 from services.store.changefeed import Change
 from services.store.db import transaction
 from services.store.runtime import Runtime
+from services.territory import jurisdiction
 from ui.kit.worker import Worker
 
 ALERT_ENTITIES = frozenset({"risk_alert", "risk_alert_event"})
@@ -187,19 +188,36 @@ class IndexState(Worker):
                                    (self._index_every, self._recompute)) if on]  # fmt: skip
         return max(0.05, min(periods) - (time.monotonic() - now))
 
-    def _read_ranking(self) -> None:
+    def _bounded_region(self) -> str:
+        """The region to read: the shown one, or the root when it lies outside the root
+        (the services refuse it: services.territory.jurisdiction)."""
         with self._view_lock:
-            region, month = self._region, self._month
+            region = self._region
+        try:
+            with self.engine.connect() as conn:
+                jurisdiction.require_within(conn, self._root, region)
+        except Refused:
+            with self._view_lock:
+                if self._region == region:
+                    self._region = self._root
+            return self._root
+        return region
+
+    def _read_ranking(self) -> None:
+        region = self._bounded_region()
+        with self._view_lock:
+            month = self._month
         month = month or safety_index.month_of(self._now())
-        board = safety_index.ranking(self.engine, region, month)
+        board = safety_index.ranking(self.engine, region, month, within=self._root)
         self.ranking_ready.emit(board)
         self.choropleth_ready.emit(safety_index.child_index_values(board))
 
     def _read_alerts(self) -> None:
+        region = self._bounded_region()
         with self._view_lock:
-            region, alert_id = self._region, self._timeline_id
-        self.alerts_ready.emit(risk.open_alerts(self.engine, region))
-        self.alert_points_ready.emit(list(risk.alert_points(self.engine, region)))
+            alert_id = self._timeline_id
+        self.alerts_ready.emit(risk.open_alerts(self.engine, region, within=self._root))
+        self.alert_points_ready.emit(list(risk.alert_points(self.engine, region, within=self._root)))
         if alert_id is not None:
             self._read_timeline(alert_id)
 

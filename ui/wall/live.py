@@ -10,10 +10,15 @@ are read by a worker of their own, so the counts never wait behind them. When re
 it emits `connection_lost(since)` once, retries with backoff, and on success emits
 `connection_restored()` followed by a full snapshot, so every change made meanwhile is
 caught up.
+
+Every read is bounded by the console's root (its center's region): a drill to a region
+outside it is refused by the services (services.territory.jurisdiction); the state then
+shows the root again and emits `drill_refused(code)`.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -21,6 +26,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Signal
 
 from services import dispatch
+from services.errors import Refused
 from services.store.changefeed import Change
 from services.store.runtime import Runtime
 from services.wall import queries as wall_queries
@@ -28,6 +34,7 @@ from ui.kit.worker import Worker
 
 WALL_WATCHES = frozenset({"incident", "shift", "handover", "command_center", "risk_alert"})
 MARKER_WATCHES = frozenset({"incident", "resource", "dispatch", "camera"})
+log = logging.getLogger(__name__)
 
 
 class MapMarkers(Worker):
@@ -41,9 +48,11 @@ class MapMarkers(Worker):
     points_ready = Signal(object)  # services.wall.queries.MapPoints
     dispatch_lines_ready = Signal(object)  # list[dict]: active dispatch routes
 
-    def __init__(self, runtime: Runtime | str, region_code: str, **kwargs: object) -> None:
+    def __init__(self, runtime: Runtime | str, region_code: str, *, root: str | None = None,
+                 **kwargs: object) -> None:  # fmt: skip
         super().__init__(runtime, **kwargs)  # type: ignore[arg-type]
         self._region = region_code
+        self._root = root or region_code
 
     def show(self, region_code: str) -> None:
         """Read this region's markers now (a drill-down)."""
@@ -55,8 +64,14 @@ class MapMarkers(Worker):
         self._post(job)
 
     def reread(self) -> None:
-        self.points_ready.emit(wall_queries.map_points(self.engine, self._region))
-        routes = dispatch.map_layer(self.engine, self._region).lines
+        try:
+            points = wall_queries.map_points(self.engine, self._region, within=self._root)
+        except (Refused, LookupError):  # outside the root: back to it, as the wall
+            log.warning("map markers: %s is outside %s", self._region, self._root)
+            self._region = self._root
+            points = wall_queries.map_points(self.engine, self._region, within=self._root)
+        self.points_ready.emit(points)
+        routes = dispatch.map_layer(self.engine, self._region, within=self._root).lines
         self.dispatch_lines_ready.emit([asdict(line) for line in routes])
 
 
@@ -79,6 +94,7 @@ class LiveState(Worker):
     cell_detail_ready = Signal(object)  # CellDetail
     dispatch_lines_ready = Signal(object)  # list[dict]: active dispatch routes (MapView)
     confirmed = Signal(object)  # aware datetime: what is shown is still current then
+    drill_refused = Signal(str)  # adcode asked for outside the root (the root is shown)
 
     CONFIRM_EVERY = 2.0  # seconds between "still current" confirmations on a quiet feed
 
@@ -105,7 +121,7 @@ class LiveState(Worker):
         self._next_change: datetime | None = None  # aware UTC: re-read then (the clock)
         self.markers: MapMarkers | None = None
         if with_map:
-            self.markers = MapMarkers(self.runtime, region_code)
+            self.markers = MapMarkers(self.runtime, region_code, root=self._root)
             self.markers.points_ready.connect(self.points_ready)
             self.markers.dispatch_lines_ready.connect(self.dispatch_lines_ready)
 
@@ -114,6 +130,11 @@ class LiveState(Worker):
     @property
     def region_code(self) -> str:
         return self._region
+
+    @property
+    def root_code(self) -> str:
+        """The console's root: its center's region; nothing above or beside it is read."""
+        return self._root
 
     def start(self) -> None:
         super().start()
@@ -126,8 +147,11 @@ class LiveState(Worker):
         super().stop(timeout)
 
     def drill(self, region_code: str) -> None:
-        """Show another region: the workers read it next, off the GUI thread."""
+        """Show another region: the workers read it next, off the GUI thread. The region
+        already shown (a double-click inside it, off its townships) reads nothing again."""
         with self._region_lock:
+            if region_code == self._region:
+                return
             self._region = region_code
             self._region_changed = True
         self.refresh()
@@ -144,8 +168,18 @@ class LiveState(Worker):
         self.refresh()
 
     def request_cell(self, cell_id: int) -> None:
-        """Read a grid cell's detail (people, households, open cases) off the GUI thread."""
-        self._post(lambda e, f: self.cell_detail_ready.emit(wall_queries.cell_detail(e, cell_id)))
+        """Read a grid cell's detail (people, households, open cases) off the GUI thread;
+        a cell outside the root is refused and shows nothing."""
+
+        def job(engine: object, _f: object) -> None:
+            try:
+                detail = wall_queries.cell_detail(self.engine, cell_id, within=self._root)
+            except Refused as exc:
+                log.warning("cell card: %s", exc.message)
+                return
+            self.cell_detail_ready.emit(detail)
+
+        self._post(job)
 
     # -- worker side -----------------------------------------------------------------
 
@@ -159,18 +193,29 @@ class LiveState(Worker):
             region = self._region
             changed = self._region_changed
             self._region_changed = False
-        snap = wall_queries.wall_snapshot(engine, region, tz=self._tz, root=self._root)
+        try:
+            snap = wall_queries.wall_snapshot(engine, region, tz=self._tz, within=self._root)
+        except (Refused, LookupError):  # outside the root (a neighbour's code): show the root
+            asked = region
+            with self._region_lock:
+                if self._region == asked:
+                    self._region = self._root
+                region, changed = self._region, True
+                self._region_changed = False
+            log.warning("wall: %s is outside %s, showing %s", asked, self._root, region)
+            self.drill_refused.emit(asked)
+            snap = wall_queries.wall_snapshot(engine, region, tz=self._tz, within=self._root)
         self._next_change = snap.next_change_at
         self.snapshot_ready.emit(snap)
         if not self._with_map:
             return
         if changed:
-            self.territory_ready.emit(wall_queries.territory(engine, region))
+            self.territory_ready.emit(wall_queries.territory(engine, region, within=self._root))
         with self._region_lock:
             metric = self._metric
             reset = changed or self._metric_changed
             self._metric_changed = False
-        values = wall_queries.cell_metric(engine, region, metric, tz=self._tz)
+        values = wall_queries.cell_metric(engine, region, metric, tz=self._tz, within=self._root)
         if reset:
             self._cell_values = values
             self.cells_reset.emit(metric, values)

@@ -36,7 +36,8 @@ def _restyle(widget: QWidget) -> None:
 
 
 class Breadcrumb(QWidget):
-    """Clickable path from the console's root region down to the shown one."""
+    """Clickable path from the console's root region down to the shown one (the services
+    start it at the root: it never shows a region above it)."""
 
     crumb_clicked = Signal(str)
 
@@ -55,6 +56,10 @@ class Breadcrumb(QWidget):
     def buttons(self) -> dict[str, QPushButton]:
         """The clickable crumbs by adcode (the current region is not clickable)."""
         return dict(self._buttons)
+
+    def text(self) -> str:
+        """The path as read on screen ("西湖区 › 转塘街道")."""
+        return " › ".join(name for _code, name in self._path)
 
     def set_path(self, path: Sequence[tuple[str, str]]) -> None:
         path = tuple(path)
@@ -150,6 +155,7 @@ class HeaderWidget(QFrame):
     """Date and clock, on-duty people, center name and level, breadcrumb, four haves."""
 
     drill_requested = Signal(str)
+    """adcode of a region to show: a crumb, or the root (the home button)."""
 
     def __init__(self, parent: QWidget | None = None, *, clock: Clock = utc_now) -> None:
         super().__init__(parent)
@@ -195,8 +201,15 @@ class HeaderWidget(QFrame):
         self.level_badge.setObjectName("levelBadge")
         self.breadcrumb = Breadcrumb(self.title_part)
         self.breadcrumb.crumb_clicked.connect(self.drill_requested)
+        # ⌂ 本级: back to the console's own region (the first crumb) from any depth.
+        self.home_button = QPushButton(self.title_part)
+        self.home_button.setObjectName("homeButton")
+        self.home_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.home_button.setEnabled(False)
+        self.home_button.clicked.connect(self._go_home)
         sub = QHBoxLayout()
         sub.addStretch(1)
+        sub.addWidget(self.home_button)
         sub.addWidget(self.level_badge)
         sub.addWidget(self.breadcrumb)
         sub.addStretch(1)
@@ -275,6 +288,7 @@ class HeaderWidget(QFrame):
         self._header = header
         self.center_name.setText(header.center_name)
         self.breadcrumb.set_path(breadcrumb)
+        self.home_button.setEnabled(len(self.breadcrumb.path()) > 1)  # below the root
         by_key = {h.key: h for h in header.four_haves}
         for key, badge in self.badges.items():
             badge.set_have(by_key.get(key))
@@ -283,6 +297,11 @@ class HeaderWidget(QFrame):
 
     def header(self) -> CenterHeader | None:
         return self._header
+
+    def _go_home(self) -> None:
+        path = self.breadcrumb.path()
+        if path:
+            self.drill_requested.emit(path[0][0])
 
     def set_clock(self, clock: Clock) -> None:
         self._clock = clock
@@ -334,6 +353,10 @@ class HeaderWidget(QFrame):
         self.duty_caption.setText(QCoreApplication.translate("HeaderWidget", "值班员"))
         self.leader_caption.setText(QCoreApplication.translate("HeaderWidget", "带班领导"))
         self.haves_caption.setText(QCoreApplication.translate("HeaderWidget", "四有"))
+        self.home_button.setText(QCoreApplication.translate("HeaderWidget", "⌂ 本级"))
+        self.home_button.setToolTip(
+            QCoreApplication.translate("HeaderWidget", "回到本中心辖区")
+        )
         level = self._header.level if self._header is not None else ""
         self.level_badge.setText(center_level_label(level) if level else "")
         self.level_badge.setVisible(bool(level))

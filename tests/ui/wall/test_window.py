@@ -383,3 +383,25 @@ def test_todays_hourly_line_ends_at_the_centers_hour_not_the_machines(wall: Wall
     today, yesterday = wall.hourly_chart.series()
     assert len(today) == 9 and today[-1] == 308.0
     assert len(yesterday) == 24
+
+
+def test_home_returns_to_the_first_crumb_in_both_languages(qtbot, qapp, wall: WallWindow) -> None:
+    """⌂ 本级 is off at the console's root and, below it, asks for the root (the first
+    crumb: the services start the breadcrumb there)."""
+    home = wall.header.home_button
+    wall.show_snapshot(replace(make_snapshot(), breadcrumb=(("330106", "西湖区"),)))
+    assert not home.isEnabled() and home.text() == "⌂ 本级"
+    wall.show_snapshot(replace(make_snapshot(), breadcrumb=(("330106", "西湖区"), ("330106010", "转塘街道"))))
+    assert wall.header.breadcrumb.text() == "西湖区 › 转塘街道"
+    wall.show()
+    qtbot.waitUntil(home.isVisible, timeout=2000)
+    with qtbot.waitSignal(wall.drill_requested, timeout=2000) as sig:
+        qtbot.mouseClick(home, Qt.MouseButton.LeftButton)
+    assert sig.args == ["330106"]
+    try:
+        install_language(qapp, "en")
+        qtbot.waitUntil(lambda: home.text() == "⌂ Home", timeout=2000)
+        assert home.toolTip() == "Back to this center's own region"
+    finally:
+        install_language(qapp, "zh_CN")
+    qtbot.waitUntil(lambda: home.text() == "⌂ 本级", timeout=2000)
