@@ -24,7 +24,8 @@
 
 Every command takes `--db URL` (before or after the subcommand; or CONSOLE_DB, or the
 config file); without one it uses the embedded SQLite file and builds the demo there on
-first run. `--owner-db URL` (or CONSOLE_OWNER_DB, or database.owner_url) is the owner role
+first run. `--read-db URL` (or CONSOLE_READ_DB, or database.read_url) sends the wall's
+reads to a hot standby. `--owner-db URL` (or CONSOLE_OWNER_DB, or database.owner_url) is the owner role
 that `db upgrade`, `db roles` and `demo` use on PostgreSQL. Bad arguments, a bad config
 file and database problems print one line and exit with code 2. Each command lives in
 a module of its own (services/cli/, ui/commands.py, tests/bench/command.py); this file
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="console.py", description="社会治理综合指挥中心 console")
     p.add_argument("--db", help="SQLite path or postgresql+psycopg:// URL")
     p.add_argument("--owner-db", help="the owner role's URL (db upgrade, db roles, demo)")
+    p.add_argument("--read-db", help="a hot standby's postgresql+psycopg:// URL for reads")
     add_wall_arguments(p)
     sub = p.add_subparsers(dest="command")
     for module in _command_modules():
@@ -72,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     for q in sub.choices.values():  # `--db` counts after the subcommand too
         q.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         q.add_argument("--owner-db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        q.add_argument("--read-db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
 
@@ -83,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from services.store.db import DatabaseError
 
     try:
-        settings = load_settings(args.db, args.owner_db)
+        settings = load_settings(args.db, args.owner_db, args.read_db)
         # Every policy, built once here (a bad value stops here, named).
         policies = Policies.load(settings.raw, f"config file {config_path()}")
     except ConfigError as exc:
@@ -97,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         timezone=settings.timezone,
         tiles_url=settings.tiles_url,
         policies=policies,
+        read_url=settings.read_url,
+        max_replica_lag_s=settings.max_replica_lag_s,
     )
     try:
         return int(args.run(args, ctx))

@@ -10,6 +10,11 @@ schema (`db upgrade`, `db roles`, `demo`), comes from `--owner-db URL`, else
 `CONSOLE_OWNER_DB`, else `database.owner_url`, each only beside the database URL of its own
 level (an `--owner-db` always counts), else the database URL itself (SQLite, or one role).
 
+Reads may go to a hot standby (PostgreSQL streaming replication): `--read-db URL`, else
+`CONSOLE_READ_DB`, else `database.read_url`, by the same levels as the owner URL; writes
+always go to the database URL. `database.max_replica_lag_seconds` (default 30) is the
+replay delay beyond which reads fall back to the primary.
+
 A config file that cannot be read or holds a bad value raises ConfigError with one line
 naming the file, the setting and the value.
 """
@@ -56,6 +61,7 @@ class ConfigError(Exception):
 
 
 SUPPORTED_DRIVERS = ("sqlite", "postgresql+psycopg")
+DEFAULT_MAX_REPLICA_LAG_S = 30.0
 
 
 def normalize_url(url_or_path: str) -> str:
@@ -110,6 +116,8 @@ class Settings:
     )
     tiles_url: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    read_url: str | None = None  # a hot standby for reads (None: read the database URL)
+    max_replica_lag_s: float = DEFAULT_MAX_REPLICA_LAG_S
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -168,7 +176,34 @@ def _deadlines(raw: dict[str, Any], path: Path) -> dict[int, tuple[float, float]
     return out
 
 
-def load_settings(db: str | None = None, owner_db: str | None = None) -> Settings:
+def _read_url(read: str | None, url: str, where: str) -> str | None:
+    """The standby's URL, checked: PostgreSQL only, beside a PostgreSQL database URL."""
+    if not read:
+        return None
+    try:
+        normalized = normalize_url(read)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    if not normalized.startswith("postgresql"):
+        raise ConfigError(f"{where}: a read replica is a PostgreSQL URL, not {_hide_password(read)!r}")
+    if not url.startswith("postgresql"):
+        raise ConfigError(f"{where}: a read replica needs a PostgreSQL database URL (not SQLite)")
+    return normalized
+
+
+def _max_lag(db_conf: dict[str, Any], path: Path) -> float:
+    value = db_conf.get("max_replica_lag_seconds", DEFAULT_MAX_REPLICA_LAG_S)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigError(
+            f"config file {path}: database.max_replica_lag_seconds must be a number of seconds"
+            f" above 0, not {value!r}"
+        )
+    return float(value)
+
+
+def load_settings(
+    db: str | None = None, owner_db: str | None = None, read_db: str | None = None
+) -> Settings:
     """Resolve settings from the command line, the environment and the config file;
     raise ConfigError (one line) for a file or value that cannot be used."""
     raw: dict[str, Any] = {}
@@ -178,20 +213,30 @@ def load_settings(db: str | None = None, owner_db: str | None = None) -> Setting
     db_conf = _table(raw, "database", path)
     conf_url = _string(db_conf, "url", "database.", path)
     conf_owner = _string(db_conf, "owner_url", "database.", path)
+    conf_read = _string(db_conf, "read_url", "database.", path)
     for key in ("owner_role", "app_role"):
         _string(db_conf, key, "database.", path)
     env_url, env_owner = os.environ.get("CONSOLE_DB"), os.environ.get("CONSOLE_OWNER_DB")
+    env_read = os.environ.get("CONSOLE_READ_DB")
     chosen: str | None
     owner: str | None
+    read: str | None
     if db:
-        chosen, owner = db, owner_db
+        chosen, owner, read = db, owner_db, read_db
     elif env_url:
-        chosen, owner = env_url, owner_db or env_owner
+        chosen, owner, read = env_url, owner_db or env_owner, read_db or env_read
     else:
         chosen, owner = conf_url, owner_db or env_owner or conf_owner
+        read = read_db or env_read or conf_read
+    read_where = (
+        "--read-db" if read_db else "CONSOLE_READ_DB" if read and read == env_read
+        else f"config file {path}: database.read_url"
+    )  # fmt: skip
     is_default = chosen is None
     url = normalize_url(chosen) if chosen else normalize_url(str(default_db_path()))
     owner_url = normalize_url(owner) if owner else url
+    read_url = _read_url(read, url, read_where)
+    max_lag = _max_lag(db_conf, path)
     timezone = raw.get("timezone", "Asia/Shanghai")
     if not isinstance(timezone, str):
         raise ConfigError(f"config file {path}: timezone must be a string, not {timezone!r}")
@@ -212,4 +257,6 @@ def load_settings(db: str | None = None, owner_db: str | None = None) -> Setting
         deadlines=deadlines,
         tiles_url=tiles_url,
         raw=raw,
+        read_url=read_url,
+        max_replica_lag_s=max_lag,
     )

@@ -71,7 +71,8 @@ def parse_tiles(text: str | None) -> tuple[int, int] | None:
 class Console:
     """Wires the live state to the views; owns nothing but the wiring."""
 
-    def __init__(self, args: argparse.Namespace, url: str, *, with_map: bool = True) -> None:
+    def __init__(self, args: argparse.Namespace, url: str, *, with_map: bool = True,
+                 read_url: str | None = None, max_replica_lag_s: float = 30.0) -> None:  # fmt: skip
         from PySide6.QtCore import QSettings
         from sqlalchemy.orm import Session
 
@@ -91,7 +92,7 @@ class Console:
         apply_theme(self.app, args.theme)
         # The process's one database side (one engine with a bounded pool, one feed hub)
         # and every policy, built once and handed to the workers.
-        self.runtime = Runtime(url)
+        self.runtime = Runtime(url, read_url=read_url, max_replica_lag_s=max_replica_lag_s)
         self.policies = Policies.load(settings.raw)  # console.py checked the file already
         top = root_region_code(self.runtime.engine)
         center = args.center or top
@@ -480,8 +481,10 @@ class Console:
         self.runtime.close()
 
 
-def run_wall(args: argparse.Namespace, url: str) -> int:
-    console = Console(args, url)
+def run_wall(args: argparse.Namespace, url: str, *, read_url: str | None = None,
+             max_replica_lag_s: float = 30.0) -> int:  # fmt: skip
+    """`read_url`: a hot standby for reads (services.store.replica)."""
+    console = Console(args, url, read_url=read_url, max_replica_lag_s=max_replica_lag_s)
     console.window.restore_layout(console.settings)
     tiles = parse_tiles(getattr(args, "tiles", None))
     if tiles:

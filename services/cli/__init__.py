@@ -28,6 +28,8 @@ class Context:
     timezone: str = "Asia/Shanghai"
     tiles_url: str | None = None
     policies: Policies = field(default_factory=Policies.defaults)  # built once by console.py
+    read_url: str | None = None  # a hot standby for reads (database.read_url); None: url
+    max_replica_lag_s: float = 30.0  # beyond this replay delay, reads go to the primary
 
 
 Run = Callable[[argparse.Namespace, Context], int]

@@ -10,7 +10,10 @@ across reconnects too, and no writer waits for another's whole transaction.
 
 Waking up is a latency optimisation only:
 - PostgreSQL: LISTEN on `console_changes` (payload: the newest seq of a commit, never rows),
-  in autocommit. A standby refuses LISTEN: readers there poll.
+  in autocommit. A hot standby refuses LISTEN: there the waker polls
+  `pg_last_wal_replay_lsn()` on its one connection (every `tick` s while WAL arrives, every
+  `idle_tick` s on a quiet feed) and wakes when replay moved. It decides at each
+  (re)connection, so a promoted standby is LISTENed to again.
 - SQLite: `PRAGMA data_version` polled from a dedicated read-only connection; it changes
   only for commits made by other connections, which is every writer here.
 Both fall back to a plain poll every `poll_interval` seconds.
@@ -122,9 +125,23 @@ class _SqliteWaker(_Waker):
 
 
 class _PostgresWaker(_Waker):
-    def __init__(self, engine: Engine) -> None:
+    """LISTEN on a primary; on a hot standby, poll its replay position."""
+
+    ACTIVE_S = 3.0
+
+    def __init__(self, engine: Engine, tick: float = 0.02, idle_tick: float = 0.1) -> None:
         self._engine = engine
         self._conn: Any = None
+        self._standby = False
+        self._replayed: str | None = None
+        self._tick = tick
+        self._idle_tick = max(tick, idle_tick)
+        self._last_change = 0.0
+
+    @property
+    def on_standby(self) -> bool:
+        """The connected server is a hot standby (polled, not LISTENed to)."""
+        return self._standby
 
     def _connect(self) -> Any:
         import psycopg
@@ -133,8 +150,25 @@ class _PostgresWaker(_Waker):
         conn = psycopg.connect(
             url.render_as_string(hide_password=False), autocommit=True, connect_timeout=3
         )
-        conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        row = conn.execute("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text").fetchone()
+        self._standby = bool(row and row[0])
+        if self._standby:
+            self._replayed = row[1] if row else None
+        else:
+            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
         return conn
+
+    def _poll_replay(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while (now := time.monotonic()) < deadline:
+            row = self._conn.execute("SELECT pg_last_wal_replay_lsn()::text").fetchone()
+            lsn = row[0] if row else None
+            if lsn != self._replayed:
+                self._replayed = lsn
+                self._last_change = now
+                return
+            active = now - self._last_change < self.ACTIVE_S
+            time.sleep(min(self._tick if active else self._idle_tick, max(deadline - now, 0.0)))
 
     def wait(self, timeout: float) -> None:
         import psycopg
@@ -143,6 +177,9 @@ class _PostgresWaker(_Waker):
             if self._conn is None:
                 self._conn = self._connect()
                 return  # (re)connected: the caller must poll for what it missed
+            if self._standby:
+                self._poll_replay(timeout)
+                return
             for _ in self._conn.notifies(timeout=timeout, stop_after=1):
                 break
         except psycopg.Error:
@@ -183,9 +220,13 @@ class Subscription:
         batch_limit: int = 5000,
         on_error: Callable[[Exception], None] | None = None,
         wake_tick: float = 0.005,
+        source: Callable[[], Engine] | None = None,
     ) -> None:
+        """`source`: the engine each read goes to now (default: `engine`). Any server with
+        the same change_log will do (a standby or its primary): the position is a seq."""
         self._engine = engine
-        self.position = head(engine) if after is None else after
+        self._source = source or (lambda: engine)
+        self.position = head(self._source()) if after is None else after
         self._poll_interval = poll_interval
         self._batch_limit = batch_limit
         # Side panels can poll more slowly: every poll takes the GIL from the GUI thread.
@@ -204,7 +245,7 @@ class Subscription:
 
     def _read(self) -> list[Change]:
         try:
-            batch = read_after(self._engine, self.position, self._batch_limit)
+            batch = read_after(self._source(), self.position, self._batch_limit)
         except Exception as exc:  # noqa: BLE001 - any driver error means "not now"
             self.connected = False
             if self._on_error is not None:

@@ -42,8 +42,14 @@ class _Listener:
 class FeedHub:
     """Follows the change feed on one thread and fans batches out by entity kind."""
 
-    def __init__(self, engine: Engine, *, poll_interval: float = 1.0, wake_tick: float = 0.005) -> None:
+    def __init__(
+        self, engine: Engine, *, poll_interval: float = 1.0, wake_tick: float = 0.005,
+        source: Callable[[], Engine] | None = None,
+    ) -> None:  # fmt: skip
+        """`source`: where each read goes now (a standby or its primary, by lag); the
+        wake-ups still come from `engine`."""
         self._engine = engine
+        self._source = source
         self._poll_interval = poll_interval
         self._wake_tick = wake_tick
         self._listeners: dict[int, _Listener] = {}
@@ -120,6 +126,7 @@ class FeedHub:
                     self._sub = Subscription(
                         self._engine, poll_interval=self._poll_interval,
                         on_error=self._note_error, wake_tick=self._wake_tick,
+                        source=self._source,
                     )  # fmt: skip
                 self._started.set()
                 batch = self._sub.next_batch(timeout=0.25)

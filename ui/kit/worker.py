@@ -147,6 +147,12 @@ class Worker(QObject):
         self._dirty_since: float | None = None  # watched changes wait for a re-read since
         self._deliver.connect(self._on_deliver)
 
+    @property
+    def read_engine(self) -> Engine:
+        """Where a plain read of this lane goes now (worker thread): the process's hot
+        standby when it has one and it is current enough, else the primary (`engine`)."""
+        return self.runtime.reads()
+
     # -- control (GUI thread) ---------------------------------------------------------
 
     def start(self) -> None:

@@ -64,14 +64,15 @@ class MapMarkers(Worker):
         self._post(job)
 
     def reread(self) -> None:
+        engine = self.read_engine
         try:
-            points = wall_queries.map_points(self.engine, self._region, within=self._root)
+            points = wall_queries.map_points(engine, self._region, within=self._root)
         except (Refused, LookupError):  # outside the root: back to it, as the wall
             log.warning("map markers: %s is outside %s", self._region, self._root)
             self._region = self._root
-            points = wall_queries.map_points(self.engine, self._region, within=self._root)
+            points = wall_queries.map_points(engine, self._region, within=self._root)
         self.points_ready.emit(points)
-        routes = dispatch.map_layer(self.engine, self._region, within=self._root).lines
+        routes = dispatch.map_layer(engine, self._region, within=self._root).lines
         self.dispatch_lines_ready.emit([asdict(line) for line in routes])
 
 
@@ -173,7 +174,7 @@ class LiveState(Worker):
 
         def job(engine: object, _f: object) -> None:
             try:
-                detail = wall_queries.cell_detail(self.engine, cell_id, within=self._root)
+                detail = wall_queries.cell_detail(self.read_engine, cell_id, within=self._root)
             except Refused as exc:
                 log.warning("cell card: %s", exc.message)
                 return
@@ -188,7 +189,7 @@ class LiveState(Worker):
         super()._on_changes(changes)
 
     def reread(self) -> None:
-        engine = self.engine
+        engine = self.read_engine
         with self._region_lock:
             region = self._region
             changed = self._region_changed
