@@ -7,17 +7,28 @@ results reach every wall through the change feed. The wall starts `console.py cl
 child process so that this Python work never competes with its GUI thread for the GIL.
 When the database goes away the clock says so in one line, backs off (2 s doubling to 30 s)
 and runs the job that failed again as soon as it answers (services.store.outage).
+
+On PostgreSQL a deployment runs one clock for the whole database instead
+(`console.py clock --all`, `lead`): each instance asks for a session advisory lock
+(`pg_try_advisory_lock(DEPLOYMENT_LOCK_KEY)`) on a direct connection of its own; the one
+that holds it runs the jobs, the others stand by and ask again every `retry_s` seconds.
+The lock ends with its connection, so when the leader dies (even SIGKILL) the server
+releases it and a standby takes over within about `retry_s`. The lock connection must be
+direct, never through PgBouncer in transaction mode (it keeps no session state). Consoles
+see the lock held (`deployment_clock_alive`) and start no clock child of their own.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from services import incidents, risk
 from services.dispatch import surge
@@ -102,3 +113,120 @@ def run(
         if rounds is None or passes < rounds:
             stop.wait(1.0)
     return passes
+
+
+# --------------------------------------------------------------------------- one clock per deployment
+
+DEPLOYMENT_LOCK_KEY = 7_302_002
+"""The session advisory lock the deployment's one clock holds (beside db.FEED_LOCK_KEY)."""
+
+LEADER_APPLICATION = "sgcc-clock-leader"
+"""application_name of the leader's lock connection (with its pid: `sgcc-clock-leader:1234`)."""
+
+_HELD_SQL = text(
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND classid = 0 AND objid = :key AND objsubid = 1"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+)
+
+
+def deployment_clock_alive(engine: Engine) -> bool:
+    """True when a `clock --all` holds the deployment lock on this database (PostgreSQL);
+    always False on SQLite. A console asks before starting a clock child of its own."""
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect() as conn:
+        return bool(conn.execute(_HELD_SQL, {"key": DEPLOYMENT_LOCK_KEY}).scalar())
+
+
+class _LockConnection:
+    """A direct psycopg connection (autocommit) that may hold the deployment lock."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Any = None
+
+    def try_lock(self) -> bool:
+        import psycopg
+
+        url = self._engine.url.set(drivername="postgresql")
+        query = {k: v for k, v in url.query.items() if k != "application_name"}
+        url = url.set(query={**query, "application_name": f"{LEADER_APPLICATION}:{os.getpid()}"})
+        try:
+            if self._conn is None:
+                self._conn = psycopg.connect(
+                    url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
+                )
+            row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (DEPLOYMENT_LOCK_KEY,)).fetchone()
+            return bool(row and row[0])
+        except psycopg.Error:
+            self.close()
+            return False
+
+    def alive(self) -> bool:
+        """The connection (and so the lock) still stands."""
+        import psycopg
+
+        try:
+            self._conn.execute("SELECT 1")
+            return True
+        except (psycopg.Error, AttributeError):
+            self.close()
+            return False
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection
+                pass
+        self._conn = None
+
+
+def lead(
+    engine: Engine,
+    region_code: str,
+    policies: Policies,
+    stop: threading.Event,
+    plan: ClockPlan = ClockPlan(),
+    *,
+    retry_s: float = 1.0,
+    say: Callable[[str], None] | None = None,
+) -> None:
+    """`clock --all`: stand by until this instance holds the deployment lock, then run the
+    jobs over `region_code` (the root) until `stop`, or until the lock's connection is lost
+    (then stand by again: another instance may lead meanwhile)."""
+    tell = say or log.warning
+    lock = _LockConnection(engine)
+    standing_by = False
+    try:
+        while not stop.is_set():
+            if not lock.try_lock():
+                if not standing_by:
+                    tell("standing by: another clock leads this deployment")
+                    standing_by = True
+                stop.wait(retry_s)
+                continue
+            standing_by = False
+            tell(f"leading this deployment's clock (pid {os.getpid()})")
+            lost = threading.Event()
+            jobs_stop = threading.Event()
+
+            def watch(jobs_stop: threading.Event = jobs_stop, lost: threading.Event = lost) -> None:
+                # The jobs stop when asked to, or when the lock's connection is gone.
+                while not stop.is_set():
+                    if not lock.alive():
+                        lost.set()
+                        break
+                    stop.wait(min(retry_s, 0.5))
+                jobs_stop.set()
+
+            watcher = threading.Thread(target=watch, name="clock-lock", daemon=True)
+            watcher.start()
+            run(engine, region_code, policies, jobs_stop, plan, say=tell)
+            watcher.join(retry_s + 5)
+            if lost.is_set() and not stop.is_set():
+                tell("lost the deployment lock: standing by")
+                lock.close()
+    finally:
+        lock.close()

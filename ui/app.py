@@ -448,9 +448,15 @@ class Console:
         self.live.start()
 
     def start_clock(self) -> None:
-        """Run this center's clock (services.clock) as a child process while the wall runs."""
+        """Run this center's clock (services.clock) as a child process while the wall runs;
+        on PostgreSQL not when the deployment's clock (`clock --all`) holds its lock."""
         import subprocess
         from pathlib import Path
+
+        from services.clock import deployment_clock_alive
+
+        if deployment_clock_alive(self.runtime.engine):  # composition time, before the loop
+            return
 
         console_py = Path(__file__).resolve().parent.parent / "console.py"
         self.clock_process = subprocess.Popen(

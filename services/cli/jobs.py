@@ -1,4 +1,7 @@
-"""`index compute`, `risk run` and `clock`: the periodic jobs, once or until stopped."""
+"""`index compute`, `risk run` and `clock`: the periodic jobs, once or until stopped.
+
+`clock --all` is the deployment's one clock (PostgreSQL): run two or more on different
+machines; one leads (services.clock.lead), the others take over when it dies."""
 
 from __future__ import annotations
 
@@ -21,7 +24,11 @@ def register(sub: Subparsers) -> None:
 
     ck = sub.add_parser("clock", help="a center's periodic jobs (escalation, risk rules, "
                         "capacity watch, safety index); the wall starts one itself")  # fmt: skip
-    ck.add_argument("--center", help="region code (default: the root)")
+    which = ck.add_mutually_exclusive_group()
+    which.add_argument("--center", help="region code (default: the root)")
+    which.add_argument("--all", action="store_true",
+                       help="the deployment's one clock for the whole database (PostgreSQL): "
+                       "elected by an advisory lock; a second instance stands by")  # fmt: skip
     ck.set_defaults(run=run_clock)
 
 
@@ -53,6 +60,9 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
     from services.wall import queries as wall_queries
 
     logging.basicConfig(level=logging.WARNING, format="clock: %(message)s")
+    if getattr(args, "all", False) and not ctx.url.startswith("postgresql"):
+        return error("clock --all elects one clock with a PostgreSQL advisory lock: "
+                     "on SQLite the wall runs its own clock")  # fmt: skip
     engine = db.open_database(ctx.url, application="sgcc-clock", pool_size=1)
     try:  # an unknown center is refused at once, not retried forever
         center = wall_queries.resolve_center(engine, args.center).adcode
@@ -61,6 +71,13 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
     os.nice(10)  # background work: the wall on the same machine comes first
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if getattr(args, "all", False):
+        try:
+            clock.lead(engine, center, ctx.policies, stop,
+                       say=lambda line: print(f"clock: {line}", file=sys.stderr, flush=True))  # fmt: skip
+        except KeyboardInterrupt:
+            pass
+        return 0
     parent = os.getppid()
 
     def orphaned() -> None:  # the wall that started us is gone (killed): stop too
