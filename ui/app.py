@@ -135,6 +135,7 @@ class Console:
         self._wire_handover(center, settings.timezone)
         self._wire_language()
         self.live.snapshot_ready.connect(self.window.show_snapshot)
+        self.live.replica_lag_ready.connect(self.window.set_replica_lag)  # read_url only
         self.live.confirmed.connect(self.window.show_current)
         # The banner shows while any worker cannot reach the database (since the first).
         self._down: dict[str, datetime] = {}

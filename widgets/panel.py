@@ -53,6 +53,14 @@ def format_age(age_s: float | None) -> str:
     return text.format(n=seconds // 3600)
 
 
+def format_replica_lag(lag_s: float | None) -> str:
+    """ "副本延迟 3 s" (a console reading a hot standby), "" without one."""
+    if lag_s is None:
+        return ""
+    text = QCoreApplication.translate("DataAgeLabel", "副本延迟 {n} s")
+    return text.format(n=max(0, round(lag_s)))
+
+
 class DataAgeLabel(QLabel):
     """Shows how old a panel's data is; its `state` property drives the QSS colour."""
 
@@ -62,6 +70,7 @@ class DataAgeLabel(QLabel):
         super().__init__(parent)
         self._clock = clock
         self._as_of: datetime | None = None
+        self._replica_lag: float | None = None
         self._state = ""
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._timer = QTimer(self)
@@ -82,6 +91,11 @@ class DataAgeLabel(QLabel):
     def as_of(self) -> datetime | None:
         return self._as_of
 
+    def set_replica_lag(self, lag_s: float | None) -> None:
+        """How far the standby the data was read from lags (None: no standby)."""
+        self._replica_lag = lag_s
+        self.refresh()
+
     def age_seconds(self) -> float | None:
         if self._as_of is None:
             return None
@@ -93,6 +107,8 @@ class DataAgeLabel(QLabel):
     def refresh(self) -> None:
         age = self.age_seconds()
         text = format_age(age)
+        if self._replica_lag is not None:
+            text = f"{text} · {format_replica_lag(self._replica_lag)}"
         if text != self.text():
             self.setText(text)
         state = age_state(age)

@@ -438,6 +438,11 @@
         <source>数据 {n} 小时前</source>
         <translation>Data {n} h ago</translation>
     </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="58"/>
+        <source>副本延迟 {n} s</source>
+        <translation>replica lag {n} s</translation>
+    </message>
 </context>
 <context>
     <name>DispatchPanel</name>

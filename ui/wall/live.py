@@ -87,6 +87,7 @@ class LiveState(Worker):
     BUSY_GAP = 1.0
 
     snapshot_ready = Signal(object)  # WallSnapshot
+    replica_lag_ready = Signal(object)  # float | None: the hot standby's lag (read_url only)
     cells_changed = Signal(object)  # dict[int, float]: only cells whose value changed
     cells_reset = Signal(str, object)  # metric, dict[int, float]: all cells of the territory
     points_ready = Signal(object)  # services.wall.queries.MapPoints
@@ -208,6 +209,8 @@ class LiveState(Worker):
             snap = wall_queries.wall_snapshot(engine, region, tz=self._tz, within=self._root)
         self._next_change = snap.next_change_at
         self.snapshot_ready.emit(snap)
+        if self.runtime.read_engine is not None:
+            self.replica_lag_ready.emit(self.runtime.replica_lag())
         if not self._with_map:
             return
         if changed:

@@ -247,6 +247,11 @@ class WallWindow(QMainWindow):
     def snapshot(self) -> WallSnapshot | None:
         return self._snapshot
 
+    def set_replica_lag(self, lag_s: float | None) -> None:
+        """Beside each data age: how far the hot standby it reads lags (None: hidden)."""
+        for name in DATA_PANELS:
+            self.panels[name].age_label.set_replica_lag(lag_s)
+
     def set_connection_lost(self, since: datetime | None) -> None:
         """Show the red "数据库连接中断 自 HH:MM:SS" banner; None clears it. Data stays."""
         shown = self.banner.isVisibleTo(self)
