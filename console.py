@@ -102,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         policies=policies,
         read_url=settings.read_url,
         max_replica_lag_s=settings.max_replica_lag_s,
+        pooled=settings.pooled,
+        direct_url=settings.direct_url,
     )
     try:
         return int(args.run(args, ctx))

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 
 from services import incidents, risk
 from services.dispatch import surge
@@ -142,14 +142,15 @@ def deployment_clock_alive(engine: Engine) -> bool:
 class _LockConnection:
     """A direct psycopg connection (autocommit) that may hold the deployment lock."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, url: str | None = None) -> None:
         self._engine = engine
+        self._url = url
         self._conn: Any = None
 
     def try_lock(self) -> bool:
         import psycopg
 
-        url = self._engine.url.set(drivername="postgresql")
+        url = (make_url(self._url) if self._url else self._engine.url).set(drivername="postgresql")
         query = {k: v for k, v in url.query.items() if k != "application_name"}
         url = url.set(query={**query, "application_name": f"{LEADER_APPLICATION}:{os.getpid()}"})
         try:
@@ -192,12 +193,14 @@ def lead(
     *,
     retry_s: float = 1.0,
     say: Callable[[str], None] | None = None,
+    lock_url: str | None = None,
 ) -> None:
     """`clock --all`: stand by until this instance holds the deployment lock, then run the
     jobs over `region_code` (the root) until `stop`, or until the lock's connection is lost
-    (then stand by again: another instance may lead meanwhile)."""
+    (then stand by again: another instance may lead meanwhile). `lock_url`: where the lock
+    is held when `engine` goes through PgBouncer (the primary itself)."""
     tell = say or log.warning
-    lock = _LockConnection(engine)
+    lock = _LockConnection(engine, lock_url)
     standing_by = False
     try:
         while not stop.is_set():

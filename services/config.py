@@ -13,7 +13,10 @@ level (an `--owner-db` always counts), else the database URL itself (SQLite, or 
 Reads may go to a hot standby (PostgreSQL streaming replication): `--read-db URL`, else
 `CONSOLE_READ_DB`, else `database.read_url`, by the same levels as the owner URL; writes
 always go to the database URL. `database.max_replica_lag_seconds` (default 30) is the
-replay delay beyond which reads fall back to the primary.
+replay delay beyond which reads fall back to the primary. `database.pooled = true` says
+the database URL is a PgBouncer in transaction mode (no server-side prepared statements);
+`database.direct_url` is then the primary itself, for what a pooler cannot carry (the
+feed's LISTEN, the clock's advisory lock). Both count only beside the file's own URL.
 
 A config file that cannot be read or holds a bad value raises ConfigError with one line
 naming the file, the setting and the value.
@@ -118,6 +121,8 @@ class Settings:
     raw: dict[str, Any] = field(default_factory=dict)
     read_url: str | None = None  # a hot standby for reads (None: read the database URL)
     max_replica_lag_s: float = DEFAULT_MAX_REPLICA_LAG_S
+    pooled: bool = False  # the database URL is PgBouncer in transaction mode
+    direct_url: str | None = None  # the primary itself (the feed's LISTEN, the clock's lock)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -191,6 +196,29 @@ def _read_url(read: str | None, url: str, where: str) -> str | None:
     return normalized
 
 
+def _pooled(db_conf: dict[str, Any], path: Path, applies: bool, url: str) -> tuple[bool, str | None]:
+    """`database.pooled` and `database.direct_url` (they count beside the file's own URL)."""
+    pooled = db_conf.get("pooled", False)
+    if not isinstance(pooled, bool):
+        raise ConfigError(f"config file {path}: database.pooled must be true or false, not {pooled!r}")
+    direct = _string(db_conf, "direct_url", "database.", path)
+    if not applies:
+        return False, None
+    if direct:
+        try:
+            direct = normalize_url(direct)
+        except ConfigError as exc:
+            raise ConfigError(f"config file {path}: database.direct_url: {exc}") from None
+    if pooled and not url.startswith("postgresql"):
+        raise ConfigError(f"config file {path}: database.pooled is for a PgBouncer in front of PostgreSQL")
+    if pooled and not direct:
+        raise ConfigError(
+            f"config file {path}: database.pooled needs database.direct_url (the primary itself,"
+            " for the change feed's LISTEN and the clock's lock, which PgBouncer cannot hold)"
+        )
+    return pooled, direct
+
+
 def _max_lag(db_conf: dict[str, Any], path: Path) -> float:
     value = db_conf.get("max_replica_lag_seconds", DEFAULT_MAX_REPLICA_LAG_S)
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
@@ -237,6 +265,7 @@ def load_settings(
     owner_url = normalize_url(owner) if owner else url
     read_url = _read_url(read, url, read_where)
     max_lag = _max_lag(db_conf, path)
+    pooled, direct_url = _pooled(db_conf, path, applies=not db and not env_url and bool(conf_url), url=url)
     timezone = raw.get("timezone", "Asia/Shanghai")
     if not isinstance(timezone, str):
         raise ConfigError(f"config file {path}: timezone must be a string, not {timezone!r}")
@@ -259,4 +288,6 @@ def load_settings(
         raw=raw,
         read_url=read_url,
         max_replica_lag_s=max_lag,
+        pooled=pooled,
+        direct_url=direct_url,
     )

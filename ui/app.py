@@ -72,7 +72,8 @@ class Console:
     """Wires the live state to the views; owns nothing but the wiring."""
 
     def __init__(self, args: argparse.Namespace, url: str, *, with_map: bool = True,
-                 read_url: str | None = None, max_replica_lag_s: float = 30.0) -> None:  # fmt: skip
+                 read_url: str | None = None, max_replica_lag_s: float = 30.0,
+                 pooled: bool = False, direct_url: str | None = None) -> None:  # fmt: skip
         from PySide6.QtCore import QSettings
         from sqlalchemy.orm import Session
 
@@ -92,7 +93,8 @@ class Console:
         apply_theme(self.app, args.theme)
         # The process's one database side (one engine with a bounded pool, one feed hub)
         # and every policy, built once and handed to the workers.
-        self.runtime = Runtime(url, read_url=read_url, max_replica_lag_s=max_replica_lag_s)
+        self.runtime = Runtime(url, read_url=read_url, max_replica_lag_s=max_replica_lag_s,
+                               pooled=pooled, direct_url=direct_url)  # fmt: skip
         self.policies = Policies.load(settings.raw)  # console.py checked the file already
         top = root_region_code(self.runtime.engine)
         center = args.center or top
@@ -489,9 +491,12 @@ class Console:
 
 
 def run_wall(args: argparse.Namespace, url: str, *, read_url: str | None = None,
-             max_replica_lag_s: float = 30.0) -> int:  # fmt: skip
-    """`read_url`: a hot standby for reads (services.store.replica)."""
-    console = Console(args, url, read_url=read_url, max_replica_lag_s=max_replica_lag_s)
+             max_replica_lag_s: float = 30.0, pooled: bool = False,
+             direct_url: str | None = None) -> int:  # fmt: skip
+    """`read_url`: a hot standby for reads (services.store.replica); `pooled`: `url` is
+    PgBouncer, `direct_url` the primary past it (services.store.runtime)."""
+    console = Console(args, url, read_url=read_url, max_replica_lag_s=max_replica_lag_s,
+                      pooled=pooled, direct_url=direct_url)  # fmt: skip
     console.window.restore_layout(console.settings)
     tiles = parse_tiles(getattr(args, "tiles", None))
     if tiles:

@@ -163,7 +163,8 @@ def run_wall(args: argparse.Namespace, ctx: Context) -> int:
         app = _open(args, ctx)
     except Refused as exc:
         return error(exc.message)
-    return int(app.run_wall(args, ctx.url, read_url=ctx.read_url,
+    return int(app.run_wall(args, ctx.url, read_url=ctx.read_url, pooled=ctx.pooled,
+                            direct_url=ctx.direct_url,
                             max_replica_lag_s=ctx.max_replica_lag_s))  # fmt: skip
 
 

@@ -30,6 +30,8 @@ class Context:
     policies: Policies = field(default_factory=Policies.defaults)  # built once by console.py
     read_url: str | None = None  # a hot standby for reads (database.read_url); None: url
     max_replica_lag_s: float = 30.0  # beyond this replay delay, reads go to the primary
+    pooled: bool = False  # url is PgBouncer in transaction mode (database.pooled)
+    direct_url: str | None = None  # the primary itself, past the pooler (database.direct_url)
 
 
 Run = Callable[[argparse.Namespace, Context], int]

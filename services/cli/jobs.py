@@ -63,7 +63,7 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
     if getattr(args, "all", False) and not ctx.url.startswith("postgresql"):
         return error("clock --all elects one clock with a PostgreSQL advisory lock: "
                      "on SQLite the wall runs its own clock")  # fmt: skip
-    engine = db.open_database(ctx.url, application="sgcc-clock", pool_size=1)
+    engine = db.open_database(ctx.url, application="sgcc-clock", pool_size=1, pooled=ctx.pooled)
     try:  # an unknown center is refused at once, not retried forever
         center = wall_queries.resolve_center(engine, args.center).adcode
     except Refused as exc:
@@ -73,7 +73,7 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if getattr(args, "all", False):
         try:
-            clock.lead(engine, center, ctx.policies, stop,
+            clock.lead(engine, center, ctx.policies, stop, lock_url=ctx.direct_url,
                        say=lambda line: print(f"clock: {line}", file=sys.stderr, flush=True))  # fmt: skip
         except KeyboardInterrupt:
             pass

@@ -42,7 +42,7 @@ def run_serve(args: argparse.Namespace, ctx: Context) -> int:
 
     pool: dict[str, Any] = ({} if ctx.url.startswith("sqlite") else
                             {"pool_size": 12, "max_overflow": 8, "pool_timeout": 10})  # fmt: skip
-    engine = db.make_engine(ctx.url, application="sgcc-intake", **pool)
+    engine = db.make_engine(ctx.url, application="sgcc-intake", pooled=ctx.pooled, **pool)
     db.check_reachable(engine)
     db.require_current(engine)
     policies = ctx.policies  # built once by console.py from the configuration
@@ -54,7 +54,8 @@ def run_serve(args: argparse.Namespace, ctx: Context) -> int:
     if addresses is None:
         logging.getLogger("services.intake").warning(
             "address matching is off: the township register is not installed (bin/setup.sh)")
-    app = create_app(engine, policies, data_dir=data_dir(), addresses=addresses)
+    app = create_app(engine, policies, data_dir=data_dir(), addresses=addresses,
+                     wake_url=ctx.direct_url)  # fmt: skip
     print(f"intake service on http://{args.host}:{args.port}/ ({db.describe(engine)}); "
           f"API docs at /api/v1/docs, field page at /field/", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,

@@ -185,14 +185,16 @@ def create_app(
     addresses: intake.AddressLocator | None = None,
     live: bool = True,
     grids: GridIndex | None = None,
+    wake_url: str | None = None,
 ) -> FastAPI:
     """The intake service on this engine. `live=False` leaves out the feed hub and the
-    webhook pusher (an in-process test client needs neither)."""
+    webhook pusher (an in-process test client needs neither). `wake_url`: the primary
+    itself for the feed's LISTEN when `engine` goes through PgBouncer."""
     rt = Runtime(
         engine=engine, factory=session_factory(engine), policies=policies,
         grids=grids or GridIndex(engine),
         store=attachments.AttachmentStore(data_dir / "attachments"), addresses=addresses,
-        hub=FeedHub(engine) if live else None, webhooks=WebhookPusher(engine) if live else None,
+        hub=FeedHub(engine, wake_url=wake_url) if live else None, webhooks=WebhookPusher(engine) if live else None,
     )  # fmt: skip
 
     @asynccontextmanager

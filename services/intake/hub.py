@@ -50,9 +50,10 @@ class _Listener:
 class FeedHub:
     """Case batches of the process's feed hub; `listen()` gives an asyncio queue of them."""
 
-    def __init__(self, engine: Engine, hub: StoreHub | None = None) -> None:
+    def __init__(self, engine: Engine, hub: StoreHub | None = None, *, wake_url: str | None = None) -> None:
+        """`wake_url`: the primary itself for the feed's LISTEN (past PgBouncer)."""
         self._engine = engine
-        self._hub = hub or StoreHub(engine)
+        self._hub = hub or StoreHub(engine, wake_url=wake_url)
         self._own_hub = hub is None
         self._listeners: set[_Listener] = set()
         self._lock = threading.Lock()

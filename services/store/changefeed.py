@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, make_url, select
 
 from services.store import models
 from services.store.db import NOTIFY_CHANNEL, is_sqlite
@@ -129,8 +129,13 @@ class _PostgresWaker(_Waker):
 
     ACTIVE_S = 3.0
 
-    def __init__(self, engine: Engine, tick: float = 0.02, idle_tick: float = 0.1) -> None:
+    def __init__(
+        self, engine: Engine, tick: float = 0.02, idle_tick: float = 0.1, url: str | None = None
+    ) -> None:
+        """`url`: connect there instead of `engine`'s URL (the primary itself when the
+        engine goes through PgBouncer, which cannot hold a LISTEN)."""
         self._engine = engine
+        self._url = url
         self._conn: Any = None
         self._standby = False
         self._replayed: str | None = None
@@ -146,7 +151,13 @@ class _PostgresWaker(_Waker):
     def _connect(self) -> Any:
         import psycopg
 
-        url = self._engine.url.set(drivername="postgresql")
+        url = self._engine.url
+        if self._url:  # past the pooler; named like the process's other connections
+            name = url.query.get("application_name")
+            url = make_url(self._url)
+            if name and "application_name" not in url.query:
+                url = url.set(query={**url.query, "application_name": name})
+        url = url.set(drivername="postgresql")
         conn = psycopg.connect(
             url.render_as_string(hide_password=False), autocommit=True, connect_timeout=3
         )
@@ -195,12 +206,13 @@ class _PostgresWaker(_Waker):
         self._conn = None
 
 
-def make_waker(engine: Engine, tick: float = 0.005) -> _Waker:
-    """SQLite: poll `data_version` every `tick` s; PostgreSQL: LISTEN."""
+def make_waker(engine: Engine, tick: float = 0.005, wake_url: str | None = None) -> _Waker:
+    """SQLite: poll `data_version` every `tick` s; PostgreSQL: LISTEN (on `wake_url` when
+    given: a direct connection past a pooler), or poll a hot standby's replay position."""
     if is_sqlite(engine):
         path = engine.url.database or ""
         return _SqliteWaker(path, tick)
-    return _PostgresWaker(engine)
+    return _PostgresWaker(engine, url=wake_url)
 
 
 class Subscription:
@@ -221,16 +233,18 @@ class Subscription:
         on_error: Callable[[Exception], None] | None = None,
         wake_tick: float = 0.005,
         source: Callable[[], Engine] | None = None,
+        wake_url: str | None = None,
     ) -> None:
         """`source`: the engine each read goes to now (default: `engine`). Any server with
-        the same change_log will do (a standby or its primary): the position is a seq."""
+        the same change_log will do (a standby or its primary): the position is a seq.
+        `wake_url`: the direct URL the wake-ups connect to (past PgBouncer)."""
         self._engine = engine
         self._source = source or (lambda: engine)
         self.position = head(self._source()) if after is None else after
         self._poll_interval = poll_interval
         self._batch_limit = batch_limit
         # Side panels can poll more slowly: every poll takes the GIL from the GUI thread.
-        self._waker = make_waker(engine, wake_tick)
+        self._waker = make_waker(engine, wake_tick, wake_url)
         self._on_error = on_error
         self._closed = threading.Event()
         self.connected = True

@@ -48,11 +48,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str, *, application: str | None = None, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, application: str | None = None, pooled: bool = False,
+                **kwargs: Any) -> Engine:  # fmt: skip
     """Create the engine; SQLite gets WAL and a busy timeout, PostgreSQL a pre-ping pool.
 
     `application` names the process's connections on PostgreSQL (`application_name` in
     pg_stat_activity: "sgcc-console", "sgcc-clock", ...), the change feed's LISTEN too.
+    `pooled`: `url` is a PgBouncer in transaction mode (`database.pooled`): psycopg must
+    not prepare statements server-side (the next transaction may run on another server
+    connection), so `prepare_threshold=None`.
     """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -63,6 +67,8 @@ def make_engine(url: str, *, application: str | None = None, **kwargs: Any) -> E
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("connect_args", {"connect_timeout": 5})
+    if pooled:
+        kwargs["connect_args"] = {**kwargs["connect_args"], "prepare_threshold": None}
     if application:
         parsed = make_url(url)
         url = parsed.set(query={**parsed.query, "application_name": application}).render_as_string(
@@ -160,13 +166,13 @@ def require_current(engine: Engine) -> None:
 
 
 def open_database(url: str, *, upgrade_empty: bool = False, application: str | None = None,
-                  pool_size: int | None = None) -> Engine:  # fmt: skip
+                  pool_size: int | None = None, pooled: bool = False) -> Engine:  # fmt: skip
     """Engine for `url`, checked reachable and at the current schema. `pool_size` bounds
     the pooled connections on PostgreSQL (no overflow)."""
     kwargs: dict[str, Any] = {}
     if pool_size is not None and not url.startswith("sqlite"):
         kwargs = {"pool_size": pool_size, "max_overflow": 0}
-    engine = make_engine(url, application=application, **kwargs)
+    engine = make_engine(url, application=application, pooled=pooled, **kwargs)
     check_reachable(engine)
     if upgrade_empty and schema_state(engine) == "empty":
         upgrade(engine)

@@ -44,12 +44,14 @@ class FeedHub:
 
     def __init__(
         self, engine: Engine, *, poll_interval: float = 1.0, wake_tick: float = 0.005,
-        source: Callable[[], Engine] | None = None,
+        source: Callable[[], Engine] | None = None, wake_url: str | None = None,
     ) -> None:  # fmt: skip
         """`source`: where each read goes now (a standby or its primary, by lag); the
-        wake-ups still come from `engine`."""
+        wake-ups still come from `engine`, or from `wake_url` (a direct connection when
+        `engine` goes through PgBouncer)."""
         self._engine = engine
         self._source = source
+        self._wake_url = wake_url
         self._poll_interval = poll_interval
         self._wake_tick = wake_tick
         self._listeners: dict[int, _Listener] = {}
@@ -126,7 +128,7 @@ class FeedHub:
                     self._sub = Subscription(
                         self._engine, poll_interval=self._poll_interval,
                         on_error=self._note_error, wake_tick=self._wake_tick,
-                        source=self._source,
+                        source=self._source, wake_url=self._wake_url,
                     )  # fmt: skip
                 self._started.set()
                 batch = self._sub.next_batch(timeout=0.25)

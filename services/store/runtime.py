@@ -39,14 +39,17 @@ class Runtime:
         self, url: str, *, pool_size: int = DEFAULT_POOL, wake_tick: float = 0.005,
         application: str = "sgcc-console", read_url: str | None = None,
         max_replica_lag_s: float = DEFAULT_MAX_LAG_S, read_pool_size: int = DEFAULT_POOL,
+        pooled: bool = False, direct_url: str | None = None,
     ) -> None:  # fmt: skip
+        """`pooled`: `url` is PgBouncer in transaction mode; `direct_url` is then the
+        primary itself, for the feed's LISTEN (a pooler cannot hold one)."""
         self.url = url
         self.read_url = read_url
         kwargs: dict[str, Any] = {}
         if not url.startswith("sqlite"):
             # Wait for a free pooled connection rather than open more: the budget holds.
             kwargs = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": 30}
-        self.engine: Engine = db.make_engine(url, application=application, **kwargs)
+        self.engine: Engine = db.make_engine(url, application=application, pooled=pooled, **kwargs)
         self.read_engine: Engine | None = None
         if read_url:
             self.read_engine = db.make_engine(
@@ -55,7 +58,8 @@ class Runtime:
             )  # fmt: skip
         self.router = ReadRouter(self.engine, self.read_engine, max_lag_s=max_replica_lag_s)
         self.hub = FeedHub(self.read_engine or self.engine, wake_tick=wake_tick,
-                           source=self.router.for_feed if read_url else None)  # fmt: skip
+                           source=self.router.for_feed if read_url else None,
+                           wake_url=None if read_url else direct_url)  # fmt: skip
         self._factories: dict[str, sessionmaker[Session]] = {}
         self._lock = threading.Lock()
         self._closed = False

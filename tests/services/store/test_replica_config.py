@@ -75,3 +75,18 @@ def test_console_py_refuses_a_bad_read_db_in_one_line(cfg: Path) -> None:
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0
     assert "--read-db: a read replica needs a PostgreSQL database URL" in out.stderr
+
+
+def test_pooled_needs_the_direct_url_and_counts_beside_the_files_url(cfg: Path) -> None:
+    cfg.write_text('[database]\nurl = "postgresql://app@bouncer:6432/gov"\npooled = true\n'
+                   'direct_url = "postgresql://app@primary/gov"\n')  # fmt: skip
+    s = load_settings()
+    assert s.pooled and s.direct_url == "postgresql+psycopg://app@primary/gov"
+    other = load_settings("postgresql://app@elsewhere/gov")
+    assert (other.pooled, other.direct_url) == (False, None)
+    cfg.write_text('[database]\nurl = "postgresql://app@bouncer:6432/gov"\npooled = true\n')
+    with pytest.raises(ConfigError, match="database.pooled needs database.direct_url"):
+        load_settings()
+    cfg.write_text('[database]\nurl = "postgresql://app@bouncer:6432/gov"\npooled = "yes"\n')
+    with pytest.raises(ConfigError, match="database.pooled must be true or false"):
+        load_settings()
