@@ -5,17 +5,24 @@ connections."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import func, select
 
+from services.clock import DEPLOYMENT_LOCK_KEY
 from services.store import changefeed, models
 from services.store.db import transaction
 from services.store.runtime import Runtime
 from tests.scale.replica_support import SCALE_ROLES, alert, migrate
 from tests.support.fixtures import PgDatabase
 from tests.support.pgcluster import PgBouncer, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_consoles_writes_reads_and_feed_work_through_pgbouncer_in_transaction_mode(
@@ -77,3 +84,43 @@ def test_a_consoles_writes_reads_and_feed_work_through_pgbouncer_in_transaction_
     finally:
         rt.close()
         other.close()
+
+
+def test_clock_all_through_pgbouncer_holds_its_lock_on_the_direct_url(
+    pg_db: PgDatabase, make_pgbouncer: Callable[..., PgBouncer], tmp_path: Path
+) -> None:
+    """The jobs' engine goes through the pooler, the advisory lock on `database.direct_url`
+    (through a transaction-mode pooler a session lock would be lost with the transaction)."""
+    direct_url, _ = migrate(pg_db.cluster, pg_db.name)
+    with pg_db.primary.connect(pg_db.name) as conn:
+        conn.execute("INSERT INTO region (adcode, name, level, parent_id, path, population)"
+                     " VALUES ('990000', '测试省', 'province', NULL, '/990000/', 0)")  # fmt: skip
+    bouncer = make_pgbouncer(pg_db.cluster, pool_mode="transaction", default_pool_size=2,
+                             users=("postgres", SCALE_ROLES.app))  # fmt: skip
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[database]\nurl = "{bouncer.url(pg_db.name, user=SCALE_ROLES.app)}"\n'
+                   f'pooled = true\ndirect_url = "{direct_url}"\n')  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONSOLE_")}
+    env["CONSOLE_CONFIG"] = str(cfg)
+    log = tmp_path / "clock.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "console.py"), "clock", "--all"],
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                cwd=ROOT, env=env)  # fmt: skip
+    try:
+        wait_for(lambda: "leading this deployment's clock" in log.read_text(), timeout=30,
+                 what="the clock to lead")  # fmt: skip
+        holder_port = pg_db.primary.scalar(
+            "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s AND a.datname = %s",
+            (DEPLOYMENT_LOCK_KEY, pg_db.name),
+        )  # fmt: skip
+        assert holder_port is not None
+        bouncer_ports = {int(s["local_port"]) for s in bouncer.show("SERVERS")}
+        assert bouncer_ports, "the jobs did not go through the pooler"
+        assert holder_port not in bouncer_ports  # the lock is on the direct connection
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        proc.wait(15)
+    assert proc.returncode == 0, log.read_text()
