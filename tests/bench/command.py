@@ -7,7 +7,7 @@ import json
 
 from services.cli import Context, Subparsers
 
-AREAS = ("db", "feed", "wall", "map", "dispatch", "index", "video", "intake", "soak")
+AREAS = ("db", "feed", "wall", "map", "dispatch", "index", "video", "intake", "soak", "scale")
 
 
 def register(sub: Subparsers) -> None:
@@ -60,6 +60,10 @@ def run_bench(args: argparse.Namespace, ctx: Context) -> int:
         from tests.bench.soak_bench import run_soak_bench
 
         rows += run_soak_bench(minutes=args.minutes)
+    if only == "scale":  # not in the default run: it starts a cluster of its own
+        from tests.bench import scale_bench
+
+        rows += scale_bench.run()
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
     else:
