@@ -55,7 +55,7 @@ from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import category_label
 from widgets.row_model import RowTableModel
-from widgets.translate import QT_TRANSLATE_NOOP
+from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 _Index = QModelIndex | QPersistentModelIndex
 CTX = "DispatchPanel"
@@ -415,6 +415,7 @@ class DispatchPanel(QWidget):
         state.refused.connect(self._on_refused)
         state.actor_changed.connect(self._on_actor)
         self.retranslate()
+        on_language_change(self, self.retranslate)
         self.set_ui_scale(1.0)
         self._update_unit_buttons()
         self._update_plan_buttons()
@@ -439,7 +440,7 @@ class DispatchPanel(QWidget):
                         border-radius: {px(6)}px; }}
         #surgeTitle {{ font-size: {px(22)}px; font-weight: bold; color: {c['alarm']}; }}
         #surgeDetail {{ font-size: {px(17)}px; color: {c['strong']}; }}
-        #boardHeader {{ font-size: {px(15)}px; color: {c['muted']}; }}
+        #boardHeader {{ font-size: {px(16)}px; color: {c['muted']}; }}
         #boardTotal {{ font-size: {px(34)}px; font-weight: bold; color: {c['strong']}; }}
         #boardTotal[status="available"] {{ color: {c['good']}; }}
         #boardTotal[status="unavailable"] {{ color: {c['muted']}; }}

@@ -69,7 +69,7 @@ from widgets.incident_labels import (
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import STATUS_LABELS, category_label, status_label
 from widgets.row_model import RowTableModel
-from widgets.translate import QT_TRANSLATE_NOOP
+from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 _Index = QModelIndex | QPersistentModelIndex
 SCOPES = ("action", "supervising", "all")
@@ -237,7 +237,8 @@ class FlagDelegate(QStyledItemDelegate):
         fm = QFontMetrics(font)
         chips = flags_of(row) if row is not None else []
         width = sum(fm.horizontalAdvance(t) + 14 for t, _ in chips) + 8
-        return QSize(max(width, fm.horizontalAdvance("督办超期") + 28), fm.height() + 8)
+        both = _tr("督办") + _tr("超期")  # the widest pair in the current language
+        return QSize(max(width, fm.horizontalAdvance(both) + 28), fm.height() + 8)
 
 
 class QueueTable(QTableView):
@@ -817,6 +818,7 @@ class IncidentPanel(QWidget):
         self._clock.start()
         self._actor_changed(state.actor())
         self.set_ui_scale(1.0)
+        on_language_change(self, self._retranslate_filters)
 
     # -- public slots --------------------------------------------------------------------
 
@@ -861,6 +863,22 @@ class IncidentPanel(QWidget):
         super().showEvent(event)
 
     # -- internals -----------------------------------------------------------------------
+
+    def _retranslate_filters(self) -> None:
+        """The scope tabs, filters and count in the language just switched to."""
+        for i, scope in enumerate(SCOPES):
+            self.tabs.setTabText(i, scope_label(scope))
+        self.status_filter.setItemText(0, _tr("全部状态"))
+        for i, code in enumerate(STATUS_LABELS, start=1):
+            self.status_filter.setItemText(i, status_label(code))
+        self.category_filter.setItemText(0, _tr("全部类别"))
+        for i, code in enumerate(incidents.CATEGORIES, start=1):
+            self.category_filter.setItemText(i, category_label(code))
+        self.overdue_only.setText(_tr("仅超期"))
+        self.supervised_only.setText(_tr("仅督办"))
+        self.search.setPlaceholderText(_tr("搜索 编号/描述/地址/上报人"))
+        if self._last_queue is not None:
+            self.count_label.setText(_tr("{n} 件").format(n=len(self._last_queue.rows)))
 
     def _apply_filter(self, *_: object) -> None:
         self.state.set_filter(self.current_filter())

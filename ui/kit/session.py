@@ -26,6 +26,7 @@ from ui.kit.refusal import Refusal, refusal_text
 from ui.kit.worker import ActingWorker
 from widgets.incident_labels import role_label
 from widgets.incident_style import incident_stylesheet
+from widgets.translate import on_language_change
 
 
 class LoginDialog(QDialog):
@@ -36,14 +37,12 @@ class LoginDialog(QDialog):
     def __init__(self, state: ActingWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
-        self.setWindowTitle(self.tr("登录"))
         self.state = state
         self._waiting = False
-        self.title = QLabel(self.tr("值班人员登录"), self)
+        self.title = QLabel(self)
         self.title.setObjectName("incTitle")
         self.login = QLineEdit(self)
         self.login.setObjectName("login")
-        self.login.setPlaceholderText(self.tr("账号，如 330106001.duty"))
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -51,14 +50,16 @@ class LoginDialog(QDialog):
         self.message.setObjectName("incMessage")
         self.message.setProperty("tone", "alarm")
         self.message.hide()
-        self.submit = QPushButton(self.tr("登录"), self)
+        self.submit = QPushButton(self)
         self.submit.setObjectName("submit")
         self.submit.setDefault(True)
-        self.cancel = QPushButton(self.tr("取消"), self)
+        self.cancel = QPushButton(self)
         form = QFormLayout()
-        for caption, field in ((self.tr("账号"), self.login), (self.tr("密码"), self.password)):
-            label = QLabel(caption, self)
+        self.captions: list[QLabel] = []
+        for field in (self.login, self.password):
+            label = QLabel(self)
             label.setObjectName("incCaption")
+            self.captions.append(label)
             form.addRow(label, field)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -74,7 +75,19 @@ class LoginDialog(QDialog):
         self.cancel.clicked.connect(self.reject)
         state.login_succeeded.connect(self._succeeded)
         state.login_failed.connect(self._failed)
+        self.retranslate()
+        on_language_change(self, self.retranslate)
         self.set_ui_scale(1.0)
+
+    def retranslate(self) -> None:
+        """Every text of the dialog in the current language."""
+        self.setWindowTitle(self.tr("登录"))
+        self.title.setText(self.tr("值班人员登录"))
+        self.login.setPlaceholderText(self.tr("账号，如 330106001.duty"))
+        self.submit.setText(self.tr("登录"))
+        self.cancel.setText(self.tr("取消"))
+        for label, caption in zip(self.captions, (self.tr("账号"), self.tr("密码")), strict=True):
+            label.setText(caption)
 
     def set_ui_scale(self, scale: float) -> None:
         self.setStyleSheet(incident_stylesheet(scale))
@@ -135,6 +148,7 @@ class AccountBar(QWidget):
         self.button.clicked.connect(self._clicked)
         state.actor_changed.connect(self.set_actor)
         self.set_actor(state.actor())
+        on_language_change(self, lambda: self.set_actor(self._actor))  # 登录/退出, the role
         self.set_ui_scale(1.0)
 
     def set_ui_scale(self, scale: float) -> None:
@@ -146,10 +160,14 @@ class AccountBar(QWidget):
         self._actor = actor
         signed_in = actor is not None and actor.role != "viewer"
         if signed_in and actor is not None:
-            self.who.setText(f"{actor.label} · {role_label(actor.role)}")
+            # The name and role read across the room; the login is in the tooltip (the
+            # header has no room for all three at 1080p in English).
+            self.who.setText(f"{actor.name or actor.login} · {role_label(actor.role)}")
+            self.who.setToolTip(f"{actor.label} · {role_label(actor.role)}")
             self.button.setText(self.tr("退出"))
         else:
             self.who.setText(self.tr("只读（未登录）"))
+            self.who.setToolTip("")
             self.button.setText(self.tr("登录"))
 
     def _clicked(self) -> None:

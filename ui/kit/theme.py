@@ -44,7 +44,7 @@ FONT_PX: dict[str, float] = {
     "#havesCaption": 18,
     "#haveMark": 20,
     "#haveName": 19,
-    "#haveReason": 14,
+    "#haveReason": 18,  # drawn down to 70 % (FitLabel) in a narrow badge: >= 12 px
     "#bannerText": 26,
     "#bannerHint": 18,
     "CategoryBarChart": 16,
@@ -123,8 +123,9 @@ def scaled_stylesheet(scale: float) -> str:
         f"KpiTile {{ border-radius: {px(6)}px; }}",
         f"Panel {{ border-radius: {px(4)}px; margin: {px(3)}px; }}",
         f"#videoSlot {{ border-radius: {px(4)}px; }}",
-        f"RankingTable QHeaderView::section {{ padding: {px(2)}px {px(8)}px; }}",
-        f"RankingTable::item {{ padding: 0px {px(8)}px; }}",
+        f"RankingTable QHeaderView::section {{ padding: {px(2)}px {px(5)}px; }}",
+        # narrow side padding: five columns share a side column, the name needs the room
+        f"RankingTable::item {{ padding: 0px {px(5)}px; }}",
         f"QScrollBar:vertical {{ width: {px(8)}px; }}",
         f"QMainWindow::separator {{ width: {px(2)}px; height: {px(2)}px; }}",
     ]

@@ -42,6 +42,7 @@ from services.store.runtime import Runtime
 from services.video import sources
 from ui.kit.refusal import error_text
 from ui.video.state import VideoLane
+from widgets.video.camera_list import camera_item, fit_camera_lists
 from widgets.video.video_tile import VideoTile
 
 
@@ -133,6 +134,7 @@ class VideoPanel(QWidget):
         self.camera_title.setObjectName("videoListTitle")
         self.camera_list = QListWidget(side)
         self.camera_list.setObjectName("cameraList")
+        fit_camera_lists(self.near_list, self.camera_list)
         self.camera_list.itemActivated.connect(self._camera_item_activated)
         for w in (self.near_title, self.near_list, self.camera_title, self.search,
                   self.camera_list):  # fmt: skip
@@ -314,7 +316,7 @@ class VideoPanel(QWidget):
         self.camera_list.clear()
         for cam in cameras:
             mark = "" if cam.online else QCoreApplication.translate("VideoPanel", "（离线）")
-            item = QListWidgetItem(cam.name + mark)
+            item = camera_item(cam.name + mark)
             item.setData(Qt.ItemDataRole.UserRole, cam.id)
             self.camera_list.addItem(item)
 
@@ -324,7 +326,7 @@ class VideoPanel(QWidget):
         for cam in cameras:
             metres = cam.distance_m or 0.0
             dist = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
-            item = QListWidgetItem(f"{cam.name}  {dist}")
+            item = camera_item(f"{cam.name}  {dist}")
             item.setData(Qt.ItemDataRole.UserRole, cam.id)
             self.near_list.addItem(item)
         self.fill_button.setEnabled(bool(cameras))

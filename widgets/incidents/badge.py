@@ -75,10 +75,13 @@ class IncidentBadge(QFrame):
                 color = c["warn"]
             caption = QCoreApplication.translate("IncidentBadge", source)
             number = "—" if value is None else f"{value:,}"
-            self._labels[key].setText(
+            label = self._labels[key]
+            label.setText(
                 f"<span style='color:{c['muted']}'>{caption}</span> "
                 f"<b style='color:{color}'>{number}</b>"
             )
+            # A rich-text label lets a crowded header squeeze it: "Overdue" came out cut.
+            label.setMinimumWidth(label.sizeHint().width())
 
     def set_ui_scale(self, scale: float) -> None:
         self._scale = scale
@@ -92,8 +95,9 @@ class IncidentBadge(QFrame):
             f" #badgeDot {{ color: {c['muted']}; }}"
         )
         layout = layout_of(self)
-        layout.setContentsMargins(pad * 2, pad, pad * 2, pad)
-        layout.setSpacing(pad * 2)
+        # tight: in English the header's duty row has no pixel to spare at 1080p
+        layout.setContentsMargins(pad + pad // 2, pad, pad + pad // 2, pad)
+        layout.setSpacing(pad)
         self._render()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802

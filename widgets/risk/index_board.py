@@ -159,7 +159,7 @@ class IndexRankingModel(RowTableModel):
         if role == ADCODE_ROLE:
             return row.adcode
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.adcode
+            return f"{row.name} {row.adcode}"
         return None
 
 
@@ -211,6 +211,9 @@ class IndexBoard(QFrame):
             self.component_labels[key] = lab
             comps.addWidget(lab)
         comps.addStretch(1)
+        # The order buttons on a row of their own: beside the five components they made
+        # the board wider than the wall's side column in English.
+        orders = QHBoxLayout()
 
         self.by_index = QPushButton(self)
         self.by_rate = QPushButton(self)
@@ -221,7 +224,8 @@ class IndexBoard(QFrame):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setCursor(Qt.CursorShape.PointingHandCursor)
             self._group.addButton(b)
-            comps.addWidget(b)
+            orders.addWidget(b)
+        orders.addStretch(1)
         self.by_index.setChecked(True)
         self.by_index.clicked.connect(lambda: self.set_order("index"))
         self.by_rate.clicked.connect(lambda: self.set_order("rate"))
@@ -254,6 +258,7 @@ class IndexBoard(QFrame):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addLayout(comps)
+        lay.addLayout(orders)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.empty_note, 1)
         self.empty_note.hide()
@@ -269,15 +274,10 @@ class IndexBoard(QFrame):
         self.value_label.setText(format_index(value))
         self.value_label.setStyleSheet(f"color: {index_color(value)};")
         delta = own.row.delta if own is not None else None
-        self.delta_label.setText(
-            QCoreApplication.translate("IndexBoard", "较上月 {delta}").format(delta=format_delta(delta))
-        )
         self.delta_label.setStyleSheet(f"color: {delta_color(delta)};")
         scores = own.scores if own is not None else {}
         for key, lab in self.component_labels.items():
             s = scores.get(key)
-            name = QCoreApplication.translate("IndexBoard", COMPONENT_LABELS[key])
-            lab.setText(f"{name} {'—' if s is None else f'{s:.0f}'}")
             lab.setStyleSheet(f"color: {index_color(s)};")
         has_rows = bool(ranking.rows)
         self.table.setVisible(has_rows)
@@ -326,7 +326,7 @@ class IndexBoard(QFrame):
             f"#ibOrder {{ color: #9cc3ee; background: rgba(30, 111, 208, 0.18);"
             f" border: 1px solid #1e6fd0; padding: {px(3)}px {px(10)}px; font-size: {px(16)}px; }}"
             f"#ibOrder:checked {{ color: #ffffff; background: #1e6fd0; font-weight: bold; }}"
-            + table_stylesheet("ibTable", scale, font=19, header_font=17, pad=8,
+            + table_stylesheet("ibTable", scale, font=19, header_font=17, pad=5,
                                extra="alternate-background-color: rgba(80, 140, 220, 0.09);")
             + f"#ibEmpty {{ color: #5f7fa8; font-size: {px(20)}px; }}"
         )
@@ -342,6 +342,16 @@ class IndexBoard(QFrame):
         self.by_rate.setText(tr("IndexBoard", "按办结率"))
         self.empty_note.setText(tr("IndexBoard", "暂无下级地区指数"))
         r = self._ranking
+        # the own region's delta and components, in the language now in force
+        own = r.own if r is not None else None
+        delta = own.row.delta if own is not None else None
+        delta_text = QCoreApplication.translate("IndexBoard", "较上月 {delta}")
+        self.delta_label.setText(delta_text.format(delta=format_delta(delta)))
+        scores = own.scores if own is not None else {}
+        for key, lab in self.component_labels.items():
+            s = scores.get(key)
+            name = QCoreApplication.translate("IndexBoard", COMPONENT_LABELS[key])
+            lab.setText(f"{name} {'—' if s is None else f'{s:.0f}'}")
         if r is not None:
             text = tr("IndexBoard", "{year}年{month}月").format(year=r.month.year, month=r.month.month)
             self.month_label.setText(text)

@@ -197,11 +197,14 @@ class RiskAlertList(QFrame):
         counts.addStretch(1)
         self.ack_button = QPushButton(self)
         self.close_button = QPushButton(self)
+        # 签收 / 解除 sit with the note that goes with them, under the list: beside the
+        # counts they made the panel wider than the wall's side column in English.
+        actions = QHBoxLayout()
         for b in (self.ack_button, self.close_button):
             b.setObjectName("raAction")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setCursor(Qt.CursorShape.PointingHandCursor)
-            counts.addWidget(b)
+            actions.addWidget(b)
         self.ack_button.clicked.connect(self._acknowledge)
         self.close_button.clicked.connect(self._close)
 
@@ -243,7 +246,8 @@ class RiskAlertList(QFrame):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.empty_note, 1)
         lay.addWidget(self.timeline_label)
-        lay.addWidget(self.note_edit)
+        actions.insertWidget(0, self.note_edit, 1)
+        lay.addLayout(actions)
         self.set_ui_scale(1.0)
         self.retranslate()
         self._show_counts()

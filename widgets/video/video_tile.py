@@ -14,6 +14,7 @@ Other pixel formats fall back to Qt's conversion.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import (
@@ -27,7 +28,16 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtMultimedia import (
     QMediaPlayer,
     QPlaybackOptions,
@@ -52,6 +62,37 @@ CONNECT_TIMEOUT_MS = 15_000
 ACTIVE_COLOUR = QColor("#ffb300")
 PIN_COLOUR = QColor("#4fc3f7")
 BACKGROUND = QColor("#05080d")
+CAPTION_MIN_PX = 12  # a slot's caption never below this at scale 1 (the wall lint's floor)
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A slot's caption as drawn: the full text, its lines, their pixel size."""
+
+    text: str
+    lines: tuple[str, ...]
+    px: int
+
+    @property
+    def whole(self) -> bool:
+        """Every character is shown (nothing elided)."""
+        return "".join(self.lines).replace(" ", "") == self.text.replace(" ", "")
+
+
+def _wrap(text: str, fm: QFontMetrics, width: int, most: int) -> list[str]:
+    """Greedy wrapping by character (CJK has no spaces), at most `most` + 1 lines."""
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if line and fm.horizontalAdvance(line + ch) > width:
+            lines.append(line.rstrip())
+            line = ch.lstrip()
+            if len(lines) > most:
+                break
+        else:
+            line += ch
+    lines.append(line)
+    return lines or [""]
 
 
 def _plane(frame: QVideoFrame, plane: int, rows: int) -> np.ndarray:
@@ -197,6 +238,7 @@ class VideoTile(QWidget):
     def set_source(self, url: str, label: str = "", *, loop: bool | None = None) -> None:
         """Play `url` (resolved, playable) with `label`; "" empties the slot (无信号)."""
         self._label = label
+        self.setToolTip(label)
         if url == self._url and loop in (None, self._loop):
             self.update()
             return
@@ -221,6 +263,7 @@ class VideoTile(QWidget):
     def set_label(self, label: str) -> None:
         if label != self._label:
             self._label = label
+            self.setToolTip(label)
             self.update()
 
     def set_number(self, text: str) -> None:
@@ -403,19 +446,44 @@ class VideoTile(QWidget):
                           rect.height() // 4)  # fmt: skip
             painter.drawText(lower, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, hint)
 
+    def caption(self, rect: QRect | None = None) -> Caption:
+        """How the slot's number and label are drawn in `rect` (default: the whole tile):
+        the largest size from the tile's own down to `CAPTION_MIN_PX` (× the wall's
+        scale) at which they fit on one line, else two lines at that floor; only a name
+        too long even for that is elided in the middle (keeping its end, e.g. "3号监控")."""
+        rect = self.rect() if rect is None else rect
+        full = f"{self._number}  {self._label}".strip()
+        floor = max(1, round(CAPTION_MIN_PX * self._scale))
+        top = max(floor, round(min(rect.height() / 9, 30 * self._scale)))
+        room = rect.width()
+        for px in range(top, floor - 1, -1):
+            fm = QFontMetrics(self._font(px, bold=True))
+            if fm.horizontalAdvance(full) <= room - px:
+                return Caption(full, (full,), px)
+        fm = QFontMetrics(self._font(floor, bold=True))
+        width = room - floor
+        lines = _wrap(full, fm, width, 2)
+        if len(lines) > 2 or fm.horizontalAdvance(lines[-1]) > width:
+            rest = full[len(lines[0]) :].strip()
+            lines = [lines[0], fm.elidedText(rest, Qt.TextElideMode.ElideMiddle, width)]
+        return Caption(full, tuple(lines[:2]), floor)
+
     def _paint_overlay(self, painter: QPainter, rect: QRect) -> None:
         px = max(14.0, min(rect.height() / 9, 30 * self._scale))
         if self._label or self._number:
-            bar_h = round(px * 1.5)
+            caption = self.caption(rect)
+            line_h = round(caption.px * 1.3)
+            bar_h = line_h * len(caption.lines) + round(caption.px * 0.3)
             bar = QRect(rect.x(), rect.bottom() - bar_h + 1, rect.width(), bar_h)
             painter.fillRect(bar, QColor(0, 0, 0, 150))
             painter.setPen(QColor("#ffffff"))
-            painter.setFont(self._font(px, bold=True))
-            text = f"{self._number}  {self._label}".strip()
-            shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
-                                                     bar.width() - round(px))  # fmt: skip
-            painter.drawText(bar.adjusted(round(px / 2), 0, 0, 0),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)  # fmt: skip
+            painter.setFont(self._font(caption.px, bold=True))
+            for n, line in enumerate(caption.lines):
+                row = QRect(bar.x() + round(caption.px / 2), bar.y() + round(caption.px * 0.15)
+                            + n * line_h, bar.width() - caption.px, line_h)  # fmt: skip
+                painter.drawText(
+                    row, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, line
+                )
         if self._pinned:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(PIN_COLOUR)

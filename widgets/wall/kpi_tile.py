@@ -16,6 +16,7 @@ from widgets.translate import QT_TRANSLATE_NOOP
 
 # Presentation thresholds (colour only): a resolution rate below this is shown amber.
 GOOD_RATE = 0.95
+CAPTION_MIN_PX = 16  # a caption wraps onto two lines rather than shrink below this (scale 1)
 
 
 def format_count(value: int) -> str:
@@ -30,11 +31,18 @@ def format_percent(value: float | None) -> str:
 
 
 class FitText(QWidget):
-    """One line of text in its QSS font and colour, drawn smaller only if it would not fit."""
+    """One line of text in its QSS font and colour, drawn smaller only if it would not fit.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    `min_px` is the smallest size it may shrink to; with `max_lines` > 1 a text that
+    would need less wraps onto more lines at `min_px` instead (the widget keeps the height
+    of that many lines), so a long caption stays readable across the room.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, max_lines: int = 1) -> None:
         super().__init__(parent)
         self._text = "—"
+        self.min_px = 0
+        self.max_lines = max_lines
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
     def text(self) -> str:
@@ -45,30 +53,83 @@ class FitText(QWidget):
             self._text = text
             self.update()
 
+    def set_min_px(self, px: int) -> None:
+        self.min_px = px
+        self._fit_height()
+        self.update()
+
+    def fit(self, width: int | None = None) -> tuple[int, list[str]]:
+        """(pixel size, lines) the text is drawn with at `width` (default: its own)."""
+        width = self.width() if width is None else width
+        font = self.font()
+        px = font.pixelSize() if font.pixelSize() > 0 else QFontMetrics(font).height()
+        full = QFontMetrics(font).horizontalAdvance(self._text)
+        if full <= width or width <= 0:
+            return px, [self._text]
+        shrunk = max(6, int(px * width / full))
+        if shrunk >= self.min_px or self.max_lines <= 1:
+            return shrunk, [self._text]
+        font.setPixelSize(self.min_px)
+        fm = QFontMetrics(font)
+        lines = wrap_text(self._text, fm, width)
+        if len(lines) <= self.max_lines and all(fm.horizontalAdvance(x) <= width for x in lines):
+            return self.min_px, lines
+        return shrunk, [self._text]  # too long even for that: one line, smaller
+
     def sizeHint(self) -> QSize:  # noqa: N802
         fm = QFontMetrics(self.font())
-        return QSize(fm.horizontalAdvance(self._text), fm.height())
+        return QSize(fm.horizontalAdvance(self._text), self._height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(10, QFontMetrics(self.font()).height())
+        return QSize(10, self._height())
+
+    def _height(self) -> int:
+        one = QFontMetrics(self.font()).height()
+        if self.max_lines <= 1 or self.min_px <= 0:
+            return one
+        font = self.font()
+        font.setPixelSize(self.min_px)
+        return max(one, self.max_lines * QFontMetrics(font).height())
+
+    def _fit_height(self) -> None:
+        self.setFixedHeight(self._height())
+        self.updateGeometry()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self.setFixedHeight(QFontMetrics(self.font()).height())
-            self.updateGeometry()
+            self._fit_height()
         super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         font = self.font()
-        width = QFontMetrics(font).horizontalAdvance(self._text)
-        if width > self.width() > 0:
-            size = max(6, int(font.pixelSize() * self.width() / width))
-            font.setPixelSize(size)
+        px, lines = self.fit()
+        font.setPixelSize(px)
         painter.setFont(font)
         painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._text)
+        align = Qt.AlignmentFlag.AlignHCenter | (
+            Qt.AlignmentFlag.AlignBottom if len(lines) == 1 else Qt.AlignmentFlag.AlignVCenter
+        )
+        painter.drawText(self.rect(), align, "\n".join(lines))
+
+
+def wrap_text(text: str, fm: QFontMetrics, width: int) -> list[str]:
+    """Lines of at most `width` px: at spaces where there are any, else at any character
+    (Chinese has no spaces)."""
+    words = text.split(" ") if " " in text else list(text)
+    joiner = " " if " " in text else ""
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line}{joiner}{word}" if line else word
+        if line and fm.horizontalAdvance(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    lines.append(line)
+    return lines
 
 
 class KpiValue(FitText):
@@ -84,7 +145,7 @@ class KpiTile(QFrame):
         self._caption_source = caption_source
         self.setProperty("tone", "normal")
         # Tiles stay equal whatever the caption's length: a long caption is drawn smaller.
-        self.caption = FitText(self)
+        self.caption = FitText(self, max_lines=2)
         self.caption.setObjectName("kpiCaption")
         self.value = KpiValue(self)
         self.value.setObjectName("kpiValue")
@@ -110,6 +171,7 @@ class KpiTile(QFrame):
             self.value.update()
 
     def set_ui_scale(self, scale: float) -> None:
+        self.caption.set_min_px(round(CAPTION_MIN_PX * scale))
         m = round(6 * scale)
         layout_of(self).setContentsMargins(m, m, m, m)
         layout_of(self).setSpacing(round(2 * scale))

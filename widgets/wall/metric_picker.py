@@ -52,3 +52,11 @@ class MetricPicker(QComboBox):
         if event.type() == QEvent.Type.Resize:
             self._place()
         return False
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.LanguageChange:
+            for i, label in enumerate(METRIC_LABELS.values()):
+                self.setItemText(i, QCoreApplication.translate("MetricPicker", label))
+            self.adjustSize()
+            self._place()
+        super().changeEvent(event)

@@ -111,7 +111,7 @@ class RankingModel(RowTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.adcode
+            return f"{row.name} {row.adcode}"
         return None
 
 
