@@ -43,6 +43,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "api_client": frozenset({"intake"}),
     "system": frozenset({"intake", "handle"}),
 }
+# Who may take a kiosk wall off the screen (console.py --kiosk): the officers on duty.
+KIOSK_EXIT_ROLES = frozenset({"duty_officer", "leader"})
+
+
+def may_exit_kiosk(actor: Actor, center_id: int | None) -> bool:
+    """Whether `actor`, just signed in again, may close the kiosk wall of `center_id`: a
+    duty officer or leader of that center (any center's when the wall has none)."""
+    return actor.role in KIOSK_EXIT_ROLES and (center_id is None or actor.center_id == center_id)
 MIN_PASSWORD = 4
 
 

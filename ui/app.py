@@ -68,6 +68,10 @@ def parse_tiles(text: str | None) -> tuple[int, int] | None:
     return parse_size(text) if text else None
 
 
+CLOCK_WATCH_MS = 5000  # how often the wall checks that its clock child still runs
+CLOCK_STOP_SECONDS = 10  # after SIGTERM, before the clock child is killed
+
+
 class Console:
     """Wires the live state to the views; owns nothing but the wiring."""
 
@@ -130,6 +134,9 @@ class Console:
         self._url, self._root, self._tz = url, root, settings.timezone
         self._clock_scope = top  # the clock child keeps sweeping the whole database
         self.clock_process: Any = None
+        self.clock_restarts = 0
+        self._clock_watch: Any = None
+        self.center_id = self._viewer.center_id
         self._wire_incidents(center, settings.timezone)
         self._wire_index(center, root)
         self._wire_video()
@@ -462,10 +469,44 @@ class Console:
             return
 
         console_py = Path(__file__).resolve().parent.parent / "console.py"
-        self.clock_process = subprocess.Popen(
-            [sys.executable, str(console_py), "--db", self._url, "clock", "--center", self._clock_scope],
-            stdin=subprocess.DEVNULL,
-        )
+        self._clock_argv = [sys.executable, str(console_py), "--db", self._url, "clock",
+                            "--center", self._clock_scope]  # fmt: skip
+        self.clock_process = subprocess.Popen(self._clock_argv, stdin=subprocess.DEVNULL)
+        if self._clock_watch is None:
+            from PySide6.QtCore import QTimer
+
+            self._clock_watch = QTimer(self.window)
+            self._clock_watch.timeout.connect(self._keep_clock)
+        self._clock_watch.start(CLOCK_WATCH_MS)
+
+    def _keep_clock(self) -> None:
+        """Self-healing: a clock child that died (crash, OOM kill) is started again, at most
+        once a watch period, so escalation and the risk rules go on without a restart."""
+        import subprocess
+
+        proc = self.clock_process
+        if proc is None or proc.poll() is None:
+            return
+        self.clock_restarts += 1
+        print(f"console: the clock process ended (exit {proc.returncode}); starting it again "
+              f"({self.clock_restarts})", file=sys.stderr)  # fmt: skip
+        self.clock_process = subprocess.Popen(self._clock_argv, stdin=subprocess.DEVNULL)
+
+    def stop_clock(self) -> None:
+        """Stop the clock child: SIGTERM, then SIGKILL if it has not ended in 10 s."""
+        import subprocess
+
+        if self._clock_watch is not None:
+            self._clock_watch.stop()
+        proc, self.clock_process = self.clock_process, None
+        if proc is None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(CLOCK_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
     def _start_side_workers(self, _snapshot: object = None) -> None:
         if self._side_started:
@@ -476,10 +517,7 @@ class Console:
             worker.start()
 
     def close(self) -> None:
-        if self.clock_process is not None:
-            self.clock_process.terminate()
-            self.clock_process.wait(10)
-            self.clock_process = None
+        self.stop_clock()
         self.window.save_layout(self.settings)
         self.live.stop()
         self.incidents.stop()
@@ -506,20 +544,38 @@ def run_wall(args: argparse.Namespace, url: str, *, read_url: str | None = None,
         screen = screens[args.screen] if 0 <= args.screen < len(screens) else console.app.primaryScreen()
         console.window.setScreen(screen)
         console.window.move(screen.geometry().topLeft())
-    if args.fullscreen:
+    kiosk = None
+    if getattr(args, "kiosk", False):
+        from services.accounts import may_exit_kiosk
+        from ui.kit.kiosk import KioskGuard
+
+        kiosk = KioskGuard(console.window, console.incidents,
+                           lambda actor: may_exit_kiosk(actor, console.center_id))  # fmt: skip
+    if args.fullscreen or kiosk is not None:
         # Without a window manager (a bare wall PC, Xvfb) full screen needs the geometry too.
         screen = console.window.screen() or console.app.primaryScreen()
         console.window.setGeometry(screen.geometry())
         console.window.showFullScreen()
     else:
         console.window.show()
+    from ui.kit.heartbeat import Heartbeat
+
+    heartbeat = Heartbeat(console.window)  # systemd's watchdog, when it runs the wall
+    console.live.snapshot_ready.connect(lambda _snap: heartbeat.ready())
     console.start()
     console.start_clock()
-    # Ctrl+C or a service manager's SIGTERM: quit cleanly (layout saved, clock stopped).
+    # Ctrl+C or a service manager's SIGTERM: quit cleanly (layout saved, clock stopped);
+    # the service manager may end a kiosk wall without a password.
     import signal
 
+    def stop(*_: object) -> None:
+        if kiosk is not None:
+            kiosk.release()
+        heartbeat.stopping()
+        console.app.quit()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: console.app.quit())
+        signal.signal(sig, stop)
     return int(console.app.exec())
 
 

@@ -82,6 +82,8 @@ def add_wall_arguments(p: argparse.ArgumentParser) -> None:
     wall_options(p)
     p.add_argument("--screen", type=int, default=None, help="monitor index")
     p.add_argument("--fullscreen", action="store_true")
+    p.add_argument("--kiosk", action="store_true",
+                   help="unattended wall: full screen, last layout, closing needs an officer's password")  # fmt: skip
     p.add_argument("--tiles", type=tiles_arg, help="splice wall tiles COLSxROWS, e.g. 3x3")
     p.add_argument("--bezel", type=pixels_arg, default=0, help="bezel width between tiles, pixels")
     p.set_defaults(run=run_wall)

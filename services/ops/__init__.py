@@ -1,0 +1,1 @@
+"""Running unattended: talking to the service manager that supervises the wall."""
