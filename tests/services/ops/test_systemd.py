@@ -27,7 +27,7 @@ def manager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[socket.
 
 def test_messages_arrive_at_the_managers_socket(manager: socket.socket) -> None:
     assert systemd.notify("READY=1\nSTATUS=wall on screen")
-    assert manager.recv(4096) == "READY=1\nSTATUS=wall on screen".encode()
+    assert manager.recv(4096) == b"READY=1\nSTATUS=wall on screen"
 
 
 def test_without_a_manager_nothing_is_sent_and_nothing_raises(
