@@ -174,6 +174,13 @@ class Console:
         self.incident_tabs.add(self.incident_panel, TAB_LABELS[2])
         self.window.set_side_panel("incidents", self.incident_tabs)
         self.incident_panel.data_as_of.connect(self.window.panel("incidents").set_as_of)
+        # -- the case sheet (ui.incidents.sheet): a case opens over the wall's left column --
+        from ui.incidents.sheet import MIN_WIDTH, left_column_rect
+
+        self.incident_panel.dock_sheet(
+            self.window, lambda scale: left_column_rect(self.window, round(MIN_WIDTH * scale))
+        )
+        # -- end of the case sheet --
         self.badge = IncidentBadge()
         self.incidents.counts_ready.connect(self.badge.set_counts)
         self.account = AccountBar(self.incidents)

@@ -13,6 +13,7 @@ The panel holds no data of its own beyond what the state last sent and never que
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -52,8 +53,15 @@ from PySide6.QtWidgets import (
 
 from services import incidents
 from services.accounts import Actor
-from services.incidents.workflow import IncidentRow, QueueFilter, RouteTarget
+from services.incidents.workflow import (
+    EventRow,
+    IncidentRow,
+    QueueFilter,
+    RouteTarget,
+    SupervisionRow,
+)
 from services.store import models
+from ui.incidents.sheet import CaseSheet
 from ui.incidents.state import CaseView, IncidentState, QueueView
 from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_labels import (
@@ -469,27 +477,42 @@ class IncidentDetailView(QWidget):
         self.form.cancelled.connect(self.form.hide)
         self.empty = _label(_tr("在上方队列或地图上选择一个事件"), "incHint")
 
+        # What the officer can do stays above the scrolled part (title, message, buttons,
+        # the open form): reading the timeline never scrolls the actions out of sight.
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         layout.addLayout(self.flags)
-        # What the officer can do comes right under the case's title, above the facts:
-        # in a wall's dock the detail is short, and the buttons must not need scrolling.
         layout.addWidget(self.message)
         layout.addLayout(self.buttons_row)
         layout.addWidget(self.form)
-        layout.addLayout(self.facts)
-        layout.addWidget(self.description)
-        layout.addWidget(self.supervision_title)
-        layout.addLayout(self.supervisions)
-        layout.addWidget(self.timeline_title)
-        layout.addLayout(self.timeline)
-        layout.addWidget(self.links_title)
-        layout.addLayout(self.links)
-        layout.addStretch(1)
+        self.body = QWidget(self)
+        self.body.setObjectName("incidentDetail")
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(self.facts)
+        body.addWidget(self.description)
+        body.addWidget(self.supervision_title)
+        body.addLayout(self.supervisions)
+        body.addWidget(self.timeline_title)
+        body.addLayout(self.timeline)
+        body.addWidget(self.links_title)
+        body.addLayout(self.links)
+        body.addStretch(1)
+        self.body_scroll = QScrollArea(self)
+        self.body_scroll.setObjectName("caseScroll")
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_scroll.setWidget(self.body)
+        self.body_scroll.viewport().setAutoFillBackground(False)
+        layout.addWidget(self.body_scroll, 1)
         self._case_widgets: list[QWidget] = [
             self.title, self.flag_supervised, self.flag_overdue, self.description,
-            self.timeline_title, self.supervision_title, self.links_title,
+            self.timeline_title, self.supervision_title, self.links_title, self.body_scroll,
         ]  # fmt: skip
+        # What each section shows now: a refresh rebuilds only the sections that changed.
+        self._shown_events: tuple[EventRow, ...] = ()
+        self._shown_supervisions: tuple[SupervisionRow, ...] | None = None
+        self._shown_links: tuple[tuple[str, IncidentRow], ...] | None = None
         self.show_case(None)
 
     # -- input -------------------------------------------------------------------------
@@ -505,15 +528,31 @@ class IncidentDetailView(QWidget):
         """Show a case (None: nothing selected). An open action form stays open only if
         its action is still allowed."""
         same = case is not None and self.case is not None and case.id == self.case.id
+        bar = self.body_scroll.verticalScrollBar()
+        kept = bar.value() if same else 0
         self.case = case
         self.empty.setVisible(case is None)
+        shown = case is not None
         for w in self._case_widgets:
-            w.setVisible(case is not None)
+            if w is self.flag_supervised:
+                shown_w = shown and case is not None and case.detail.row.supervised
+            elif w is self.flag_overdue:
+                shown_w = shown and case is not None and case.detail.row.overdue
+            elif w is self.supervision_title:
+                shown_w = shown and case is not None and bool(case.detail.supervisions)
+            elif w is self.links_title:
+                shown_w = shown and case is not None and bool(
+                    case.detail.follow_ups or case.detail.origin is not None
+                )
+            else:
+                shown_w = shown
+            if w.isVisibleTo(self) != shown_w:
+                w.setVisible(shown_w)
         for i in range(self.facts.count()):
             entry = self.facts.itemAt(i)
             item = entry.widget() if entry is not None else None
-            if item is not None:
-                item.setVisible(case is not None)
+            if item is not None and item.isVisibleTo(self) != shown:
+                item.setVisible(shown)
         if not same:
             self.form.hide()
             self.message.hide()
@@ -521,6 +560,9 @@ class IncidentDetailView(QWidget):
             self._clear(self.timeline)
             self._clear(self.supervisions)
             self._clear(self.links)
+            self._shown_events = ()
+            self._shown_supervisions = None
+            self._shown_links = None
             self._show_buttons()
             return
         d = case.detail
@@ -529,10 +571,8 @@ class IncidentDetailView(QWidget):
             f"#{r.id}  {category_label(r.category)} · {priority_label(r.priority)} · "
             f"{status_label(r.status)}"
         )
-        self.flag_supervised.setVisible(r.supervised)
         sup_overdue = any(s.overdue for s in d.supervisions)
-        self.flag_supervised.setProperty("overdue", "true" if sup_overdue else "false")
-        self.flag_overdue.setVisible(r.overdue)
+        self._set_property(self.flag_supervised, "overdue", "true" if sup_overdue else "false")
         left, overdue = time_left(r.resolve_deadline, models.utcnow())
         deadline = local_time(r.resolve_deadline, self._tz)
         values = {
@@ -551,17 +591,37 @@ class IncidentDetailView(QWidget):
         }
         for key, text in values.items():
             self._fact_values[key].setText(text)
-        self._fact_values["deadline"].setProperty("overdue", "true" if overdue else "false")
-        for w in (self.flag_supervised, self._fact_values["deadline"]):
-            w.style().unpolish(w)
-            w.style().polish(w)
+        self._set_property(self._fact_values["deadline"], "overdue", "true" if overdue else "false")
         self.description.setText(r.description)
+        if not same:
+            self._shown_events = ()
+            self._shown_supervisions = None
+            self._shown_links = None
         self._fill_timeline(case)
         self._fill_supervisions(case)
         self._fill_links(case)
         self._show_buttons()
         if self.form.isVisible() and self.form.action not in d.allowed:
             self.form.hide()
+        # A refresh of the same case keeps the reader's place (a rebuilt section can shrink
+        # the page for a moment and clamp the scroll bar); another case starts at the top.
+        self._restore_scroll(kept)
+
+    def _restore_scroll(self, value: int) -> None:
+        bar = self.body_scroll.verticalScrollBar()
+        body = self.body.layout()
+        if body is not None:
+            body.activate()
+        bar.setValue(value)
+        if bar.value() != value:  # the page grows once the new rows are laid out
+            QTimer.singleShot(0, lambda: bar.setValue(value))
+
+    @staticmethod
+    def _set_property(w: QWidget, name: str, value: str) -> None:
+        if w.property(name) != value:
+            w.setProperty(name, value)
+            w.style().unpolish(w)
+            w.style().polish(w)
 
     def show_message(self, text: str, tone: str = "alarm") -> None:
         self.message.setText(text)
@@ -613,8 +673,16 @@ class IncidentDetailView(QWidget):
         return "→ " + (name or target)
 
     def _fill_timeline(self, case: CaseView) -> None:
-        self._clear(self.timeline)
-        for i, e in enumerate(case.detail.events):
+        events = case.detail.events
+        old = self._shown_events
+        if events == old:
+            return
+        start = len(old)
+        if events[:start] != old:  # not an append: rebuild the whole timeline
+            self._clear(self.timeline)
+            start = 0
+        for i in range(start, len(events)):
+            e = events[i]
             note = e.note
             if e.action == "report":
                 note = channel_label(e.note) if e.note else ""
@@ -629,12 +697,16 @@ class IncidentDetailView(QWidget):
             cells[3].setWordWrap(True)
             for col, w in enumerate(cells):
                 self.timeline.addWidget(w, i, col, Qt.AlignmentFlag.AlignTop)
-        self.timeline_title.setText(_tr("处置时间线（{n}）").format(n=len(case.detail.events)))
+                w.show()  # at once, so the next layout pass already counts it
+        self._shown_events = events
+        self.timeline_title.setText(_tr("处置时间线（{n}）").format(n=len(events)))
 
     def _fill_supervisions(self, case: CaseView) -> None:
-        self._clear(self.supervisions)
         sups = case.detail.supervisions
-        self.supervision_title.setVisible(bool(sups))
+        if sups == self._shown_supervisions:
+            return
+        self._shown_supervisions = sups
+        self._clear(self.supervisions)
         now = models.utcnow()
         for s in sups:
             head = _tr("{src} 督办 {dst}，时限 {deadline}").format(
@@ -657,21 +729,25 @@ class IncidentDetailView(QWidget):
             if s.overdue:
                 label.setProperty("overdue", "true")
             self.supervisions.addWidget(label)
+            label.show()
 
     def _fill_links(self, case: CaseView) -> None:
-        self._clear(self.links)
         d = case.detail
         linked: list[tuple[str, IncidentRow]] = []
         if d.origin is not None:
             linked.append((_tr("原事件"), d.origin))
         linked += [(_tr("举一反三"), f) for f in d.follow_ups]
-        self.links_title.setVisible(bool(linked))
+        if tuple(linked) == self._shown_links:
+            return
+        self._shown_links = tuple(linked)
+        self._clear(self.links)
         for caption, row in linked:
-            button = QPushButton(f"{caption} #{row.id} {status_label(row.status)}", self)
+            button = QPushButton(f"{caption} #{row.id} {status_label(row.status)}", self.body)
             button.setObjectName("incLink")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.clicked.connect(lambda _=False, i=row.id: self.link_clicked.emit(i))
             self.links.addWidget(button)
+            button.show()
         self.links.addStretch(1)
 
     def _show_buttons(self) -> None:
@@ -757,17 +833,12 @@ class IncidentPanel(QWidget):
         self.account_label = _label(name="incCaption")
 
         self.table = QueueTable(self)
-        self.detail = IncidentDetailView(tz, self)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.detail.setObjectName("incidentDetail")
-        scroll.setWidget(self.detail)
-        scroll.viewport().setAutoFillBackground(False)
-        self.detail_scroll = scroll
+        self.detail = IncidentDetailView(tz)
+        self.sheet = CaseSheet(self.detail, self)
+        self.sheet.closed.connect(self._sheet_closed)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.sheet)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self._sized = False
@@ -827,15 +898,23 @@ class IncidentPanel(QWidget):
     def select_incident(self, incident_id: int) -> None:
         """Show a case picked elsewhere (e.g. the map); no-op if it is already shown."""
         if incident_id == self._selected:
+            self.sheet.open()  # put away earlier: the same case comes back
             return
         self._pick(incident_id)
 
     def selected_id(self) -> int | None:
         return self._selected
 
+    def dock_sheet(self, host: QWidget, anchor: Callable[[float], QRect]) -> None:
+        """Show the case in a sheet over `host` (the wall) instead of under the queue:
+        the queue gets the panel's whole height, the case the room of `anchor(scale)`."""
+        self.sheet.dock_over(host, anchor)
+        self.sheet.set_ui_scale(self._scale)
+
     def set_ui_scale(self, scale: float) -> None:
         self._scale = scale
         self.setStyleSheet(incident_stylesheet(scale))
+        self.sheet.set_ui_scale(scale)
         self.table.fit_rows()
         self.detail.form.tasks.setFixedHeight(round(80 * scale))
 
@@ -854,7 +933,7 @@ class IncidentPanel(QWidget):
         )
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        if not self._sized:  # first show: the queue gets 40 %, the case 60 %
+        if not self._sized and not self.sheet.docked:  # first show: the queue gets 40 %, the case 60 %
             self._sized = True
             total = max(2, self.splitter.height())
             self.splitter.setSizes([total * 2 // 5, total - total * 2 // 5])
@@ -868,6 +947,7 @@ class IncidentPanel(QWidget):
     def _pick(self, incident_id: int) -> None:
         self._selected = incident_id
         self.state.select(incident_id)
+        self.sheet.open()
         row = self.table.queue_model.row_of(incident_id)
         if row >= 0:
             self.table.selectRow(row)
@@ -885,6 +965,13 @@ class IncidentPanel(QWidget):
         row: IncidentRow | None = index.data(ROW_ROLE)
         if row is not None and row.id != self._selected:
             self._pick(row.id)
+        elif row is not None:
+            self.sheet.open()
+
+    def _sheet_closed(self) -> None:
+        """The sheet was put away: the case stays selected in the queue (a click on it, or
+        on its marker, opens it again)."""
+        self.table.setFocus()
 
     def _show_queue(self, view: QueueView) -> None:
         self._last_queue = view
