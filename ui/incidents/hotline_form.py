@@ -212,7 +212,7 @@ class HotlineForm(QDialog):
         self._busy = False
         self.set_actor(self.state.actor())
         self.clear()
-        self._show(self.tr("已登记 #{id}，已转属地中心受理").format(id=incident_id), "good")
+        self._show(self.tr("已登记 #{id}，由本中心受理：自办或分流派单").format(id=incident_id), "good")
         self.reported.emit(incident_id)
 
     def _refused(self, refusal: Refusal) -> None:

@@ -830,6 +830,14 @@ class IncidentPanel(QWidget):
         self.search.setPlaceholderText(_tr("搜索 编号/描述/地址/上报人"))
         self.search.setClearButtonEnabled(True)
         self.count_label = _label(name="incCaption")
+        self.count_label.setObjectName("queueCount")
+        self.prev_page = QPushButton("‹", self)
+        self.prev_page.setObjectName("queuePrev")
+        self.prev_page.setToolTip(_tr("上一页"))
+        self.next_page = QPushButton("›", self)
+        self.next_page.setObjectName("queueNext")
+        self.next_page.setToolTip(_tr("下一页"))
+        self._offset = 0
         self.account_label = _label(name="incCaption")
 
         self.table = QueueTable(self)
@@ -854,7 +862,9 @@ class IncidentPanel(QWidget):
         filters.addWidget(self.overdue_only)
         filters.addWidget(self.supervised_only)
         filters.addWidget(self.search, 1)
+        filters.addWidget(self.prev_page)
         filters.addWidget(self.count_label)
+        filters.addWidget(self.next_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -865,6 +875,8 @@ class IncidentPanel(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(300)
         self._search_timer.timeout.connect(self._apply_filter)
+        self.prev_page.clicked.connect(lambda: self._turn_page(-1))
+        self.next_page.clicked.connect(lambda: self._turn_page(1))
         self.tabs.currentChanged.connect(self._apply_filter)
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
         self.category_filter.currentIndexChanged.connect(self._apply_filter)
@@ -930,6 +942,7 @@ class IncidentPanel(QWidget):
             overdue_only=self.overdue_only.isChecked(),
             supervised_only=self.supervised_only.isChecked(),
             text=self.search.text(),
+            offset=self._offset,
         )
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -942,7 +955,29 @@ class IncidentPanel(QWidget):
     # -- internals -----------------------------------------------------------------------
 
     def _apply_filter(self, *_: object) -> None:
+        self._offset = 0  # another filter starts at its first page
         self.state.set_filter(self.current_filter())
+
+    def _turn_page(self, step: int) -> None:
+        view = self._last_queue
+        limit = view.flt.limit if view is not None else QueueFilter().limit
+        self._offset = max(0, self._offset + step * limit)
+        self.state.set_filter(self.current_filter())
+
+    def _show_count(self, view: QueueView) -> None:
+        """"共 437 件" for the whole queue (the service's COUNT), and which of them show."""
+        total = view.total if view.total >= 0 else len(view.rows)
+        first, last = view.flt.offset + 1, view.flt.offset + len(view.rows)
+        if total > len(view.rows) and view.rows:
+            text = _tr("共 {total} 件（{first}–{last}）").format(total=total, first=first, last=last)
+        else:
+            text = _tr("共 {total} 件").format(total=total)
+        self.count_label.setText(text)
+        paged = total > view.flt.limit
+        self.prev_page.setVisible(paged)
+        self.next_page.setVisible(paged)
+        self.prev_page.setEnabled(view.flt.offset > 0)
+        self.next_page.setEnabled(last < total)
 
     def _pick(self, incident_id: int) -> None:
         self._selected = incident_id
@@ -976,12 +1011,17 @@ class IncidentPanel(QWidget):
     def _show_queue(self, view: QueueView) -> None:
         self._last_queue = view
         self.data_as_of.emit(view.as_of)
+        self._show_count(view)
+        if view.rows == self.table.queue_model.rows():
+            return  # nothing moved: the table keeps its place and its selection as they are
+        bar = self.table.verticalScrollBar()
+        kept = bar.value()
         self.table.queue_model.set_rows(view.rows)
-        self.count_label.setText(_tr("{n} 件").format(n=len(view.rows)))
         if self._selected is not None:
             row = self.table.queue_model.row_of(self._selected)
             if row >= 0:
                 self.table.selectRow(row)
+        bar.setValue(kept)  # a refresh keeps the place the officer scrolled the queue to
 
     def _show_detail(self, case: CaseView) -> None:
         if case.id != self._selected:

@@ -68,6 +68,7 @@ class QueueView:
     rows: tuple[IncidentRow, ...]
     now: datetime
     as_of: datetime  # aware, for the panel's data age
+    total: int = -1  # cases in the whole queue (a COUNT); the rows are one page of them
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,6 @@ class HotlineReport:
     lat: float | None = None
     reporter: str = ""
     address: str = ""
-
-
 
 
 class IncidentState(ActingWorker):
@@ -190,7 +189,7 @@ class IncidentState(ActingWorker):
             actor = self._w_actor
             assert actor is not None
             try:
-                inc_id = incidents.report_in(factory, actor, NewIncident(
+                inc_id = incidents.take_call_in(factory, actor, NewIncident(
                     category=new.category, description=new.description, channel=new.channel,
                     priority=new.priority, grid_code=new.grid_code, lon=new.lon, lat=new.lat,
                     reporter=new.reporter, address=new.address,
@@ -274,9 +273,11 @@ class IncidentState(ActingWorker):
             return
         now = models.utcnow()
         with factory() as s:
-            rows = incidents.queue(s, actor, self._w_filter, now=now)
+            page = incidents.queue_page(s, actor, self._w_filter, now=now)
             counts = incidents.counts(s, actor, now=now)
-        self.queue_ready.emit(QueueView(self._w_filter, rows, now, datetime.now(UTC)))
+        self.queue_ready.emit(
+            QueueView(self._w_filter, page.rows, now, datetime.now(UTC), page.total)
+        )
         self.counts_ready.emit(counts)
 
     def _read_queue(self, factory: sessionmaker[Session]) -> None:
@@ -285,8 +286,10 @@ class IncidentState(ActingWorker):
             return
         now = models.utcnow()
         with factory() as s:
-            rows = incidents.queue(s, actor, self._w_filter, now=now)
-        self.queue_ready.emit(QueueView(self._w_filter, rows, now, datetime.now(UTC)))
+            page = incidents.queue_page(s, actor, self._w_filter, now=now)
+        self.queue_ready.emit(
+            QueueView(self._w_filter, page.rows, now, datetime.now(UTC), page.total)
+        )
 
     def _read_detail(self, factory: sessionmaker[Session]) -> None:
         actor, selected = self._w_actor, self._w_selected
