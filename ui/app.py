@@ -151,8 +151,9 @@ class Console:
             self.live.cell_detail_ready.connect(self.cell_card.show_detail)
             # While the hotline form is open, a click on the map gives it the grid cell.
             self.live.cell_detail_ready.connect(
-                lambda d: self.hotline.grid_code.setText(d.code) if self.hotline.isVisible() else None
-            )
+                lambda d: self.hotline.take_cell(d.code, d.township, d.community)
+                if self.hotline.isVisible() else None
+            )  # fmt: skip
         if args.scale:
             self.window.set_ui_scale(args.scale)
         self.app.aboutToQuit.connect(self.close)
@@ -185,6 +186,12 @@ class Console:
         self.incidents.counts_ready.connect(self.badge.set_counts)
         self.account = AccountBar(self.incidents)
         self.hotline = HotlineForm(self.incidents, self.window)
+        # The hotline form docks over the right column: the map it picks on stays clear.
+        from ui.incidents.sheet import right_column_rect
+
+        self.hotline.dock_over(
+            self.window, lambda scale: right_column_rect(self.window, round(480 * scale))
+        )
         self.hotline.reported.connect(self.incident_panel.select_incident)
         hotline_button = self._header_button("hotlineButton", self._open_hotline)
         self._label(hotline_button.setText, HOTLINE)
@@ -417,8 +424,7 @@ class Console:
             self.live.set_metric(self.metric_picker.currentData() or "open")  # live colours back
 
     def _open_hotline(self) -> None:
-        self.hotline.show()
-        self.hotline.raise_()
+        self.hotline.open()
 
     def _drill(self, adcode: str) -> None:
         self.live.drill(adcode)

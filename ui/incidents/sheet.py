@@ -39,28 +39,40 @@ def _tr(source: str) -> str:
     return QCoreApplication.translate("CaseSheet", source)
 
 
-def left_column_rect(window: QMainWindow, min_width: int) -> QRect:
-    """Where the sheet goes on a wall window: over its left dock column (the docked, shown
-    left-area docks), from the top of that column to the bottom of the window, at least
-    `min_width` wide. Without left docks (tile mode, all closed): the left third below
-    the window's top docks."""
-    left = Qt.DockWidgetArea.LeftDockWidgetArea
+def column_rect(window: QMainWindow, area: Qt.DockWidgetArea, min_width: int) -> QRect:
+    """A wall window's left or right dock column (its docked, shown docks in that area),
+    from the column's top to the bottom of the window, at least `min_width` wide (growing
+    towards the map). Without docks there (tile mode, all closed): a third of the width."""
     rects = [
         d.geometry()
         for d in window.findChildren(QDockWidget)
-        if window.dockWidgetArea(d) == left and d.isVisible() and not d.isFloating()
+        if window.dockWidgetArea(d) == area and d.isVisible() and not d.isFloating()
+        and window.rect().contains(d.geometry())  # a tab behind another lies off-screen
     ]
+    right = area == Qt.DockWidgetArea.RightDockWidgetArea
     if rects:
         column = rects[0]
         for r in rects[1:]:
             column = column.united(r)
-        top = column.top()
     else:
         central = window.centralWidget()
         top = central.geometry().top() if central is not None else 0
-        column = QRect(0, top, window.width() // 3, window.height() - top)
+        x = window.width() - window.width() // 3 if right else 0
+        column = QRect(x, top, window.width() // 3, window.height() - top)
     width = min(window.width(), max(column.width(), min_width))
-    return QRect(column.left(), top, width, window.height() - top)
+    left = column.right() + 1 - width if right else column.left()
+    return QRect(left, column.top(), width, window.height() - column.top())
+
+
+def left_column_rect(window: QMainWindow, min_width: int) -> QRect:
+    """Where the case sheet goes: over the wall's left column (trends and rankings)."""
+    return column_rect(window, Qt.DockWidgetArea.LeftDockWidgetArea, min_width)
+
+
+def right_column_rect(window: QMainWindow, min_width: int) -> QRect:
+    """Where the hotline form goes: over the right column, clear of the map it is
+    picking a place on (and of the case sheet on the left)."""
+    return column_rect(window, Qt.DockWidgetArea.RightDockWidgetArea, min_width)
 
 
 class CaseSheet(QFrame):
