@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QInputMethodEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QWidget
 
 from ui.app import Console
 
@@ -93,6 +93,27 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-unt
             event.setCommitString(chunk)
             QApplication.sendEvent(widget, event)
         chunk = ch if ch != "\0" else ""
+
+
+def choose(qtbot, combo: QComboBox, data: object) -> None:  # type: ignore[no-untyped-def]
+    """Pick the entry holding `data` with the keyboard, as on a closed drop-down: Home,
+    then Down to it (the popup ignores a click that follows its opening too closely)."""
+    datas = [combo.itemData(i) for i in range(combo.count())]
+    assert data in datas, (data, datas)
+    index = datas.index(data)
+    click(qtbot, combo)  # opens the popup; Esc closes it again, the focus stays
+    qtbot.waitUntil(combo.view().isVisible, timeout=WAIT)
+    qtbot.keyClick(combo.view(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not combo.view().isVisible(), timeout=WAIT)
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(index):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentIndex() == index, combo.currentText()
+
+
+def sign_out(qtbot, c: Console) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, c.account.button)
+    qtbot.waitUntil(lambda: c.account.button.text() == "登录", timeout=WAIT)
 
 
 def pick_tab(qtbot, c: Console, index: int) -> None:  # type: ignore[no-untyped-def]
