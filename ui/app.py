@@ -161,6 +161,8 @@ class Console:
     def _wire_incidents(self, center: str, tz: str) -> None:
         """The incident panel, the header's case badge and account, the hotline form."""
 
+        from services.config import data_dir
+        from services.incidents.attachments import AttachmentStore
         from ui.incidents.hotline_form import HotlineForm
         from ui.incidents.panel import IncidentPanel
         from ui.incidents.state import IncidentState
@@ -169,7 +171,9 @@ class Console:
         from widgets.tabbed import TabbedContent
 
         self.incidents = IncidentState(self.runtime, center, policy=self.policies.incidents,
-                                       login_policy=self.policies.accounts)  # fmt: skip
+                                       login_policy=self.policies.accounts,
+                                       photos=AttachmentStore(data_dir() / "attachments"),
+                                       )  # fmt: skip
         self.incident_panel = IncidentPanel(self.incidents, tz=tz)
         self.incident_tabs = TabbedContent("Console")
         self.incident_tabs.add(self.incident_panel, TAB_LABELS[2])

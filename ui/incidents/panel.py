@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QShowEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -47,12 +47,14 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QTabBar,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from services import incidents
 from services.accounts import Actor
+from services.incidents.attachments import AttachmentRow
 from services.incidents.workflow import (
     EventRow,
     IncidentRow,
@@ -61,6 +63,7 @@ from services.incidents.workflow import (
     SupervisionRow,
 )
 from services.store import models
+from ui.incidents.photo_viewer import PhotoViewer
 from ui.incidents.sheet import CaseSheet
 from ui.incidents.state import CaseView, IncidentState, QueueView
 from ui.kit.refusal import Refusal, refusal_text
@@ -70,6 +73,8 @@ from widgets.incident_labels import (
     evaluation_label,
     kind_label,
     local_time,
+    located_by_label,
+    match_label,
     priority_label,
     scope_label,
     time_left,
@@ -410,6 +415,7 @@ class IncidentDetailView(QWidget):
 
     action_requested = Signal(str, dict)  # action, params from the form
     link_clicked = Signal(int)  # an origin or follow-up case
+    photo_clicked = Signal(int)  # an attachment id of the case shown
 
     def __init__(self, tz: str = "Asia/Shanghai", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -448,6 +454,17 @@ class IncidentDetailView(QWidget):
         self.facts.setColumnStretch(3, 1)
         self.description = _label(name="incValue")
         self.description.setWordWrap(True)
+        # How a case another system sent came in, and where its address was matched.
+        self.intake_title = _label(_tr("来件与地址匹配"), "incSection")
+        self.intake_text = _label(name="incValue")
+        self.intake_text.setObjectName("intakeInfo")
+        self.intake_text.setWordWrap(True)
+        self.intake_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.photos_title = _label(_tr("现场照片"), "incSection")
+        self.photos = QGridLayout()
+        self.photo_buttons: dict[int, QToolButton] = {}
+        self._thumbs: dict[int, QImage] = {}
+        self._shown_photos: tuple[AttachmentRow, ...] | None = None
 
         self.timeline_title = _label(_tr("处置时间线"), "incSection")
         self.timeline = QGridLayout()
@@ -491,6 +508,10 @@ class IncidentDetailView(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(self.facts)
         body.addWidget(self.description)
+        body.addWidget(self.intake_title)
+        body.addWidget(self.intake_text)
+        body.addWidget(self.photos_title)
+        body.addLayout(self.photos)
         body.addWidget(self.supervision_title)
         body.addLayout(self.supervisions)
         body.addWidget(self.timeline_title)
@@ -508,6 +529,7 @@ class IncidentDetailView(QWidget):
         self._case_widgets: list[QWidget] = [
             self.title, self.flag_supervised, self.flag_overdue, self.description,
             self.timeline_title, self.supervision_title, self.links_title, self.body_scroll,
+            self.intake_title, self.intake_text, self.photos_title,
         ]  # fmt: skip
         # What each section shows now: a refresh rebuilds only the sections that changed.
         self._shown_events: tuple[EventRow, ...] = ()
@@ -540,6 +562,10 @@ class IncidentDetailView(QWidget):
                 shown_w = shown and case is not None and case.detail.row.overdue
             elif w is self.supervision_title:
                 shown_w = shown and case is not None and bool(case.detail.supervisions)
+            elif w is self.intake_title or w is self.intake_text:
+                shown_w = shown and case is not None and case.intake is not None
+            elif w is self.photos_title:
+                shown_w = shown and case is not None and bool(case.photos)
             elif w is self.links_title:
                 shown_w = shown and case is not None and bool(
                     case.detail.follow_ups or case.detail.origin is not None
@@ -560,6 +586,9 @@ class IncidentDetailView(QWidget):
             self._clear(self.timeline)
             self._clear(self.supervisions)
             self._clear(self.links)
+            self._clear(self.photos)
+            self.photo_buttons = {}
+            self._shown_photos = None
             self._shown_events = ()
             self._shown_supervisions = None
             self._shown_links = None
@@ -597,6 +626,10 @@ class IncidentDetailView(QWidget):
             self._shown_events = ()
             self._shown_supervisions = None
             self._shown_links = None
+            self._shown_photos = None
+            self._thumbs = {}
+        self._fill_intake(case)
+        self._fill_photos(case)
         self._fill_timeline(case)
         self._fill_supervisions(case)
         self._fill_links(case)
@@ -671,6 +704,65 @@ class IncidentDetailView(QWidget):
             return _tr("时限 {t}").format(t=when)
         name = case.target_names.get(target)
         return "→ " + (name or target)
+
+    def set_thumbnails(self, incident_id: int, images: dict[int, QImage]) -> None:
+        """Small pictures of the shown case's photos (decoded by the worker)."""
+        if self.case is None or self.case.id != incident_id:
+            return
+        self._thumbs = dict(images)
+        for att_id, button in self.photo_buttons.items():
+            self._set_thumb(att_id, button)
+
+    def _set_thumb(self, att_id: int, button: QToolButton) -> None:
+        image = self._thumbs.get(att_id)
+        if image is not None:
+            button.setIcon(QIcon(QPixmap.fromImage(image)))
+            button.setIconSize(image.size())
+
+    def _fill_intake(self, case: CaseView) -> None:
+        info = case.intake
+        if info is None:
+            self.intake_text.setText("")
+            return
+        lines = [
+            _tr("来源：{channel} · 报送方 {caller}").format(
+                channel=channel_label(info.source), caller=info.caller or "—")
+            + (_tr(" · 对方编号 {ext}").format(ext=info.external_id) if info.external_id else ""),
+            _tr("定位：{how}").format(how=located_by_label(info.located_by)),
+        ]  # fmt: skip
+        if info.address_text:
+            lines.append(_tr("来件地址：{text}").format(text=info.address_text))
+        if info.match_status:
+            sure = (
+                _tr("，可信度 {p}%").format(p=round(100 * info.match_confidence))
+                if info.match_confidence is not None else ""
+            )  # fmt: skip
+            lines.append(_tr("地址匹配：{names}（{status}{sure}）").format(
+                names=info.match_names or "—", status=match_label(info.match_status), sure=sure))  # fmt: skip
+            if info.match_reason:
+                lines.append(_tr("依据：{reason}").format(reason=info.match_reason))
+        self.intake_text.setText("\n".join(lines))
+
+    def _fill_photos(self, case: CaseView) -> None:
+        photos = case.photos
+        if photos == self._shown_photos:
+            return
+        self._shown_photos = photos
+        self._clear(self.photos)
+        self.photo_buttons = {}
+        self.photos_title.setText(_tr("现场照片（{n}）").format(n=len(photos)))
+        for i, p in enumerate(photos):
+            button = QToolButton(self.body)
+            button.setObjectName("photoThumb")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setText(f"{local_time(p.uploaded_at, self._tz)} {p.uploaded_by}")
+            button.setToolTip(f"{p.filename or p.sha256[:12]} · {p.width}×{p.height}")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _=False, a=p.id: self.photo_clicked.emit(a))
+            self._set_thumb(p.id, button)
+            self.photos.addWidget(button, i // 3, i % 3, Qt.AlignmentFlag.AlignLeft)
+            button.show()
+            self.photo_buttons[p.id] = button
 
     def _fill_timeline(self, case: CaseView) -> None:
         events = case.detail.events
@@ -886,6 +978,11 @@ class IncidentPanel(QWidget):
         self.table.clicked.connect(self._row_clicked)
         self.detail.action_requested.connect(self._act)
         self.detail.link_clicked.connect(self._pick)
+        self.viewer = PhotoViewer(self)
+        self.detail.photo_clicked.connect(self._open_photo)
+        state.thumbnails_ready.connect(self.detail.set_thumbnails)
+        state.photo_ready.connect(self._photo_ready)
+        state.photo_refused.connect(self._photo_refused)
 
         state.queue_ready.connect(self._show_queue)
         state.detail_ready.connect(self._show_detail)
@@ -927,6 +1024,7 @@ class IncidentPanel(QWidget):
         self._scale = scale
         self.setStyleSheet(incident_stylesheet(scale))
         self.sheet.set_ui_scale(scale)
+        self.viewer.set_ui_scale(scale)
         self.table.fit_rows()
         self.detail.form.tasks.setFixedHeight(round(80 * scale))
 
@@ -1002,6 +1100,24 @@ class IncidentPanel(QWidget):
             self._pick(row.id)
         elif row is not None:
             self.sheet.open()
+
+    def _open_photo(self, attachment_id: int) -> None:
+        if self.detail.case is not None:
+            self.state.open_photo(self.detail.case.id, attachment_id)
+
+    def _photo_caption(self, attachment_id: int) -> str:
+        case = self.detail.case
+        photo = next((p for p in case.photos if p.id == attachment_id), None) if case else None
+        if case is None or photo is None:
+            return ""
+        return f"#{case.id} · {photo.filename or photo.sha256[:12]} · {photo.uploaded_by}"
+
+    def _photo_ready(self, incident_id: int, attachment_id: int, image: QImage) -> None:
+        if self.detail.case is not None and self.detail.case.id == incident_id:
+            self.viewer.show_image(attachment_id, image, self._photo_caption(attachment_id))
+
+    def _photo_refused(self, attachment_id: int, _refusal: Refusal) -> None:
+        self.viewer.show_missing(attachment_id, self._photo_caption(attachment_id))
 
     def _sheet_closed(self) -> None:
         """The sheet was put away: the case stays selected in the queue (a click on it, or
