@@ -19,6 +19,8 @@ CONTEXT = "incident_labels"
 
 ACTION_LABELS: dict[str, str] = {
     "report": QT_TRANSLATE_NOOP("incident_labels", "上报"),
+    "note": QT_TRANSLATE_NOOP("incident_labels", "处置进展"),
+    "attach": QT_TRANSLATE_NOOP("incident_labels", "上传照片"),
     "accept": QT_TRANSLATE_NOOP("incident_labels", "受理"),
     "route": QT_TRANSLATE_NOOP("incident_labels", "分流派单"),
     "start": QT_TRANSLATE_NOOP("incident_labels", "处置"),

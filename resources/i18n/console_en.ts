@@ -3039,257 +3039,267 @@
     </message>
     <message>
         <location filename="../../widgets/incident_labels.py" line="22"/>
+        <source>处置进展</source>
+        <translation>Progress note</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="23"/>
+        <source>上传照片</source>
+        <translation>Photo added</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="24"/>
         <source>受理</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="23"/>
+        <location filename="../../widgets/incident_labels.py" line="25"/>
         <source>分流派单</source>
         <translation>Route</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="24"/>
+        <location filename="../../widgets/incident_labels.py" line="26"/>
         <source>处置</source>
         <translation>Handle</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="25"/>
+        <location filename="../../widgets/incident_labels.py" line="27"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="26"/>
+        <location filename="../../widgets/incident_labels.py" line="28"/>
         <source>办结</source>
         <translation>Resolve</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="27"/>
+        <location filename="../../widgets/incident_labels.py" line="29"/>
         <source>评价归档</source>
         <translation>Rate &amp; close</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="28"/>
+        <location filename="../../widgets/incident_labels.py" line="30"/>
         <source>重新办理</source>
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="29"/>
+        <location filename="../../widgets/incident_labels.py" line="31"/>
         <source>上报上级</source>
         <translation>Escalate</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="30"/>
+        <location filename="../../widgets/incident_labels.py" line="32"/>
         <source>超期自动上报</source>
         <translation>Auto-escalated (overdue)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="31"/>
+        <location filename="../../widgets/incident_labels.py" line="33"/>
         <source>回复督办</source>
         <translation>Reply to supervision</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="32"/>
+        <location filename="../../widgets/incident_labels.py" line="34"/>
         <source>督办</source>
         <translation>Supervise</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="33"/>
-        <location filename="../../widgets/incident_labels.py" line="51"/>
+        <location filename="../../widgets/incident_labels.py" line="35"/>
+        <location filename="../../widgets/incident_labels.py" line="53"/>
         <source>举一反三</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="34"/>
+        <location filename="../../widgets/incident_labels.py" line="36"/>
         <source>派遣力量</source>
         <translation>Dispatched units</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="35"/>
+        <location filename="../../widgets/incident_labels.py" line="37"/>
         <source>单位接令</source>
         <translation>Unit acknowledged</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="36"/>
+        <location filename="../../widgets/incident_labels.py" line="38"/>
         <source>到达现场</source>
         <translation>Arrived on scene</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="37"/>
+        <location filename="../../widgets/incident_labels.py" line="39"/>
         <source>现场处置完毕</source>
         <translation>Cleared the scene</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="38"/>
+        <location filename="../../widgets/incident_labels.py" line="40"/>
         <source>单位返回</source>
         <translation>Unit returned</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="39"/>
+        <location filename="../../widgets/incident_labels.py" line="41"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="40"/>
+        <location filename="../../widgets/incident_labels.py" line="42"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="41"/>
+        <location filename="../../widgets/incident_labels.py" line="43"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="45"/>
+        <location filename="../../widgets/incident_labels.py" line="47"/>
         <source>热线电话</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="46"/>
+        <location filename="../../widgets/incident_labels.py" line="48"/>
         <source>平安通(网格员)</source>
         <translation>Field app (grid worker)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="47"/>
+        <location filename="../../widgets/incident_labels.py" line="49"/>
         <source>平安浙江APP</source>
         <translation>Citizen app</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="48"/>
+        <location filename="../../widgets/incident_labels.py" line="50"/>
         <source>视频告警</source>
         <translation>Video alarm</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="49"/>
+        <location filename="../../widgets/incident_labels.py" line="51"/>
         <source>感知告警</source>
         <translation>Sensor alarm</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="50"/>
+        <location filename="../../widgets/incident_labels.py" line="52"/>
         <source>上级交办</source>
         <translation>Assigned from above</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="52"/>
+        <location filename="../../widgets/incident_labels.py" line="54"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="56"/>
+        <location filename="../../widgets/incident_labels.py" line="58"/>
         <source>特急</source>
         <translation>Critical</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="57"/>
+        <location filename="../../widgets/incident_labels.py" line="59"/>
         <source>紧急</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="58"/>
+        <location filename="../../widgets/incident_labels.py" line="60"/>
         <source>一般</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="59"/>
+        <location filename="../../widgets/incident_labels.py" line="61"/>
         <source>较低</source>
         <translation>Low</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="63"/>
+        <location filename="../../widgets/incident_labels.py" line="65"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="64"/>
+        <location filename="../../widgets/incident_labels.py" line="66"/>
         <source>基本满意</source>
         <translation>Mostly satisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="65"/>
+        <location filename="../../widgets/incident_labels.py" line="67"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="69"/>
+        <location filename="../../widgets/incident_labels.py" line="71"/>
         <source>待我处理</source>
         <translation>My queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="70"/>
+        <location filename="../../widgets/incident_labels.py" line="72"/>
         <source>我督办的</source>
         <translation>I supervise</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="71"/>
+        <location filename="../../widgets/incident_labels.py" line="73"/>
         <source>辖区全部</source>
         <translation>Whole jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="75"/>
+        <location filename="../../widgets/incident_labels.py" line="77"/>
         <source>事件</source>
         <translation>Incident</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="76"/>
+        <location filename="../../widgets/incident_labels.py" line="78"/>
         <source>举一反三任务</source>
         <translation>Follow-up task</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="80"/>
+        <location filename="../../widgets/incident_labels.py" line="82"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="81"/>
+        <location filename="../../widgets/incident_labels.py" line="83"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="82"/>
+        <location filename="../../widgets/incident_labels.py" line="84"/>
         <source>话务员</source>
         <translation>Call taker</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="83"/>
+        <location filename="../../widgets/incident_labels.py" line="85"/>
         <source>只读</source>
         <translation>Read-only</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="84"/>
+        <location filename="../../widgets/incident_labels.py" line="86"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="88"/>
+        <location filename="../../widgets/incident_labels.py" line="90"/>
         <source>按网格编码</source>
         <translation>by grid code</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="89"/>
+        <location filename="../../widgets/incident_labels.py" line="91"/>
         <source>按经纬度</source>
         <translation>by coordinates</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="90"/>
+        <location filename="../../widgets/incident_labels.py" line="92"/>
         <source>按地址匹配</source>
         <translation>by address match</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="94"/>
+        <location filename="../../widgets/incident_labels.py" line="96"/>
         <source>已匹配</source>
         <translation>matched</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="95"/>
+        <location filename="../../widgets/incident_labels.py" line="97"/>
         <source>有歧义</source>
         <translation>ambiguous</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="96"/>
+        <location filename="../../widgets/incident_labels.py" line="98"/>
         <source>辖区外</source>
         <translation>outside the jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="97"/>
+        <location filename="../../widgets/incident_labels.py" line="99"/>
         <source>未匹配</source>
         <translation>not matched</translation>
     </message>
@@ -3434,27 +3444,27 @@
         <translation>Database unavailable; try again later</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="100"/>
+        <location filename="../../widgets/incident_labels.py" line="102"/>
         <source>{d}天{h}小时</source>
         <translation>{d} d {h} h</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="101"/>
+        <location filename="../../widgets/incident_labels.py" line="103"/>
         <source>{h}小时{m}分</source>
         <translation>{h} h {m} min</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="102"/>
+        <location filename="../../widgets/incident_labels.py" line="104"/>
         <source>{m}分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="103"/>
+        <location filename="../../widgets/incident_labels.py" line="105"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="104"/>
+        <location filename="../../widgets/incident_labels.py" line="106"/>
         <source>剩</source>
         <translation>Due in</translation>
     </message>

@@ -739,9 +739,9 @@ class IncidentDetailView(QWidget):
             )  # fmt: skip
             lines.append(_tr("地址匹配：{names}（{status}{sure}）").format(
                 names=info.match_names or "—", status=match_label(info.match_status), sure=sure))  # fmt: skip
-            if info.match_reason:
-                lines.append(_tr("依据：{reason}").format(reason=info.match_reason))
         self.intake_text.setText("\n".join(lines))
+        # The matcher's reasoning is the service's own (English) wording: on hover only.
+        self.intake_text.setToolTip(info.match_reason)
 
     def _fill_photos(self, case: CaseView) -> None:
         photos = case.photos
@@ -755,12 +755,15 @@ class IncidentDetailView(QWidget):
             button = QToolButton(self.body)
             button.setObjectName("photoThumb")
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-            button.setText(f"{local_time(p.uploaded_at, self._tz)} {p.uploaded_by}")
-            button.setToolTip(f"{p.filename or p.sha256[:12]} · {p.width}×{p.height}")
+            button.setText(local_time(p.uploaded_at, self._tz))
+            button.setToolTip(
+                f"{p.filename or p.sha256[:12]} · {p.width}×{p.height} · {p.uploaded_by}"
+            )
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.clicked.connect(lambda _=False, a=p.id: self.photo_clicked.emit(a))
             self._set_thumb(p.id, button)
-            self.photos.addWidget(button, i // 3, i % 3, Qt.AlignmentFlag.AlignLeft)
+            # two a row: the sheet's narrowest width at 1080p still holds them side by side
+            self.photos.addWidget(button, i // 2, i % 2, Qt.AlignmentFlag.AlignLeft)
             button.show()
             self.photo_buttons[p.id] = button
 

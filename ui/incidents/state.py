@@ -119,7 +119,7 @@ class IncidentState(ActingWorker):
     photo_ready = Signal(int, int, object)  # incident id, attachment id, QImage (full size)
     photo_refused = Signal(int, object)  # attachment id, Refusal (e.g. the file is missing)
 
-    THUMB = (192, 144)  # px, the longest side fits
+    THUMB = (160, 120)  # px, the longest side fits
 
     def __init__(
         self,

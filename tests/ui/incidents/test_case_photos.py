@@ -106,7 +106,7 @@ def test_photos_and_address_match_in_the_case_sheet(  # type: ignore[no-untyped-
     assert detail.photos_title.text() == "现场照片（1）"
     button = detail.photo_buttons[photo.id]
     qtbot.waitUntil(lambda: not button.icon().isNull(), timeout=WAIT)
-    assert max(button.iconSize().width(), button.iconSize().height()) <= 192
+    assert max(button.iconSize().width(), button.iconSize().height()) <= 160
     viewer = c.incident_panel.viewer
     click(qtbot, button)
     qtbot.waitUntil(viewer.isVisible, timeout=WAIT)
