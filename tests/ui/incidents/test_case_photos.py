@@ -102,6 +102,10 @@ def test_photos_and_address_match_in_the_case_sheet(  # type: ignore[no-untyped-
     assert f"地址匹配：{''.join(names)}（已匹配，可信度 92%）" in text
     assert "12345-0001" in text
 
+    # Nothing is cut at the sheet's right edge: the page is no wider than its viewport.
+    assert detail.body.width() <= detail.body_scroll.viewport().width()
+    assert detail.intake_text.geometry().right() <= detail.body_scroll.viewport().width()
+
     # The photo as a thumbnail; a click opens it at full size.
     assert detail.photos_title.text() == "现场照片（1）"
     button = detail.photo_buttons[photo.id]
