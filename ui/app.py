@@ -166,8 +166,9 @@ class Console:
             self.live.cell_detail_ready.connect(self.cell_card.show_detail)
             # While the hotline form is open, a click on the map gives it the grid cell.
             self.live.cell_detail_ready.connect(
-                lambda d: self.hotline.grid_code.setText(d.code) if self.hotline.isVisible() else None
-            )
+                lambda d: self.hotline.take_cell(d.code, d.township, d.community)
+                if self.hotline.isVisible() else None
+            )  # fmt: skip
         if args.scale:
             self.window.set_ui_scale(args.scale)
         self.app.aboutToQuit.connect(self.close)
@@ -175,6 +176,8 @@ class Console:
     def _wire_incidents(self, center: str, tz: str) -> None:
         """The incident panel, the header's case badge and account, the hotline form."""
 
+        from services.config import data_dir
+        from services.incidents.attachments import AttachmentStore
         from ui.incidents.hotline_form import HotlineForm
         from ui.incidents.panel import IncidentPanel
         from ui.incidents.state import IncidentState
@@ -183,16 +186,31 @@ class Console:
         from widgets.tabbed import TabbedContent
 
         self.incidents = IncidentState(self.runtime, center, policy=self.policies.incidents,
-                                       login_policy=self.policies.accounts)  # fmt: skip
+                                       login_policy=self.policies.accounts,
+                                       photos=AttachmentStore(data_dir() / "attachments"),
+                                       )  # fmt: skip
         self.incident_panel = IncidentPanel(self.incidents, tz=tz)
         self.incident_tabs = TabbedContent("Console")
         self.incident_tabs.add(self.incident_panel, TAB_LABELS[2])
         self.window.set_side_panel("incidents", self.incident_tabs)
         self.incident_panel.data_as_of.connect(self.window.panel("incidents").set_as_of)
+        # -- the case sheet (ui.incidents.sheet): a case opens over the wall's left column --
+        from ui.incidents.sheet import MIN_WIDTH, left_column_rect
+
+        self.incident_panel.dock_sheet(
+            self.window, lambda scale: left_column_rect(self.window, round(MIN_WIDTH * scale))
+        )
+        # -- end of the case sheet --
         self.badge = IncidentBadge()
         self.incidents.counts_ready.connect(self.badge.set_counts)
         self.account = AccountBar(self.incidents)
         self.hotline = HotlineForm(self.incidents, self.window)
+        # The hotline form docks over the right column: the map it picks on stays clear.
+        from ui.incidents.sheet import right_column_rect
+
+        self.hotline.dock_over(
+            self.window, lambda scale: right_column_rect(self.window, round(480 * scale))
+        )
         self.hotline.reported.connect(self.incident_panel.select_incident)
         hotline_button = self._header_button("hotlineButton", self._open_hotline)
         self._label(hotline_button.setText, HOTLINE)
@@ -425,8 +443,7 @@ class Console:
             self.live.set_metric(self.metric_picker.currentData() or "open")  # live colours back
 
     def _open_hotline(self) -> None:
-        self.hotline.show()
-        self.hotline.raise_()
+        self.hotline.open()
 
     def _drill(self, adcode: str) -> None:
         self.live.drill(adcode)

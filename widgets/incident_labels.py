@@ -19,6 +19,8 @@ CONTEXT = "incident_labels"
 
 ACTION_LABELS: dict[str, str] = {
     "report": QT_TRANSLATE_NOOP("incident_labels", "上报"),
+    "note": QT_TRANSLATE_NOOP("incident_labels", "处置进展"),
+    "attach": QT_TRANSLATE_NOOP("incident_labels", "上传照片"),
     "accept": QT_TRANSLATE_NOOP("incident_labels", "受理"),
     "route": QT_TRANSLATE_NOOP("incident_labels", "分流派单"),
     "start": QT_TRANSLATE_NOOP("incident_labels", "处置"),
@@ -84,6 +86,19 @@ ROLE_LABELS: dict[str, str] = {
     "system": QT_TRANSLATE_NOOP("incident_labels", "系统"),
 }
 
+LOCATED_BY_LABELS: dict[str, str] = {
+    "grid": QT_TRANSLATE_NOOP("incident_labels", "按网格编码"),
+    "point": QT_TRANSLATE_NOOP("incident_labels", "按经纬度"),
+    "address": QT_TRANSLATE_NOOP("incident_labels", "按地址匹配"),
+}
+
+MATCH_LABELS: dict[str, str] = {
+    "matched": QT_TRANSLATE_NOOP("incident_labels", "已匹配"),
+    "ambiguous": QT_TRANSLATE_NOOP("incident_labels", "有歧义"),
+    "outside": QT_TRANSLATE_NOOP("incident_labels", "辖区外"),
+    "none": QT_TRANSLATE_NOOP("incident_labels", "未匹配"),
+}
+
 SPAN_DAYS = QT_TRANSLATE_NOOP("incident_labels", "{d}天{h}小时")
 SPAN_HOURS = QT_TRANSLATE_NOOP("incident_labels", "{h}小时{m}分")
 SPAN_MINUTES = QT_TRANSLATE_NOOP("incident_labels", "{m}分钟")
@@ -129,6 +144,18 @@ def role_label(code: str) -> str:
 
 def kind_label(code: str) -> str:
     source = KIND_LABELS.get(code)
+    return _tr(source) if source else code
+
+
+def located_by_label(code: str) -> str:
+    source = LOCATED_BY_LABELS.get(code)
+    return _tr(source) if source else code
+
+
+def match_label(code: str | None) -> str:
+    if not code:
+        return ""
+    source = MATCH_LABELS.get(code)
     return _tr(source) if source else code
 
 

@@ -203,6 +203,19 @@
     </message>
 </context>
 <context>
+    <name>CaseSheet</name>
+    <message>
+        <location filename="../../ui/incidents/sheet.py" line="34"/>
+        <source>事件详情</source>
+        <translation>Case details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incidents/sheet.py" line="35"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>CategoryBarChart</name>
     <message>
         <location filename="../../widgets/wall/category_bar.py" line="102"/>
@@ -1680,131 +1693,150 @@
 <context>
     <name>HotlineForm</name>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="47"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="53"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="55"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="72"/>
         <source>热线受理登记</source>
         <translation>Hotline intake</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="57"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="76"/>
         <source>请选择类别</source>
         <translation>Select a category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="72"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="91"/>
         <source>网格编码，或在地图上点选位置</source>
         <translation>Grid code, or pick on the map</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="73"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="163"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="92"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="248"/>
         <source>未选位置</source>
         <translation>No location</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="77"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="96"/>
         <source>来电人姓名</source>
         <translation>Caller name</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="80"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="99"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="83"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="102"/>
         <source>事发地址</source>
         <translation>Incident address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="86"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="105"/>
         <source>事件描述：发生了什么、涉及人员、现场情况</source>
         <translation>Description: what happened, who is involved, the scene</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="91"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="110"/>
         <source>登录后可受理来电</source>
         <translation>Log in to take calls</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="93"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="112"/>
         <source>提交登记</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="95"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="114"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="99"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="118"/>
         <source>事件类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="100"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="119"/>
         <source>紧急程度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="101"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="120"/>
         <source>来源渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="102"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="121"/>
         <source>网格</source>
         <translation>Grid cell</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="104"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="123"/>
         <source>来电人</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="105"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="124"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="106"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="125"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="107"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="126"/>
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="140"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="162"/>
         <source>已选位置 {lon:.5f}, {lat:.5f}，查找网格…</source>
         <translation>Picked {lon:.5f}, {lat:.5f}; finding grid…</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="206"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="291"/>
         <source>正在提交…</source>
         <translation>Submitting…</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="215"/>
         <source>已登记 #{id}，已转属地中心受理</source>
         <translation>Registered #{id}; sent to the local center</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="227"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="312"/>
         <source>未能登记：{reason}</source>
         <translation>Not registered: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="232"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="317"/>
         <source>按网格编码定位</source>
         <translation>Locate by grid code</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="238"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="323"/>
         <source>已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}</source>
         <translation>Picked {lon:.5f}, {lat:.5f} → grid {code}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incidents/hotline_form.py" line="63"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incidents/hotline_form.py" line="173"/>
+        <source>已选网格 {code}（{place}）</source>
+        <translation>Grid cell {code} ({place})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incidents/hotline_form.py" line="174"/>
+        <source>已选网格 {code}</source>
+        <translation>Grid cell {code}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incidents/hotline_form.py" line="300"/>
+        <source>已登记 #{id}，由本中心受理：自办或分流派单</source>
+        <translation>Filed #{id}: this center accepts it, handles it or routes it</translation>
     </message>
 </context>
 <context>
@@ -1828,47 +1860,47 @@
 <context>
     <name>IncidentPanel</name>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="79"/>
+        <location filename="../../ui/incidents/panel.py" line="92"/>
         <source>标记</source>
         <translation>Flags</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="80"/>
+        <location filename="../../ui/incidents/panel.py" line="93"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="81"/>
+        <location filename="../../ui/incidents/panel.py" line="94"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="82"/>
+        <location filename="../../ui/incidents/panel.py" line="95"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="83"/>
+        <location filename="../../ui/incidents/panel.py" line="96"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="84"/>
+        <location filename="../../ui/incidents/panel.py" line="97"/>
         <source>事件</source>
         <translation>Incident</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="94"/>
+        <location filename="../../ui/incidents/panel.py" line="107"/>
         <source>该事件已被他人更新</source>
         <translation>Incident updated by someone else</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="95"/>
+        <location filename="../../ui/incidents/panel.py" line="108"/>
         <source>登录后可处置</source>
         <translation>Log in to handle</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="96"/>
+        <location filename="../../ui/incidents/panel.py" line="109"/>
         <source>当前账号无处置权限</source>
         <translation>No permission to handle</translation>
     </message>
@@ -2072,6 +2104,58 @@
         <source>只读 · 登录后可处置</source>
         <translation>Read-only · log in to handle</translation>
     </message>
+    <message>
+        <source>上一页</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <source>共 {total} 件（{first}–{last}）</source>
+        <translation>{total} in all ({first}–{last})</translation>
+    </message>
+    <message>
+        <source>共 {total} 件</source>
+        <translation>{total} in all</translation>
+    </message>
+    <message>
+        <source>来件与地址匹配</source>
+        <translation>Intake and address match</translation>
+    </message>
+    <message>
+        <source>现场照片（{n}）</source>
+        <translation>Scene photos ({n})</translation>
+    </message>
+    <message>
+        <source>来源：{channel} · 报送方 {caller}</source>
+        <translation>Source: {channel} · sent by {caller}</translation>
+    </message>
+    <message>
+        <source> · 对方编号 {ext}</source>
+        <translation> · their no. {ext}</translation>
+    </message>
+    <message>
+        <source>定位：{how}</source>
+        <translation>Located {how}</translation>
+    </message>
+    <message>
+        <source>来件地址：{text}</source>
+        <translation>Address sent: {text}</translation>
+    </message>
+    <message>
+        <source>，可信度 {p}%</source>
+        <translation>, {p}% sure</translation>
+    </message>
+    <message>
+        <source>地址匹配：{names}（{status}{sure}）</source>
+        <translation>Address match: {names} ({status}{sure})</translation>
+    </message>
+    <message>
+        <source>依据：{reason}</source>
+        <translation>Because: {reason}</translation>
+    </message>
 </context>
 <context>
     <name>IndexBoard</name>
@@ -2145,6 +2229,19 @@
     <message>
         <source>{year}年{month}月</source>
         <translation>{month}/{year}</translation>
+    </message>
+</context>
+<context>
+    <name>KioskGuard</name>
+    <message>
+        <location filename="../../ui/kit/kiosk.py" line="56"/>
+        <source>退出大屏：请值班员确认</source>
+        <translation>Close the wall: an officer on duty must confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/kiosk.py" line="72"/>
+        <source>此账号不能退出大屏（需本中心值班员或领导）</source>
+        <translation>This account cannot close the wall (a duty officer or leader of this center can)</translation>
     </message>
 </context>
 <context>
@@ -2446,6 +2543,23 @@
         <location filename="../../widgets/wall/metric_picker.py" line="14"/>
         <source>网格着色：风险预警</source>
         <translation>Cells: risk alerts</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <location filename="../../ui/incidents/photo_viewer.py" line="16"/>
+        <source>现场照片</source>
+        <translation>Scene photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/incidents/photo_viewer.py" line="17"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>照片文件不可用</source>
+        <translation>The photo&apos;s file is not available</translation>
     </message>
 </context>
 <context>
@@ -3360,223 +3474,223 @@
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="22"/>
+        <location filename="../../widgets/incident_labels.py" line="24"/>
         <source>受理</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="23"/>
+        <location filename="../../widgets/incident_labels.py" line="25"/>
         <source>分流派单</source>
         <translation>Route</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="24"/>
+        <location filename="../../widgets/incident_labels.py" line="26"/>
         <source>处置</source>
         <translation>Handle</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="25"/>
+        <location filename="../../widgets/incident_labels.py" line="27"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="26"/>
+        <location filename="../../widgets/incident_labels.py" line="28"/>
         <source>办结</source>
         <translation>Resolve</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="27"/>
+        <location filename="../../widgets/incident_labels.py" line="29"/>
         <source>评价归档</source>
         <translation>Rate &amp; close</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="28"/>
+        <location filename="../../widgets/incident_labels.py" line="30"/>
         <source>重新办理</source>
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="29"/>
+        <location filename="../../widgets/incident_labels.py" line="31"/>
         <source>上报上级</source>
         <translation>Escalate</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="30"/>
+        <location filename="../../widgets/incident_labels.py" line="32"/>
         <source>超期自动上报</source>
         <translation>Auto-escalated (overdue)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="31"/>
+        <location filename="../../widgets/incident_labels.py" line="33"/>
         <source>回复督办</source>
         <translation>Reply to supervision</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="32"/>
+        <location filename="../../widgets/incident_labels.py" line="34"/>
         <source>督办</source>
         <translation>Supervise</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="33"/>
-        <location filename="../../widgets/incident_labels.py" line="51"/>
+        <location filename="../../widgets/incident_labels.py" line="35"/>
+        <location filename="../../widgets/incident_labels.py" line="53"/>
         <source>举一反三</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="34"/>
+        <location filename="../../widgets/incident_labels.py" line="36"/>
         <source>派遣力量</source>
         <translation>Dispatched units</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="35"/>
+        <location filename="../../widgets/incident_labels.py" line="37"/>
         <source>单位接令</source>
         <translation>Unit acknowledged</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="36"/>
+        <location filename="../../widgets/incident_labels.py" line="38"/>
         <source>到达现场</source>
         <translation>Arrived on scene</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="37"/>
+        <location filename="../../widgets/incident_labels.py" line="39"/>
         <source>现场处置完毕</source>
         <translation>Cleared the scene</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="38"/>
+        <location filename="../../widgets/incident_labels.py" line="40"/>
         <source>单位返回</source>
         <translation>Unit returned</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="39"/>
+        <location filename="../../widgets/incident_labels.py" line="41"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="40"/>
+        <location filename="../../widgets/incident_labels.py" line="42"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="41"/>
+        <location filename="../../widgets/incident_labels.py" line="43"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="45"/>
+        <location filename="../../widgets/incident_labels.py" line="47"/>
         <source>热线电话</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="46"/>
+        <location filename="../../widgets/incident_labels.py" line="48"/>
         <source>平安通(网格员)</source>
         <translation>Field app (grid worker)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="47"/>
+        <location filename="../../widgets/incident_labels.py" line="49"/>
         <source>平安浙江APP</source>
         <translation>Citizen app</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="48"/>
+        <location filename="../../widgets/incident_labels.py" line="50"/>
         <source>视频告警</source>
         <translation>Video alarm</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="49"/>
+        <location filename="../../widgets/incident_labels.py" line="51"/>
         <source>感知告警</source>
         <translation>Sensor alarm</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="50"/>
+        <location filename="../../widgets/incident_labels.py" line="52"/>
         <source>上级交办</source>
         <translation>Assigned from above</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="52"/>
+        <location filename="../../widgets/incident_labels.py" line="54"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="56"/>
+        <location filename="../../widgets/incident_labels.py" line="58"/>
         <source>特急</source>
         <translation>Critical</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="57"/>
+        <location filename="../../widgets/incident_labels.py" line="59"/>
         <source>紧急</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="58"/>
+        <location filename="../../widgets/incident_labels.py" line="60"/>
         <source>一般</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="59"/>
+        <location filename="../../widgets/incident_labels.py" line="61"/>
         <source>较低</source>
         <translation>Low</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="63"/>
+        <location filename="../../widgets/incident_labels.py" line="65"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="64"/>
+        <location filename="../../widgets/incident_labels.py" line="66"/>
         <source>基本满意</source>
         <translation>Mostly satisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="65"/>
+        <location filename="../../widgets/incident_labels.py" line="67"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="69"/>
+        <location filename="../../widgets/incident_labels.py" line="71"/>
         <source>待我处理</source>
         <translation>My queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="70"/>
+        <location filename="../../widgets/incident_labels.py" line="72"/>
         <source>我督办的</source>
         <translation>I supervise</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="71"/>
+        <location filename="../../widgets/incident_labels.py" line="73"/>
         <source>辖区全部</source>
         <translation>Whole jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="75"/>
+        <location filename="../../widgets/incident_labels.py" line="77"/>
         <source>事件</source>
         <translation>Incident</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="76"/>
+        <location filename="../../widgets/incident_labels.py" line="78"/>
         <source>举一反三任务</source>
         <translation>Follow-up task</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="80"/>
+        <location filename="../../widgets/incident_labels.py" line="82"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="81"/>
+        <location filename="../../widgets/incident_labels.py" line="83"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="82"/>
+        <location filename="../../widgets/incident_labels.py" line="84"/>
         <source>话务员</source>
         <translation>Call taker</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="83"/>
+        <location filename="../../widgets/incident_labels.py" line="85"/>
         <source>只读</source>
         <translation>Read-only</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="84"/>
+        <location filename="../../widgets/incident_labels.py" line="86"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
@@ -3721,29 +3835,74 @@
         <translation>Database unavailable; try again later</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="87"/>
+        <location filename="../../widgets/incident_labels.py" line="102"/>
         <source>{d}天{h}小时</source>
         <translation>{d} d {h} h</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="88"/>
+        <location filename="../../widgets/incident_labels.py" line="103"/>
         <source>{h}小时{m}分</source>
         <translation>{h} h {m} min</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="89"/>
+        <location filename="../../widgets/incident_labels.py" line="104"/>
         <source>{m}分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="90"/>
+        <location filename="../../widgets/incident_labels.py" line="105"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="91"/>
+        <location filename="../../widgets/incident_labels.py" line="106"/>
         <source>剩</source>
         <translation>Due in</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="22"/>
+        <source>处置进展</source>
+        <translation>Progress note</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="23"/>
+        <source>上传照片</source>
+        <translation>Photo added</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="90"/>
+        <source>按网格编码</source>
+        <translation>by grid code</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="91"/>
+        <source>按经纬度</source>
+        <translation>by coordinates</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="92"/>
+        <source>按地址匹配</source>
+        <translation>by address match</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="96"/>
+        <source>已匹配</source>
+        <translation>matched</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="97"/>
+        <source>有歧义</source>
+        <translation>ambiguous</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="98"/>
+        <source>辖区外</source>
+        <translation>outside the jurisdiction</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incident_labels.py" line="99"/>
+        <source>未匹配</source>
+        <translation>not matched</translation>
     </message>
 </context>
 <context>

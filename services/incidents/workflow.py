@@ -16,7 +16,7 @@ Lifecycle::
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -118,6 +118,7 @@ class NewIncident:
     origin_id: int | None = None
     kind: str = "case"
     assign_center_id: int | None = None  # an upper level assigns straight to a lower center
+    take_in: bool = False  # lands at the filer's own center (a call answered there)
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,18 @@ class QueueFilter:
     supervised_only: bool = False
     text: str = ""
     limit: int = 200
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of a queue and how many cases the whole queue holds (a COUNT, not the
+    page's length)."""
+
+    rows: tuple[IncidentRow, ...]
+    total: int
+    offset: int
+    limit: int
 
 
 # --------------------------------------------------------------------------- helpers
@@ -409,7 +422,11 @@ def check_report(
             township_centers[cell.township_code] = _township_center(session, cell.township_code)
         center_id = township_centers[cell.township_code]
     target = ""
-    if new.assign_center_id is not None:
+    if new.take_in:
+        if actor.center_id is None:
+            raise NotAllowed("only an account of a center takes a call in", code="no_center")
+        center_id = actor.center_id
+    elif new.assign_center_id is not None:
         if not _is_above(session, actor, new.assign_center_id):
             raise NotAllowed("can only assign to a center below this one", code="assign_below")
         center_id = new.assign_center_id
@@ -537,7 +554,9 @@ def allowed_actions(session: Session, actor: Actor, inc: models.Incident) -> tup
         for action, (starts, _to) in TRANSITIONS.items():
             if inc.status not in starts:
                 continue
-            if action == "reopen":
+            if action in ("reopen", "close"):
+                # 评价归档 and 重新办理 also belong to the level above that passed the case
+                # down (the center that took the call calls the citizen back).
                 if own or _is_above(session, actor, inc.handling_center_id):
                     out.append(action)
             elif action == "escalate":
@@ -1027,12 +1046,7 @@ def _center_ids(session: Session, inc: models.Incident) -> set[int]:
     return ids
 
 
-def queue(
-    session: Session, actor: Actor, flt: QueueFilter = QueueFilter(), *, now: datetime | None = None
-) -> tuple[IncidentRow, ...]:
-    """The cases needing this center's action (or pressed by it, or all in its subtree),
-    supervised and overdue first, then by deadline."""
-    now = now or models.utcnow()
+def _queue_conditions(actor: Actor, flt: QueueFilter, now: datetime) -> list[Any]:
     conds: list[Any] = [visible(actor)]
     if flt.scope == "action":
         conds.append(I.handling_center_id == (actor.center_id or -1))
@@ -1043,8 +1057,10 @@ def queue(
             sv.from_center_id == (actor.center_id or -1), sv.answered_at.is_(None)
         )
         conds.append(I.id.in_(pressed))
-    else:
-        conds.append(I.is_open)
+    elif not flt.statuses:
+        # 辖区全部 keeps a resolved case until it is evaluated and archived (评价归档);
+        # archived ones show when that status is picked.
+        conds.append(or_(I.is_open, I.status == "resolved"))
     if flt.statuses:
         conds.append(I.status.in_(flt.statuses))
     if flt.category:
@@ -1062,14 +1078,37 @@ def queue(
         if text.lstrip("#").isdigit():
             alts.append(I.id == int(text.lstrip("#")))
         conds.append(or_(*alts))
+    return conds
+
+
+def queue(
+    session: Session, actor: Actor, flt: QueueFilter = QueueFilter(), *, now: datetime | None = None
+) -> tuple[IncidentRow, ...]:
+    """The cases needing this center's action (or pressed by it, or all in its subtree),
+    supervised and overdue first, then by deadline (one page: `flt.offset`, `flt.limit`)."""
+    now = now or models.utcnow()
+    conds = _queue_conditions(actor, flt, now)
     overdue_first = func.coalesce(I.resolve_deadline < now, False)
     rows = session.scalars(
         select(I)
         .where(*conds)
-        .order_by(I.supervised.desc(), overdue_first.desc(), I.priority, I.resolve_deadline)
+        .order_by(I.supervised.desc(), overdue_first.desc(), I.priority, I.resolve_deadline,
+                  I.id)  # fmt: skip
+        .offset(max(0, flt.offset))
         .limit(flt.limit)
     ).all()
     return tuple(_row(r, now) for r in rows)
+
+
+def queue_page(
+    session: Session, actor: Actor, flt: QueueFilter = QueueFilter(), *, now: datetime | None = None
+) -> QueuePage:
+    """`queue`'s page and the number of cases in the whole queue (one COUNT)."""
+    now = now or models.utcnow()
+    total = session.scalar(
+        select(func.count()).select_from(I).where(*_queue_conditions(actor, flt, now))
+    )
+    return QueuePage(queue(session, actor, flt, now=now), int(total or 0), flt.offset, flt.limit)
 
 
 def counts(session: Session, actor: Actor, *, now: datetime | None = None) -> dict[str, int]:
@@ -1094,6 +1133,16 @@ def report_in(
     """`report` in its own transaction (the hotline form)."""
     with transaction(factory) as session:
         return report(session, actor, new, policy=policy)
+
+
+def take_call_in(
+    factory: sessionmaker[Session], actor: Actor, new: NewIncident, policy: IncidentPolicy
+) -> int:
+    """热线受理 at a console: the call lands at the center that answered it (a county as
+    well as a township), which accepts it and handles it itself or passes it down (分流派单
+    to a township center or a department). A report from elsewhere (`report_in`, imports,
+    the intake service) lands at its grid cell's township center instead."""
+    return report_in(factory, actor, replace(new, take_in=True), policy)
 
 
 def supervise_in(

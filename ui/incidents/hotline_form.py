@@ -3,17 +3,25 @@ click on the map), who called, what happened. Submitting posts `incidents.report
 the incident worker; a refusal comes back as a code and is shown as a Chinese sentence
 (e.g. "该网格不在本中心辖区内"). The form never touches the database itself.
 
-Wire the map's click to `set_location(lon, lat)`; the worker then tells which grid cell
-holds that point and the form shows its code.
+Wire the map's click to `set_location(lon, lat)` (the worker then tells which grid cell
+holds that point) or, with the cell already known, to `take_cell(code, township,
+community)`; the line under the grid field says which cell and place were chosen.
+
+On the wall the form is a frame docked over the right column (`dock_over`), so it never
+covers the map the operator is picking a place on, nor the cell card that click opens;
+关闭 or Esc puts it away. Without a wall it is a window of its own.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +36,7 @@ from services.accounts import Actor
 from ui.incidents.state import HotlineReport, IncidentState
 from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_labels import channel_label, priority_label
-from widgets.incident_style import incident_stylesheet
+from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import category_label
 
 # Channels a person at the console takes in (follow-ups and conferences come from the
@@ -36,8 +44,8 @@ from widgets.labels import category_label
 FORM_CHANNELS = tuple(c for c in incidents.CHANNELS if c not in ("follow_up", "conference"))
 
 
-class HotlineForm(QDialog):
-    """Non-modal by default: it stays open beside the wall while the operator works."""
+class HotlineForm(QFrame):
+    """Non-modal: it stays open beside the map while the operator works."""
 
     reported = Signal(int)  # the new incident's id
 
@@ -49,6 +57,17 @@ class HotlineForm(QDialog):
         self._lon: float | None = None
         self._lat: float | None = None
         self._busy = False
+        self._anchor: Callable[[float], QRect] | None = None
+        self._host: QWidget | None = None
+        self._scale = 1.0
+        self.close_button = QPushButton(self.tr("关闭"), self)
+        self.close_button.setObjectName("hotlineClose")
+        self.close_button.setToolTip("Esc")
+        self.close_button.clicked.connect(self.close_form)
+        self.close_button.hide()
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.escape.activated.connect(self.close_form)
 
         self.title = QLabel(self.tr("热线受理登记"), self)
         self.title.setObjectName("incTitle")
@@ -111,7 +130,10 @@ class HotlineForm(QDialog):
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.submit)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.close_button)
+        layout.addLayout(heading)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -141,15 +163,78 @@ class HotlineForm(QDialog):
             lon=lon, lat=lat))  # fmt: skip
         self.state.locate(lon, lat)
 
+    def take_cell(self, code: str, township: str = "", community: str = "") -> None:
+        """A grid cell picked on the map (its card opened): the form takes its code and
+        says which cell and place it is; an empty address gets the place's name."""
+        self._lon = self._lat = None
+        self.grid_code.setText(code)
+        place = " ".join(p for p in (township, community) if p)
+        self.location.setText(
+            self.tr("已选网格 {code}（{place}）").format(code=code, place=place) if place
+            else self.tr("已选网格 {code}").format(code=code)
+        )  # fmt: skip
+        if place and not self.address.text().strip():
+            self.address.setText(f"{township}{community}")
+
+    # -- on a wall -----------------------------------------------------------------------
+
+    def dock_over(self, host: QWidget, anchor: Callable[[float], QRect]) -> None:
+        """Lie over `host` at `anchor(scale)` (host coordinates, the form's own height at
+        most), hidden until `open()`; follows the host's resizes."""
+        self._anchor = anchor
+        self._host = host
+        self.hide()
+        self.setParent(host)
+        self.setAutoFillBackground(True)
+        self.close_button.show()
+        host.installEventFilter(self)
+        self.set_ui_scale(self._scale)
+
+    def open(self) -> None:
+        """Show the form (placed on a wall) and put the cursor in its first field."""
+        self.place()
+        self.show()
+        self.raise_()
+        self.category.setFocus()
+
+    def close_form(self) -> None:
+        if self._anchor is not None:
+            self.hide()
+
+    def place(self) -> None:
+        if self._anchor is None:
+            return
+        rect = self._anchor(self._scale)
+        rect.setHeight(min(rect.height(), self.sizeHint().height()))
+        self.setGeometry(rect)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._host and event.type() == QEvent.Type.Resize and self.isVisible():
+            self.place()
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self._anchor is not None:
+            self.close_form()
+            return
+        super().keyPressEvent(event)
+
     def set_actor(self, actor: Actor | None) -> None:
         may = actor is not None and actor.may("intake")
         self.submit.setEnabled(may and not self._busy)
         self.hint.setVisible(not may)
 
     def set_ui_scale(self, scale: float) -> None:
-        self.setStyleSheet(incident_stylesheet(scale))
+        self._scale = scale
+        c = theme_colors()
+        frame = (
+            f"#hotlineForm {{ background: {c['panel']}; border: 2px solid {c['accent']}; }}"
+        )
+        self.setStyleSheet(incident_stylesheet(scale) + frame)
         self.description.setMinimumHeight(round(110 * scale))
-        self.setMinimumWidth(round(560 * scale))
+        self.setMinimumWidth(round(480 * scale))
+        if self.isVisible():
+            self.place()
 
     def clear(self) -> None:
         self.category.setCurrentIndex(0)
@@ -212,7 +297,7 @@ class HotlineForm(QDialog):
         self._busy = False
         self.set_actor(self.state.actor())
         self.clear()
-        self._show(self.tr("已登记 #{id}，已转属地中心受理").format(id=incident_id), "good")
+        self._show(self.tr("已登记 #{id}，由本中心受理：自办或分流派单").format(id=incident_id), "good")
         self.reported.emit(incident_id)
 
     def _refused(self, refusal: Refusal) -> None:

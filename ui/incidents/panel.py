@@ -13,6 +13,7 @@ The panel holds no data of its own beyond what the state last sent and never que
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QShowEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -46,14 +47,24 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QTabBar,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from services import incidents
 from services.accounts import Actor
-from services.incidents.workflow import IncidentRow, QueueFilter, RouteTarget
+from services.incidents.attachments import AttachmentRow
+from services.incidents.workflow import (
+    EventRow,
+    IncidentRow,
+    QueueFilter,
+    RouteTarget,
+    SupervisionRow,
+)
 from services.store import models
+from ui.incidents.photo_viewer import PhotoViewer
+from ui.incidents.sheet import CaseSheet
 from ui.incidents.state import CaseView, IncidentState, QueueView
 from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_labels import (
@@ -62,6 +73,8 @@ from widgets.incident_labels import (
     evaluation_label,
     kind_label,
     local_time,
+    located_by_label,
+    match_label,
     priority_label,
     scope_label,
     time_left,
@@ -403,6 +416,7 @@ class IncidentDetailView(QWidget):
 
     action_requested = Signal(str, dict)  # action, params from the form
     link_clicked = Signal(int)  # an origin or follow-up case
+    photo_clicked = Signal(int)  # an attachment id of the case shown
 
     def __init__(self, tz: str = "Asia/Shanghai", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -441,6 +455,17 @@ class IncidentDetailView(QWidget):
         self.facts.setColumnStretch(3, 1)
         self.description = _label(name="incValue")
         self.description.setWordWrap(True)
+        # How a case another system sent came in, and where its address was matched.
+        self.intake_title = _label(_tr("来件与地址匹配"), "incSection")
+        self.intake_text = _label(name="incValue")
+        self.intake_text.setObjectName("intakeInfo")
+        self.intake_text.setWordWrap(True)
+        self.intake_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.photos_title = _label(_tr("现场照片"), "incSection")
+        self.photos = QGridLayout()
+        self.photo_buttons: dict[int, QToolButton] = {}
+        self._thumbs: dict[int, QImage] = {}
+        self._shown_photos: tuple[AttachmentRow, ...] | None = None
 
         self.timeline_title = _label(_tr("处置时间线"), "incSection")
         self.timeline = QGridLayout()
@@ -470,27 +495,47 @@ class IncidentDetailView(QWidget):
         self.form.cancelled.connect(self.form.hide)
         self.empty = _label(_tr("在上方队列或地图上选择一个事件"), "incHint")
 
+        # What the officer can do stays above the scrolled part (title, message, buttons,
+        # the open form): reading the timeline never scrolls the actions out of sight.
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         layout.addLayout(self.flags)
-        # What the officer can do comes right under the case's title, above the facts:
-        # in a wall's dock the detail is short, and the buttons must not need scrolling.
         layout.addWidget(self.message)
         layout.addLayout(self.buttons_row)
         layout.addWidget(self.form)
-        layout.addLayout(self.facts)
-        layout.addWidget(self.description)
-        layout.addWidget(self.supervision_title)
-        layout.addLayout(self.supervisions)
-        layout.addWidget(self.timeline_title)
-        layout.addLayout(self.timeline)
-        layout.addWidget(self.links_title)
-        layout.addLayout(self.links)
-        layout.addStretch(1)
+        self.body = QWidget(self)
+        self.body.setObjectName("incidentDetail")
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(self.facts)
+        body.addWidget(self.description)
+        body.addWidget(self.intake_title)
+        body.addWidget(self.intake_text)
+        body.addWidget(self.photos_title)
+        body.addLayout(self.photos)
+        body.addWidget(self.supervision_title)
+        body.addLayout(self.supervisions)
+        body.addWidget(self.timeline_title)
+        body.addLayout(self.timeline)
+        body.addWidget(self.links_title)
+        body.addLayout(self.links)
+        body.addStretch(1)
+        self.body_scroll = QScrollArea(self)
+        self.body_scroll.setObjectName("caseScroll")
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_scroll.setWidget(self.body)
+        self.body_scroll.viewport().setAutoFillBackground(False)
+        layout.addWidget(self.body_scroll, 1)
         self._case_widgets: list[QWidget] = [
             self.title, self.flag_supervised, self.flag_overdue, self.description,
-            self.timeline_title, self.supervision_title, self.links_title,
+            self.timeline_title, self.supervision_title, self.links_title, self.body_scroll,
+            self.intake_title, self.intake_text, self.photos_title,
         ]  # fmt: skip
+        # What each section shows now: a refresh rebuilds only the sections that changed.
+        self._shown_events: tuple[EventRow, ...] = ()
+        self._shown_supervisions: tuple[SupervisionRow, ...] | None = None
+        self._shown_links: tuple[tuple[str, IncidentRow], ...] | None = None
         self.show_case(None)
 
     # -- input -------------------------------------------------------------------------
@@ -506,15 +551,35 @@ class IncidentDetailView(QWidget):
         """Show a case (None: nothing selected). An open action form stays open only if
         its action is still allowed."""
         same = case is not None and self.case is not None and case.id == self.case.id
+        bar = self.body_scroll.verticalScrollBar()
+        kept = bar.value() if same else 0
         self.case = case
         self.empty.setVisible(case is None)
+        shown = case is not None
         for w in self._case_widgets:
-            w.setVisible(case is not None)
+            if w is self.flag_supervised:
+                shown_w = shown and case is not None and case.detail.row.supervised
+            elif w is self.flag_overdue:
+                shown_w = shown and case is not None and case.detail.row.overdue
+            elif w is self.supervision_title:
+                shown_w = shown and case is not None and bool(case.detail.supervisions)
+            elif w is self.intake_title or w is self.intake_text:
+                shown_w = shown and case is not None and case.intake is not None
+            elif w is self.photos_title:
+                shown_w = shown and case is not None and bool(case.photos)
+            elif w is self.links_title:
+                shown_w = shown and case is not None and bool(
+                    case.detail.follow_ups or case.detail.origin is not None
+                )
+            else:
+                shown_w = shown
+            if w.isVisibleTo(self) != shown_w:
+                w.setVisible(shown_w)
         for i in range(self.facts.count()):
             entry = self.facts.itemAt(i)
             item = entry.widget() if entry is not None else None
-            if item is not None:
-                item.setVisible(case is not None)
+            if item is not None and item.isVisibleTo(self) != shown:
+                item.setVisible(shown)
         if not same:
             self.form.hide()
             self.message.hide()
@@ -522,6 +587,12 @@ class IncidentDetailView(QWidget):
             self._clear(self.timeline)
             self._clear(self.supervisions)
             self._clear(self.links)
+            self._clear(self.photos)
+            self.photo_buttons = {}
+            self._shown_photos = None
+            self._shown_events = ()
+            self._shown_supervisions = None
+            self._shown_links = None
             self._show_buttons()
             return
         d = case.detail
@@ -530,10 +601,8 @@ class IncidentDetailView(QWidget):
             f"#{r.id}  {category_label(r.category)} · {priority_label(r.priority)} · "
             f"{status_label(r.status)}"
         )
-        self.flag_supervised.setVisible(r.supervised)
         sup_overdue = any(s.overdue for s in d.supervisions)
-        self.flag_supervised.setProperty("overdue", "true" if sup_overdue else "false")
-        self.flag_overdue.setVisible(r.overdue)
+        self._set_property(self.flag_supervised, "overdue", "true" if sup_overdue else "false")
         left, overdue = time_left(r.resolve_deadline, models.utcnow())
         deadline = local_time(r.resolve_deadline, self._tz)
         values = {
@@ -552,17 +621,41 @@ class IncidentDetailView(QWidget):
         }
         for key, text in values.items():
             self._fact_values[key].setText(text)
-        self._fact_values["deadline"].setProperty("overdue", "true" if overdue else "false")
-        for w in (self.flag_supervised, self._fact_values["deadline"]):
-            w.style().unpolish(w)
-            w.style().polish(w)
+        self._set_property(self._fact_values["deadline"], "overdue", "true" if overdue else "false")
         self.description.setText(r.description)
+        if not same:
+            self._shown_events = ()
+            self._shown_supervisions = None
+            self._shown_links = None
+            self._shown_photos = None
+            self._thumbs = {}
+        self._fill_intake(case)
+        self._fill_photos(case)
         self._fill_timeline(case)
         self._fill_supervisions(case)
         self._fill_links(case)
         self._show_buttons()
         if self.form.isVisible() and self.form.action not in d.allowed:
             self.form.hide()
+        # A refresh of the same case keeps the reader's place (a rebuilt section can shrink
+        # the page for a moment and clamp the scroll bar); another case starts at the top.
+        self._restore_scroll(kept)
+
+    def _restore_scroll(self, value: int) -> None:
+        bar = self.body_scroll.verticalScrollBar()
+        body = self.body.layout()
+        if body is not None:
+            body.activate()
+        bar.setValue(value)
+        if bar.value() != value:  # the page grows once the new rows are laid out
+            QTimer.singleShot(0, lambda: bar.setValue(value))
+
+    @staticmethod
+    def _set_property(w: QWidget, name: str, value: str) -> None:
+        if w.property(name) != value:
+            w.setProperty(name, value)
+            w.style().unpolish(w)
+            w.style().polish(w)
 
     def show_message(self, text: str, tone: str = "alarm") -> None:
         self.message.setText(text)
@@ -613,9 +706,79 @@ class IncidentDetailView(QWidget):
         name = case.target_names.get(target)
         return "→ " + (name or target)
 
+    def set_thumbnails(self, incident_id: int, images: dict[int, QImage]) -> None:
+        """Small pictures of the shown case's photos (decoded by the worker)."""
+        if self.case is None or self.case.id != incident_id:
+            return
+        self._thumbs = dict(images)
+        for att_id, button in self.photo_buttons.items():
+            self._set_thumb(att_id, button)
+
+    def _set_thumb(self, att_id: int, button: QToolButton) -> None:
+        image = self._thumbs.get(att_id)
+        if image is not None:
+            button.setIcon(QIcon(QPixmap.fromImage(image)))
+            button.setIconSize(image.size())
+
+    def _fill_intake(self, case: CaseView) -> None:
+        info = case.intake
+        if info is None:
+            self.intake_text.setText("")
+            return
+        lines = [
+            _tr("来源：{channel} · 报送方 {caller}").format(
+                channel=channel_label(info.source), caller=info.caller or "—")
+            + (_tr(" · 对方编号 {ext}").format(ext=info.external_id) if info.external_id else ""),
+            _tr("定位：{how}").format(how=located_by_label(info.located_by)),
+        ]  # fmt: skip
+        if info.address_text:
+            lines.append(_tr("来件地址：{text}").format(text=info.address_text))
+        if info.match_status:
+            sure = (
+                _tr("，可信度 {p}%").format(p=round(100 * info.match_confidence))
+                if info.match_confidence is not None else ""
+            )  # fmt: skip
+            lines.append(_tr("地址匹配：{names}（{status}{sure}）").format(
+                names=info.match_names or "—", status=match_label(info.match_status), sure=sure))  # fmt: skip
+        self.intake_text.setText("\n".join(lines))
+        # The matcher's reasoning is the service's own (English) wording: on hover only.
+        self.intake_text.setToolTip(info.match_reason)
+
+    def _fill_photos(self, case: CaseView) -> None:
+        photos = case.photos
+        if photos == self._shown_photos:
+            return
+        self._shown_photos = photos
+        self._clear(self.photos)
+        self.photo_buttons = {}
+        self.photos_title.setText(_tr("现场照片（{n}）").format(n=len(photos)))
+        for i, p in enumerate(photos):
+            button = QToolButton(self.body)
+            button.setObjectName("photoThumb")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setText(local_time(p.uploaded_at, self._tz))
+            button.setToolTip(
+                f"{p.filename or p.sha256[:12]} · {p.width}×{p.height} · {p.uploaded_by}"
+            )
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _=False, a=p.id: self.photo_clicked.emit(a))
+            self._set_thumb(p.id, button)
+            # two a row: the sheet's narrowest width at 1080p still holds them side by side
+            self.photos.addWidget(button, i // 2, i % 2, Qt.AlignmentFlag.AlignLeft)
+            button.show()
+            self.photo_buttons[p.id] = button
+
     def _fill_timeline(self, case: CaseView) -> None:
-        self._clear(self.timeline)
-        for i, e in enumerate(case.detail.events):
+        events = case.detail.events
+        old = self._shown_events
+        if events == old:
+            return
+        start = len(old)
+        if events[:start] != old:  # not an append: rebuild the whole timeline
+            self._clear(self.timeline)
+            start = 0
+        for i in range(start, len(events)):
+            e = events[i]
             note = e.note
             if e.action == "report":
                 note = channel_label(e.note) if e.note else ""
@@ -630,12 +793,16 @@ class IncidentDetailView(QWidget):
             cells[3].setWordWrap(True)
             for col, w in enumerate(cells):
                 self.timeline.addWidget(w, i, col, Qt.AlignmentFlag.AlignTop)
-        self.timeline_title.setText(_tr("处置时间线（{n}）").format(n=len(case.detail.events)))
+                w.show()  # at once, so the next layout pass already counts it
+        self._shown_events = events
+        self.timeline_title.setText(_tr("处置时间线（{n}）").format(n=len(events)))
 
     def _fill_supervisions(self, case: CaseView) -> None:
-        self._clear(self.supervisions)
         sups = case.detail.supervisions
-        self.supervision_title.setVisible(bool(sups))
+        if sups == self._shown_supervisions:
+            return
+        self._shown_supervisions = sups
+        self._clear(self.supervisions)
         now = models.utcnow()
         for s in sups:
             head = _tr("{src} 督办 {dst}，时限 {deadline}").format(
@@ -658,21 +825,25 @@ class IncidentDetailView(QWidget):
             if s.overdue:
                 label.setProperty("overdue", "true")
             self.supervisions.addWidget(label)
+            label.show()
 
     def _fill_links(self, case: CaseView) -> None:
-        self._clear(self.links)
         d = case.detail
         linked: list[tuple[str, IncidentRow]] = []
         if d.origin is not None:
             linked.append((_tr("原事件"), d.origin))
         linked += [(_tr("举一反三"), f) for f in d.follow_ups]
-        self.links_title.setVisible(bool(linked))
+        if tuple(linked) == self._shown_links:
+            return
+        self._shown_links = tuple(linked)
+        self._clear(self.links)
         for caption, row in linked:
-            button = QPushButton(f"{caption} #{row.id} {status_label(row.status)}", self)
+            button = QPushButton(f"{caption} #{row.id} {status_label(row.status)}", self.body)
             button.setObjectName("incLink")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.clicked.connect(lambda _=False, i=row.id: self.link_clicked.emit(i))
             self.links.addWidget(button)
+            button.show()
         self.links.addStretch(1)
 
     def _show_buttons(self) -> None:
@@ -755,20 +926,23 @@ class IncidentPanel(QWidget):
         self.search.setPlaceholderText(_tr("搜索 编号/描述/地址/上报人"))
         self.search.setClearButtonEnabled(True)
         self.count_label = _label(name="incCaption")
+        self.count_label.setObjectName("queueCount")
+        self.prev_page = QPushButton("‹", self)
+        self.prev_page.setObjectName("queuePrev")
+        self.prev_page.setToolTip(_tr("上一页"))
+        self.next_page = QPushButton("›", self)
+        self.next_page.setObjectName("queueNext")
+        self.next_page.setToolTip(_tr("下一页"))
+        self._offset = 0
         self.account_label = _label(name="incCaption")
 
         self.table = QueueTable(self)
-        self.detail = IncidentDetailView(tz, self)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.detail.setObjectName("incidentDetail")
-        scroll.setWidget(self.detail)
-        scroll.viewport().setAutoFillBackground(False)
-        self.detail_scroll = scroll
+        self.detail = IncidentDetailView(tz)
+        self.sheet = CaseSheet(self.detail, self)
+        self.sheet.closed.connect(self._sheet_closed)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.sheet)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self._sized = False
@@ -784,7 +958,9 @@ class IncidentPanel(QWidget):
         filters.addWidget(self.overdue_only)
         filters.addWidget(self.supervised_only)
         filters.addWidget(self.search, 1)
+        filters.addWidget(self.prev_page)
         filters.addWidget(self.count_label)
+        filters.addWidget(self.next_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -795,6 +971,8 @@ class IncidentPanel(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(300)
         self._search_timer.timeout.connect(self._apply_filter)
+        self.prev_page.clicked.connect(lambda: self._turn_page(-1))
+        self.next_page.clicked.connect(lambda: self._turn_page(1))
         self.tabs.currentChanged.connect(self._apply_filter)
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
         self.category_filter.currentIndexChanged.connect(self._apply_filter)
@@ -804,6 +982,11 @@ class IncidentPanel(QWidget):
         self.table.clicked.connect(self._row_clicked)
         self.detail.action_requested.connect(self._act)
         self.detail.link_clicked.connect(self._pick)
+        self.viewer = PhotoViewer(self)
+        self.detail.photo_clicked.connect(self._open_photo)
+        state.thumbnails_ready.connect(self.detail.set_thumbnails)
+        state.photo_ready.connect(self._photo_ready)
+        state.photo_refused.connect(self._photo_refused)
 
         state.queue_ready.connect(self._show_queue)
         state.detail_ready.connect(self._show_detail)
@@ -829,15 +1012,24 @@ class IncidentPanel(QWidget):
     def select_incident(self, incident_id: int) -> None:
         """Show a case picked elsewhere (e.g. the map); no-op if it is already shown."""
         if incident_id == self._selected:
+            self.sheet.open()  # put away earlier: the same case comes back
             return
         self._pick(incident_id)
 
     def selected_id(self) -> int | None:
         return self._selected
 
+    def dock_sheet(self, host: QWidget, anchor: Callable[[float], QRect]) -> None:
+        """Show the case in a sheet over `host` (the wall) instead of under the queue:
+        the queue gets the panel's whole height, the case the room of `anchor(scale)`."""
+        self.sheet.dock_over(host, anchor)
+        self.sheet.set_ui_scale(self._scale)
+
     def set_ui_scale(self, scale: float) -> None:
         self._scale = scale
         self.setStyleSheet(incident_stylesheet(scale))
+        self.sheet.set_ui_scale(scale)
+        self.viewer.set_ui_scale(scale)
         self.table.fit_rows()
         self.detail.form.tasks.setFixedHeight(round(80 * scale))
 
@@ -853,10 +1045,11 @@ class IncidentPanel(QWidget):
             overdue_only=self.overdue_only.isChecked(),
             supervised_only=self.supervised_only.isChecked(),
             text=self.search.text(),
+            offset=self._offset,
         )
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        if not self._sized:  # first show: the queue gets 40 %, the case 60 %
+        if not self._sized and not self.sheet.docked:  # first show: the queue gets 40 %, the case 60 %
             self._sized = True
             total = max(2, self.splitter.height())
             self.splitter.setSizes([total * 2 // 5, total - total * 2 // 5])
@@ -881,11 +1074,34 @@ class IncidentPanel(QWidget):
             self.count_label.setText(_tr("{n} 件").format(n=len(self._last_queue.rows)))
 
     def _apply_filter(self, *_: object) -> None:
+        self._offset = 0  # another filter starts at its first page
         self.state.set_filter(self.current_filter())
+
+    def _turn_page(self, step: int) -> None:
+        view = self._last_queue
+        limit = view.flt.limit if view is not None else QueueFilter().limit
+        self._offset = max(0, self._offset + step * limit)
+        self.state.set_filter(self.current_filter())
+
+    def _show_count(self, view: QueueView) -> None:
+        """"共 437 件" for the whole queue (the service's COUNT), and which of them show."""
+        total = view.total if view.total >= 0 else len(view.rows)
+        first, last = view.flt.offset + 1, view.flt.offset + len(view.rows)
+        if total > len(view.rows) and view.rows:
+            text = _tr("共 {total} 件（{first}–{last}）").format(total=total, first=first, last=last)
+        else:
+            text = _tr("共 {total} 件").format(total=total)
+        self.count_label.setText(text)
+        paged = total > view.flt.limit
+        self.prev_page.setVisible(paged)
+        self.next_page.setVisible(paged)
+        self.prev_page.setEnabled(view.flt.offset > 0)
+        self.next_page.setEnabled(last < total)
 
     def _pick(self, incident_id: int) -> None:
         self._selected = incident_id
         self.state.select(incident_id)
+        self.sheet.open()
         row = self.table.queue_model.row_of(incident_id)
         if row >= 0:
             self.table.selectRow(row)
@@ -903,16 +1119,46 @@ class IncidentPanel(QWidget):
         row: IncidentRow | None = index.data(ROW_ROLE)
         if row is not None and row.id != self._selected:
             self._pick(row.id)
+        elif row is not None:
+            self.sheet.open()
+
+    def _open_photo(self, attachment_id: int) -> None:
+        if self.detail.case is not None:
+            self.state.open_photo(self.detail.case.id, attachment_id)
+
+    def _photo_caption(self, attachment_id: int) -> str:
+        case = self.detail.case
+        photo = next((p for p in case.photos if p.id == attachment_id), None) if case else None
+        if case is None or photo is None:
+            return ""
+        return f"#{case.id} · {photo.filename or photo.sha256[:12]} · {photo.uploaded_by}"
+
+    def _photo_ready(self, incident_id: int, attachment_id: int, image: QImage) -> None:
+        if self.detail.case is not None and self.detail.case.id == incident_id:
+            self.viewer.show_image(attachment_id, image, self._photo_caption(attachment_id))
+
+    def _photo_refused(self, attachment_id: int, _refusal: Refusal) -> None:
+        self.viewer.show_missing(attachment_id, self._photo_caption(attachment_id))
+
+    def _sheet_closed(self) -> None:
+        """The sheet was put away: the case stays selected in the queue (a click on it, or
+        on its marker, opens it again)."""
+        self.table.setFocus()
 
     def _show_queue(self, view: QueueView) -> None:
         self._last_queue = view
         self.data_as_of.emit(view.as_of)
+        self._show_count(view)
+        if view.rows == self.table.queue_model.rows():
+            return  # nothing moved: the table keeps its place and its selection as they are
+        bar = self.table.verticalScrollBar()
+        kept = bar.value()
         self.table.queue_model.set_rows(view.rows)
-        self.count_label.setText(_tr("{n} 件").format(n=len(view.rows)))
         if self._selected is not None:
             row = self.table.queue_model.row_of(self._selected)
             if row >= 0:
                 self.table.selectRow(row)
+        bar.setValue(kept)  # a refresh keeps the place the officer scrolled the queue to
 
     def _show_detail(self, case: CaseView) -> None:
         if case.id != self._selected:

@@ -23,13 +23,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services import incidents
 from services.accounts import Actor, LoginPolicy
 from services.errors import InvalidInput, Refused, StaleState
+from services.incidents import attachments
+from services.incidents import intake as intake_info
+from services.incidents.attachments import AttachmentRow, AttachmentStore
+from services.incidents.intake import IntakeInfo
 from services.incidents.workflow import (
     IncidentDetail,
     IncidentPolicy,
@@ -47,9 +52,13 @@ from ui.kit.worker import ActingWorker, Job
 @dataclass(frozen=True)
 class CaseView:
     """A case as the detail view shows it: the service's detail plus names for the
-    targets its timeline mentions ("center:12" → "西湖街道综治中心")."""
+    targets its timeline mentions ("center:12" → "西湖街道综治中心"), its photos and, for
+    a case another system sent (services.incidents.intake), how it came in and where its
+    address was matched."""
 
     detail: IncidentDetail
+    photos: tuple[AttachmentRow, ...] = ()
+    intake: IntakeInfo | None = None
 
     @property
     def target_names(self) -> Mapping[str, str]:
@@ -68,6 +77,7 @@ class QueueView:
     rows: tuple[IncidentRow, ...]
     now: datetime
     as_of: datetime  # aware, for the panel's data age
+    total: int = -1  # cases in the whole queue (a COUNT); the rows are one page of them
 
 
 @dataclass(frozen=True)
@@ -83,8 +93,6 @@ class HotlineReport:
     lat: float | None = None
     reporter: str = ""
     address: str = ""
-
-
 
 
 class IncidentState(ActingWorker):
@@ -107,6 +115,11 @@ class IncidentState(ActingWorker):
     report_refused = Signal(object)  # Refusal
     location_ready = Signal(float, float, str)  # lon, lat, grid code ("" if none there)
     location_refused = Signal(float, float, object)  # lon, lat, Refusal
+    thumbnails_ready = Signal(int, object)  # incident id, dict[attachment id, QImage]
+    photo_ready = Signal(int, int, object)  # incident id, attachment id, QImage (full size)
+    photo_refused = Signal(int, object)  # attachment id, Refusal (e.g. the file is missing)
+
+    THUMB = (160, 120)  # px, the longest side fits
 
     def __init__(
         self,
@@ -117,10 +130,17 @@ class IncidentState(ActingWorker):
         login_policy: LoginPolicy,
         follow_feed: bool = True,
         refresh_every: float = 30.0,
+        photos: AttachmentStore | None = None,
     ) -> None:
+        """`photos`: where the intake service keeps the cases' photos (None: listed only)."""
         super().__init__(runtime, region_code, login_policy=login_policy,
                          follow_feed=follow_feed, refresh_every=refresh_every)  # fmt: skip
         self.policy = policy
+        self.photos = photos
+        # The selected case's photos and intake record as last read (an action's answer
+        # keeps them: it changes neither), and the photos whose thumbnails were sent.
+        self._w_extras: tuple[int, tuple[AttachmentRow, ...], IntakeInfo | None] | None = None
+        self._w_thumbs: tuple[int, tuple[int, ...]] | None = None
         # Worker-side state (only the worker touches these after start()).
         self._w_filter = QueueFilter()
         self._w_selected: int | None = None
@@ -190,7 +210,7 @@ class IncidentState(ActingWorker):
             actor = self._w_actor
             assert actor is not None
             try:
-                inc_id = incidents.report_in(factory, actor, NewIncident(
+                inc_id = incidents.take_call_in(factory, actor, NewIncident(
                     category=new.category, description=new.description, channel=new.channel,
                     priority=new.priority, grid_code=new.grid_code, lon=new.lon, lat=new.lat,
                     reporter=new.reporter, address=new.address,
@@ -203,6 +223,30 @@ class IncidentState(ActingWorker):
                 raise
             self.report_done.emit(inc_id)
             self._read_lists(factory)
+
+        self._post(job)
+
+    def open_photo(self, incident_id: int, attachment_id: int) -> None:
+        """One photo of a case at full size: photo_ready or photo_refused."""
+
+        def job(engine: Engine, factory: sessionmaker[Session]) -> None:
+            actor = self._w_actor
+            if actor is None or self.photos is None:
+                self.photo_refused.emit(attachment_id, Refusal("file_missing", ""))
+                return
+            try:
+                with factory() as s:
+                    _row, path = attachments.open_attachment(
+                        s, actor, incident_id, attachment_id, self.photos
+                    )
+            except Refused as exc:
+                self.photo_refused.emit(attachment_id, Refusal.of(exc))
+                return
+            image = QImage(str(path))
+            if image.isNull():
+                self.photo_refused.emit(attachment_id, Refusal("not_an_image", ""))
+                return
+            self.photo_ready.emit(incident_id, attachment_id, image)
 
         self._post(job)
 
@@ -233,7 +277,7 @@ class IncidentState(ActingWorker):
                 after = write(factory, actor)
             except StaleState as exc:
                 current = exc.current
-                view = CaseView(current) if current is not None else None
+                view = self._case_view(current) if current is not None else None
                 self.action_refused.emit(action, replace(Refusal.of(exc), current=view))
                 if view is not None and self._w_selected == incident_id:
                     self.detail_ready.emit(view)
@@ -247,7 +291,7 @@ class IncidentState(ActingWorker):
                 raise  # the loop reports the lost connection and retries reads
             # The case as written (one rebuild of the detail: action_done carries it); the
             # feed's echo of this write is ours and is not read again.
-            self.action_done.emit(action, CaseView(after))
+            self.action_done.emit(action, self._case_view(after))
             self._read_lists(factory)
 
         return job
@@ -274,9 +318,11 @@ class IncidentState(ActingWorker):
             return
         now = models.utcnow()
         with factory() as s:
-            rows = incidents.queue(s, actor, self._w_filter, now=now)
+            page = incidents.queue_page(s, actor, self._w_filter, now=now)
             counts = incidents.counts(s, actor, now=now)
-        self.queue_ready.emit(QueueView(self._w_filter, rows, now, datetime.now(UTC)))
+        self.queue_ready.emit(
+            QueueView(self._w_filter, page.rows, now, datetime.now(UTC), page.total)
+        )
         self.counts_ready.emit(counts)
 
     def _read_queue(self, factory: sessionmaker[Session]) -> None:
@@ -285,17 +331,53 @@ class IncidentState(ActingWorker):
             return
         now = models.utcnow()
         with factory() as s:
-            rows = incidents.queue(s, actor, self._w_filter, now=now)
-        self.queue_ready.emit(QueueView(self._w_filter, rows, now, datetime.now(UTC)))
+            page = incidents.queue_page(s, actor, self._w_filter, now=now)
+        self.queue_ready.emit(
+            QueueView(self._w_filter, page.rows, now, datetime.now(UTC), page.total)
+        )
 
     def _read_detail(self, factory: sessionmaker[Session]) -> None:
         actor, selected = self._w_actor, self._w_selected
         if actor is None or selected is None:
             return
+        thumbs: dict[int, QImage] | None = None
         try:
-            with factory() as s:
+            with factory() as s:  # the case, its photos and intake record: one session
                 d = incidents.detail(s, actor, selected)
+                photos = attachments.list_attachments(s, actor, selected)
+                info = intake_info.intake_info(s, actor, selected)
+                ids = tuple(p.id for p in photos)
+                if self.photos is not None and self._w_thumbs != (selected, ids):
+                    thumbs = self._thumbnails(s, actor, selected, photos)
+                    self._w_thumbs = (selected, ids)
         except Refused as exc:
             self.detail_refused.emit(selected, Refusal.of(exc))
             return
-        self.detail_ready.emit(CaseView(d))
+        self._w_extras = (selected, photos, info)
+        self.detail_ready.emit(CaseView(d, photos, info))
+        if thumbs is not None:
+            self.thumbnails_ready.emit(selected, thumbs)
+
+    def _case_view(self, d: IncidentDetail) -> CaseView:
+        extras = self._w_extras
+        if extras is not None and extras[0] == d.row.id:
+            return CaseView(d, extras[1], extras[2])
+        return CaseView(d)
+
+    def _thumbnails(
+        self, s: Session, actor: Actor, incident_id: int, photos: tuple[AttachmentRow, ...]
+    ) -> dict[int, QImage]:
+        """Small images of a case's photos, decoded here (never on the GUI thread)."""
+        assert self.photos is not None
+        out: dict[int, QImage] = {}
+        w, h = self.THUMB
+        for p in photos:
+            try:
+                _row, path = attachments.open_attachment(s, actor, incident_id, p.id, self.photos)
+            except Refused:
+                continue  # listed without a picture (its file is missing here)
+            image = QImage(str(path))
+            if not image.isNull():
+                out[p.id] = image.scaled(w, h, Qt.AspectRatioMode.KeepAspectRatio,
+                                         Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+        return out
