@@ -277,6 +277,9 @@ class Console:
         self._surges_seen: set[int] = set()
         self.dispatch.surge_ready.connect(self._on_surges)
         self.dispatch_panel.layout_requested.connect(self._show_plan_layout)
+        # journey-dispatch: the case the dispatch side follows (a surge plan's case) is
+        # selected in the case panel too (select_incident is a no-op for the shown case).
+        self.dispatch_panel.incident_selected.connect(self.incident_panel.select_incident)
         if self.map is not None:
             self.dispatch_panel.incident_selected.connect(self.map.select_incident)
 

@@ -4,181 +4,181 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/conference_panel.py" line="426"/>
+        <location filename="../../ui/video/conference_panel.py" line="441"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="428"/>
+        <location filename="../../ui/video/conference_panel.py" line="443"/>
         <source>应急视频会商</source>
         <translation>Emergency video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="430"/>
+        <location filename="../../ui/video/conference_panel.py" line="445"/>
         <source>关联事件 #{id}</source>
         <translation>Incident #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="431"/>
+        <location filename="../../ui/video/conference_panel.py" line="446"/>
         <source>未关联事件</source>
         <translation>No incident linked</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="433"/>
+        <location filename="../../ui/video/conference_panel.py" line="448"/>
         <source>召开会商</source>
         <translation>Convene</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="434"/>
-        <location filename="../../ui/conference_panel.py" line="447"/>
+        <location filename="../../ui/video/conference_panel.py" line="449"/>
+        <location filename="../../ui/video/conference_panel.py" line="462"/>
         <source>点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="435"/>
+        <location filename="../../ui/video/conference_panel.py" line="450"/>
         <source>结束会商</source>
         <translation>End conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="436"/>
+        <location filename="../../ui/video/conference_panel.py" line="451"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="437"/>
+        <location filename="../../ui/video/conference_panel.py" line="452"/>
         <source>新的会商</source>
         <translation>New conference</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="438"/>
+        <location filename="../../ui/video/conference_panel.py" line="453"/>
         <source>转为事件任务</source>
         <translation>Make incident task</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="439"/>
+        <location filename="../../ui/video/conference_panel.py" line="454"/>
         <source>历史会商（双击查看纪要）</source>
         <translation>Past conferences (double-click for minutes)</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="440"/>
+        <location filename="../../ui/video/conference_panel.py" line="455"/>
         <source>决定或任务内容</source>
         <translation>Decision or task</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="441"/>
-        <location filename="../../ui/conference_panel.py" line="448"/>
+        <location filename="../../ui/video/conference_panel.py" line="456"/>
+        <location filename="../../ui/video/conference_panel.py" line="463"/>
         <source>责任人</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="444"/>
+        <location filename="../../ui/video/conference_panel.py" line="459"/>
         <source>决定</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="445"/>
+        <location filename="../../ui/video/conference_panel.py" line="460"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="447"/>
+        <location filename="../../ui/video/conference_panel.py" line="462"/>
         <source>参会方</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="447"/>
+        <location filename="../../ui/video/conference_panel.py" line="462"/>
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="448"/>
+        <location filename="../../ui/video/conference_panel.py" line="463"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="448"/>
+        <location filename="../../ui/video/conference_panel.py" line="463"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/conference_panel.py" line="448"/>
+        <location filename="../../ui/video/conference_panel.py" line="463"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="375"/>
+        <location filename="../../ui/video/panel.py" line="355"/>
         <source>VideoPanel</source>
         <comment>锁定</comment>
         <translation>Pin</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="376"/>
+        <location filename="../../ui/video/panel.py" line="356"/>
         <source>VideoPanel</source>
         <comment>清空</comment>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="377"/>
+        <location filename="../../ui/video/panel.py" line="357"/>
         <source>VideoPanel</source>
         <comment>附近监控填入空位</comment>
         <translation>Fill nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="378"/>
+        <location filename="../../ui/video/panel.py" line="358"/>
         <source>VideoPanel</source>
         <comment>视频会商</comment>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="379"/>
+        <location filename="../../ui/video/panel.py" line="359"/>
         <source>VideoPanel</source>
         <comment>事件附近监控</comment>
         <translation>Nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="380"/>
+        <location filename="../../ui/video/panel.py" line="360"/>
         <source>VideoPanel</source>
         <comment>辖区监控</comment>
         <translation>All cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="381"/>
+        <location filename="../../ui/video/panel.py" line="361"/>
         <source>VideoPanel</source>
         <comment>搜索监控点名称</comment>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="385"/>
+        <location filename="../../ui/video/panel.py" line="365"/>
         <source>VideoPanel</source>
         <comment>{n} 分屏</comment>
         <translation>{n} tiles</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="347"/>
+        <location filename="../../widgets/risk/index_board.py" line="340"/>
         <source>IndexBoard</source>
         <comment>平安指数</comment>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="348"/>
+        <location filename="../../widgets/risk/index_board.py" line="341"/>
         <source>IndexBoard</source>
         <comment>按指数</comment>
         <translation>By index</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="349"/>
+        <location filename="../../widgets/risk/index_board.py" line="342"/>
         <source>IndexBoard</source>
         <comment>按办结率</comment>
         <translation>By resolution rate</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="350"/>
+        <location filename="../../widgets/risk/index_board.py" line="343"/>
         <source>IndexBoard</source>
         <comment>暂无下级地区指数</comment>
         <translation>No sub-region index yet</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="353"/>
+        <location filename="../../widgets/risk/index_board.py" line="346"/>
         <source>IndexBoard</source>
         <comment>{year}年{month}月</comment>
         <translation>{month}/{year}</translation>
@@ -187,17 +187,17 @@
 <context>
     <name>AccountBar</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="148"/>
+        <location filename="../../ui/kit/session.py" line="150"/>
         <source>退出</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="150"/>
+        <location filename="../../ui/kit/session.py" line="152"/>
         <source>只读（未登录）</source>
         <translation>Read-only</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="151"/>
+        <location filename="../../ui/kit/session.py" line="153"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
@@ -205,7 +205,7 @@
 <context>
     <name>CategoryBarChart</name>
     <message>
-        <location filename="../../widgets/category_bar.py" line="101"/>
+        <location filename="../../widgets/wall/category_bar.py" line="102"/>
         <source>今日暂无上报</source>
         <translation>No reports today</translation>
     </message>
@@ -383,12 +383,12 @@
 <context>
     <name>ConnectionBanner</name>
     <message>
-        <location filename="../../widgets/banner.py" line="54"/>
+        <location filename="../../widgets/banner.py" line="56"/>
         <source>数据库连接中断 自 {time}</source>
         <translation>Database connection lost since {time}</translation>
     </message>
     <message>
-        <location filename="../../widgets/banner.py" line="56"/>
+        <location filename="../../widgets/banner.py" line="58"/>
         <source>画面为最后一次数据</source>
         <translation>showing the last data received</translation>
     </message>
@@ -396,22 +396,22 @@
 <context>
     <name>Console</name>
     <message>
-        <location filename="../../ui/app.py" line="34"/>
+        <location filename="../../ui/app.py" line="35"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="35"/>
+        <location filename="../../ui/app.py" line="36"/>
         <source>平安指数</source>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="36"/>
+        <location filename="../../ui/app.py" line="37"/>
         <source>事件</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="37"/>
+        <location filename="../../ui/app.py" line="38"/>
         <source>风险预警</source>
         <translation>Risk alerts</translation>
     </message>
@@ -419,22 +419,22 @@
 <context>
     <name>DataAgeLabel</name>
     <message>
-        <location filename="../../widgets/panel.py" line="42"/>
+        <location filename="../../widgets/panel.py" line="44"/>
         <source>暂无数据</source>
         <translation>No data yet</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="45"/>
+        <location filename="../../widgets/panel.py" line="47"/>
         <source>数据 {n} 秒前</source>
         <translation>Data {n} s ago</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="48"/>
+        <location filename="../../widgets/panel.py" line="50"/>
         <source>数据 {n} 分钟前</source>
         <translation>Data {n} min ago</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="50"/>
+        <location filename="../../widgets/panel.py" line="52"/>
         <source>数据 {n} 小时前</source>
         <translation>Data {n} h ago</translation>
     </message>
@@ -442,423 +442,417 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="62"/>
+        <location filename="../../ui/dispatch/panel.py" line="64"/>
         <source>可用</source>
         <translation>Available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="63"/>
+        <location filename="../../ui/dispatch/panel.py" line="65"/>
         <source>已派</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="64"/>
+        <location filename="../../ui/dispatch/panel.py" line="66"/>
         <source>途中</source>
         <translation>En route</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="65"/>
+        <location filename="../../ui/dispatch/panel.py" line="67"/>
         <source>到场</source>
         <translation>On scene</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="66"/>
+        <location filename="../../ui/dispatch/panel.py" line="68"/>
         <source>返回</source>
         <translation>Returning</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="67"/>
+        <location filename="../../ui/dispatch/panel.py" line="69"/>
         <source>不可用</source>
         <translation>Unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="70"/>
+        <location filename="../../ui/dispatch/panel.py" line="72"/>
         <source>一级</source>
         <translation>Level 1</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="71"/>
+        <location filename="../../ui/dispatch/panel.py" line="73"/>
         <source>二级</source>
         <translation>Level 2</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="72"/>
+        <location filename="../../ui/dispatch/panel.py" line="74"/>
         <source>三级</source>
         <translation>Level 3</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="75"/>
+        <location filename="../../ui/dispatch/panel.py" line="77"/>
         <source>公安</source>
         <translation>Police</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="76"/>
+        <location filename="../../ui/dispatch/panel.py" line="78"/>
         <source>消防</source>
         <translation>Fire</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="77"/>
+        <location filename="../../ui/dispatch/panel.py" line="79"/>
         <source>急救</source>
         <translation>Medical</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="78"/>
+        <location filename="../../ui/dispatch/panel.py" line="80"/>
         <source>应急</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="79"/>
+        <location filename="../../ui/dispatch/panel.py" line="81"/>
         <source>城管</source>
         <translation>City mgmt</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="80"/>
+        <location filename="../../ui/dispatch/panel.py" line="82"/>
         <source>网格</source>
         <translation>Grid team</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="81"/>
+        <location filename="../../ui/dispatch/panel.py" line="83"/>
         <source>志愿者</source>
         <translation>Volunteers</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="84"/>
+        <location filename="../../ui/dispatch/panel.py" line="86"/>
         <source>确认出发</source>
         <translation>Confirm departure</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="85"/>
+        <location filename="../../ui/dispatch/panel.py" line="87"/>
         <source>到达现场</source>
         <translation>Arrived on scene</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="86"/>
+        <location filename="../../ui/dispatch/panel.py" line="88"/>
         <source>处置完毕</source>
         <translation>Handled</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="87"/>
+        <location filename="../../ui/dispatch/panel.py" line="89"/>
         <source>返回驻地</source>
         <translation>Back to base</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="88"/>
-        <location filename="../../ui/dispatch_panel.py" line="784"/>
+        <location filename="../../ui/dispatch/panel.py" line="90"/>
+        <location filename="../../ui/dispatch/panel.py" line="806"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="91"/>
+        <location filename="../../ui/dispatch/panel.py" line="93"/>
         <source>待确认</source>
         <translation>To confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="92"/>
+        <location filename="../../ui/dispatch/panel.py" line="94"/>
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="93"/>
-        <location filename="../../ui/dispatch_panel.py" line="781"/>
+        <location filename="../../ui/dispatch/panel.py" line="95"/>
+        <location filename="../../ui/dispatch/panel.py" line="803"/>
         <source>不采纳</source>
         <translation>Decline</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="94"/>
+        <location filename="../../ui/dispatch/panel.py" line="96"/>
         <source>无可用单位</source>
         <translation>No unit available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="97"/>
         <source>{unit} 当前不可用，不能派遣</source>
         <translation>{unit} is unavailable and cannot be dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="98"/>
         <source>{unit} 正在执行任务，不能重复派遣</source>
         <translation>{unit} is already on a task</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="99"/>
         <source>{unit} 不在本中心辖区，不能调派</source>
         <translation>{unit} is outside this jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="100"/>
         <source>{unit} 已被其他席位抢先调派，请重新选择</source>
         <translation>{unit} was just dispatched by another desk; choose again</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="101"/>
         <source>数据已被其他席位更新，已刷新为最新状态</source>
         <translation>Updated by another desk; refreshed</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="102"/>
         <source>事件已办结，不能再派遣</source>
         <translation>Incident resolved; no more dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="103"/>
         <source>事件不在本中心辖区</source>
         <translation>Incident is outside this jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="104"/>
         <source>当前账号没有调度权限</source>
         <translation>This account cannot dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="105"/>
         <source>该预警已启动预案，已转到该预案</source>
         <translation>A plan is already active for this alert; showing it</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="106"/>
         <source>没有其他可用的同类单位</source>
         <translation>No other unit of this kind available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="107"/>
         <source>该派遣当前不能执行这一步</source>
         <translation>This step is not possible now</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="108"/>
         <source>该项已处理</source>
         <translation>Item already handled</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="109"/>
         <source>该预案已结束</source>
         <translation>Response plan has ended</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="110"/>
         <source>请至少选择一个单位</source>
         <translation>Select at least one unit</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="111"/>
         <source>只有指挥中心账号可以启动预案</source>
         <translation>Only command center accounts can activate plans</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="112"/>
         <source>数据库暂不可用，请稍后重试</source>
         <translation>Database unavailable; try again later</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="115"/>
-        <location filename="../../ui/dispatch_panel.py" line="776"/>
+        <location filename="../../ui/dispatch/panel.py" line="99"/>
+        <location filename="../../ui/dispatch/panel.py" line="798"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="116"/>
-        <location filename="../../ui/dispatch_panel.py" line="776"/>
+        <location filename="../../ui/dispatch/panel.py" line="100"/>
+        <location filename="../../ui/dispatch/panel.py" line="798"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="117"/>
-        <location filename="../../ui/dispatch_panel.py" line="777"/>
+        <location filename="../../ui/dispatch/panel.py" line="101"/>
+        <location filename="../../ui/dispatch/panel.py" line="799"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="118"/>
+        <location filename="../../ui/dispatch/panel.py" line="102"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="119"/>
+        <location filename="../../ui/dispatch/panel.py" line="103"/>
         <source>时长</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="143"/>
+        <location filename="../../ui/dispatch/panel.py" line="117"/>
         <source>{m}分</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="499"/>
+        <location filename="../../ui/dispatch/panel.py" line="489"/>
         <source>⚠ {place}</source>
         <translation>⚠ {place}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="500"/>
+        <location filename="../../ui/dispatch/panel.py" line="490"/>
         <source>无匹配预案</source>
         <translation>No matching plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="502"/>
+        <location filename="../../ui/dispatch/panel.py" line="492"/>
         <source>{count} 人 · 日承载量 {ratio} · 建议{level}响应 · 预案：{plan}</source>
         <translation>{count} people · {ratio} of daily capacity · {level} response advised · Plan: {plan}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="507"/>
+        <location filename="../../ui/dispatch/panel.py" line="497"/>
         <source>已启动</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="509"/>
+        <location filename="../../ui/dispatch/panel.py" line="499"/>
         <source>查看预案</source>
         <translation>View plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="509"/>
+        <location filename="../../ui/dispatch/panel.py" line="499"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="512"/>
+        <location filename="../../ui/dispatch/panel.py" line="502"/>
         <source>切换布局（{n}分屏）</source>
         <translation>Switch layout ({n} tiles)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="527"/>
+        <location filename="../../ui/dispatch/panel.py" line="519"/>
         <source>事件 #{id} {category} 建议派遣</source>
         <translation>Incident #{id} {category}: suggested units</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="542"/>
-        <location filename="../../ui/dispatch_panel.py" line="666"/>
+        <location filename="../../ui/dispatch/panel.py" line="534"/>
+        <location filename="../../ui/dispatch/panel.py" line="680"/>
         <source>{m} 分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="591"/>
+        <location filename="../../ui/dispatch/panel.py" line="551"/>
+        <source>事件 #{id}：{why}</source>
+        <translation>Case #{id}: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch/panel.py" line="561"/>
+        <source>事件 #{id} 已办结，派遣建议已清除</source>
+        <translation>Case #{id} is closed; its dispatch proposal was withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch/panel.py" line="607"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="597"/>
+        <location filename="../../ui/dispatch/panel.py" line="611"/>
         <source>恢复可用</source>
         <translation>Set available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="597"/>
+        <location filename="../../ui/dispatch/panel.py" line="611"/>
         <source>暂停使用</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="638"/>
+        <location filename="../../ui/dispatch/panel.py" line="652"/>
         <source>暂无启动中的预案</source>
         <translation>No active response plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="643"/>
+        <location filename="../../ui/dispatch/panel.py" line="657"/>
         <source>预案：{name} · {level}响应 · 待确认 {n} 项</source>
         <translation>Plan: {name} · {level} response · {n} to confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="669"/>
+        <location filename="../../ui/dispatch/panel.py" line="683"/>
         <source>（无可用单位）</source>
         <translation>(no unit available)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="671"/>
+        <location filename="../../ui/dispatch/panel.py" line="685"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="672"/>
+        <location filename="../../ui/dispatch/panel.py" line="686"/>
         <source>大屏 {n} 分屏</source>
         <translation>Wall: {n} tiles</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="672"/>
+        <location filename="../../ui/dispatch/panel.py" line="686"/>
         <source>布局</source>
         <translation>Layout</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="673"/>
+        <location filename="../../ui/dispatch/panel.py" line="687"/>
         <source>{n} 路监控</source>
         <translation>{n} cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="735"/>
+        <location filename="../../ui/dispatch/panel.py" line="749"/>
         <source>已派遣：{names}</source>
         <translation>Dispatched: {names}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="744"/>
+        <location filename="../../ui/dispatch/panel.py" line="758"/>
         <source>预案已更新</source>
         <translation>Plan updated</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="744"/>
+        <location filename="../../ui/dispatch/panel.py" line="758"/>
         <source>预案已启动，请逐项确认</source>
         <translation>Plan activated; confirm each item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="766"/>
+        <location filename="../../ui/dispatch/panel.py" line="788"/>
         <source>看板</source>
         <translation>Board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="767"/>
+        <location filename="../../ui/dispatch/panel.py" line="789"/>
         <source>派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="768"/>
+        <location filename="../../ui/dispatch/panel.py" line="790"/>
         <source>预案</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="774"/>
+        <location filename="../../ui/dispatch/panel.py" line="796"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="776"/>
+        <location filename="../../ui/dispatch/panel.py" line="798"/>
         <source>距离</source>
         <translation>Distance</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="776"/>
+        <location filename="../../ui/dispatch/panel.py" line="798"/>
         <source>预计到达</source>
         <translation>ETA</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="777"/>
+        <location filename="../../ui/dispatch/panel.py" line="799"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="777"/>
+        <location filename="../../ui/dispatch/panel.py" line="799"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="777"/>
+        <location filename="../../ui/dispatch/panel.py" line="799"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="778"/>
+        <location filename="../../ui/dispatch/panel.py" line="800"/>
         <source>确认派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="779"/>
+        <location filename="../../ui/dispatch/panel.py" line="801"/>
         <source>返回看板</source>
         <translation>Back to board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="780"/>
+        <location filename="../../ui/dispatch/panel.py" line="802"/>
         <source>确认</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="782"/>
+        <location filename="../../ui/dispatch/panel.py" line="804"/>
         <source>替换单位</source>
         <translation>Substitute</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch_panel.py" line="783"/>
+        <location filename="../../ui/dispatch/panel.py" line="805"/>
         <source>结束预案</source>
         <translation>End plan</translation>
     </message>
@@ -866,277 +860,262 @@
 <context>
     <name>HandoverPanel</name>
     <message>
-        <location filename="../../ui/handover_panel.py" line="44"/>
+        <location filename="../../ui/handover/panel.py" line="46"/>
         <source>已提交，待接班确认</source>
         <translation>Submitted, awaiting incoming shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="45"/>
+        <location filename="../../ui/handover/panel.py" line="47"/>
         <source>已退回，待交班人答复</source>
         <translation>Returned, awaiting outgoing reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="46"/>
+        <location filename="../../ui/handover/panel.py" line="48"/>
         <source>已签收</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="47"/>
+        <location filename="../../ui/handover/panel.py" line="49"/>
         <source>未交班</source>
         <translation>Not handed over</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="48"/>
+        <location filename="../../ui/handover/panel.py" line="50"/>
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="51"/>
         <source>本班次尚未结束，不能交班</source>
         <translation>Shift not over yet; cannot hand over</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="52"/>
         <source>您不在该班次的值班表上，不能签字</source>
         <translation>You are not on this shift’s roster; cannot sign</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="53"/>
         <source>交班人不能自己签收</source>
         <translation>The outgoing officer cannot accept their own handover</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="54"/>
         <source>本班次已提交交班，请勿重复提交</source>
         <translation>Handover already submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="55"/>
         <source>交接班已签收，不能再更改</source>
         <translation>Handover accepted; no more changes</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="56"/>
         <source>请先答复接班人的问题</source>
         <translation>Answer the incoming shift’s question first</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="57"/>
         <source>没有待答复的问题</source>
         <translation>No question to answer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="58"/>
         <source>退回须填写原因</source>
         <translation>A reason is required to return</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="59"/>
         <source>请填写答复内容</source>
         <translation>Enter a reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="60"/>
         <source>交接班已签收，值班日志已关闭</source>
         <translation>Handover accepted; duty log closed</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="61"/>
         <source>请填写日志内容</source>
         <translation>Enter the log text</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="62"/>
         <source>本班次已签到</source>
         <translation>Already checked in for this shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="63"/>
         <source>不在本班次时间内，不能签到</source>
         <translation>Outside shift hours; cannot check in</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="64"/>
         <source>不是本中心的班次</source>
         <translation>Not a shift of this center</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="65"/>
         <source>交接班已被他人更新，已刷新</source>
         <translation>Handover updated by someone else; refreshed</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="92"/>
-        <location filename="../../ui/handover_panel.py" line="118"/>
+        <location filename="../../ui/handover/panel.py" line="77"/>
+        <location filename="../../ui/handover/panel.py" line="103"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="94"/>
+        <location filename="../../ui/handover/panel.py" line="79"/>
         <source>交接班记录查询</source>
         <translation>Handover search</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="96"/>
+        <location filename="../../ui/handover/panel.py" line="81"/>
         <source>按日期</source>
         <translation>By date</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="103"/>
+        <location filename="../../ui/handover/panel.py" line="88"/>
         <source>值班员、带班领导或签字人</source>
         <translation>Duty officer, leader or signer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="105"/>
+        <location filename="../../ui/handover/panel.py" line="90"/>
         <source>交班说明、问答或值班日志</source>
         <translation>Notes, Q&amp;A or duty log</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="106"/>
+        <location filename="../../ui/handover/panel.py" line="91"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="109"/>
+        <location filename="../../ui/handover/panel.py" line="94"/>
         <source>自</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="110"/>
+        <location filename="../../ui/handover/panel.py" line="95"/>
         <source>至</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="111"/>
+        <location filename="../../ui/handover/panel.py" line="96"/>
         <source>人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="112"/>
+        <location filename="../../ui/handover/panel.py" line="97"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="118"/>
+        <location filename="../../ui/handover/panel.py" line="103"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="118"/>
+        <location filename="../../ui/handover/panel.py" line="103"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="118"/>
+        <location filename="../../ui/handover/panel.py" line="103"/>
         <source>接班</source>
         <translation>Incoming</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="138"/>
+        <location filename="../../ui/handover/panel.py" line="123"/>
         <source>交接签字</source>
         <translation>Handover sign-off</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="146"/>
+        <location filename="../../ui/handover/panel.py" line="131"/>
         <source>交班说明 / 退回原因 / 答复</source>
         <translation>Notes / reason for return / reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="150"/>
+        <location filename="../../ui/handover/panel.py" line="135"/>
         <source>提交交班</source>
         <translation>Submit handover</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="150"/>
-        <location filename="../../ui/handover_panel.py" line="310"/>
+        <location filename="../../ui/handover/panel.py" line="135"/>
+        <location filename="../../ui/handover/panel.py" line="293"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="151"/>
-        <location filename="../../ui/handover_panel.py" line="310"/>
+        <location filename="../../ui/handover/panel.py" line="136"/>
+        <location filename="../../ui/handover/panel.py" line="293"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="151"/>
+        <location filename="../../ui/handover/panel.py" line="136"/>
         <source>确认接班</source>
         <translation>Accept handover</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="152"/>
+        <location filename="../../ui/handover/panel.py" line="137"/>
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="158"/>
+        <location filename="../../ui/handover/panel.py" line="143"/>
         <source>导出PDF</source>
         <translation>Export PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="170"/>
+        <location filename="../../ui/handover/panel.py" line="155"/>
         <source>值班日志</source>
         <translation>Duty log</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="177"/>
-        <location filename="../../ui/handover_panel.py" line="318"/>
+        <location filename="../../ui/handover/panel.py" line="162"/>
+        <location filename="../../ui/handover/panel.py" line="301"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="177"/>
-        <location filename="../../ui/handover_panel.py" line="318"/>
+        <location filename="../../ui/handover/panel.py" line="162"/>
+        <location filename="../../ui/handover/panel.py" line="301"/>
         <source>领导指示</source>
         <translation>Leader instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="178"/>
+        <location filename="../../ui/handover/panel.py" line="163"/>
         <source>更正所选</source>
         <translation>Correct selected</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="181"/>
+        <location filename="../../ui/handover/panel.py" line="166"/>
         <source>记录内容（写入后不可修改）</source>
         <translation>Entry (cannot be edited once written)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="182"/>
+        <location filename="../../ui/handover/panel.py" line="167"/>
         <source>记录</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="259"/>
+        <location filename="../../ui/handover/panel.py" line="244"/>
         <source>导出交接班报告</source>
         <translation>Export handover report</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="284"/>
+        <location filename="../../ui/handover/panel.py" line="267"/>
         <source>（未结束）</source>
         <translation> (ongoing)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="295"/>
+        <location filename="../../ui/handover/panel.py" line="278"/>
         <source>草稿：未提交前按当前数据生成，提交后冻结</source>
         <translation>Draft: built from current data until submitted, then frozen</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="310"/>
+        <location filename="../../ui/handover/panel.py" line="293"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="311"/>
+        <location filename="../../ui/handover/panel.py" line="294"/>
         <source>签收</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="319"/>
+        <location filename="../../ui/handover/panel.py" line="302"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_panel.py" line="338"/>
+        <location filename="../../ui/handover/panel.py" line="321"/>
         <source>（逾期）</source>
         <translation> (late)</translation>
     </message>
@@ -1152,362 +1131,362 @@
 <context>
     <name>HandoverPdf</name>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="54"/>
+        <location filename="../../ui/handover/pdf.py" line="54"/>
         <source>已提交，待接班确认</source>
         <translation>Submitted, awaiting incoming shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="55"/>
+        <location filename="../../ui/handover/pdf.py" line="55"/>
         <source>已退回，待交班人答复</source>
         <translation>Returned, awaiting outgoing reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="56"/>
-        <location filename="../../ui/handover_pdf.py" line="75"/>
+        <location filename="../../ui/handover/pdf.py" line="56"/>
+        <location filename="../../ui/handover/pdf.py" line="75"/>
         <source>已签收</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="57"/>
+        <location filename="../../ui/handover/pdf.py" line="57"/>
         <source>草稿（尚未提交）</source>
         <translation>Draft (not submitted)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="60"/>
+        <location filename="../../ui/handover/pdf.py" line="60"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="61"/>
+        <location filename="../../ui/handover/pdf.py" line="61"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="62"/>
+        <location filename="../../ui/handover/pdf.py" line="62"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="63"/>
+        <location filename="../../ui/handover/pdf.py" line="63"/>
         <source>签收</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="66"/>
-        <location filename="../../ui/handover_pdf.py" line="385"/>
+        <location filename="../../ui/handover/pdf.py" line="66"/>
+        <location filename="../../ui/handover/pdf.py" line="385"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="67"/>
+        <location filename="../../ui/handover/pdf.py" line="67"/>
         <source>领导指示</source>
         <translation>Leader instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="68"/>
+        <location filename="../../ui/handover/pdf.py" line="68"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="70"/>
+        <location filename="../../ui/handover/pdf.py" line="70"/>
         <source>停用</source>
         <translation>Out of service</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="70"/>
+        <location filename="../../ui/handover/pdf.py" line="70"/>
         <source>已派出</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="70"/>
+        <location filename="../../ui/handover/pdf.py" line="70"/>
         <source>在途</source>
         <translation>En route</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="71"/>
+        <location filename="../../ui/handover/pdf.py" line="71"/>
         <source>到场</source>
         <translation>On scene</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="71"/>
+        <location filename="../../ui/handover/pdf.py" line="71"/>
         <source>返回中</source>
         <translation>Returning</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="71"/>
+        <location filename="../../ui/handover/pdf.py" line="71"/>
         <source>待命</source>
         <translation>Standby</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="74"/>
+        <location filename="../../ui/handover/pdf.py" line="74"/>
         <source>待签收</source>
         <translation>To acknowledge</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="76"/>
+        <location filename="../../ui/handover/pdf.py" line="76"/>
         <source>已解除</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="79"/>
+        <location filename="../../ui/handover/pdf.py" line="79"/>
         <source>决定</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="80"/>
+        <location filename="../../ui/handover/pdf.py" line="80"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="103"/>
+        <location filename="../../ui/handover/pdf.py" line="103"/>
         <source>白班</source>
         <translation>Day shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="105"/>
+        <location filename="../../ui/handover/pdf.py" line="105"/>
         <source>夜班</source>
         <translation>Night shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="191"/>
+        <location filename="../../ui/handover/pdf.py" line="191"/>
         <source>新上报（件/时）</source>
         <translation>New reports (per hour)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="192"/>
+        <location filename="../../ui/handover/pdf.py" line="192"/>
         <source>办结（件/时）</source>
         <translation>Resolved (per hour)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="193"/>
+        <location filename="../../ui/handover/pdf.py" line="193"/>
         <source>未办结（右轴，时末）</source>
         <translation>Open (right axis, end of hour)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="207"/>
+        <location filename="../../ui/handover/pdf.py" line="207"/>
         <source>时（北京时间）</source>
         <translation>Hour (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="291"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="291"/>
         <source>副班</source>
         <translation>Second officer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="291"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="291"/>
         <source>签到</source>
         <translation>Checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="291"/>
         <source>接班值班员</source>
         <translation>Incoming officer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="304"/>
+        <location filename="../../ui/handover/pdf.py" line="304"/>
         <source>交班人</source>
         <translation>Handed over by</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="304"/>
+        <location filename="../../ui/handover/pdf.py" line="304"/>
         <source>提交时间</source>
         <translation>Submitted at</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="304"/>
+        <location filename="../../ui/handover/pdf.py" line="304"/>
         <source>接班人</source>
         <translation>Accepted by</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="304"/>
+        <location filename="../../ui/handover/pdf.py" line="304"/>
         <source>签收时间</source>
         <translation>Accepted at</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="315"/>
-        <location filename="../../ui/handover_pdf.py" line="418"/>
-        <location filename="../../ui/handover_pdf.py" line="429"/>
-        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="315"/>
+        <location filename="../../ui/handover/pdf.py" line="418"/>
+        <location filename="../../ui/handover/pdf.py" line="429"/>
+        <location filename="../../ui/handover/pdf.py" line="457"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="315"/>
+        <location filename="../../ui/handover/pdf.py" line="315"/>
         <source>环节</source>
         <translation>Step</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="315"/>
+        <location filename="../../ui/handover/pdf.py" line="315"/>
         <source>人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="315"/>
-        <location filename="../../ui/handover_pdf.py" line="418"/>
-        <location filename="../../ui/handover_pdf.py" line="429"/>
-        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="315"/>
+        <location filename="../../ui/handover/pdf.py" line="418"/>
+        <location filename="../../ui/handover/pdf.py" line="429"/>
+        <location filename="../../ui/handover/pdf.py" line="457"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="325"/>
+        <location filename="../../ui/handover/pdf.py" line="325"/>
         <source>新上报</source>
         <translation>New reports</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="325"/>
-        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="325"/>
+        <location filename="../../ui/handover/pdf.py" line="363"/>
         <source>办结</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="325"/>
+        <location filename="../../ui/handover/pdf.py" line="325"/>
         <source>班初未办结</source>
         <translation>Open at start</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="325"/>
+        <location filename="../../ui/handover/pdf.py" line="325"/>
         <source>班末未办结</source>
         <translation>Open at end</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="325"/>
+        <location filename="../../ui/handover/pdf.py" line="325"/>
         <source>班末超期</source>
         <translation>Overdue at end</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="326"/>
+        <location filename="../../ui/handover/pdf.py" line="326"/>
         <source>当前督办</source>
         <translation>Under supervision</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="326"/>
+        <location filename="../../ui/handover/pdf.py" line="326"/>
         <source>按时受理率</source>
         <translation>On-time acceptance</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="326"/>
+        <location filename="../../ui/handover/pdf.py" line="326"/>
         <source>基层办结占比</source>
         <translation>Settled locally</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="338"/>
-        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="338"/>
+        <location filename="../../ui/handover/pdf.py" line="363"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="338"/>
-        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="338"/>
+        <location filename="../../ui/handover/pdf.py" line="363"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="338"/>
-        <location filename="../../ui/handover_pdf.py" line="363"/>
-        <location filename="../../ui/handover_pdf.py" line="385"/>
-        <location filename="../../ui/handover_pdf.py" line="395"/>
-        <location filename="../../ui/handover_pdf.py" line="429"/>
+        <location filename="../../ui/handover/pdf.py" line="338"/>
+        <location filename="../../ui/handover/pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="385"/>
+        <location filename="../../ui/handover/pdf.py" line="395"/>
+        <location filename="../../ui/handover/pdf.py" line="429"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="338"/>
-        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="338"/>
+        <location filename="../../ui/handover/pdf.py" line="363"/>
         <source>紧急</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="338"/>
-        <location filename="../../ui/handover_pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="338"/>
+        <location filename="../../ui/handover/pdf.py" line="363"/>
         <source>上报</source>
         <translation>Reported</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="338"/>
+        <location filename="../../ui/handover/pdf.py" line="338"/>
         <source>办结时限</source>
         <translation>Resolve by</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="339"/>
+        <location filename="../../ui/handover/pdf.py" line="339"/>
         <source>督办时限</source>
         <translation>Supervision deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="339"/>
-        <location filename="../../ui/handover_pdf.py" line="364"/>
+        <location filename="../../ui/handover/pdf.py" line="339"/>
+        <location filename="../../ui/handover/pdf.py" line="364"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="385"/>
+        <location filename="../../ui/handover/pdf.py" line="385"/>
         <source>派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="385"/>
-        <location filename="../../ui/handover_pdf.py" line="395"/>
+        <location filename="../../ui/handover/pdf.py" line="385"/>
+        <location filename="../../ui/handover/pdf.py" line="395"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="385"/>
+        <location filename="../../ui/handover/pdf.py" line="385"/>
         <source>派出时间</source>
         <translation>Dispatched at</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="395"/>
+        <location filename="../../ui/handover/pdf.py" line="395"/>
         <source>自</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="410"/>
+        <location filename="../../ui/handover/pdf.py" line="410"/>
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="418"/>
-        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="418"/>
+        <location filename="../../ui/handover/pdf.py" line="457"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="418"/>
+        <location filename="../../ui/handover/pdf.py" line="418"/>
         <source>责任</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="429"/>
+        <location filename="../../ui/handover/pdf.py" line="429"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="429"/>
+        <location filename="../../ui/handover/pdf.py" line="429"/>
         <source>领域</source>
         <translation>Domain</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="457"/>
         <source>序</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="457"/>
         <source>记录人</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../ui/handover_pdf.py" line="535"/>
+        <location filename="../../ui/handover/pdf.py" line="535"/>
         <source>第 {n} 页 / 共 {total} 页</source>
         <translation>Page {n} of {total}</translation>
     </message>
@@ -1663,32 +1642,32 @@
 <context>
     <name>HeaderWidget</name>
     <message>
-        <location filename="../../widgets/header.py" line="293"/>
+        <location filename="../../widgets/wall/header.py" line="298"/>
         <source>{year}年{month}月{day}日 {weekday}</source>
         <translation>{weekday} {year}-{month:02d}-{day:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="299"/>
+        <location filename="../../widgets/wall/header.py" line="304"/>
         <source>未排班</source>
         <translation>Not rostered</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="329"/>
+        <location filename="../../widgets/wall/header.py" line="334"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="330"/>
+        <location filename="../../widgets/wall/header.py" line="335"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="331"/>
+        <location filename="../../widgets/wall/header.py" line="336"/>
         <source>四有</source>
         <translation>Four haves</translation>
     </message>
     <message>
-        <location filename="../../widgets/header.py" line="337"/>
+        <location filename="../../widgets/wall/header.py" line="342"/>
         <source>社会治理综合指挥中心</source>
         <translation>Social Governance Command Center</translation>
     </message>
@@ -1696,129 +1675,129 @@
 <context>
     <name>HotlineForm</name>
     <message>
-        <location filename="../../ui/hotline_form.py" line="46"/>
-        <location filename="../../ui/hotline_form.py" line="52"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="47"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="53"/>
         <source>热线受理登记</source>
         <translation>Hotline intake</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="56"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="57"/>
         <source>请选择类别</source>
         <translation>Select a category</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="71"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="72"/>
         <source>网格编码，或在地图上点选位置</source>
         <translation>Grid code, or pick on the map</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="72"/>
-        <location filename="../../ui/hotline_form.py" line="162"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="73"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="163"/>
         <source>未选位置</source>
         <translation>No location</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="76"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="77"/>
         <source>来电人姓名</source>
         <translation>Caller name</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="79"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="80"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="82"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="83"/>
         <source>事发地址</source>
         <translation>Incident address</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="85"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="86"/>
         <source>事件描述：发生了什么、涉及人员、现场情况</source>
         <translation>Description: what happened, who is involved, the scene</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="90"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="91"/>
         <source>登录后可受理来电</source>
         <translation>Log in to take calls</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="92"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="93"/>
         <source>提交登记</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="94"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="95"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="98"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="99"/>
         <source>事件类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="99"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="100"/>
         <source>紧急程度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="100"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="101"/>
         <source>来源渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="101"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="102"/>
         <source>网格</source>
         <translation>Grid cell</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="103"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="104"/>
         <source>来电人</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="104"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="105"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="105"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="106"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="106"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="107"/>
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="139"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="140"/>
         <source>已选位置 {lon:.5f}, {lat:.5f}，查找网格…</source>
         <translation>Picked {lon:.5f}, {lat:.5f}; finding grid…</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="205"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="206"/>
         <source>正在提交…</source>
         <translation>Submitting…</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="214"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="215"/>
         <source>已登记 #{id}，已转属地中心受理</source>
         <translation>Registered #{id}; sent to the local center</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="226"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="227"/>
         <source>未能登记：{reason}</source>
         <translation>Not registered: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="231"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="232"/>
         <source>按网格编码定位</source>
         <translation>Locate by grid code</translation>
     </message>
     <message>
-        <location filename="../../ui/hotline_form.py" line="237"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="238"/>
         <source>已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}</source>
         <translation>Picked {lon:.5f}, {lat:.5f} → grid {code}</translation>
     </message>
@@ -1826,17 +1805,17 @@
 <context>
     <name>IncidentBadge</name>
     <message>
-        <location filename="../../widgets/incident_badge.py" line="17"/>
+        <location filename="../../widgets/incidents/badge.py" line="19"/>
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_badge.py" line="18"/>
+        <location filename="../../widgets/incidents/badge.py" line="20"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_badge.py" line="19"/>
+        <location filename="../../widgets/incidents/badge.py" line="21"/>
         <source>督办</source>
         <translation>Sup.</translation>
     </message>
@@ -1844,47 +1823,47 @@
 <context>
     <name>IncidentPanel</name>
     <message>
-        <location filename="../../ui/incident_panel.py" line="78"/>
+        <location filename="../../ui/incidents/panel.py" line="79"/>
         <source>标记</source>
         <translation>Flags</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="79"/>
+        <location filename="../../ui/incidents/panel.py" line="80"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="80"/>
+        <location filename="../../ui/incidents/panel.py" line="81"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="81"/>
+        <location filename="../../ui/incidents/panel.py" line="82"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="82"/>
+        <location filename="../../ui/incidents/panel.py" line="83"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="83"/>
+        <location filename="../../ui/incidents/panel.py" line="84"/>
         <source>事件</source>
         <translation>Incident</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="93"/>
+        <location filename="../../ui/incidents/panel.py" line="94"/>
         <source>该事件已被他人更新</source>
         <translation>Incident updated by someone else</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="94"/>
+        <location filename="../../ui/incidents/panel.py" line="95"/>
         <source>登录后可处置</source>
         <translation>Log in to handle</translation>
     </message>
     <message>
-        <location filename="../../ui/incident_panel.py" line="95"/>
+        <location filename="../../ui/incidents/panel.py" line="96"/>
         <source>当前账号无处置权限</source>
         <translation>No permission to handle</translation>
     </message>
@@ -2092,57 +2071,57 @@
 <context>
     <name>IndexBoard</name>
     <message>
-        <location filename="../../widgets/index_board.py" line="42"/>
+        <location filename="../../widgets/risk/index_board.py" line="44"/>
         <source>排名</source>
         <translation>Rank</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="43"/>
+        <location filename="../../widgets/risk/index_board.py" line="45"/>
         <source>地区</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="44"/>
+        <location filename="../../widgets/risk/index_board.py" line="46"/>
         <source>平安指数</source>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="45"/>
+        <location filename="../../widgets/risk/index_board.py" line="47"/>
         <source>较上月</source>
         <translation>vs last month</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="46"/>
+        <location filename="../../widgets/risk/index_board.py" line="48"/>
         <source>办结率</source>
         <translation>Resolution rate</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="51"/>
+        <location filename="../../widgets/risk/index_board.py" line="53"/>
         <source>事件</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="52"/>
+        <location filename="../../widgets/risk/index_board.py" line="54"/>
         <source>办结</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="53"/>
+        <location filename="../../widgets/risk/index_board.py" line="55"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="54"/>
+        <location filename="../../widgets/risk/index_board.py" line="56"/>
         <source>重复</source>
         <translation>Repeat</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="55"/>
+        <location filename="../../widgets/risk/index_board.py" line="57"/>
         <source>风险</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../widgets/index_board.py" line="270"/>
+        <location filename="../../widgets/risk/index_board.py" line="273"/>
         <source>较上月 {delta}</source>
         <translation>vs last month {delta}</translation>
     </message>
@@ -2166,32 +2145,32 @@
 <context>
     <name>KpiBoard</name>
     <message>
-        <location filename="../../widgets/kpi_tile.py" line="120"/>
+        <location filename="../../widgets/wall/kpi_tile.py" line="122"/>
         <source>今日上报</source>
         <translation>Reported today</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi_tile.py" line="121"/>
+        <location filename="../../widgets/wall/kpi_tile.py" line="123"/>
         <source>未办结</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi_tile.py" line="122"/>
+        <location filename="../../widgets/wall/kpi_tile.py" line="124"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi_tile.py" line="123"/>
+        <location filename="../../widgets/wall/kpi_tile.py" line="125"/>
         <source>今日办结</source>
         <translation>Resolved today</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi_tile.py" line="124"/>
+        <location filename="../../widgets/wall/kpi_tile.py" line="126"/>
         <source>办结率</source>
         <translation>Resolution rate</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi_tile.py" line="125"/>
+        <location filename="../../widgets/wall/kpi_tile.py" line="127"/>
         <source>乡镇及以下化解率</source>
         <translation>Settled locally</translation>
     </message>
@@ -2199,38 +2178,38 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="37"/>
-        <location filename="../../ui/login_dialog.py" line="52"/>
+        <location filename="../../ui/kit/session.py" line="39"/>
+        <location filename="../../ui/kit/session.py" line="54"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="40"/>
+        <location filename="../../ui/kit/session.py" line="42"/>
         <source>值班人员登录</source>
         <translation>Duty staff login</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="44"/>
+        <location filename="../../ui/kit/session.py" line="46"/>
         <source>账号，如 330106001.duty</source>
         <translation>Account, e.g. 330106001.duty</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="55"/>
+        <location filename="../../ui/kit/session.py" line="57"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="57"/>
+        <location filename="../../ui/kit/session.py" line="59"/>
         <source>账号</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="57"/>
+        <location filename="../../ui/kit/session.py" line="59"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="85"/>
+        <location filename="../../ui/kit/session.py" line="87"/>
         <source>请输入账号和密码</source>
         <translation>Enter account and password</translation>
     </message>
@@ -2401,22 +2380,22 @@
 <context>
     <name>MetricPicker</name>
     <message>
-        <location filename="../../widgets/metric_picker.py" line="9"/>
+        <location filename="../../widgets/wall/metric_picker.py" line="11"/>
         <source>网格着色：未办结</source>
         <translation>Cells: open</translation>
     </message>
     <message>
-        <location filename="../../widgets/metric_picker.py" line="10"/>
+        <location filename="../../widgets/wall/metric_picker.py" line="12"/>
         <source>网格着色：今日上报</source>
         <translation>Cells: reported today</translation>
     </message>
     <message>
-        <location filename="../../widgets/metric_picker.py" line="11"/>
+        <location filename="../../widgets/wall/metric_picker.py" line="13"/>
         <source>网格着色：超期</source>
         <translation>Cells: overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/metric_picker.py" line="12"/>
+        <location filename="../../widgets/wall/metric_picker.py" line="14"/>
         <source>网格着色：风险预警</source>
         <translation>Cells: risk alerts</translation>
     </message>
@@ -2424,40 +2403,100 @@
 <context>
     <name>Placeholders</name>
     <message>
-        <location filename="../../widgets/placeholders.py" line="9"/>
+        <location filename="../../widgets/placeholders.py" line="12"/>
         <source>暂无</source>
         <translation>None yet</translation>
     </message>
     <message>
-        <location filename="../../widgets/placeholders.py" line="10"/>
+        <location filename="../../widgets/placeholders.py" line="13"/>
         <source>地图加载中</source>
         <translation>Map loading</translation>
     </message>
 </context>
 <context>
-    <name>RankingTable</name>
+    <name>PlatformPanel</name>
     <message>
-        <location filename="../../widgets/ranking_table.py" line="35"/>
-        <source>地区</source>
-        <translation>Region</translation>
+        <location filename="../../widgets/wall/platforms.py" line="32"/>
+        <source>平台</source>
+        <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../widgets/ranking_table.py" line="36"/>
-        <source>上报</source>
-        <translation>Reported</translation>
+        <location filename="../../widgets/wall/platforms.py" line="33"/>
+        <source>事项(30天)</source>
+        <translation>Matters (30 d)</translation>
     </message>
     <message>
-        <location filename="../../widgets/ranking_table.py" line="37"/>
+        <location filename="../../widgets/wall/platforms.py" line="34"/>
         <source>未办结</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../widgets/ranking_table.py" line="38"/>
+        <location filename="../../widgets/wall/platforms.py" line="35"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/ranking_table.py" line="39"/>
+        <location filename="../../widgets/wall/platforms.py" line="36"/>
+        <source>办结率</source>
+        <translation>Resolution rate</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="40"/>
+        <source>综治工作</source>
+        <translation>Governance</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="41"/>
+        <source>市场监管</source>
+        <translation>Market supervision</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="42"/>
+        <source>综合执法</source>
+        <translation>Law enforcement</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/platforms.py" line="43"/>
+        <source>便民服务</source>
+        <translation>Public services</translation>
+    </message>
+    <message>
+        <source>{n} 个站所与派驻部门</source>
+        <translation>{n} stations and stationed departments</translation>
+    </message>
+    <message>
+        <source>基层治理四平台</source>
+        <translation>Four township platforms</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Matters</translation>
+    </message>
+</context>
+<context>
+    <name>RankingTable</name>
+    <message>
+        <location filename="../../widgets/wall/ranking_table.py" line="35"/>
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/ranking_table.py" line="36"/>
+        <source>上报</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/ranking_table.py" line="37"/>
+        <source>未办结</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/ranking_table.py" line="38"/>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall/ranking_table.py" line="39"/>
         <source>办结率</source>
         <translation>Rate</translation>
     </message>
@@ -2465,86 +2504,86 @@
 <context>
     <name>ReplayPanel</name>
     <message>
-        <location filename="../../ui/replay_panel.py" line="37"/>
-        <location filename="../../ui/replay_panel.py" line="43"/>
+        <location filename="../../ui/handover/replay_panel.py" line="39"/>
+        <location filename="../../ui/handover/replay_panel.py" line="45"/>
         <source>未办结</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="38"/>
-        <location filename="../../ui/replay_panel.py" line="44"/>
-        <location filename="../../ui/replay_panel.py" line="176"/>
+        <location filename="../../ui/handover/replay_panel.py" line="40"/>
+        <location filename="../../ui/handover/replay_panel.py" line="46"/>
+        <location filename="../../ui/handover/replay_panel.py" line="178"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="39"/>
-        <location filename="../../ui/replay_panel.py" line="42"/>
+        <location filename="../../ui/handover/replay_panel.py" line="41"/>
+        <location filename="../../ui/handover/replay_panel.py" line="44"/>
         <source>今日上报</source>
         <translation>Reported today</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="45"/>
+        <location filename="../../ui/handover/replay_panel.py" line="47"/>
         <source>今日办结</source>
         <translation>Resolved today</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="46"/>
+        <location filename="../../ui/handover/replay_panel.py" line="48"/>
         <source>督办中</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="69"/>
+        <location filename="../../ui/handover/replay_panel.py" line="71"/>
         <source>回放所选班次</source>
         <translation>Replay selected shift</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="77"/>
+        <location filename="../../ui/handover/replay_panel.py" line="79"/>
         <source>地图着色</source>
         <translation>Map colouring</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="111"/>
+        <location filename="../../ui/handover/replay_panel.py" line="113"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="111"/>
+        <location filename="../../ui/handover/replay_panel.py" line="113"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="111"/>
+        <location filename="../../ui/handover/replay_panel.py" line="113"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="112"/>
+        <location filename="../../ui/handover/replay_panel.py" line="114"/>
         <source>紧急</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="112"/>
+        <location filename="../../ui/handover/replay_panel.py" line="114"/>
         <source>上报</source>
         <translation>Reported</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="113"/>
+        <location filename="../../ui/handover/replay_panel.py" line="115"/>
         <source>标记</source>
         <translation>Flags</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="140"/>
+        <location filename="../../ui/handover/replay_panel.py" line="142"/>
         <source>班次回放 · 值班员 {name}</source>
         <translation>Shift replay · duty officer {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="168"/>
+        <location filename="../../ui/handover/replay_panel.py" line="170"/>
         <source>此刻未办结 {n} 件（列出前 {k} 件：督办、超期在前）</source>
         <translation>{n} open at this moment (first {k} shown, supervised and overdue first)</translation>
     </message>
     <message>
-        <location filename="../../ui/replay_panel.py" line="174"/>
+        <location filename="../../ui/handover/replay_panel.py" line="176"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
@@ -2552,132 +2591,132 @@
 <context>
     <name>RiskAlertList</name>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="54"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="56"/>
         <source>红色</source>
         <translation>Red</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="55"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="57"/>
         <source>橙色</source>
         <translation>Orange</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="56"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="58"/>
         <source>黄色</source>
         <translation>Yellow</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="57"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="59"/>
         <source>蓝色</source>
         <translation>Blue</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="60"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="62"/>
         <source>社会治安</source>
         <translation>Public order</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="61"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="63"/>
         <source>矛盾纠纷</source>
         <translation>Disputes</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="62"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="64"/>
         <source>城市运行</source>
         <translation>City operation</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="63"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="65"/>
         <source>网络安全</source>
         <translation>Cyber security</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="64"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="66"/>
         <source>安全生产</source>
         <translation>Work safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="65"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="67"/>
         <source>消防安全</source>
         <translation>Fire safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="66"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="68"/>
         <source>食品药品</source>
         <translation>Food &amp; drugs</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="67"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="69"/>
         <source>生态环境</source>
         <translation>Environment</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="68"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="70"/>
         <source>交通安全</source>
         <translation>Traffic safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="69"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="71"/>
         <source>自然灾害</source>
         <translation>Natural disasters</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="70"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="72"/>
         <source>公共卫生</source>
         <translation>Public health</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="73"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="75"/>
         <source>待签收</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="74"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="76"/>
         <source>已签收</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="75"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="77"/>
         <source>已解除</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="78"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="80"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="79"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="81"/>
         <source>领域</source>
         <translation>Domain</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="80"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="82"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="81"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="83"/>
         <source>预警内容</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="82"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="84"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="83"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="85"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="86"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="88"/>
         <source>发布</source>
         <translation>Raised</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="87"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="89"/>
         <source>升级</source>
         <translation>Escalated</translation>
     </message>
@@ -2686,12 +2725,12 @@
         <translation>{n} open</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="88"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="90"/>
         <source>签收</source>
         <translation>Acknowledge</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk_alerts.py" line="89"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="91"/>
         <source>解除</source>
         <translation>Close</translation>
     </message>
@@ -2715,22 +2754,22 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="215"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="215"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="216"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="216"/>
         <source>昨日</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="283"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="283"/>
         <source>近{n}日上报</source>
         <translation>Reported, last {n} days</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="285"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="285"/>
         <source>日均</source>
         <translation>Daily avg</translation>
     </message>
@@ -2738,42 +2777,36 @@
 <context>
     <name>VideoPanel</name>
     <message>
-        <location filename="../../ui/video_panel.py" line="47"/>
         <source>当前账号无视频操作权限</source>
         <translation>No video permission for this account</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="48"/>
         <source>当前账号不属于任何指挥中心</source>
         <translation>Account belongs to no command center</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="49"/>
         <source>超出本级辖区</source>
         <translation>Outside this jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="50"/>
         <source>没有这个监控点</source>
         <translation>No such camera</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="51"/>
         <source>所有窗口均已锁定</source>
         <translation>All windows are pinned</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="52"/>
         <source>不支持的分屏</source>
         <translation>Unsupported layout</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="336"/>
+        <location filename="../../ui/video/panel.py" line="316"/>
         <source>（离线）</source>
         <translation> (offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/video_panel.py" line="352"/>
+        <location filename="../../ui/video/panel.py" line="332"/>
         <source>事件附近 {n} 个监控</source>
         <translation>{n} cameras near incident</translation>
     </message>
@@ -2813,22 +2846,22 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../widgets/video_tile.py" line="43"/>
+        <location filename="../../widgets/video/video_tile.py" line="44"/>
         <source>无信号</source>
         <translation>No signal</translation>
     </message>
     <message>
-        <location filename="../../widgets/video_tile.py" line="44"/>
+        <location filename="../../widgets/video/video_tile.py" line="45"/>
         <source>连接中</source>
         <translation>Connecting</translation>
     </message>
     <message>
-        <location filename="../../widgets/video_tile.py" line="45"/>
+        <location filename="../../widgets/video/video_tile.py" line="46"/>
         <source>信号中断</source>
         <translation>Signal lost</translation>
     </message>
     <message>
-        <location filename="../../widgets/video_tile.py" line="398"/>
+        <location filename="../../widgets/video/video_tile.py" line="399"/>
         <source>自动重连 第 {n} 次</source>
         <translation>Reconnecting, attempt {n}</translation>
     </message>
@@ -2836,72 +2869,72 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../ui/wall.py" line="51"/>
+        <location filename="../../ui/wall/window.py" line="52"/>
         <source>态势地图</source>
         <translation>Situation map</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="52"/>
+        <location filename="../../ui/wall/window.py" line="53"/>
         <source>实时指标</source>
         <translation>Live indicators</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="53"/>
+        <location filename="../../ui/wall/window.py" line="54"/>
         <source>今日分时上报</source>
         <translation>Reports by hour today</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="54"/>
+        <location filename="../../ui/wall/window.py" line="55"/>
         <source>近30日上报趋势</source>
         <translation>Reports, last 30 days</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="55"/>
+        <location filename="../../ui/wall/window.py" line="56"/>
         <source>今日事件类别</source>
         <translation>Today&apos;s incidents by category</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="56"/>
+        <location filename="../../ui/wall/window.py" line="57"/>
         <source>下级区域排名</source>
         <translation>Ranking of sub-regions</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="57"/>
+        <location filename="../../ui/wall/window.py" line="58"/>
         <source>视频监控</source>
         <translation>Video surveillance</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="58"/>
+        <location filename="../../ui/wall/window.py" line="59"/>
         <source>事件处置</source>
         <translation>Incident handling</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="59"/>
+        <location filename="../../ui/wall/window.py" line="60"/>
         <source>资源调度</source>
         <translation>Resource dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="61"/>
+        <location filename="../../ui/wall/window.py" line="62"/>
         <source>社会治理综合指挥中心</source>
         <translation>Social Governance Command Center</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="26"/>
+        <location filename="../../ui/app.py" line="27"/>
         <source>热线登记</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="28"/>
+        <location filename="../../ui/app.py" line="29"/>
         <source>交接班与回放</source>
         <translation>Handover &amp; replay</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="27"/>
+        <location filename="../../ui/app.py" line="28"/>
         <source>交接班</source>
         <translation>Handover</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="29"/>
+        <location filename="../../ui/app.py" line="30"/>
         <source>班次回放</source>
         <translation>Shift replay</translation>
     </message>
@@ -2909,430 +2942,393 @@
 <context>
     <name>incident_labels</name>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="19"/>
+        <location filename="../../widgets/incident_labels.py" line="21"/>
         <source>上报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="20"/>
+        <location filename="../../widgets/incident_labels.py" line="22"/>
         <source>受理</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="21"/>
+        <location filename="../../widgets/incident_labels.py" line="23"/>
         <source>分流派单</source>
         <translation>Route</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="22"/>
+        <location filename="../../widgets/incident_labels.py" line="24"/>
         <source>处置</source>
         <translation>Handle</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="23"/>
+        <location filename="../../widgets/incident_labels.py" line="25"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="24"/>
+        <location filename="../../widgets/incident_labels.py" line="26"/>
         <source>办结</source>
         <translation>Resolve</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="25"/>
+        <location filename="../../widgets/incident_labels.py" line="27"/>
         <source>评价归档</source>
         <translation>Rate &amp; close</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="26"/>
+        <location filename="../../widgets/incident_labels.py" line="28"/>
         <source>重新办理</source>
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="27"/>
+        <location filename="../../widgets/incident_labels.py" line="29"/>
         <source>上报上级</source>
         <translation>Escalate</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="28"/>
+        <location filename="../../widgets/incident_labels.py" line="30"/>
         <source>超期自动上报</source>
         <translation>Auto-escalated (overdue)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="29"/>
+        <location filename="../../widgets/incident_labels.py" line="31"/>
         <source>回复督办</source>
         <translation>Reply to supervision</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="30"/>
+        <location filename="../../widgets/incident_labels.py" line="32"/>
         <source>督办</source>
         <translation>Supervise</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="31"/>
-        <location filename="../../widgets/incident_labels.py" line="49"/>
+        <location filename="../../widgets/incident_labels.py" line="33"/>
+        <location filename="../../widgets/incident_labels.py" line="51"/>
         <source>举一反三</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="32"/>
+        <location filename="../../widgets/incident_labels.py" line="34"/>
         <source>派遣力量</source>
         <translation>Dispatched units</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="33"/>
+        <location filename="../../widgets/incident_labels.py" line="35"/>
         <source>单位接令</source>
         <translation>Unit acknowledged</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="34"/>
+        <location filename="../../widgets/incident_labels.py" line="36"/>
         <source>到达现场</source>
         <translation>Arrived on scene</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="35"/>
+        <location filename="../../widgets/incident_labels.py" line="37"/>
         <source>现场处置完毕</source>
         <translation>Cleared the scene</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="36"/>
+        <location filename="../../widgets/incident_labels.py" line="38"/>
         <source>单位返回</source>
         <translation>Unit returned</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="37"/>
+        <location filename="../../widgets/incident_labels.py" line="39"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="38"/>
+        <location filename="../../widgets/incident_labels.py" line="40"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="39"/>
+        <location filename="../../widgets/incident_labels.py" line="41"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="43"/>
+        <location filename="../../widgets/incident_labels.py" line="45"/>
         <source>热线电话</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="44"/>
+        <location filename="../../widgets/incident_labels.py" line="46"/>
         <source>平安通(网格员)</source>
         <translation>Field app (grid worker)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="45"/>
+        <location filename="../../widgets/incident_labels.py" line="47"/>
         <source>平安浙江APP</source>
         <translation>Citizen app</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="46"/>
+        <location filename="../../widgets/incident_labels.py" line="48"/>
         <source>视频告警</source>
         <translation>Video alarm</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="47"/>
+        <location filename="../../widgets/incident_labels.py" line="49"/>
         <source>感知告警</source>
         <translation>Sensor alarm</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="48"/>
+        <location filename="../../widgets/incident_labels.py" line="50"/>
         <source>上级交办</source>
         <translation>Assigned from above</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="50"/>
+        <location filename="../../widgets/incident_labels.py" line="52"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="54"/>
+        <location filename="../../widgets/incident_labels.py" line="56"/>
         <source>特急</source>
         <translation>Critical</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="55"/>
+        <location filename="../../widgets/incident_labels.py" line="57"/>
         <source>紧急</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="56"/>
+        <location filename="../../widgets/incident_labels.py" line="58"/>
         <source>一般</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="57"/>
+        <location filename="../../widgets/incident_labels.py" line="59"/>
         <source>较低</source>
         <translation>Low</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="61"/>
+        <location filename="../../widgets/incident_labels.py" line="63"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="62"/>
+        <location filename="../../widgets/incident_labels.py" line="64"/>
         <source>基本满意</source>
         <translation>Mostly satisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="63"/>
+        <location filename="../../widgets/incident_labels.py" line="65"/>
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="67"/>
+        <location filename="../../widgets/incident_labels.py" line="69"/>
         <source>待我处理</source>
         <translation>My queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="68"/>
+        <location filename="../../widgets/incident_labels.py" line="70"/>
         <source>我督办的</source>
         <translation>I supervise</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="69"/>
+        <location filename="../../widgets/incident_labels.py" line="71"/>
         <source>辖区全部</source>
         <translation>Whole jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="73"/>
+        <location filename="../../widgets/incident_labels.py" line="75"/>
         <source>事件</source>
         <translation>Incident</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="74"/>
+        <location filename="../../widgets/incident_labels.py" line="76"/>
         <source>举一反三任务</source>
         <translation>Follow-up task</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="78"/>
+        <location filename="../../widgets/incident_labels.py" line="80"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="79"/>
+        <location filename="../../widgets/incident_labels.py" line="81"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="80"/>
+        <location filename="../../widgets/incident_labels.py" line="82"/>
         <source>话务员</source>
         <translation>Call taker</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="81"/>
+        <location filename="../../widgets/incident_labels.py" line="83"/>
         <source>只读</source>
         <translation>Read-only</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="82"/>
+        <location filename="../../widgets/incident_labels.py" line="84"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="87"/>
         <source>该网格不在本中心辖区内</source>
         <translation>Grid cell is outside this jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="88"/>
         <source>该事件不在本中心辖区内</source>
         <translation>Incident is outside this jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="89"/>
         <source>找不到该网格</source>
         <translation>Grid cell not found</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="90"/>
         <source>找不到该网格编码，请核对</source>
         <translation>Grid code not found; check it</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="91"/>
         <source>请填写网格编码或在地图上点选位置</source>
         <translation>Enter a grid code or pick on the map</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="92"/>
         <source>所选位置附近没有网格，请重新点选</source>
         <translation>No grid cell near that point; pick again</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="93"/>
         <source>请选择事件类别</source>
         <translation>Select a category</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="94"/>
         <source>请选择来源渠道</source>
         <translation>Select a channel</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="95"/>
         <source>紧急程度无效</source>
         <translation>Invalid priority</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="96"/>
         <source>请填写事件描述</source>
         <translation>Enter a description</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="97"/>
         <source>只能交办给下级中心</source>
         <translation>Can only assign to a lower center</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="98"/>
-        <location filename="../../widgets/incident_labels.py" line="118"/>
         <source>当前账号无此权限</source>
         <translation>No permission for this account</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="99"/>
         <source>该事件由其他中心办理，本中心不能操作</source>
         <translation>Another center handles this incident</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="100"/>
-        <location filename="../../widgets/incident_labels.py" line="121"/>
         <source>事件当前状态下不能进行此操作</source>
         <translation>Not allowed in the current status</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="101"/>
         <source>未知的操作</source>
         <translation>Unknown action</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="102"/>
         <source>请选择本级部门或下级中心</source>
         <translation>Select a department or lower center</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="103"/>
         <source>该事件无派单来源，不能退回，请上报上级</source>
         <translation>Not routed from anywhere; escalate instead of returning</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="104"/>
         <source>已是最高层级，无法上报</source>
         <translation>Already at the top level</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="105"/>
         <source>请选择评价结果</source>
         <translation>Select a rating</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="106"/>
         <source>重新办理须填写原因</source>
         <translation>A reason is required to reopen</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="107"/>
         <source>督办时限须晚于当前时间</source>
         <translation>Deadline must be in the future</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="108"/>
         <source>请填写督办要求</source>
         <translation>Enter the supervision request</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="109"/>
         <source>请填写回复内容</source>
         <translation>Enter a reply</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="110"/>
         <source>没有待回复的督办</source>
         <translation>No supervision to reply to</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="111"/>
         <source>只有办理中心可对已办结事件举一反三</source>
         <translation>Only the handling center can add follow-ups</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="112"/>
         <source>只有上级中心可督办未办结事件</source>
         <translation>Only an upper center can supervise open incidents</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="113"/>
         <source>账号或密码错误</source>
         <translation>Wrong account or password</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="114"/>
         <source>账号不存在或已停用</source>
         <translation>Account missing or disabled</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="115"/>
         <source>找不到该事件</source>
         <translation>Incident not found</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="116"/>
         <source>找不到该地区</source>
         <translation>Region not found</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="117"/>
         <source>该事件已被他人更新</source>
         <translation>Incident updated by someone else</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="119"/>
         <source>找不到相关记录</source>
         <translation>Record not found</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="120"/>
         <source>填写内容有误</source>
         <translation>Invalid input</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="122"/>
         <source>操作被拒绝</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="123"/>
         <source>数据库暂不可用，请稍后重试</source>
         <translation>Database unavailable; try again later</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="127"/>
+        <location filename="../../widgets/incident_labels.py" line="87"/>
         <source>{d}天{h}小时</source>
         <translation>{d} d {h} h</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="128"/>
+        <location filename="../../widgets/incident_labels.py" line="88"/>
         <source>{h}小时{m}分</source>
         <translation>{h} h {m} min</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="129"/>
+        <location filename="../../widgets/incident_labels.py" line="89"/>
         <source>{m}分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="130"/>
+        <location filename="../../widgets/incident_labels.py" line="90"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incident_labels.py" line="131"/>
+        <location filename="../../widgets/incident_labels.py" line="91"/>
         <source>剩</source>
         <translation>Due in</translation>
     </message>
@@ -3340,187 +3336,187 @@
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../widgets/labels.py" line="17"/>
+        <location filename="../../widgets/labels.py" line="18"/>
         <source>矛盾纠纷</source>
         <translation>Disputes</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="18"/>
+        <location filename="../../widgets/labels.py" line="19"/>
         <source>治安隐患</source>
         <translation>Public order</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="19"/>
+        <location filename="../../widgets/labels.py" line="20"/>
         <source>安全隐患</source>
         <translation>Safety hazards</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="20"/>
+        <location filename="../../widgets/labels.py" line="21"/>
         <source>消防</source>
         <translation>Fire</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="21"/>
+        <location filename="../../widgets/labels.py" line="22"/>
         <source>环境污染</source>
         <translation>Environment</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="22"/>
+        <location filename="../../widgets/labels.py" line="23"/>
         <source>城市管理</source>
         <translation>City management</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="23"/>
+        <location filename="../../widgets/labels.py" line="24"/>
         <source>交通</source>
         <translation>Traffic</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="24"/>
+        <location filename="../../widgets/labels.py" line="25"/>
         <source>食品药品</source>
         <translation>Food &amp; drugs</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="25"/>
+        <location filename="../../widgets/labels.py" line="26"/>
         <source>公共卫生</source>
         <translation>Public health</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="26"/>
+        <location filename="../../widgets/labels.py" line="27"/>
         <source>信访</source>
         <translation>Petitions</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="27"/>
+        <location filename="../../widgets/labels.py" line="28"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="31"/>
+        <location filename="../../widgets/labels.py" line="32"/>
         <source>省级</source>
         <translation>Provincial</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="32"/>
+        <location filename="../../widgets/labels.py" line="33"/>
         <source>市级</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="33"/>
+        <location filename="../../widgets/labels.py" line="34"/>
         <source>县级</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="34"/>
+        <location filename="../../widgets/labels.py" line="35"/>
         <source>乡镇级</source>
         <translation>Township</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="38"/>
+        <location filename="../../widgets/labels.py" line="39"/>
         <source>省级指挥中心</source>
         <translation>Provincial command center</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="39"/>
+        <location filename="../../widgets/labels.py" line="40"/>
         <source>市级指挥中心</source>
         <translation>City command center</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="40"/>
+        <location filename="../../widgets/labels.py" line="41"/>
         <source>县级指挥中心</source>
         <translation>County command center</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="41"/>
+        <location filename="../../widgets/labels.py" line="42"/>
         <source>乡镇级指挥中心</source>
         <translation>Township command center</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="45"/>
+        <location filename="../../widgets/labels.py" line="46"/>
         <source>有场地</source>
         <translation>Venue</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="46"/>
+        <location filename="../../widgets/labels.py" line="47"/>
         <source>有大屏</source>
         <translation>Big screen</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="47"/>
+        <location filename="../../widgets/labels.py" line="48"/>
         <source>有人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="48"/>
+        <location filename="../../widgets/labels.py" line="49"/>
         <source>有机制</source>
         <translation>Mechanism</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="52"/>
+        <location filename="../../widgets/labels.py" line="53"/>
         <source>星期一</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="53"/>
+        <location filename="../../widgets/labels.py" line="54"/>
         <source>星期二</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="54"/>
+        <location filename="../../widgets/labels.py" line="55"/>
         <source>星期三</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="55"/>
+        <location filename="../../widgets/labels.py" line="56"/>
         <source>星期四</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="56"/>
+        <location filename="../../widgets/labels.py" line="57"/>
         <source>星期五</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="57"/>
+        <location filename="../../widgets/labels.py" line="58"/>
         <source>星期六</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="58"/>
+        <location filename="../../widgets/labels.py" line="59"/>
         <source>星期日</source>
         <translation>Sun</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="70"/>
+        <location filename="../../widgets/labels.py" line="71"/>
         <source>已上报</source>
         <translation>Reported</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="71"/>
+        <location filename="../../widgets/labels.py" line="72"/>
         <source>已受理</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="72"/>
+        <location filename="../../widgets/labels.py" line="73"/>
         <source>已派单</source>
         <translation>Routed</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="73"/>
+        <location filename="../../widgets/labels.py" line="74"/>
         <source>处置中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="74"/>
+        <location filename="../../widgets/labels.py" line="75"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="75"/>
+        <location filename="../../widgets/labels.py" line="76"/>
         <source>已办结</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="76"/>
+        <location filename="../../widgets/labels.py" line="77"/>
         <source>已归档</source>
         <translation>Closed</translation>
     </message>
@@ -3570,69 +3566,6 @@
     <message>
         <source>班次回放</source>
         <translation>Shift replay</translation>
-    </message>
-</context>
-<context>
-    <name>PlatformPanel</name>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>平台</source>
-        <translation>Platform</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>事项(30天)</source>
-        <translation>Matters (30 d)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>未办结</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>超期</source>
-        <translation>Overdue</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>办结率</source>
-        <translation>Resolution rate</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>综治工作</source>
-        <translation>Governance</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>市场监管</source>
-        <translation>Market supervision</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>综合执法</source>
-        <translation>Law enforcement</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>便民服务</source>
-        <translation>Public services</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>{n} 个站所与派驻部门</source>
-        <translation>{n} stations and stationed departments</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>基层治理四平台</source>
-        <translation>Four township platforms</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall/platforms.py" line="1"/>
-        <source>事项</source>
-        <translation>Matters</translation>
     </message>
 </context>
 </TS>
