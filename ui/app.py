@@ -253,8 +253,23 @@ class Console:
         self.incident_panel.incident_selected.connect(
             lambda _iid, lon, lat: self.video.offer_cameras_near(lon, lat)
         )
+        # journey-dispatch: a conference knows the case in focus, and opens below the header.
+        self.incident_panel.incident_selected.connect(
+            lambda iid, _lon, _lat: self.video.set_focus_incident(iid)
+        )
+        self.video.conference_area = self._below_header
         if self.map is not None:
             self.map.camera_clicked.connect(self.video.show_camera)
+
+    def _below_header(self) -> Any:
+        """The wall's area under its header, in screen coordinates (for the conference)."""
+        from PySide6.QtCore import QPoint, QRect
+
+        header = self.window.header
+        top_left = header.mapToGlobal(QPoint(0, header.height()))
+        left = self.window.mapToGlobal(QPoint(0, 0)).x()
+        return QRect(left, top_left.y(), self.window.width(),
+                     max(200, self.window.height() - header.height()))  # fmt: skip
 
     def _wire_dispatch(self, center: str) -> None:
         """The dispatch board; proposals for the selected incident; the surge alert raises
@@ -280,6 +295,7 @@ class Console:
         # journey-dispatch: the case the dispatch side follows (a surge plan's case) is
         # selected in the case panel too (select_incident is a no-op for the shown case).
         self.dispatch_panel.incident_selected.connect(self.incident_panel.select_incident)
+        self.dispatch_panel.incident_selected.connect(self.video.set_focus_incident)
         if self.map is not None:
             self.dispatch_panel.incident_selected.connect(self.map.select_incident)
 
