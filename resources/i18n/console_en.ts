@@ -4,151 +4,161 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="441"/>
+        <location filename="../../ui/video/conference_panel.py" line="484"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="443"/>
+        <location filename="../../ui/video/conference_panel.py" line="486"/>
         <source>应急视频会商</source>
         <translation>Emergency video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="445"/>
+        <location filename="../../ui/video/conference_panel.py" line="488"/>
         <source>关联事件 #{id}</source>
         <translation>Incident #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="446"/>
+        <location filename="../../ui/video/conference_panel.py" line="489"/>
         <source>未关联事件</source>
         <translation>No incident linked</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="448"/>
+        <location filename="../../ui/video/conference_panel.py" line="491"/>
         <source>召开会商</source>
         <translation>Convene</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="449"/>
-        <location filename="../../ui/video/conference_panel.py" line="462"/>
+        <location filename="../../ui/video/conference_panel.py" line="492"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video/conference_panel.py" line="493"/>
+        <source>关闭（Esc）</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video/conference_panel.py" line="494"/>
+        <location filename="../../ui/video/conference_panel.py" line="507"/>
         <source>点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="450"/>
+        <location filename="../../ui/video/conference_panel.py" line="495"/>
         <source>结束会商</source>
         <translation>End conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="451"/>
+        <location filename="../../ui/video/conference_panel.py" line="496"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="452"/>
+        <location filename="../../ui/video/conference_panel.py" line="497"/>
         <source>新的会商</source>
         <translation>New conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="453"/>
+        <location filename="../../ui/video/conference_panel.py" line="498"/>
         <source>转为事件任务</source>
         <translation>Make incident task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="454"/>
+        <location filename="../../ui/video/conference_panel.py" line="499"/>
         <source>历史会商（双击查看纪要）</source>
         <translation>Past conferences (double-click for minutes)</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="455"/>
+        <location filename="../../ui/video/conference_panel.py" line="500"/>
         <source>决定或任务内容</source>
         <translation>Decision or task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="456"/>
-        <location filename="../../ui/video/conference_panel.py" line="463"/>
+        <location filename="../../ui/video/conference_panel.py" line="501"/>
+        <location filename="../../ui/video/conference_panel.py" line="508"/>
         <source>责任人</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="459"/>
+        <location filename="../../ui/video/conference_panel.py" line="504"/>
         <source>决定</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="460"/>
+        <location filename="../../ui/video/conference_panel.py" line="505"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="462"/>
+        <location filename="../../ui/video/conference_panel.py" line="507"/>
         <source>参会方</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="462"/>
+        <location filename="../../ui/video/conference_panel.py" line="507"/>
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="463"/>
+        <location filename="../../ui/video/conference_panel.py" line="508"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="463"/>
+        <location filename="../../ui/video/conference_panel.py" line="508"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="463"/>
+        <location filename="../../ui/video/conference_panel.py" line="508"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="355"/>
+        <location filename="../../ui/video/panel.py" line="374"/>
         <source>VideoPanel</source>
         <comment>锁定</comment>
         <translation>Pin</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="356"/>
+        <location filename="../../ui/video/panel.py" line="375"/>
         <source>VideoPanel</source>
         <comment>清空</comment>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="357"/>
+        <location filename="../../ui/video/panel.py" line="376"/>
         <source>VideoPanel</source>
         <comment>附近监控填入空位</comment>
         <translation>Fill nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="358"/>
+        <location filename="../../ui/video/panel.py" line="377"/>
         <source>VideoPanel</source>
         <comment>视频会商</comment>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="359"/>
+        <location filename="../../ui/video/panel.py" line="378"/>
         <source>VideoPanel</source>
         <comment>事件附近监控</comment>
         <translation>Nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="360"/>
+        <location filename="../../ui/video/panel.py" line="379"/>
         <source>VideoPanel</source>
         <comment>辖区监控</comment>
         <translation>All cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="361"/>
+        <location filename="../../ui/video/panel.py" line="380"/>
         <source>VideoPanel</source>
         <comment>搜索监控点名称</comment>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="365"/>
+        <location filename="../../ui/video/panel.py" line="384"/>
         <source>VideoPanel</source>
         <comment>{n} 分屏</comment>
         <translation>{n} tiles</translation>
@@ -378,6 +388,34 @@
     <message>
         <source>历史会商（双击查看纪要）</source>
         <translation>Past conferences (double-click for minutes)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>关闭（Esc）</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>本次会商未关联事件</source>
+        <translation>This conference is not linked to an incident</translation>
+    </message>
+    <message>
+        <source>请先在纪要中选择一项决定</source>
+        <translation>Select a decision in the minutes first</translation>
+    </message>
+    <message>
+        <source>已转为事件任务</source>
+        <translation>Made an incident task</translation>
+    </message>
+    <message>
+        <source>方</source>
+        <translation>parties</translation>
+    </message>
+    <message>
+        <source>项纪要</source>
+        <translation>minutes</translation>
     </message>
 </context>
 <context>
@@ -2502,6 +2540,361 @@
     </message>
 </context>
 <context>
+    <name>Refusals</name>
+    <message>
+        <source>该网格不在本中心辖区内</source>
+        <translation>Grid cell is outside this jurisdiction</translation>
+    </message>
+    <message>
+        <source>该事件不在本中心辖区内</source>
+        <translation>Incident is outside this jurisdiction</translation>
+    </message>
+    <message>
+        <source>找不到该网格</source>
+        <translation>Grid cell not found</translation>
+    </message>
+    <message>
+        <source>找不到该网格编码，请核对</source>
+        <translation>Grid code not found; check it</translation>
+    </message>
+    <message>
+        <source>请填写网格编码或在地图上点选位置</source>
+        <translation>Enter a grid code or pick on the map</translation>
+    </message>
+    <message>
+        <source>所选位置附近没有网格，请重新点选</source>
+        <translation>No grid cell near that point; pick again</translation>
+    </message>
+    <message>
+        <source>请选择事件类别</source>
+        <translation>Select a category</translation>
+    </message>
+    <message>
+        <source>请选择来源渠道</source>
+        <translation>Select a channel</translation>
+    </message>
+    <message>
+        <source>紧急程度无效</source>
+        <translation>Invalid priority</translation>
+    </message>
+    <message>
+        <source>请填写事件描述</source>
+        <translation>Enter a description</translation>
+    </message>
+    <message>
+        <source>只能交办给下级中心</source>
+        <translation>Can only assign to a lower center</translation>
+    </message>
+    <message>
+        <source>当前账号无此权限</source>
+        <translation>No permission for this account</translation>
+    </message>
+    <message>
+        <source>该事件由其他中心办理，本中心不能操作</source>
+        <translation>Another center handles this incident</translation>
+    </message>
+    <message>
+        <source>事件当前状态下不能进行此操作</source>
+        <translation>Not allowed in the current status</translation>
+    </message>
+    <message>
+        <source>未知的操作</source>
+        <translation>Unknown action</translation>
+    </message>
+    <message>
+        <source>请选择本级部门或下级中心</source>
+        <translation>Select a department or lower center</translation>
+    </message>
+    <message>
+        <source>该事件无派单来源，不能退回，请上报上级</source>
+        <translation>Not routed from anywhere; escalate instead of returning</translation>
+    </message>
+    <message>
+        <source>已是最高层级，无法上报</source>
+        <translation>Already at the top level</translation>
+    </message>
+    <message>
+        <source>请选择评价结果</source>
+        <translation>Select a rating</translation>
+    </message>
+    <message>
+        <source>重新办理须填写原因</source>
+        <translation>A reason is required to reopen</translation>
+    </message>
+    <message>
+        <source>督办时限须晚于当前时间</source>
+        <translation>Deadline must be in the future</translation>
+    </message>
+    <message>
+        <source>请填写督办要求</source>
+        <translation>Enter the supervision request</translation>
+    </message>
+    <message>
+        <source>请填写回复内容</source>
+        <translation>Enter a reply</translation>
+    </message>
+    <message>
+        <source>没有待回复的督办</source>
+        <translation>No supervision to reply to</translation>
+    </message>
+    <message>
+        <source>只有办理中心可对已办结事件举一反三</source>
+        <translation>Only the handling center can add follow-ups</translation>
+    </message>
+    <message>
+        <source>只有上级中心可督办未办结事件</source>
+        <translation>Only an upper center can supervise open incidents</translation>
+    </message>
+    <message>
+        <source>账号或密码错误</source>
+        <translation>Wrong account or password</translation>
+    </message>
+    <message>
+        <source>账号不存在或已停用</source>
+        <translation>Account missing or disabled</translation>
+    </message>
+    <message>
+        <source>找不到该事件</source>
+        <translation>Incident not found</translation>
+    </message>
+    <message>
+        <source>找不到该地区</source>
+        <translation>Region not found</translation>
+    </message>
+    <message>
+        <source>该事件已被他人更新</source>
+        <translation>Incident updated by someone else</translation>
+    </message>
+    <message>
+        <source>找不到相关记录</source>
+        <translation>Record not found</translation>
+    </message>
+    <message>
+        <source>填写内容有误</source>
+        <translation>Invalid input</translation>
+    </message>
+    <message>
+        <source>操作被拒绝</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>数据库暂不可用，请稍后重试</source>
+        <translation>Database unavailable; try again later</translation>
+    </message>
+    <message>
+        <source>{unit} 当前不可用，不能派遣</source>
+        <translation>{unit} is unavailable and cannot be dispatched</translation>
+    </message>
+    <message>
+        <source>{unit} 正在执行任务，不能重复派遣</source>
+        <translation>{unit} is already on a task</translation>
+    </message>
+    <message>
+        <source>{unit} 不在本中心辖区，不能调派</source>
+        <translation>{unit} is outside this jurisdiction</translation>
+    </message>
+    <message>
+        <source>{unit} 已被其他席位抢先调派，请重新选择</source>
+        <translation>{unit} was just dispatched by another desk; choose again</translation>
+    </message>
+    <message>
+        <source>数据已被其他席位更新，已刷新为最新状态</source>
+        <translation>Updated by another desk; refreshed</translation>
+    </message>
+    <message>
+        <source>事件已办结，不能再派遣</source>
+        <translation>Incident resolved; no more dispatch</translation>
+    </message>
+    <message>
+        <source>事件不在本中心辖区</source>
+        <translation>Incident is outside this jurisdiction</translation>
+    </message>
+    <message>
+        <source>当前账号没有调度权限</source>
+        <translation>This account cannot dispatch</translation>
+    </message>
+    <message>
+        <source>该预警已启动预案，已转到该预案</source>
+        <translation>A plan is already active for this alert; showing it</translation>
+    </message>
+    <message>
+        <source>没有其他可用的同类单位</source>
+        <translation>No other unit of this kind available</translation>
+    </message>
+    <message>
+        <source>该派遣当前不能执行这一步</source>
+        <translation>This step is not possible now</translation>
+    </message>
+    <message>
+        <source>该项已处理</source>
+        <translation>Item already handled</translation>
+    </message>
+    <message>
+        <source>该预案已结束</source>
+        <translation>Response plan has ended</translation>
+    </message>
+    <message>
+        <source>请至少选择一个单位</source>
+        <translation>Select at least one unit</translation>
+    </message>
+    <message>
+        <source>只有指挥中心账号可以启动预案</source>
+        <translation>Only command center accounts can activate plans</translation>
+    </message>
+    <message>
+        <source>本班次尚未结束，不能交班</source>
+        <translation>Shift not over yet; cannot hand over</translation>
+    </message>
+    <message>
+        <source>您不在该班次的值班表上，不能签字</source>
+        <translation>You are not on this shift’s roster; cannot sign</translation>
+    </message>
+    <message>
+        <source>交班人不能自己签收</source>
+        <translation>The outgoing officer cannot accept their own handover</translation>
+    </message>
+    <message>
+        <source>本班次已提交交班，请勿重复提交</source>
+        <translation>Handover already submitted</translation>
+    </message>
+    <message>
+        <source>交接班已签收，不能再更改</source>
+        <translation>Handover accepted; no more changes</translation>
+    </message>
+    <message>
+        <source>请先答复接班人的问题</source>
+        <translation>Answer the incoming shift’s question first</translation>
+    </message>
+    <message>
+        <source>没有待答复的问题</source>
+        <translation>No question to answer</translation>
+    </message>
+    <message>
+        <source>退回须填写原因</source>
+        <translation>A reason is required to return</translation>
+    </message>
+    <message>
+        <source>请填写答复内容</source>
+        <translation>Enter a reply</translation>
+    </message>
+    <message>
+        <source>交接班已签收，值班日志已关闭</source>
+        <translation>Handover accepted; duty log closed</translation>
+    </message>
+    <message>
+        <source>请填写日志内容</source>
+        <translation>Enter the log text</translation>
+    </message>
+    <message>
+        <source>本班次已签到</source>
+        <translation>Already checked in for this shift</translation>
+    </message>
+    <message>
+        <source>不在本班次时间内，不能签到</source>
+        <translation>Outside shift hours; cannot check in</translation>
+    </message>
+    <message>
+        <source>不是本中心的班次</source>
+        <translation>Not a shift of this center</translation>
+    </message>
+    <message>
+        <source>交接班已被他人更新，已刷新</source>
+        <translation>Handover updated by someone else; refreshed</translation>
+    </message>
+    <message>
+        <source>当前账号无视频操作权限</source>
+        <translation>No video permission for this account</translation>
+    </message>
+    <message>
+        <source>当前账号不属于任何指挥中心</source>
+        <translation>Account belongs to no command center</translation>
+    </message>
+    <message>
+        <source>超出本级辖区</source>
+        <translation>Outside this jurisdiction</translation>
+    </message>
+    <message>
+        <source>没有这个监控点</source>
+        <translation>No such camera</translation>
+    </message>
+    <message>
+        <source>所有窗口均已锁定</source>
+        <translation>All windows are pinned</translation>
+    </message>
+    <message>
+        <source>不支持的分屏</source>
+        <translation>Unsupported layout</translation>
+    </message>
+    <message>
+        <source>请填写会商主题</source>
+        <translation>Enter a title for the conference</translation>
+    </message>
+    <message>
+        <source>请至少选择一个参会方</source>
+        <translation>Choose at least one participant</translation>
+    </message>
+    <message>
+        <source>参会方最多 16 个</source>
+        <translation>At most 16 participants</translation>
+    </message>
+    <message>
+        <source>找不到该参会方</source>
+        <translation>Participant not found</translation>
+    </message>
+    <message>
+        <source>参会方类型无效</source>
+        <translation>Invalid participant type</translation>
+    </message>
+    <message>
+        <source>该参会方不在本次会商中</source>
+        <translation>Not a participant of this conference</translation>
+    </message>
+    <message>
+        <source>会商已结束</source>
+        <translation>The conference has ended</translation>
+    </message>
+    <message>
+        <source>结束时间不能早于开始时间</source>
+        <translation>The end cannot be before the start</translation>
+    </message>
+    <message>
+        <source>请选择决定或任务</source>
+        <translation>Choose decision or task</translation>
+    </message>
+    <message>
+        <source>请填写决定或任务内容</source>
+        <translation>Enter the decision or task</translation>
+    </message>
+    <message>
+        <source>请填写责任人</source>
+        <translation>Enter the owner</translation>
+    </message>
+    <message>
+        <source>找不到该纪要</source>
+        <translation>Minute not found</translation>
+    </message>
+    <message>
+        <source>找不到该会商</source>
+        <translation>Conference not found</translation>
+    </message>
+    <message>
+        <source>该项已转为事件任务</source>
+        <translation>Already made an incident task</translation>
+    </message>
+    <message>
+        <source>本次会商未关联事件，不能转为事件任务</source>
+        <translation>This conference is not linked to an incident; no incident task can be made</translation>
+    </message>
+    <message>
+        <source>该会商属于其他中心</source>
+        <translation>This conference belongs to another center</translation>
+    </message>
+    <message>
+        <source>数据库操作失败: {reason}</source>
+        <translation>Database operation failed: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>ReplayPanel</name>
     <message>
         <location filename="../../ui/handover/replay_panel.py" line="39"/>
@@ -2801,12 +3194,12 @@
         <translation>Unsupported layout</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="316"/>
+        <location filename="../../ui/video/panel.py" line="335"/>
         <source>（离线）</source>
         <translation> (offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="332"/>
+        <location filename="../../ui/video/panel.py" line="351"/>
         <source>事件附近 {n} 个监控</source>
         <translation>{n} cameras near incident</translation>
     </message>

@@ -333,6 +333,19 @@ def test_a_conference_without_a_case_says_so_in_words(
         refusal = InvalidInput("the conference was not held for an incident",
                                code="conference_no_incident")  # fmt: skip
         assert error_text(refusal, domain="video") == "本次会商未关联事件，不能转为事件任务"
+        # ... and in English after the switch (the refusal kit's table has its English).
+        from PySide6.QtWidgets import QApplication
+
+        from ui.kit.i18n import install_language
+
+        app = QApplication.instance()
+        install_language(app, "en")
+        try:
+            assert error_text(refusal, domain="video") == (
+                "This conference is not linked to an incident; no incident task can be made")
+            qtbot.waitUntil(lambda: conf.close_button.text() == "Close")
+        finally:
+            install_language(app, "zh_CN")
         qtbot.mouseClick(conf.end_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: conf.pages.currentIndex() == 2)
     finally:
