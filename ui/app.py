@@ -344,7 +344,7 @@ class Console:
         from ui.handover.replay_panel import ReplayPanel
         from ui.handover.state import HandoverState
 
-        self.handover = HandoverState(self.runtime, center, tz=tz)
+        self.handover = HandoverState(self.runtime, center, tz=tz, policy=self.policies.handover)
         self.incidents.actor_changed.connect(
             lambda a: self.handover.set_actor(a if a is not None and a.role != "viewer" else None)
         )

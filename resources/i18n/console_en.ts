@@ -1060,18 +1060,19 @@
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="135"/>
+        <location filename="../../ui/handover/panel.py" line="359"/>
         <source>提交交班</source>
         <translation>Submit handover</translation>
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="135"/>
-        <location filename="../../ui/handover/panel.py" line="293"/>
+        <location filename="../../ui/handover/panel.py" line="315"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="136"/>
-        <location filename="../../ui/handover/panel.py" line="293"/>
+        <location filename="../../ui/handover/panel.py" line="315"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
@@ -1097,13 +1098,13 @@
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="162"/>
-        <location filename="../../ui/handover/panel.py" line="301"/>
+        <location filename="../../ui/handover/panel.py" line="323"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="162"/>
-        <location filename="../../ui/handover/panel.py" line="301"/>
+        <location filename="../../ui/handover/panel.py" line="323"/>
         <source>领导指示</source>
         <translation>Leader instruction</translation>
     </message>
@@ -1123,39 +1124,84 @@
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="244"/>
+        <location filename="../../ui/handover/panel.py" line="245"/>
         <source>导出交接班报告</source>
         <translation>Export handover report</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="267"/>
+        <location filename="../../ui/handover/panel.py" line="250"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="252"/>
+        <source>位置：</source>
+        <translation>Look in:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="253"/>
+        <source>文件名：</source>
+        <translation>File name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="254"/>
+        <source>文件类型：</source>
+        <translation>Files of type:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="255"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="256"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="285"/>
         <source>（未结束）</source>
         <translation> (ongoing)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="278"/>
+        <location filename="../../ui/handover/panel.py" line="296"/>
         <source>草稿：未提交前按当前数据生成，提交后冻结</source>
         <translation>Draft: built from current data until submitted, then frozen</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="293"/>
+        <location filename="../../ui/handover/panel.py" line="300"/>
+        <source>该交班未保存快照，报告按交班时的数据重建</source>
+        <translation>This handover was kept without its snapshot: the report is rebuilt as of its submission</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="315"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="294"/>
+        <location filename="../../ui/handover/panel.py" line="316"/>
         <source>签收</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="302"/>
+        <location filename="../../ui/handover/panel.py" line="324"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="321"/>
+        <location filename="../../ui/handover/panel.py" line="343"/>
         <source>（逾期）</source>
         <translation> (late)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="362"/>
+        <source>提交交班（{time} 起）</source>
+        <translation>Submit handover (from {time})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="363"/>
+        <source>交班前 {n} 分钟起可提交</source>
+        <translation>Can be submitted from {n} minutes before the end</translation>
     </message>
     <message>
         <source>交班</source>
