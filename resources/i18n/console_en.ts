@@ -434,22 +434,22 @@
 <context>
     <name>Console</name>
     <message>
-        <location filename="../../ui/app.py" line="35"/>
+        <location filename="../../ui/app.py" line="36"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="36"/>
+        <location filename="../../ui/app.py" line="37"/>
         <source>平安指数</source>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="37"/>
+        <location filename="../../ui/app.py" line="38"/>
         <source>事件</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="38"/>
+        <location filename="../../ui/app.py" line="39"/>
         <source>风险预警</source>
         <translation>Risk alerts</translation>
     </message>
@@ -3030,132 +3030,132 @@
 <context>
     <name>RiskAlertList</name>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="56"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="58"/>
         <source>红色</source>
         <translation>Red</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="57"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="59"/>
         <source>橙色</source>
         <translation>Orange</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="58"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="60"/>
         <source>黄色</source>
         <translation>Yellow</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="59"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="61"/>
         <source>蓝色</source>
         <translation>Blue</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="62"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="64"/>
         <source>社会治安</source>
         <translation>Public order</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="63"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="65"/>
         <source>矛盾纠纷</source>
         <translation>Disputes</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="64"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="66"/>
         <source>城市运行</source>
         <translation>City operation</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="65"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="67"/>
         <source>网络安全</source>
         <translation>Cyber security</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="66"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="68"/>
         <source>安全生产</source>
         <translation>Work safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="67"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="69"/>
         <source>消防安全</source>
         <translation>Fire safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="68"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="70"/>
         <source>食品药品</source>
         <translation>Food &amp; drugs</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="69"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="71"/>
         <source>生态环境</source>
         <translation>Environment</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="70"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="72"/>
         <source>交通安全</source>
         <translation>Traffic safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="71"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="73"/>
         <source>自然灾害</source>
         <translation>Natural disasters</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="72"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="74"/>
         <source>公共卫生</source>
         <translation>Public health</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="75"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="77"/>
         <source>待签收</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="76"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="78"/>
         <source>已签收</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="77"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="79"/>
         <source>已解除</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="80"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="82"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="81"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="83"/>
         <source>领域</source>
         <translation>Domain</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="82"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="84"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="83"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="85"/>
         <source>预警内容</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="84"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="86"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="85"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="87"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="88"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="90"/>
         <source>发布</source>
         <translation>Raised</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="89"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="91"/>
         <source>升级</source>
         <translation>Escalated</translation>
     </message>
@@ -3164,12 +3164,12 @@
         <translation>{n} open</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="90"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="92"/>
         <source>签收</source>
         <translation>Acknowledge</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="91"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="93"/>
         <source>解除</source>
         <translation>Close</translation>
     </message>
@@ -3188,6 +3188,15 @@
     <message>
         <source>系统</source>
         <translation>System</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="31"/>
+        <source>⚠ 预警 {n}</source>
+        <translation>⚠ Alerts {n}</translation>
+    </message>
+    <message>
+        <source>未签收的风险预警 {n} 条</source>
+        <translation>{n} risk alerts not acknowledged</translation>
     </message>
 </context>
 <context>

@@ -198,7 +198,7 @@ class IndexState(Worker):
     def _read_alerts(self) -> None:
         with self._view_lock:
             region, alert_id = self._region, self._timeline_id
-        self.alerts_ready.emit(risk.open_alerts(self.engine, region))
+        self.alerts_ready.emit(risk.open_alerts(self.engine, region, params=self._risk_params))
         self.alert_points_ready.emit(list(risk.alert_points(self.engine, region)))
         if alert_id is not None:
             self._read_timeline(alert_id)
