@@ -247,7 +247,8 @@ class ConferencePanel(QWidget):
     def place_in(self, area: QRect) -> None:
         """Open inside this screen area (the wall below its header), never over the header."""
         width, height = min(self.width(), area.width()), min(self.height(), area.height())
-        self.setGeometry(area.x() + (area.width() - width) // 2, area.y(), width, height)
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y())  # the frame's top-left
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         """On the convene page, the case in focus is the one the conference is for."""
