@@ -16,6 +16,7 @@ from services.config import ConfigError
 from services.dispatch.surge import SurgePolicy
 from services.dispatch.units import DispatchPolicy
 from services.errors import Refused
+from services.handover.policy import HandoverPolicy
 from services.incidents.workflow import IncidentPolicy
 from services.risk.alerts import RiskParams
 from services.risk.safety_index import IndexParams
@@ -23,7 +24,8 @@ from services.risk.safety_index import IndexParams
 
 @dataclass(frozen=True)
 class Policies:
-    """Deadlines and escalation, dispatch, surge, safety index, risk rules, sign-in."""
+    """Deadlines and escalation, dispatch, surge, safety index, risk rules, sign-in, the
+    handover's submission window."""
 
     incidents: IncidentPolicy
     dispatch: DispatchPolicy
@@ -31,11 +33,13 @@ class Policies:
     index: IndexParams
     risk: RiskParams
     accounts: LoginPolicy = LoginPolicy()
+    handover: HandoverPolicy = HandoverPolicy()
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> Policies:
         """From the config file's tables ([deadlines], [escalation], [dispatch], [surge],
-        [safety_index], [risk], [accounts]); raises InvalidInput naming the bad setting."""
+        [safety_index], [risk], [accounts], [handover]); raises InvalidInput naming the bad
+        setting."""
         return cls(
             incidents=IncidentPolicy.from_config(dict(raw)),
             dispatch=DispatchPolicy.from_config(raw),
@@ -43,6 +47,7 @@ class Policies:
             index=IndexParams.from_config(raw.get("safety_index")),
             risk=RiskParams.from_config(raw.get("risk")),
             accounts=LoginPolicy.from_config(raw.get("accounts")),
+            handover=HandoverPolicy.from_config(raw.get("handover")),
         )
 
     @classmethod

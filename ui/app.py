@@ -28,6 +28,7 @@ HOTLINE = QT_TRANSLATE_NOOP("WallWindow", "热线登记")
 HANDOVER = QT_TRANSLATE_NOOP("WallWindow", "交接班")
 HANDOVER_WINDOW = QT_TRANSLATE_NOOP("WallWindow", "交接班与回放")
 REPLAY = QT_TRANSLATE_NOOP("WallWindow", "班次回放")
+ALERTS_WAITING = QT_TRANSLATE_NOOP("RiskAlertList", "⚠ 预警 {n}")
 OTHER_LANGUAGE = {"zh_CN": ("en", "EN"), "en": ("zh_CN", "中文")}
 """The language button shows the language it switches to, in that language."""
 
@@ -261,12 +262,38 @@ class Console:
             lambda a: self.alert_list.set_actions_enabled(a is not None and a.may("handle"))
         )
         self.alert_list.set_actions_enabled(False)
+        self._wire_alert_attention()
         # The panels pass the wall's scale to their tabbed content, which passes it on.
         if self.map is not None:
             self.index.choropleth_ready.connect(self.map.set_choropleth)
             self.index.alert_points_ready.connect(lambda p: self.map.set_points("alerts", p))
             self.map.alert_clicked.connect(self.alert_list.select_alert)
             self.alert_list.alert_selected.connect(lambda aid: self.map.select_point("alerts", aid))
+
+    def _wire_alert_attention(self) -> None:
+        """journey-dispatch: unacknowledged alerts counted on the 风险预警 tab and in the
+        header (a separate status widget; the header itself is unchanged), louder with age
+        (the urgency comes from services.risk); a press on the header's badge shows them."""
+        from PySide6.QtWidgets import QTabBar
+
+        from widgets.risk.risk_alerts import AlertAttentionBadge
+
+        self.alert_tab_badge = AlertAttentionBadge("{n}")
+        self.incident_tabs.tabBar().setTabButton(
+            self.incident_tabs.indexOf(self.alert_list), QTabBar.ButtonPosition.RightSide,
+            self.alert_tab_badge,
+        )  # fmt: skip
+        self.alert_header_badge = AlertAttentionBadge(ALERTS_WAITING)
+        self.alert_header_badge.setObjectName("alertAttention")
+        self.window.header.add_status_widget(self.alert_header_badge)
+        for badge in (self.alert_tab_badge, self.alert_header_badge):
+            self.alert_list.attention_changed.connect(badge.set_attention)
+            self.window.ui_scale_changed.connect(badge.set_ui_scale)
+            badge.clicked.connect(self._show_alerts)
+
+    def _show_alerts(self) -> None:
+        self.window.docks["incidents"].raise_()
+        self.incident_tabs.setCurrentWidget(self.alert_list)
 
     def _wire_video(self) -> None:
         """Video slots: cameras from the map and near the selected incident; conferences."""
@@ -286,8 +313,23 @@ class Console:
         self.incident_panel.incident_selected.connect(
             lambda _iid, lon, lat: self.video.offer_cameras_near(lon, lat)
         )
+        # journey-dispatch: a conference knows the case in focus, and opens below the header.
+        self.incident_panel.incident_selected.connect(
+            lambda iid, _lon, _lat: self.video.set_focus_incident(iid)
+        )
+        self.video.conference_area = self._below_header
         if self.map is not None:
             self.map.camera_clicked.connect(self.video.show_camera)
+
+    def _below_header(self) -> Any:
+        """The wall's area under its header, in screen coordinates (for the conference)."""
+        from PySide6.QtCore import QPoint, QRect
+
+        header = self.window.header
+        top_left = header.mapToGlobal(QPoint(0, header.height()))
+        left = self.window.mapToGlobal(QPoint(0, 0)).x()
+        return QRect(left, top_left.y(), self.window.width(),
+                     max(200, self.window.height() - header.height()))  # fmt: skip
 
     def _wire_dispatch(self, center: str) -> None:
         """The dispatch board; proposals for the selected incident; the surge alert raises
@@ -310,6 +352,10 @@ class Console:
         self._surges_seen: set[int] = set()
         self.dispatch.surge_ready.connect(self._on_surges)
         self.dispatch_panel.layout_requested.connect(self._show_plan_layout)
+        # journey-dispatch: the case the dispatch side follows (a surge plan's case) is
+        # selected in the case panel too (select_incident is a no-op for the shown case).
+        self.dispatch_panel.incident_selected.connect(self.incident_panel.select_incident)
+        self.dispatch_panel.incident_selected.connect(self.video.set_focus_incident)
         if self.map is not None:
             self.dispatch_panel.incident_selected.connect(self.map.select_incident)
 
@@ -358,7 +404,7 @@ class Console:
         from ui.handover.replay_panel import ReplayPanel
         from ui.handover.state import HandoverState
 
-        self.handover = HandoverState(self.runtime, center, tz=tz)
+        self.handover = HandoverState(self.runtime, center, tz=tz, policy=self.policies.handover)
         self.incidents.actor_changed.connect(
             lambda a: self.handover.set_actor(a if a is not None and a.role != "viewer" else None)
         )

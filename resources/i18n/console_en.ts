@@ -4,151 +4,151 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="441"/>
+        <location filename="../../ui/video/conference_panel.py" line="485"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="443"/>
+        <location filename="../../ui/video/conference_panel.py" line="487"/>
         <source>应急视频会商</source>
         <translation>Emergency video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="445"/>
+        <location filename="../../ui/video/conference_panel.py" line="489"/>
         <source>关联事件 #{id}</source>
         <translation>Incident #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="446"/>
+        <location filename="../../ui/video/conference_panel.py" line="490"/>
         <source>未关联事件</source>
         <translation>No incident linked</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="448"/>
+        <location filename="../../ui/video/conference_panel.py" line="492"/>
         <source>召开会商</source>
         <translation>Convene</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="449"/>
-        <location filename="../../ui/video/conference_panel.py" line="462"/>
+        <location filename="../../ui/video/conference_panel.py" line="495"/>
+        <location filename="../../ui/video/conference_panel.py" line="508"/>
         <source>点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="450"/>
+        <location filename="../../ui/video/conference_panel.py" line="496"/>
         <source>结束会商</source>
         <translation>End conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="451"/>
+        <location filename="../../ui/video/conference_panel.py" line="497"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="452"/>
+        <location filename="../../ui/video/conference_panel.py" line="498"/>
         <source>新的会商</source>
         <translation>New conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="453"/>
+        <location filename="../../ui/video/conference_panel.py" line="499"/>
         <source>转为事件任务</source>
         <translation>Make incident task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="454"/>
+        <location filename="../../ui/video/conference_panel.py" line="500"/>
         <source>历史会商（双击查看纪要）</source>
         <translation>Past conferences (double-click for minutes)</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="455"/>
+        <location filename="../../ui/video/conference_panel.py" line="501"/>
         <source>决定或任务内容</source>
         <translation>Decision or task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="456"/>
-        <location filename="../../ui/video/conference_panel.py" line="463"/>
+        <location filename="../../ui/video/conference_panel.py" line="502"/>
+        <location filename="../../ui/video/conference_panel.py" line="509"/>
         <source>责任人</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="459"/>
+        <location filename="../../ui/video/conference_panel.py" line="505"/>
         <source>决定</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="460"/>
+        <location filename="../../ui/video/conference_panel.py" line="506"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="462"/>
+        <location filename="../../ui/video/conference_panel.py" line="508"/>
         <source>参会方</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="462"/>
+        <location filename="../../ui/video/conference_panel.py" line="508"/>
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="463"/>
+        <location filename="../../ui/video/conference_panel.py" line="509"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="463"/>
+        <location filename="../../ui/video/conference_panel.py" line="509"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="463"/>
+        <location filename="../../ui/video/conference_panel.py" line="509"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="357"/>
+        <location filename="../../ui/video/panel.py" line="376"/>
         <source>VideoPanel</source>
         <comment>锁定</comment>
         <translation>Pin</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="358"/>
+        <location filename="../../ui/video/panel.py" line="377"/>
         <source>VideoPanel</source>
         <comment>清空</comment>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="359"/>
+        <location filename="../../ui/video/panel.py" line="378"/>
         <source>VideoPanel</source>
         <comment>附近监控填入空位</comment>
         <translation>Fill nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="360"/>
+        <location filename="../../ui/video/panel.py" line="379"/>
         <source>VideoPanel</source>
         <comment>视频会商</comment>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="361"/>
+        <location filename="../../ui/video/panel.py" line="380"/>
         <source>VideoPanel</source>
         <comment>事件附近监控</comment>
         <translation>Nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="362"/>
+        <location filename="../../ui/video/panel.py" line="381"/>
         <source>VideoPanel</source>
         <comment>辖区监控</comment>
         <translation>All cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="363"/>
+        <location filename="../../ui/video/panel.py" line="382"/>
         <source>VideoPanel</source>
         <comment>搜索监控点名称</comment>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="367"/>
+        <location filename="../../ui/video/panel.py" line="386"/>
         <source>VideoPanel</source>
         <comment>{n} 分屏</comment>
         <translation>{n} tiles</translation>
@@ -182,6 +182,16 @@
         <source>IndexBoard</source>
         <comment>{year}年{month}月</comment>
         <translation>{month}/{year}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video/conference_panel.py" line="493"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/video/conference_panel.py" line="494"/>
+        <source>关闭（Esc）</source>
+        <translation>Close (Esc)</translation>
     </message>
 </context>
 <context>
@@ -392,6 +402,34 @@
         <source>历史会商（双击查看纪要）</source>
         <translation>Past conferences (double-click for minutes)</translation>
     </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>关闭（Esc）</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>本次会商未关联事件</source>
+        <translation>This conference is not linked to an incident</translation>
+    </message>
+    <message>
+        <source>请先在纪要中选择一项决定</source>
+        <translation>Select a decision in the minutes first</translation>
+    </message>
+    <message>
+        <source>已转为事件任务</source>
+        <translation>Made an incident task</translation>
+    </message>
+    <message>
+        <source>方</source>
+        <translation>parties</translation>
+    </message>
+    <message>
+        <source>项纪要</source>
+        <translation>minutes</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionBanner</name>
@@ -409,22 +447,22 @@
 <context>
     <name>Console</name>
     <message>
-        <location filename="../../ui/app.py" line="35"/>
+        <location filename="../../ui/app.py" line="36"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="36"/>
+        <location filename="../../ui/app.py" line="37"/>
         <source>平安指数</source>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="37"/>
+        <location filename="../../ui/app.py" line="38"/>
         <source>事件</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="38"/>
+        <location filename="../../ui/app.py" line="39"/>
         <source>风险预警</source>
         <translation>Risk alerts</translation>
     </message>
@@ -561,7 +599,7 @@
     </message>
     <message>
         <location filename="../../ui/dispatch/panel.py" line="90"/>
-        <location filename="../../ui/dispatch/panel.py" line="763"/>
+        <location filename="../../ui/dispatch/panel.py" line="807"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
@@ -577,7 +615,7 @@
     </message>
     <message>
         <location filename="../../ui/dispatch/panel.py" line="95"/>
-        <location filename="../../ui/dispatch/panel.py" line="760"/>
+        <location filename="../../ui/dispatch/panel.py" line="804"/>
         <source>不采纳</source>
         <translation>Decline</translation>
     </message>
@@ -652,19 +690,19 @@
     </message>
     <message>
         <location filename="../../ui/dispatch/panel.py" line="99"/>
-        <location filename="../../ui/dispatch/panel.py" line="755"/>
+        <location filename="../../ui/dispatch/panel.py" line="799"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
         <location filename="../../ui/dispatch/panel.py" line="100"/>
-        <location filename="../../ui/dispatch/panel.py" line="755"/>
+        <location filename="../../ui/dispatch/panel.py" line="799"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
         <location filename="../../ui/dispatch/panel.py" line="101"/>
-        <location filename="../../ui/dispatch/panel.py" line="756"/>
+        <location filename="../../ui/dispatch/panel.py" line="800"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
@@ -679,190 +717,200 @@
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="119"/>
+        <location filename="../../ui/dispatch/panel.py" line="117"/>
         <source>{m}分</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="477"/>
+        <location filename="../../ui/dispatch/panel.py" line="490"/>
         <source>⚠ {place}</source>
         <translation>⚠ {place}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="478"/>
+        <location filename="../../ui/dispatch/panel.py" line="491"/>
         <source>无匹配预案</source>
         <translation>No matching plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="480"/>
+        <location filename="../../ui/dispatch/panel.py" line="493"/>
         <source>{count} 人 · 日承载量 {ratio} · 建议{level}响应 · 预案：{plan}</source>
         <translation>{count} people · {ratio} of daily capacity · {level} response advised · Plan: {plan}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="485"/>
+        <location filename="../../ui/dispatch/panel.py" line="498"/>
         <source>已启动</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="487"/>
+        <location filename="../../ui/dispatch/panel.py" line="500"/>
         <source>查看预案</source>
         <translation>View plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="487"/>
+        <location filename="../../ui/dispatch/panel.py" line="500"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="490"/>
+        <location filename="../../ui/dispatch/panel.py" line="503"/>
         <source>切换布局（{n}分屏）</source>
         <translation>Switch layout ({n} tiles)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="505"/>
+        <location filename="../../ui/dispatch/panel.py" line="520"/>
         <source>事件 #{id} {category} 建议派遣</source>
         <translation>Incident #{id} {category}: suggested units</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="520"/>
-        <location filename="../../ui/dispatch/panel.py" line="645"/>
+        <location filename="../../ui/dispatch/panel.py" line="535"/>
+        <location filename="../../ui/dispatch/panel.py" line="681"/>
         <source>{m} 分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="570"/>
+        <location filename="../../ui/dispatch/panel.py" line="608"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="576"/>
+        <location filename="../../ui/dispatch/panel.py" line="612"/>
         <source>恢复可用</source>
         <translation>Set available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="576"/>
+        <location filename="../../ui/dispatch/panel.py" line="612"/>
         <source>暂停使用</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="617"/>
+        <location filename="../../ui/dispatch/panel.py" line="653"/>
         <source>暂无启动中的预案</source>
         <translation>No active response plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="622"/>
+        <location filename="../../ui/dispatch/panel.py" line="658"/>
         <source>预案：{name} · {level}响应 · 待确认 {n} 项</source>
         <translation>Plan: {name} · {level} response · {n} to confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="648"/>
+        <location filename="../../ui/dispatch/panel.py" line="684"/>
         <source>（无可用单位）</source>
         <translation>(no unit available)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="650"/>
+        <location filename="../../ui/dispatch/panel.py" line="686"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="651"/>
+        <location filename="../../ui/dispatch/panel.py" line="687"/>
         <source>大屏 {n} 分屏</source>
         <translation>Wall: {n} tiles</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="651"/>
+        <location filename="../../ui/dispatch/panel.py" line="687"/>
         <source>布局</source>
         <translation>Layout</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="652"/>
+        <location filename="../../ui/dispatch/panel.py" line="688"/>
         <source>{n} 路监控</source>
         <translation>{n} cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="714"/>
+        <location filename="../../ui/dispatch/panel.py" line="750"/>
         <source>已派遣：{names}</source>
         <translation>Dispatched: {names}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="723"/>
+        <location filename="../../ui/dispatch/panel.py" line="759"/>
         <source>预案已更新</source>
         <translation>Plan updated</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="723"/>
+        <location filename="../../ui/dispatch/panel.py" line="759"/>
         <source>预案已启动，请逐项确认</source>
         <translation>Plan activated; confirm each item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="745"/>
+        <location filename="../../ui/dispatch/panel.py" line="789"/>
         <source>看板</source>
         <translation>Board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="746"/>
+        <location filename="../../ui/dispatch/panel.py" line="790"/>
         <source>派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="747"/>
+        <location filename="../../ui/dispatch/panel.py" line="791"/>
         <source>预案</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="753"/>
+        <location filename="../../ui/dispatch/panel.py" line="797"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="755"/>
+        <location filename="../../ui/dispatch/panel.py" line="799"/>
         <source>距离</source>
         <translation>Distance</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="755"/>
+        <location filename="../../ui/dispatch/panel.py" line="799"/>
         <source>预计到达</source>
         <translation>ETA</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="756"/>
+        <location filename="../../ui/dispatch/panel.py" line="800"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="756"/>
+        <location filename="../../ui/dispatch/panel.py" line="800"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="756"/>
+        <location filename="../../ui/dispatch/panel.py" line="800"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="757"/>
+        <location filename="../../ui/dispatch/panel.py" line="801"/>
         <source>确认派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="758"/>
+        <location filename="../../ui/dispatch/panel.py" line="802"/>
         <source>返回看板</source>
         <translation>Back to board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="759"/>
+        <location filename="../../ui/dispatch/panel.py" line="803"/>
         <source>确认</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="761"/>
+        <location filename="../../ui/dispatch/panel.py" line="805"/>
         <source>替换单位</source>
         <translation>Substitute</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="762"/>
+        <location filename="../../ui/dispatch/panel.py" line="806"/>
         <source>结束预案</source>
         <translation>End plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch/panel.py" line="552"/>
+        <source>事件 #{id}：{why}</source>
+        <translation>Case #{id}: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dispatch/panel.py" line="562"/>
+        <source>事件 #{id} 已办结，派遣建议已清除</source>
+        <translation>Case #{id} is closed; its dispatch proposal was withdrawn</translation>
     </message>
 </context>
 <context>
@@ -1030,18 +1078,19 @@
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="135"/>
+        <location filename="../../ui/handover/panel.py" line="359"/>
         <source>提交交班</source>
         <translation>Submit handover</translation>
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="135"/>
-        <location filename="../../ui/handover/panel.py" line="293"/>
+        <location filename="../../ui/handover/panel.py" line="315"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="136"/>
-        <location filename="../../ui/handover/panel.py" line="293"/>
+        <location filename="../../ui/handover/panel.py" line="315"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
@@ -1067,13 +1116,13 @@
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="162"/>
-        <location filename="../../ui/handover/panel.py" line="301"/>
+        <location filename="../../ui/handover/panel.py" line="323"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
         <location filename="../../ui/handover/panel.py" line="162"/>
-        <location filename="../../ui/handover/panel.py" line="301"/>
+        <location filename="../../ui/handover/panel.py" line="323"/>
         <source>领导指示</source>
         <translation>Leader instruction</translation>
     </message>
@@ -1093,37 +1142,37 @@
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="244"/>
+        <location filename="../../ui/handover/panel.py" line="245"/>
         <source>导出交接班报告</source>
         <translation>Export handover report</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="267"/>
+        <location filename="../../ui/handover/panel.py" line="285"/>
         <source>（未结束）</source>
         <translation> (ongoing)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="278"/>
+        <location filename="../../ui/handover/panel.py" line="296"/>
         <source>草稿：未提交前按当前数据生成，提交后冻结</source>
         <translation>Draft: built from current data until submitted, then frozen</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="293"/>
+        <location filename="../../ui/handover/panel.py" line="315"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="294"/>
+        <location filename="../../ui/handover/panel.py" line="316"/>
         <source>签收</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="302"/>
+        <location filename="../../ui/handover/panel.py" line="324"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="321"/>
+        <location filename="../../ui/handover/panel.py" line="343"/>
         <source>（逾期）</source>
         <translation> (late)</translation>
     </message>
@@ -1134,6 +1183,51 @@
     <message>
         <source>待答复</source>
         <translation>Awaiting reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="250"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="252"/>
+        <source>位置：</source>
+        <translation>Look in:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="253"/>
+        <source>文件名：</source>
+        <translation>File name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="254"/>
+        <source>文件类型：</source>
+        <translation>Files of type:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="255"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="256"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="300"/>
+        <source>该交班未保存快照，报告按交班时的数据重建</source>
+        <translation>This handover was kept without its snapshot: the report is rebuilt as of its submission</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="362"/>
+        <source>提交交班（{time} 起）</source>
+        <translation>Submit handover (from {time})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="363"/>
+        <source>交班前 {n} 分钟起可提交</source>
+        <translation>Can be submitted from {n} minutes before the end</translation>
     </message>
 </context>
 <context>
@@ -3023,9 +3117,89 @@
         <translation>Unsupported layout</translation>
     </message>
     <message>
-        <location filename="../../ui/kit/refusal.py" line="100"/>
+        <location filename="../../ui/kit/refusal.py" line="117"/>
         <source>数据库操作失败: {reason}</source>
         <translation>Database error: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="100"/>
+        <source>请填写会商主题</source>
+        <translation>Enter a title for the conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="101"/>
+        <source>请至少选择一个参会方</source>
+        <translation>Choose at least one participant</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="102"/>
+        <source>参会方最多 16 个</source>
+        <translation>At most 16 participants</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="103"/>
+        <source>找不到该参会方</source>
+        <translation>Participant not found</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="104"/>
+        <source>参会方类型无效</source>
+        <translation>Invalid participant type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="105"/>
+        <source>该参会方不在本次会商中</source>
+        <translation>Not a participant of this conference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="106"/>
+        <source>会商已结束</source>
+        <translation>The conference has ended</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="107"/>
+        <source>结束时间不能早于开始时间</source>
+        <translation>The end cannot be before the start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="108"/>
+        <source>请选择决定或任务</source>
+        <translation>Choose decision or task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="109"/>
+        <source>请填写决定或任务内容</source>
+        <translation>Enter the decision or task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="110"/>
+        <source>请填写责任人</source>
+        <translation>Enter the owner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="111"/>
+        <source>找不到该纪要</source>
+        <translation>Minute not found</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="112"/>
+        <source>找不到该会商</source>
+        <translation>Conference not found</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="113"/>
+        <source>该项已转为事件任务</source>
+        <translation>Already made an incident task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="114"/>
+        <source>本次会商未关联事件，不能转为事件任务</source>
+        <translation>This conference is not linked to an incident; no incident task can be made</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kit/refusal.py" line="115"/>
+        <source>该会商属于其他中心</source>
+        <translation>This conference belongs to another center</translation>
     </message>
 </context>
 <context>
@@ -3118,132 +3292,132 @@
 <context>
     <name>RiskAlertList</name>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="56"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="58"/>
         <source>红色</source>
         <translation>Red</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="57"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="59"/>
         <source>橙色</source>
         <translation>Orange</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="58"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="60"/>
         <source>黄色</source>
         <translation>Yellow</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="59"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="61"/>
         <source>蓝色</source>
         <translation>Blue</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="62"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="64"/>
         <source>社会治安</source>
         <translation>Public order</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="63"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="65"/>
         <source>矛盾纠纷</source>
         <translation>Disputes</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="64"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="66"/>
         <source>城市运行</source>
         <translation>City operation</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="65"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="67"/>
         <source>网络安全</source>
         <translation>Cyber security</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="66"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="68"/>
         <source>安全生产</source>
         <translation>Work safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="67"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="69"/>
         <source>消防安全</source>
         <translation>Fire safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="68"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="70"/>
         <source>食品药品</source>
         <translation>Food &amp; drugs</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="69"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="71"/>
         <source>生态环境</source>
         <translation>Environment</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="70"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="72"/>
         <source>交通安全</source>
         <translation>Traffic safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="71"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="73"/>
         <source>自然灾害</source>
         <translation>Natural disasters</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="72"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="74"/>
         <source>公共卫生</source>
         <translation>Public health</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="75"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="77"/>
         <source>待签收</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="76"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="78"/>
         <source>已签收</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="77"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="79"/>
         <source>已解除</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="80"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="82"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="81"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="83"/>
         <source>领域</source>
         <translation>Domain</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="82"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="84"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="83"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="85"/>
         <source>预警内容</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="84"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="86"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="85"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="87"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="88"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="90"/>
         <source>发布</source>
         <translation>Raised</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="89"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="91"/>
         <source>升级</source>
         <translation>Escalated</translation>
     </message>
@@ -3252,12 +3426,12 @@
         <translation>{n} open</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="90"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="92"/>
         <source>签收</source>
         <translation>Acknowledge</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="91"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="93"/>
         <source>解除</source>
         <translation>Close</translation>
     </message>
@@ -3276,6 +3450,15 @@
     <message>
         <source>系统</source>
         <translation>System</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="31"/>
+        <source>⚠ 预警 {n}</source>
+        <translation>⚠ Alerts {n}</translation>
+    </message>
+    <message>
+        <source>未签收的风险预警 {n} 条</source>
+        <translation>{n} risk alerts not acknowledged</translation>
     </message>
 </context>
 <context>
@@ -3328,12 +3511,12 @@
         <translation>Unsupported layout</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="318"/>
+        <location filename="../../ui/video/panel.py" line="337"/>
         <source>（离线）</source>
         <translation> (offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="334"/>
+        <location filename="../../ui/video/panel.py" line="353"/>
         <source>事件附近 {n} 个监控</source>
         <translation>{n} cameras near incident</translation>
     </message>

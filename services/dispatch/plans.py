@@ -197,8 +197,12 @@ def propose_for_incident(
     policy: DispatchPolicy,
 ) -> tuple[Proposal, PlanRef | None]:  # fmt: skip
     """The units an incident needs, nearest first: the matching plan's units, or else the
-    kinds its category calls for (one of each, any level)."""
+    kinds its category calls for (one of each, any level). A closed case gets none
+    (InvalidTransition `incident_closed`: it cannot be dispatched to)."""
     inc = dispatch.incident_for(session, actor, incident_id)
+    if not inc.is_open:
+        raise InvalidTransition(f"incident {incident_id} is {inc.status}", code="incident_closed",
+                                id=incident_id, status=inc.status)  # fmt: skip
     p = plan_for_incident(session, actor, incident_id)
     specs = p.units if p else tuple(
         UnitSpec(k, None, 1) for k in CATEGORY_KINDS.get(inc.category, ("grid_team",))

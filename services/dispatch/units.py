@@ -279,6 +279,43 @@ class UnitRow:
     incident_id: int | None = None
     incident_category: str | None = None
     incident_address: str = ""
+    steps: tuple[str, ...] = ()
+    """The steps its dispatch may take now (`steps_from`), for the view's buttons."""
+    availability: str = ""
+    """"suspend" (暂停使用) or "resume" (恢复可用) where allowed, else "": a busy unit's
+    status follows its dispatch and is never set by hand."""
+
+    @property
+    def next_step(self) -> str | None:
+        """The step forward (the radio's next report), without cancelling."""
+        return next((s for s in self.steps if s != "cancel"), None)
+
+
+@dataclass(frozen=True)
+class CaseFocus:
+    """The case the dispatch side follows (the one in focus) as dispatch sees it: whether
+    units may be sent to it now, and if not, why (a refusal code)."""
+
+    incident_id: int
+    status: str
+    is_open: bool
+    may_dispatch: bool
+    reason: str = ""  # "incident_closed", "role", "" when allowed
+
+
+def case_focus(session: Session, actor: Actor, incident_id: int) -> CaseFocus:
+    """The focused case: open or closed, and whether this account may dispatch to it."""
+    inc = incident_for(session, actor, incident_id)
+    if not inc.is_open:
+        return CaseFocus(inc.id, inc.status, False, False, "incident_closed")
+    if not actor.may("dispatch"):
+        return CaseFocus(inc.id, inc.status, True, False, "role")
+    return CaseFocus(inc.id, inc.status, True, True)
+
+
+def availability_step(status: str) -> str:
+    """Which availability change a unit in this status allows ("" for a busy unit)."""
+    return {"available": "suspend", "unavailable": "resume"}.get(status, "")
 
 
 @dataclass(frozen=True)
@@ -743,6 +780,8 @@ def _unit_rows(session: Session, units: Sequence[Any], now: datetime,
             incident_id=a.incident_id if a else None,
             incident_category=a.category if a else None,
             incident_address=(a.address or "") if a else "",
+            steps=steps_from(a.status) if a else (),
+            availability=availability_step(u.status),
         ))  # fmt: skip
     return out
 

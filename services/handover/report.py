@@ -384,7 +384,11 @@ def build_report(
                            code="other_center", center_id=center_id)  # fmt: skip
     nxt = roster.next_shift(session, shift_id)
     start, end = info.starts_at, info.ends_at
-    sub = LEVEL_COLUMN[region.level] == region.adcode
+    region_sub = LEVEL_COLUMN[region.level] == region.adcode
+    sub = region_sub
+    # Open cases as at the report's moment: none reported after it (a report rebuilt as
+    # of a past submission shows nothing that came later).
+    open_sub = and_(region_sub, I.reported_at <= now)
 
     opened_q = select(I).where(sub, I.reported_at >= start, I.reported_at < end)
     opened_total = session.scalar(select(func.count()).select_from(opened_q.subquery())) or 0
@@ -402,20 +406,20 @@ def build_report(
         for status, n, n_late, n_sup in session.execute(
             select(I.status, func.count(), func.count(case((late, 1))),
                    func.count(case((I.supervised, 1))))
-            .where(sub, I.is_open).group_by(I.status)
+            .where(open_sub, I.is_open).group_by(I.status)
         )
     }  # fmt: skip
     for status in vocabulary.OPEN_STATUSES:
         if status not in counts:
             continue
         n, n_late, n_sup = counts[status]
-        rows = list(session.scalars(select(I).where(sub, I.is_open, I.status == status)
+        rows = list(session.scalars(select(I).where(open_sub, I.is_open, I.status == status)
                                     .order_by(*_attention_order(now)).limit(MAX_GROUP_LINES)))  # fmt: skip
         groups.append(CaseGroup(status, n, n_late, n_sup, _case_lines(session, rows, now)))
     attention_total = session.scalar(
-        select(func.count()).where(sub, I.is_open, or_(I.supervised, late))) or 0  # fmt: skip
+        select(func.count()).where(open_sub, I.is_open, or_(I.supervised, late))) or 0  # fmt: skip
     attention = _case_lines(session, list(session.scalars(
-        select(I).where(sub, I.is_open, or_(I.supervised, late))
+        select(I).where(open_sub, I.is_open, or_(I.supervised, late))
         .order_by(*_attention_order(now)).limit(MAX_LINES))), now)  # fmt: skip
 
     d, res, reg = models.Dispatch, models.Resource, models.Region
@@ -644,15 +648,18 @@ def submit(
     *,
     now: datetime | None = None,
     tz: str = roster.DEFAULT_TZ,
+    window: timedelta = timedelta(0),
 ) -> HandoverView:
-    """The outgoing officer submits the ended shift's report with notes (frozen now)."""
+    """The outgoing officer submits the shift's report with notes (frozen now): once the
+    shift has ended, or within `window` (HandoverPolicy.submit_window) before its end."""
     now = now or models.utcnow()
     info = roster.shift(session, shift_id)
     staff_id = _signer(session, actor, info)
-    if not info.ended(now):
-        raise InvalidTransition(f"shift {shift_id} ends at {info.ends_at:%Y-%m-%d %H:%M} UTC",
+    opens = info.ends_at - window
+    if now < opens:
+        raise InvalidTransition(f"shift {shift_id} may be handed over from {opens:%Y-%m-%d %H:%M} UTC",
                                 code="shift_not_ended", shift_id=shift_id,
-                                ends_at=info.ends_at)  # fmt: skip
+                                ends_at=info.ends_at, opens_at=opens)  # fmt: skip
     if not info.is_officer(staff_id):
         raise NotAllowed(f"{actor.login} is not an officer of shift {shift_id}",
                          code="not_on_roster", shift_id=shift_id)  # fmt: skip
@@ -766,8 +773,21 @@ def accept(
     session.flush()
     _step(session, h, "accept", staff_id, note.strip(), now)
     _audit(session, actor, "accept", h, before, now, note.strip())
+    _report_on_duty(session, actor, h.shift_id, staff_id, now)
     session.flush()
     return _view(session, h)
+
+
+def _report_on_duty(session: Session, actor: Actor, shift_id: int, staff_id: int,
+                    now: datetime) -> None:  # fmt: skip
+    """Signing the handover is reporting on duty: the incoming shift counts as checked in
+    (有人员) if it is on now and nobody checked in yet."""
+    nxt = roster.next_shift(session, shift_id)
+    if nxt is None or not nxt.is_officer(staff_id) or nxt.checked_in_at is not None:
+        return
+    if not nxt.starts_at - roster.CHECK_IN_EARLY <= now < nxt.ends_at:
+        return
+    roster.check_in(session, actor, nxt.id, now=now)
 
 
 R = TypeVar("R")

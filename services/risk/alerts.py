@@ -116,6 +116,18 @@ class RiskParams:
     place_ratios: tuple[float, float, float, float] = (0.8, 1.0, 1.3, 1.6)
     place_stale_hours: float = 6.0
     cooldown_hours: float = 12.0
+    urgent_after_minutes: float = 15.0  # an unacknowledged alert this old: louder (level 1)
+    critical_after_minutes: float = 60.0  # and this old: loudest (level 2)
+
+    def urgency(self, raised_at: datetime | None, now: datetime) -> int:
+        """How loud an unacknowledged alert raised then is now: 0 new, 1 after
+        `urgent_after_minutes`, 2 after `critical_after_minutes` (None: nothing waits)."""
+        if raised_at is None:
+            return 0
+        minutes = (now - raised_at).total_seconds() / 60.0
+        if minutes >= self.critical_after_minutes:
+            return 2
+        return 1 if minutes >= self.urgent_after_minutes else 0
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any] | None) -> RiskParams:
@@ -140,7 +152,11 @@ class RiskParams:
                     values[key] = float(value)
             except (TypeError, ValueError) as exc:
                 raise InvalidInput(f"[risk] {key}: {exc}", code="config", key=key) from None
-        return cls(**values)
+        made = cls(**values)
+        if not 0 <= made.urgent_after_minutes <= made.critical_after_minutes:
+            raise InvalidInput("[risk] urgent_after_minutes must be 0 or more and at most "
+                               "critical_after_minutes", code="config", key="urgent_after_minutes")  # fmt: skip
+        return made
 
 
 def level_for(value: float, thresholds: Iterable[float]) -> str | None:
@@ -603,6 +619,16 @@ class AlertBoard:
     counts: Mapping[str, int] = field(default_factory=dict)  # open alerts by level (all of them)
     total: int = 0
     as_of: datetime | None = None
+    unacknowledged: int = 0  # raised and not yet 签收 (all of them, not only those listed)
+    oldest_unacknowledged: datetime | None = None  # naive UTC
+    params: RiskParams = field(default_factory=RiskParams)  # the urgency steps it was read with
+
+    def attention(self, now: datetime) -> tuple[int, int]:
+        """(unacknowledged alerts, urgency 0–2 of the oldest of them at `now`, naive UTC):
+        what the tab and the header show, louder as the oldest waits longer."""
+        if not self.unacknowledged:
+            return 0, 0
+        return self.unacknowledged, self.params.urgency(self.oldest_unacknowledged, now)
 
 
 @dataclass(frozen=True)
@@ -628,8 +654,9 @@ def _region_filter(conn: Connection, adcode: str) -> Any:
 
 
 def open_alerts(engine: Engine, adcode: str, limit: int = 200, *,
-                within: str | None = None) -> AlertBoard:  # fmt: skip
-    """Open and acknowledged alerts of the region's subtree (for the wall list); refused
+                params: RiskParams, within: str | None = None) -> AlertBoard:  # fmt: skip
+    """Open and acknowledged alerts of the region's subtree (for the wall list), with the
+    unacknowledged ones counted and the oldest of them (its urgency: `params`); refused
     outside the subtree of `within` (the console's root)."""
     rank = case(*((R.level == lv, LEVEL_RANK[lv]) for lv in LEVELS), else_=0)
     with engine.connect() as conn:
@@ -643,6 +670,9 @@ def open_alerts(engine: Engine, adcode: str, limit: int = 200, *,
                 .group_by(R.level)
             )
         }
+        waiting, oldest = conn.execute(
+            select(func.count(), func.min(R.raised_at)).where(f, R.status == "open")
+        ).one()
         rows = conn.execute(
             select(R, G.code.label("grid_code"))
             .outerjoin(G, G.id == R.grid_id)
@@ -665,7 +695,8 @@ def open_alerts(engine: Engine, adcode: str, limit: int = 200, *,
         )
         for r in rows
     )  # fmt: skip
-    return AlertBoard(adcode, alerts, counts, sum(counts.values()), datetime.now(UTC))
+    return AlertBoard(adcode, alerts, counts, sum(counts.values()), datetime.now(UTC),
+                      int(waiting or 0), oldest, params)  # fmt: skip
 
 
 def timeline(engine: Engine, alert_id: int) -> tuple[AlertEventRow, ...]:

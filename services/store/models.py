@@ -434,6 +434,7 @@ class Conference(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     convened_by: Mapped[str] = mapped_column(String(64), default="")
+    layout_before: Mapped[int | None] = mapped_column(Integer)  # restored at the end
 
 
 class ConferenceParticipant(Base):

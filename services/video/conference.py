@@ -86,6 +86,11 @@ class ConferenceRecord:
         return self.ended_at is None
 
     @property
+    def makes_tasks(self) -> bool:
+        """Whether its minutes can become incident tasks (it was held for a case)."""
+        return self.incident_id is not None
+
+    @property
     def present_count(self) -> int:
         return sum(1 for p in self.participants if p.present)
 
@@ -280,6 +285,7 @@ def convene(
     session.flush()
     placed: list[int | None] = [None] * len(found)
     if seat:
+        conf.layout_before = video.load_wall(session, actor).layout
         _, placed = video.seat_rooms(session, actor, [r.source() for r in found])
     for room, slot in zip(found, placed, strict=True):
         session.add(
@@ -368,7 +374,8 @@ def add_minute(
 def end(
     session: Session, actor: Actor, conference_id: int, *, at: datetime | None = None
 ) -> ConferenceRecord:
-    """Close the conference; its rooms' slots are unpinned (the sources stay visible)."""
+    """Close the conference and give the wall back: the rooms leave their slots and the
+    layout shown before it returns, as it was (the scene cameras of a plan included)."""
     actor.require("video")
     conf = _running(session, actor, conference_id)
     now = at or models.utcnow()
@@ -378,14 +385,12 @@ def end(
     audit.record(session, actor, "conference.end", "conference", conf.id, at=now,
                  before={"ended_at": None}, after={"ended_at": now.isoformat()},
                  detail=conf.title)  # fmt: skip
-    state = video.load_wall(session, actor)
-    room_slots = {
-        p.slot_index for p in _record(session, conf).participants if p.slot_index is not None
-    }
-    for slot in state.slots:
-        if slot.index in room_slots and slot.pinned and slot.source is not None:
-            if slot.source.kind in ROOM_KINDS:
-                video.set_pinned(session, actor, slot.index, False)
+    seated = [
+        (p.slot_index, video.Source(p.kind, p.room_id, p.label, p.stream_url))
+        for p in _record(session, conf).participants
+        if p.slot_index is not None
+    ]
+    video.unseat_rooms(session, actor, seated, conf.layout_before)
     session.flush()
     return _record(session, conf)
 
@@ -410,7 +415,8 @@ def decision_to_task(
         raise InvalidTransition(f"minute {minute_id} is already incident {minute.incident_id}",
                                 code="already_task")  # fmt: skip
     if conf.incident_id is None:
-        raise InvalidInput("the conference was not held for an incident", code="no_incident")
+        raise InvalidInput("the conference was not held for an incident",
+                           code="conference_no_incident")  # fmt: skip
     origin = session.get(models.Incident, conf.incident_id)
     if origin is None:
         raise NotFound(f"no incident {conf.incident_id}", code="no_incident")

@@ -488,35 +488,60 @@ def smallest_layout(needed: int) -> int:
 def seat_rooms(
     session: Session, actor: Actor, rooms: Sequence[Source]
 ) -> tuple[VideoWallState, list[int | None]]:
-    """Give each conference room a slot, keeping pinned slots (e.g. cameras) where they are.
+    """Give each conference room a slot, keeping the scene (every source shown) in place.
 
-    The panel switches to the smallest layout that holds the rooms and the current pinned
-    sources; pinned sources move along to the new layout first. Returns the new state and
-    each room's slot index (None if the wall is full).
+    Rooms take the free slots of the current layout. Only when those are too few does
+    the panel grow to the smallest layout that holds the scene and the rooms; the scene
+    moves along first, in its order and with its pins (the layout it left keeps its own
+    saved slots, so `unseat_rooms` can bring it back as it was). Rooms are pinned for the
+    meeting. Returns the new state and each room's slot index (None: no slot left; the
+    conference window shows that room itself).
     """
     actor.require("video")
     center_id = _center_id(actor)
     wall = _wall_row(session, center_id)
     current = _read_state(session, center_id, wall)
-    keep = [s.source for s in current.slots if s.pinned and s.source is not None]
-    layout = smallest_layout(len(rooms) + len(keep))
-    if layout != wall.layout:
-        choose_layout(session, actor, layout)
-        for index in range(layout):  # the target layout starts from the kept sources only
-            _write_slot(session, actor, center_id, layout, index,
-                        keep[index] if index < len(keep) else None,
-                        pinned=index < len(keep))  # fmt: skip
-    state = _read_state(session, center_id, wall)
-    # Rooms replace any unpinned source; they are pinned for the meeting.
-    targets = [s.index for s in state.slots if not s.pinned]
+    targets = current.free_indices()
+    if len(targets) < len(rooms):
+        scene = [sl for sl in current.slots if sl.source is not None or sl.pinned]
+        layout = smallest_layout(len(scene) + len(rooms))
+        if layout > wall.layout:
+            choose_layout(session, actor, layout)
+            for index in range(layout):  # the grown layout starts from the scene only
+                kept = scene[index] if index < len(scene) else None
+                _write_slot(session, actor, center_id, layout, index,
+                            kept.source if kept else None,
+                            pinned=kept.pinned if kept else False)  # fmt: skip
+            targets = list(range(len(scene), layout))
     placed: list[int | None] = []
     for k, room in enumerate(rooms):
         if k < len(targets):
-            _write_slot(session, actor, center_id, layout, targets[k], room, pinned=True)
+            _write_slot(session, actor, center_id, wall.layout, targets[k], room, pinned=True)
             placed.append(targets[k])
         else:
             placed.append(None)
     return _read_state(session, center_id, wall), placed
+
+
+def unseat_rooms(
+    session: Session, actor: Actor, seated: Sequence[tuple[int, Source]],
+    layout_before: int | None,
+) -> VideoWallState:  # fmt: skip
+    """After a conference: empty the slots its rooms took (where they still show that
+    room) and switch back to the layout shown before it (`layout_before`)."""
+    actor.require("video")
+    center_id = _center_id(actor)
+    wall = _wall_row(session, center_id)
+    state = _read_state(session, center_id, wall)
+    for index, room in seated:
+        if index >= state.layout:
+            continue
+        shown = state.slots[index].source
+        if shown is not None and (shown.kind, shown.source_id) == (room.kind, room.source_id):
+            _write_slot(session, actor, center_id, wall.layout, index, None, pinned=False)
+    if layout_before is not None and layout_before in LAYOUTS and wall.layout != layout_before:
+        choose_layout(session, actor, layout_before)
+    return _read_state(session, center_id, wall)
 
 
 def with_source(state: VideoWallState, index: int, source: Source | None) -> VideoWallState:

@@ -50,7 +50,7 @@ def measure(engine: Engine, backend: str, repeat: int = 3) -> list[BenchRow]:
     unchanged = _median(lambda: safety_index.recompute_if_changed(engine, (month,), now=now, params=DEFAULTS.index), repeat)
     risk.run_rules(engine, now, params=DEFAULTS.risk)  # the first run raises what the history holds
     rules = _median(lambda: risk.run_rules(engine, now, params=DEFAULTS.risk), repeat)
-    alerts = _median(lambda: risk.open_alerts(engine, root), repeat)
+    alerts = _median(lambda: risk.open_alerts(engine, root, params=risk.RiskParams()), repeat)
     return [
         BenchRow(f"index.compute_month.{backend}", compute * 1000, "ms", 3000,
                  note=f"every region at every level ({regions}), one month, province"),

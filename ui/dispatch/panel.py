@@ -50,7 +50,7 @@ from services.dispatch.plans import ActivationView, PlanItem
 from services.dispatch.surge import SurgeProposal
 from services.dispatch.units import DispatchBoard, UnitRow
 from services.store import models
-from ui.dispatch.state import DispatchState, ProposalView
+from ui.dispatch.state import DispatchState, FocusLost, ProposalView
 from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import category_label
@@ -104,8 +104,6 @@ UNIT_COLUMNS: tuple[str, ...] = (
 )
 COL_NAME, COL_LEVEL, COL_STATUS, COL_TASK, COL_TIME = range(len(UNIT_COLUMNS))
 BOARD_STATUSES = ("available", "dispatched", "en_route", "on_scene", "returning", "unavailable")
-NEXT_STEP = {"dispatched": "acknowledge", "acknowledged": "arrive", "arrived": "clear",
-             "cleared": "return"}  # fmt: skip
 
 
 def tr(text: str) -> str:
@@ -211,7 +209,8 @@ class DispatchPanel(QWidget):
     layout_requested = Signal(int, list)
     """(slots of the video layout, camera ids): switch the wall to a plan's layout."""
     incident_selected = Signal(int)
-    """an incident the panel shows (its task column or proposal), for the map to fly to."""
+    """the case the panel follows (its proposal, or the surge case of a plan just started),
+    for the map to fly to and the case panel to select."""
 
     PAGE_BOARD, PAGE_PROPOSAL, PAGE_PLAN = range(3)
 
@@ -226,6 +225,7 @@ class DispatchPanel(QWidget):
         self._activations: tuple[ActivationView, ...] = ()
         self._activation_id: int | None = None
         self._proposal: ProposalView | None = None
+        self._focus: int | None = None  # the case the 派遣 page follows
         self._pending_layout: tuple[int, int] | None = None
         self._scale = 1.0
 
@@ -411,6 +411,7 @@ class DispatchPanel(QWidget):
         state.surge_ready.connect(self.show_surge)
         state.activations_ready.connect(self.show_activations)
         state.proposal_ready.connect(self.show_proposal)
+        state.focus_lost.connect(self._focus_lost)
         state.done.connect(self._on_done)
         state.refused.connect(self._on_refused)
         state.actor_changed.connect(self._on_actor)
@@ -422,8 +423,20 @@ class DispatchPanel(QWidget):
 
     # ==== public slots =================================================================
     def propose_for_incident(self, incident_id: int) -> None:
-        """Propose units for an incident (its plan's, or its category's kinds)."""
-        self.state.propose(incident_id)
+        """Follow the case in focus (picked in the case panel or on the map): propose
+        units for it (its plan's, or its category's kinds) and show them. The case it
+        already follows is not asked for again (the case panel echoes the panel's own
+        focus back when it selects the surge case)."""
+        if incident_id != self._focus:
+            self._follow(incident_id, "selected")
+
+    def focused_incident(self) -> int | None:
+        """The case the 派遣 page follows (None: none, or it closed)."""
+        return self._focus
+
+    def _follow(self, incident_id: int, reason: str) -> None:
+        self._focus = incident_id
+        self.state.propose(incident_id, reason=reason)
 
     def set_actor(self, actor: Actor | None) -> None:
         self.state.set_actor(actor)
@@ -498,6 +511,8 @@ class DispatchPanel(QWidget):
         self._fill_plan()
 
     def show_proposal(self, view: ProposalView) -> None:
+        if view.proposal.incident_id != self._focus:
+            return  # an answer for a case the officer has since left
         self._proposal = view
         p = view.proposal
         plan = f" · {self.tr('预案')}：{view.plan.name}" if view.plan else ""
@@ -522,9 +537,30 @@ class DispatchPanel(QWidget):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 t.setItem(r, col, item)
-        self.dispatch_button.setEnabled(self._may_dispatch() and bool(rows))
+        allowed = view.focus.may_dispatch if view.focus is not None else self._may_dispatch()
+        self.dispatch_button.setEnabled(allowed and bool(rows))
         self.incident_selected.emit(p.incident_id)
-        self.tabs.setCurrentIndex(self.PAGE_PROPOSAL)
+        if view.reason == "selected":  # a plan just started keeps its own page in front
+            self.tabs.setCurrentIndex(self.PAGE_PROPOSAL)
+
+    def _withdraw(self, incident_id: int, why: str) -> None:
+        """No proposal for this case any more: say why on the page, clear its units."""
+        self._proposal = None
+        if self._focus == incident_id:
+            self._focus = None
+        self.proposal_title.setText(
+            self.tr("事件 #{id}：{why}").replace("{id}", str(incident_id)).replace("{why}", why))
+        self.proposal_table.setRowCount(0)
+        self.dispatch_button.setEnabled(False)
+
+    def _focus_lost(self, lost: FocusLost) -> None:
+        if lost.incident_id != self._focus:
+            return
+        why = refusal_text(lost.refusal.code, lost.refusal.message, domain="dispatch",
+                           params=lost.refusal.params)  # fmt: skip
+        self._withdraw(lost.incident_id, why)
+        self._say(self.tr("事件 #{id} 已办结，派遣建议已清除").replace("{id}", str(lost.incident_id))
+                  if lost.refusal.code == "incident_closed" else why, "alarm")  # fmt: skip
 
     # ==== helpers ======================================================================
     def _setup_table(self, t: QTableWidget) -> None:
@@ -564,21 +600,21 @@ class DispatchPanel(QWidget):
         return self.unit_model.row(rows[0].row()) if rows else None
 
     def _update_unit_buttons(self, *_: object) -> None:
+        """What the selected unit allows is the service's answer (UnitRow.steps and
+        .availability); the panel only shows it."""
         u = self._selected_unit()
         may = self._may_dispatch()
-        step = NEXT_STEP.get(u.dispatch_status or "") if u else None
+        step = u.next_step if u else None
         self.step_button.setText(label(STEP_LABELS, step) if step else self.tr("下一步"))
         self.step_button.setEnabled(may and step is not None)
-        self.cancel_button.setEnabled(may and u is not None and u.dispatch_status in (
-            "dispatched", "acknowledged"))  # fmt: skip
-        free = u is not None and u.status in ("available", "unavailable")
+        self.cancel_button.setEnabled(may and u is not None and "cancel" in u.steps)
         self.availability_button.setText(
-            self.tr("恢复可用") if u is not None and u.status == "unavailable" else self.tr("暂停使用"))
-        self.availability_button.setEnabled(may and free)
+            self.tr("恢复可用") if u is not None and u.availability == "resume" else self.tr("暂停使用"))
+        self.availability_button.setEnabled(may and u is not None and bool(u.availability))
 
     def _next_step(self) -> None:
         u = self._selected_unit()
-        step = NEXT_STEP.get(u.dispatch_status or "") if u else None
+        step = u.next_step if u else None
         if step:
             self._step(step)
 
@@ -722,6 +758,8 @@ class DispatchPanel(QWidget):
             self.tabs.setCurrentIndex(self.PAGE_PLAN)
             self._say(self.tr("预案已更新") if action != "activate" else self.tr("预案已启动，请逐项确认"),
                       "good")  # fmt: skip
+            if action == "activate" and result.incident_id is not None:
+                self._follow(result.incident_id, "plan")  # the surge case is now in focus
             if self._pending_layout is not None and self._pending_layout[0] == result.id:
                 idx = self._pending_layout[1]
                 self._pending_layout = None
@@ -733,12 +771,18 @@ class DispatchPanel(QWidget):
 
     def _on_refused(self, action: str, r: Refusal) -> None:
         self._pending_layout = None
-        self._say(refusal_text(r.code, r.message, domain="dispatch", params=r.params), "alarm")
+        text = refusal_text(r.code, r.message, domain="dispatch", params=r.params)
+        self._say(text, "alarm")
+        if action == "propose":
+            iid = r.params.get("id")
+            if isinstance(iid, int) and iid == self._focus:
+                self._withdraw(iid, text)
+            return
         if r.code == "already_active" and isinstance(r.current, ActivationView):
             self._activation_id = r.current.id
             self.tabs.setCurrentIndex(self.PAGE_PLAN)
         elif action == "dispatch" and self._proposal is not None:
-            self.state.propose(self._proposal.proposal.incident_id)  # fresh choices
+            self._follow(self._proposal.proposal.incident_id, "selected")  # fresh choices
 
     # ==== language =====================================================================
     def retranslate(self) -> None:

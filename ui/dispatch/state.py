@@ -25,9 +25,10 @@ from services import dispatch
 from services.accounts import Actor
 from services.dispatch import plans as response_plans
 from services.dispatch import surge
-from services.dispatch.units import Candidate, Proposal
+from services.dispatch.units import Candidate, CaseFocus, Proposal
 from services.errors import Refused
 from services.policies import Policies
+from services.store.changefeed import Change
 from services.store.runtime import Runtime
 from ui.kit.refusal import DB_UNAVAILABLE, Refusal
 from ui.kit.worker import ActingWorker
@@ -38,18 +39,33 @@ WATCHED = frozenset({"resource", "dispatch", "plan_activation", "risk_alert", "p
 @dataclass(frozen=True)
 class ProposalView:
     """A proposal for an incident: the units proposed (checked) and the next nearest
-    of the same kinds (unchecked) for the officer to pick instead."""
+    of the same kinds (unchecked) for the officer to pick instead; `focus` says whether
+    this account may dispatch to the case now; `reason` why it was asked for
+    ("selected": the officer picked the case, "plan": a plan was started for it)."""
 
     proposal: Proposal
     plan: response_plans.PlanRef | None
     others: tuple[Candidate, ...]
+    focus: CaseFocus | None = None
+    reason: str = "selected"
+
+
+@dataclass(frozen=True)
+class FocusLost:
+    """The case in focus can no longer take units (closed here or on another console):
+    the proposal is withdrawn. `refusal` says why, in the refusal kit's codes."""
+
+    incident_id: int
+    refusal: Refusal
 
 
 class DispatchState(ActingWorker):
     """Bridge between the dispatch worker and the panel (signals are queued to the GUI)."""
 
     THREAD_NAME = "dispatch-state"
-    WATCHES = frozenset({"resource", "dispatch", "plan_activation", "risk_alert", "place"})
+    WATCHES = frozenset({"resource", "dispatch", "plan_activation", "risk_alert", "place",
+                         "incident"})  # fmt: skip
+    """Incidents only for the case in focus: others' changes are dropped as they arrive."""
     BUSY_RATE = 5  # units move all the time; the board shows minutes in state
     BUSY_GAP = 3.0
 
@@ -57,6 +73,7 @@ class DispatchState(ActingWorker):
     surge_ready = Signal(object)  # tuple[surge.SurgeProposal, ...]
     activations_ready = Signal(object)  # tuple[response_plans.ActivationView, ...]
     proposal_ready = Signal(object)  # ProposalView
+    focus_lost = Signal(object)  # FocusLost: the proposal's case closed
     done = Signal(str, object)  # action, result
     refused = Signal(str, object)  # action, Refusal
 
@@ -75,6 +92,7 @@ class DispatchState(ActingWorker):
         self.policies = policies
         self.policy = policies.dispatch
         self._surge_every = surge_every
+        self._focus: int | None = None  # the case whose proposal is shown (worker thread)
 
     # -- control (GUI thread) -----------------------------------------------------
 
@@ -82,14 +100,17 @@ class DispatchState(ActingWorker):
         """Re-read the board and run the capacity watch now (what its tick does)."""
         self._post(lambda e, f: self._read_all(e, f, watch=True))
 
-    def propose(self, incident_id: int, extra: int = 5) -> None:
-        """The units an incident needs (plan or category), plus `extra` next nearest."""
+    def propose(self, incident_id: int, extra: int = 5, *, reason: str = "selected") -> None:
+        """Follow this case: the units it needs (plan or category), plus `extra` next
+        nearest. A closed case is refused (`refused("propose", …)`) and not followed."""
 
         def job(engine: Engine, factory: sessionmaker[Session]) -> None:
             actor = self._w_actor
             assert actor is not None
+            self._focus = incident_id
             try:
                 with factory() as s:
+                    focus = dispatch.case_focus(s, actor, incident_id)
                     prop, plan = response_plans.propose_for_incident(
                         s, actor, incident_id, policy=self.policy)  # fmt: skip
                     others = dispatch.nearest_available(
@@ -97,9 +118,18 @@ class DispatchState(ActingWorker):
                         policy=self.policy, exclude=[c.resource_id for c in prop.candidates],
                     ) if extra else ()  # fmt: skip
             except Refused as exc:
+                self._focus = None
                 self.refused.emit("propose", Refusal.of(exc))
                 return
-            self.proposal_ready.emit(ProposalView(prop, plan, others))
+            self.proposal_ready.emit(ProposalView(prop, plan, others, focus, reason))
+
+        self._post(job)
+
+    def clear_focus(self) -> None:
+        """Stop following a case (the panel left its proposal)."""
+
+        def job(engine: Engine, factory: sessionmaker[Session]) -> None:
+            self._focus = None
 
         self._post(job)
 
@@ -159,6 +189,31 @@ class DispatchState(ActingWorker):
     def reread(self) -> None:
         self._read_all(self.engine, self.factory)
 
+    def _on_changes(self, changes: list[Change]) -> None:
+        """Hub thread: an incident's change matters only if it is the case in focus."""
+        focus = self._focus
+        kept = [c for c in changes if c.entity != "incident" or c.entity_id == focus]
+        if kept:
+            super()._on_changes(kept)
+
+    def _check_focus(self, factory: sessionmaker[Session], actor: Actor) -> None:
+        """The case in focus closed: withdraw its proposal (once)."""
+        focus = self._focus
+        if focus is None:
+            return
+        try:
+            with factory() as s:
+                seen = dispatch.case_focus(s, actor, focus)
+        except Refused as exc:
+            self._focus = None
+            self.focus_lost.emit(FocusLost(focus, Refusal.of(exc)))
+            return
+        if not seen.is_open:
+            self._focus = None
+            self.focus_lost.emit(FocusLost(focus, Refusal(
+                seen.reason, f"incident {focus} is {seen.status}",
+                {"id": focus, "status": seen.status})))  # fmt: skip
+
     def tick(self, now: float) -> float | None:
         """The capacity watch of the region (a console without a clock process)."""
         if self._surge_every is None or self._w_actor is None:
@@ -182,3 +237,4 @@ class DispatchState(ActingWorker):
             self.surge_ready.emit(proposals)
         with factory() as s:
             self.activations_ready.emit(response_plans.activations(s, actor))
+        self._check_focus(factory, actor)

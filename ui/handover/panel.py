@@ -238,13 +238,31 @@ class HandoverPanel(QWidget):
             return 0
         return write_pdf(self.page.report, self.page.handover, path)
 
+    def save_dialog(self) -> QFileDialog:
+        """The PDF save dialog, every label in the console's language (Qt's own dialog,
+        whose 'Look in' and 'Files of type' Qt's Chinese catalogue leaves in English)."""
+        name = f"handover_{self.page.shift.id}.pdf" if self.page is not None else "handover.pdf"
+        dialog = QFileDialog(self, self.tr("导出交接班报告"))
+        dialog.setObjectName("handoverSaveDialog")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("pdf")
+        dialog.setNameFilter(self.tr("PDF 文件 (*.pdf)"))
+        dialog.selectFile(name)
+        for part, text in ((QFileDialog.DialogLabel.LookIn, self.tr("位置：")),
+                           (QFileDialog.DialogLabel.FileName, self.tr("文件名：")),
+                           (QFileDialog.DialogLabel.FileType, self.tr("文件类型：")),
+                           (QFileDialog.DialogLabel.Accept, self.tr("保存")),
+                           (QFileDialog.DialogLabel.Reject, self.tr("取消"))):  # fmt: skip
+            dialog.setLabelText(part, text)
+        return dialog
+
     def _export_dialog(self) -> None:
         if self.page is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出交接班报告"),
-                                              f"handover_{self.page.shift.id}.pdf", "PDF (*.pdf)")  # fmt: skip
-        if path:
-            self.export_pdf(path)
+        dialog = self.save_dialog()
+        if dialog.exec() and dialog.selectedFiles():
+            self.export_pdf(dialog.selectedFiles()[0])
 
     # -- repaint from the state ---------------------------------------------------------
 
@@ -277,6 +295,10 @@ class HandoverPanel(QWidget):
             html = html.replace("<body>", "<body><p style='color:#b00020;'><b>"
                                 + self.tr("草稿：未提交前按当前数据生成，提交后冻结")
                                 + "</b></p>", 1)  # fmt: skip
+        elif page.reconstructed:
+            html = html.replace("<body>", "<body><p style='color:#607080;'>"
+                                + self.tr("该交班未保存快照，报告按交班时的数据重建")
+                                + "</p>", 1)  # fmt: skip
         self.report_view.setHtml(html)
         view = page.handover
         status = view.status if view is not None else None
@@ -325,8 +347,22 @@ class HandoverPanel(QWidget):
                 self.results.setItem(k, c, item)
 
     def _update_buttons(self) -> None:
-        allowed = self.page.allowed if self.page is not None else frozenset()
+        """The buttons the service allows; 提交交班 also before its window opens, disabled,
+        saying when it opens."""
+        page = self.page
+        allowed = page.allowed if page is not None else frozenset()
         for action, b in self.buttons.items():
             b.setVisible(action in allowed)
+            b.setEnabled(True)
+            b.setToolTip("")
+        submit = self.buttons["submit"]
+        submit.setText(self.tr("提交交班"))
+        if page is not None and page.submit_opens_at is not None and "submit" not in allowed:
+            opens = _t(page.submit_opens_at, "%H:%M")
+            submit.setText(self.tr("提交交班（{time} 起）").replace("{time}", opens))
+            submit.setToolTip(self.tr("交班前 {n} 分钟起可提交").replace(
+                "{n}", str(round((page.shift.ends_at - page.submit_opens_at).total_seconds() / 60))))
+            submit.setEnabled(False)
+            submit.setVisible(True)
         self.log_button.setEnabled("write_log" in allowed)
         self.export_button.setEnabled(self.page is not None)

@@ -23,6 +23,7 @@ from services.errors import Refused, StaleState
 from services.handover import duty_log, roster
 from services.handover import page as shift_pages
 from services.handover.page import ShiftPage
+from services.handover.policy import HandoverPolicy
 from services.store import models
 from services.store.runtime import Runtime
 from ui.kit.refusal import DB_UNAVAILABLE, Refusal
@@ -52,11 +53,14 @@ class HandoverState(Worker):
         runtime: Runtime | str,
         center_code: str | None = None,
         *,
+        policy: HandoverPolicy,
         tz: str = roster.DEFAULT_TZ,
         follow_feed: bool = True,
         clock: Callable[[], datetime] = models.utcnow,
     ) -> None:
+        """`policy`: the configured handover rules (Policies.handover, built once)."""
         super().__init__(runtime, follow_feed=follow_feed)
+        self._policy = policy
         self._center_code = center_code
         self._tz = tz
         self._clock = clock
@@ -91,7 +95,8 @@ class HandoverState(Worker):
 
     def submit(self, notes: str) -> None:
         self._write("submit", lambda s, a, p: handover.submit(
-            s, a, p.shift.id, notes, now=self._clock(), tz=self._tz))  # fmt: skip
+            s, a, p.shift.id, notes, now=self._clock(), tz=self._tz,
+            window=self._policy.submit_window))  # fmt: skip
 
     def reject(self, reason: str) -> None:
         self._write("reject", lambda s, a, p: handover.reject(
@@ -110,8 +115,9 @@ class HandoverState(Worker):
             s, a, p.shift.id, kind, text, corrects_id=corrects_id, now=self._clock()))  # fmt: skip
 
     def check_in(self) -> None:
-        self._write("check_in", lambda s, a, p: roster.check_in(s, a, p.shift.id,
-                                                                now=self._clock()))  # fmt: skip
+        """签到 to the shift the page offers (this one, or the next for its incoming officer)."""
+        self._write("check_in", lambda s, a, p: roster.check_in(
+            s, a, p.check_in_shift or p.shift.id, now=self._clock()))  # fmt: skip
 
     def load_replay(self, shift_id: int | None = None) -> None:
         """Read the timelines of a shift once (default: the shown one); replay_ready follows."""
@@ -149,6 +155,9 @@ class HandoverState(Worker):
             except Exception:
                 self.action_refused.emit(action, DB_UNAVAILABLE)
                 raise
+            # The person stays on the shift they acted on (the default page may move on:
+            # after signing, the incoming officer's own shift would be the first to show).
+            self._w_shift = page.shift.id
             self._read_page(factory)
             if self._w_page is not None:
                 self.action_done.emit(action, self._w_page)
@@ -205,7 +214,8 @@ class HandoverState(Worker):
         self.page_ready.emit(page)
 
     def _page(self, s: Session, actor: Actor, center_id: int, now: datetime) -> ShiftPage | None:
-        return shift_pages.shift_page(s, actor, center_id, self._w_shift, now, self._tz)
+        return shift_pages.shift_page(s, actor, center_id, self._w_shift, now, self._tz,
+                                      self._policy)  # fmt: skip
 
 
 def _hid(page: ShiftPage) -> int:

@@ -96,6 +96,23 @@ REFUSAL_TEXT: dict[str, str] = {
     "no_camera": QT_TRANSLATE_NOOP("Refusals", "没有这个监控点"),
     "all_pinned": QT_TRANSLATE_NOOP("Refusals", "所有窗口均已锁定"),
     "layout": QT_TRANSLATE_NOOP("Refusals", "不支持的分屏"),
+    # Conference (视频会商), shown by the conference window.
+    "video.title": QT_TRANSLATE_NOOP("Refusals", "请填写会商主题"),
+    "no_rooms": QT_TRANSLATE_NOOP("Refusals", "请至少选择一个参会方"),
+    "too_many_rooms": QT_TRANSLATE_NOOP("Refusals", "参会方最多 16 个"),
+    "no_room": QT_TRANSLATE_NOOP("Refusals", "找不到该参会方"),
+    "room_kind": QT_TRANSLATE_NOOP("Refusals", "参会方类型无效"),
+    "participant": QT_TRANSLATE_NOOP("Refusals", "该参会方不在本次会商中"),
+    "ended": QT_TRANSLATE_NOOP("Refusals", "会商已结束"),
+    "end_before_start": QT_TRANSLATE_NOOP("Refusals", "结束时间不能早于开始时间"),
+    "minute_kind": QT_TRANSLATE_NOOP("Refusals", "请选择决定或任务"),
+    "minute_text": QT_TRANSLATE_NOOP("Refusals", "请填写决定或任务内容"),
+    "minute_owner": QT_TRANSLATE_NOOP("Refusals", "请填写责任人"),
+    "no_minute": QT_TRANSLATE_NOOP("Refusals", "找不到该纪要"),
+    "no_conference": QT_TRANSLATE_NOOP("Refusals", "找不到该会商"),
+    "already_task": QT_TRANSLATE_NOOP("Refusals", "该项已转为事件任务"),
+    "conference_no_incident": QT_TRANSLATE_NOOP("Refusals", "本次会商未关联事件，不能转为事件任务"),
+    "video.other_center": QT_TRANSLATE_NOOP("Refusals", "该会商属于其他中心"),
 }
 DB_ERROR = QT_TRANSLATE_NOOP("Refusals", "数据库操作失败: {reason}")
 

@@ -216,7 +216,8 @@ class IndexState(Worker):
         region = self._bounded_region()
         with self._view_lock:
             alert_id = self._timeline_id
-        self.alerts_ready.emit(risk.open_alerts(self.engine, region, within=self._root))
+        self.alerts_ready.emit(risk.open_alerts(self.engine, region, within=self._root,
+                                                params=self._risk_params))  # fmt: skip
         self.alert_points_ready.emit(list(risk.alert_points(self.engine, region, within=self._root)))
         if alert_id is not None:
             self._read_timeline(alert_id)

@@ -12,7 +12,8 @@ from html import escape
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -46,6 +48,7 @@ class VideoSlots(Protocol):
     actor: Actor
     worker: VideoLane
     incident_policy: IncidentPolicy  # a decision turned into a case gets its deadlines
+    incident_id: int | None  # the case in focus (selected in the case panel, or a plan's)
 
     def reload(self) -> None: ...
 
@@ -131,7 +134,13 @@ class ConferencePanel(QWidget):
         self._rooms: list[Room] = []
         self._incident_id: int | None = None
         self._roll: RollCall | None = None
+        self.setObjectName("conferenceWindow")
         self.resize(1100, 760)
+        # A wall without a window manager gives the window no title bar: close it here.
+        self.close_button = QPushButton(self)
+        self.close_button.setObjectName("conferenceClose")
+        self.close_button.clicked.connect(self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
         self.pages = QStackedWidget(self)
         # -- convene
@@ -166,6 +175,9 @@ class ConferencePanel(QWidget):
         self.minutes.verticalHeader().hide()
         entry = QHBoxLayout()
         self.kind_box = QComboBox(running)
+        # Never squeezed into "…" beside the wide text field: as wide as its longest item.
+        self.kind_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.kind_box.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.minute_text = QLineEdit(running)
         self.owner_edit = QLineEdit(running)
         self.add_button = QPushButton(running)
@@ -200,10 +212,20 @@ class ConferencePanel(QWidget):
             self.pages.addWidget(page)
 
         self.status = QLabel(self)
+        self.status.setObjectName("conferenceStatus")
+        self.status.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.close_button)
         outer = QVBoxLayout(self)
+        outer.addLayout(top)
         outer.addWidget(self.pages, 1)
         outer.addWidget(self.status)
-        self.setStyleSheet("QWidget { font-size: 20px; } #conferenceHeading { font-size: 26px; }")
+        self.setStyleSheet(
+            "QWidget { font-size: 20px; } #conferenceHeading { font-size: 26px; }"
+            " #conferenceStatus { font-size: 22px; font-weight: bold; }"
+            " #conferenceStatus[tone=\"alarm\"] { color: #e53935; }"
+        )
         self.retranslate()
         self.load()
 
@@ -213,7 +235,26 @@ class ConferencePanel(QWidget):
         return QCoreApplication.translate("ConferencePanel", text)
 
     def _refused(self, exc: Exception) -> None:
-        self.status.setText(error_text(exc, domain="video"))
+        """A refusal in the console's language (the refusal kit), large and in alarm colour."""
+        self._say(error_text(exc, domain="video"), "alarm")
+
+    def _say(self, text: str, tone: str = "info") -> None:
+        self.status.setText(text)
+        self.status.setProperty("tone", tone)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def place_in(self, area: QRect) -> None:
+        """Open inside this screen area (the wall below its header), never over the header."""
+        width, height = min(self.width(), area.width()), min(self.height(), area.height())
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y())  # the frame's top-left
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """On the convene page, the case in focus is the one the conference is for."""
+        if self.record is None and self.pages.currentIndex() == 0:
+            self.set_incident(self.video.incident_id)
+        super().showEvent(event)
 
     def load(self) -> None:
         """Show the running conference if there is one, else the convene page."""
@@ -301,7 +342,7 @@ class ConferencePanel(QWidget):
         self._roll = RollCall(tiles, self.roll_call_ms, self)
         self._roll.finished.connect(self._roll_done)
         self.roll_button.setEnabled(False)
-        self.status.setText(self._tr("点名中…"))
+        self._say(self._tr("点名中…"))
         self._roll.start()
 
     def _roll_done(self, results: dict[int, bool]) -> None:
@@ -354,7 +395,7 @@ class ConferencePanel(QWidget):
             return
         row = self.minutes.currentRow()
         if not 0 <= row < len(self.record.minutes):
-            self.status.setText(self._tr("请先在纪要中选择一项决定"))
+            self._say(self._tr("请先在纪要中选择一项决定"), "alarm")
             return
         actor, minute, cid = self.actor, self.record.minutes[row], self.record.id
         policy = self.video.incident_policy
@@ -366,14 +407,14 @@ class ConferencePanel(QWidget):
         def done(record: ConferenceRecord | None) -> None:
             if record is not None:
                 self.show_record(record)
-            self.status.setText(self._tr("已转为事件任务"))
+            self._say(self._tr("已转为事件任务"))
 
         self.worker.call(job, done, self._refused)
 
     def start_new(self) -> None:
         self.record = None
-        self._incident_id = None
         self.pages.setCurrentIndex(0)
+        self.set_incident(self.video.incident_id)
         self.load()
 
     # -- showing ---------------------------------------------------------------------
@@ -397,6 +438,9 @@ class ConferencePanel(QWidget):
     def _show_running(self, record: ConferenceRecord) -> None:
         self.heading.setText(self._tr("{title}  开始 {at}").format(
             title=record.title, at=local_time(record.started_at)))  # fmt: skip
+        # The service says whether minutes can become tasks (a conference held for a case).
+        self.task_button.setEnabled(record.makes_tasks)
+        self.task_button.setToolTip("" if record.makes_tasks else self._tr("本次会商未关联事件"))
         self.participants.setRowCount(len(record.participants))
         for r, p in enumerate(record.participants):
             slot = str(p.slot_index + 1) if p.slot_index is not None else "—"
@@ -446,6 +490,8 @@ class ConferencePanel(QWidget):
             else tr("未关联事件")
         )  # fmt: skip
         self.convene_button.setText(tr("召开会商"))
+        self.close_button.setText(tr("关闭"))
+        self.close_button.setToolTip(tr("关闭（Esc）"))
         self.roll_button.setText(tr("点名"))
         self.end_button.setText(tr("结束会商"))
         self.add_button.setText(tr("记录"))

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -44,6 +44,9 @@ from ui.kit.refusal import error_text
 from ui.video.state import VideoLane
 from widgets.video.camera_list import camera_item, fit_camera_lists
 from widgets.video.video_tile import VideoTile
+
+if TYPE_CHECKING:
+    from ui.video.conference_panel import ConferencePanel
 
 
 class VideoPanel(QWidget):
@@ -75,7 +78,10 @@ class VideoPanel(QWidget):
         self._offered: list[video.CameraInfo] = []
         self._cameras: list[video.CameraInfo] = []
         self._scale = 1.0
-        self._conference: QWidget | None = None
+        self._conference: ConferencePanel | None = None
+        self.incident_id: int | None = None  # the case in focus, for a conference
+        self.conference_area: Callable[[], QRect] | None = None
+        """Where the conference window opens (the console: the wall below its header)."""
 
         self.tiles = [VideoTile(self, **(tile_options or {})) for _ in range(max(video.LAYOUTS))]
         for i, tile in enumerate(self.tiles):
@@ -256,17 +262,30 @@ class VideoPanel(QWidget):
         actor, index = self.actor, self._state.active_index
         self._run(lambda s: video.clear(s, actor, index), self.apply_state)
 
+    @Slot(int)
+    def set_focus_incident(self, incident_id: int) -> None:
+        """The case in focus (case panel, map or a plan's case): a conference convened
+        now is held for it."""
+        self.incident_id = incident_id
+        conf = self._conference
+        if conf is not None and conf.record is None:
+            conf.set_incident(incident_id)
+
     @Slot()
     def open_conference(self) -> None:
-        """The conference window (视频会商), created on first use."""
+        """The conference window (视频会商), created on first use, below the wall's header."""
+        from ui.video.conference_panel import ConferencePanel
+
         if self._conference is None:
-            from ui.video.conference_panel import ConferencePanel
-
             self._conference = ConferencePanel(self)
-        self._conference.show()
-        self._conference.raise_()
+        conf = self._conference
+        if self.conference_area is not None:
+            conf.place_in(self.conference_area())
+        conf.show()
+        conf.raise_()
+        conf.activateWindow()
 
-    def conference_panel(self) -> QWidget | None:
+    def conference_panel(self) -> ConferencePanel | None:
         return self._conference
 
     # -- showing ---------------------------------------------------------------------

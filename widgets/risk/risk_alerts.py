@@ -12,6 +12,7 @@ and to ask for its timeline).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -21,9 +22,10 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -107,6 +109,79 @@ def domain_name(domain: str) -> str:
     return _tr(DOMAIN_NAMES[domain]) if domain in DOMAIN_NAMES else domain
 
 
+def utc_now() -> datetime:
+    """Naive UTC now, as the alerts store their times."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+URGENCY_LOOK: dict[int, tuple[str, str, int]] = {
+    0: ("#f2c500", "#1a1300", 500),  # new: yellow, normal weight
+    1: ("#ff8a1c", "#ffffff", 700),  # waiting past the first step: orange, bold
+    2: ("#ff2d3d", "#ffffff", 900),  # waiting past the second: red, heaviest, larger
+}
+"""Background, text colour and weight of the attention badge by urgency (services decide
+the level: services.risk.AlertBoard.attention)."""
+
+
+class AlertAttentionBadge(QLabel):
+    """How many alerts wait to be signed for, louder with the oldest one's age: on the
+    风险预警 tab and in the wall's header. Hidden while none waits; `clicked` on a press."""
+
+    clicked = Signal()
+
+    def __init__(self, caption: str = "{n}", parent: QWidget | None = None) -> None:
+        """`caption`: a source string with {n} (marked for translation, context
+        RiskAlertList)."""
+        super().__init__(parent)
+        self.setObjectName("alertAttention")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._caption = caption
+        self._count = 0
+        self._urgency = 0
+        self._scale = 1.0
+        self.hide()
+
+    def count(self) -> int:
+        return self._count
+
+    def urgency(self) -> int:
+        return self._urgency
+
+    def set_attention(self, count: int, urgency: int) -> None:
+        self._count, self._urgency = count, urgency
+        self._show()
+
+    def set_ui_scale(self, scale: float) -> None:
+        self._scale = scale
+        self._show()
+
+    def _show(self) -> None:
+        self.setVisible(self._count > 0)
+        self.setText(_tr(self._caption).replace("{n}", str(self._count)))
+        self.setToolTip(_tr("未签收的风险预警 {n} 条").replace("{n}", str(self._count)))
+        bg, fg, weight = URGENCY_LOOK.get(self._urgency, URGENCY_LOOK[2])
+        px = px_at(self._scale)
+        size = (16, 18, 21)[min(2, max(0, self._urgency))]
+        border = f"{px(2)}px solid #ffffff" if self._urgency >= 2 else "none"
+        self.setStyleSheet(
+            f"#alertAttention {{ background: {bg}; color: {fg}; font-weight: {weight};"
+            f" font-size: {px(size)}px; border-radius: {px(10)}px; border: {border};"
+            f" padding: {px(1)}px {px(8)}px; }}"
+        )
+        self.setProperty("urgency", self._urgency)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._show()
+        super().changeEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
+
 def format_raised(at: datetime, now: datetime | None = None) -> str:
     """China time: "14:05" today, else "11-23 14:05" (`at` is naive UTC)."""
     local = at.replace(tzinfo=UTC).astimezone(CST)
@@ -118,9 +193,17 @@ class AlertModel(RowTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(COLUMNS, parent)
         self._rows: tuple[AlertRow, ...] = ()
+        self._urgency: dict[int, int] = {}  # unacknowledged alert id -> urgency (services)
 
     def set_rows(self, rows: tuple[AlertRow, ...]) -> None:
         self._reset(rows)
+
+    def set_urgency(self, urgency: dict[int, int]) -> None:
+        """How loud each unacknowledged alert is now: its time and status cells show it."""
+        if urgency != self._urgency:
+            self._urgency = urgency
+            self._column_changed(COL_TIME)
+            self._column_changed(COL_STATUS)
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -149,6 +232,8 @@ class AlertModel(RowTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_LEVEL:
                 return QColor(LEVEL_COLORS.get(a.level, "#dce9ff"))
+            if col in (COL_STATUS, COL_TIME) and a.id in self._urgency:
+                return QColor(URGENCY_LOOK[self._urgency[a.id]][0])
             if col == COL_STATUS:
                 return QColor("#ffb020" if a.status == "open" else "#2ee6a6")
             return None
@@ -156,7 +241,9 @@ class AlertModel(RowTableModel):
             c = QColor(LEVEL_COLORS[a.level])
             c.setAlpha(40 if a.level == "red" else 26)
             return c
-        if role == Qt.ItemDataRole.FontRole and col in (COL_LEVEL, COL_STATUS):
+        if role == Qt.ItemDataRole.FontRole and col in (COL_LEVEL, COL_STATUS, COL_TIME):
+            if col == COL_TIME and self._urgency.get(a.id, 0) == 0:
+                return None
             font = QFont()
             font.setBold(True)
             return font
@@ -174,10 +261,21 @@ class RiskAlertList(QFrame):
     acknowledge_requested = Signal(int, int, str)  # alert id, version seen, note
     close_requested = Signal(int, int, str)  # alert id, version seen, note
     alert_selected = Signal(int)
+    attention_changed = Signal(int, int)
+    """(unacknowledged alerts, urgency 0–2): on each board and as time passes."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    ATTENTION_EVERY_MS = 30_000  # urgency grows with time between reads
+
+    def __init__(self, parent: QWidget | None = None, *,
+                 clock: Callable[[], datetime] = utc_now) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("riskAlerts")
+        self.clock = clock  # naive UTC now (tests hand in their own)
+        self._attention = (0, 0)
+        self._attention_timer = QTimer(self)
+        self._attention_timer.setInterval(self.ATTENTION_EVERY_MS)
+        self._attention_timer.timeout.connect(self.update_attention)
+        self._attention_timer.start()
         self._board: AlertBoard | None = None
         self._selected: int | None = None
         self._actions = True
@@ -270,6 +368,22 @@ class RiskAlertList(QFrame):
         self._show_counts()
         self._update_buttons()
         self._show_timeline()
+        self.update_attention()
+
+    def attention(self) -> tuple[int, int]:
+        """(unacknowledged alerts, urgency) as last announced."""
+        return self._attention
+
+    def update_attention(self) -> None:
+        """Ask the board (services) how loud the waiting alerts are now; announce changes."""
+        now = self.clock()
+        got = self._board.attention(now) if self._board is not None else (0, 0)
+        if got != self._attention:
+            self._attention = got
+            self.attention_changed.emit(*got)
+        self.model.set_urgency(
+            {a.id: self._board.params.urgency(a.raised_at, now) for a in self._board.alerts
+             if a.status == "open"} if self._board is not None else {})  # fmt: skip
 
     def set_timeline(self, alert_id: int, events: tuple[AlertEventRow, ...]) -> None:
         """The timeline of an alert; shown while that alert is the selected one."""

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from services import risk
 from services.demo.simulator import Simulator
-from services.errors import InvalidTransition, NotAllowed, StaleState
+from services.errors import InvalidInput, InvalidTransition, NotAllowed, StaleState
 from services.policies import Policies
 from services.risk import alerts as risk_alerts
 from services.store import changefeed, models
@@ -219,11 +219,11 @@ def test_acknowledge_and_close_with_timeline_audit_and_cooldown(engine: Engine) 
     with pytest.raises(InvalidTransition):
         with transaction(factory) as s:
             risk.acknowledge(s, tt.actor(t), alert_id)
-    board = risk.open_alerts(engine, tt.COUNTY)
+    board = risk.open_alerts(engine, tt.COUNTY, params=risk.RiskParams())
     assert [(a.id, a.status, a.place_name) for a in board.alerts] == [(alert_id, "acknowledged", "一镇")]
     with transaction(factory) as s:
         risk.close(s, tt.actor(t, tt.T1, "township"), alert_id, "纠纷已调解", now=NOW)
-    assert risk.open_alerts(engine, tt.PROVINCE).alerts == ()
+    assert risk.open_alerts(engine, tt.PROVINCE, params=risk.RiskParams()).alerts == ()
     events = risk.timeline(engine, alert_id)
     assert [(e.action, e.note) for e in events] == [
         ("raised", events[0].note), ("acknowledged", "已通知网格长"), ("closed", "纠纷已调解")
@@ -279,8 +279,8 @@ def test_import_alerts_all_or_nothing_without_duplicates(engine: Engine, tmp_pat
     assert alerts["import:YH-2"].grid_id == t.g1 and alerts["import:YH-2"].township_code == tt.T1
     assert alerts["import:YH-3"].raised_at == NOW and alerts["import:YH-3"].lon == 120.15
     assert all(a.source == "import" for a in alerts.values())
-    assert risk.open_alerts(engine, tt.PROVINCE).total == 3
-    assert risk.open_alerts(engine, tt.T2).total == 1
+    assert risk.open_alerts(engine, tt.PROVINCE, params=risk.RiskParams()).total == 3
+    assert risk.open_alerts(engine, tt.T2, params=risk.RiskParams()).total == 1
 
     again = risk.import_alerts(engine, str(good), now=NOW)
     assert (again.added, again.skipped) == (0, 3)
@@ -354,7 +354,7 @@ def test_surge_raises_a_red_alert_at_the_scenic_spot_on_the_map(demo_engine: Eng
     assert markers and markers[0]["status"] == "red"
     assert (markers[0]["lon"], markers[0]["lat"]) == pytest.approx((place.lon, place.lat))
     # the wall list puts it first
-    assert risk.open_alerts(demo_engine, root).alerts[0].level == "red"
+    assert risk.open_alerts(demo_engine, root, params=risk.RiskParams()).alerts[0].level == "red"
     # the surge's reports also lift the cell far above its baseline
     with demo_engine.connect() as conn:
         cell_rules = set(conn.execute(
@@ -363,3 +363,26 @@ def test_surge_raises_a_red_alert_at_the_scenic_spot_on_the_map(demo_engine: Eng
     assert "cell_baseline" in cell_rules
     with demo_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(models.RiskAlertEvent)).scalar()
+
+
+def test_unacknowledged_alerts_are_counted_and_grow_louder_with_age(engine: Engine) -> None:
+    """The tab and the header count alerts nobody has signed for; how loud they are is
+    decided here from the oldest one's age (15 / 60 minutes by default, [risk] settings)."""
+    t = tt.build(engine)
+    _three_disputes(engine, t)
+    (alert_id,) = risk.run_rules(engine, NOW, params=DEFAULTS.risk)
+    params = risk.RiskParams.from_config({"urgent_after_minutes": 15, "critical_after_minutes": 60})
+    board = risk.open_alerts(engine, tt.COUNTY, params=params)
+    assert board.unacknowledged == 1 and board.oldest_unacknowledged == NOW
+    m = timedelta(minutes=1)
+    assert [board.attention(NOW + k * m) for k in (0, 14, 15, 59, 60, 120)] == [
+        (1, 0), (1, 0), (1, 1), (1, 1), (1, 2), (1, 2)]  # fmt: skip
+    quick = risk.open_alerts(engine, tt.COUNTY, params=risk.RiskParams.from_config(
+        {"urgent_after_minutes": 1, "critical_after_minutes": 2}))  # fmt: skip
+    assert quick.attention(NOW + 3 * m) == (1, 2)
+    with transaction(session_factory(engine)) as s:
+        risk.acknowledge(s, tt.actor(t), alert_id, "已通知网格长", now=NOW)
+    signed = risk.open_alerts(engine, tt.COUNTY, params=params)
+    assert signed.total == 1 and signed.attention(NOW + 120 * m) == (0, 0)
+    with pytest.raises(InvalidInput):
+        risk.RiskParams.from_config({"urgent_after_minutes": 60, "critical_after_minutes": 15})

@@ -136,3 +136,60 @@ def test_a_county_conference_from_convening_to_the_handover_record(demo_engine: 
     assert {"conference.convene", "conference.roll_call", "conference.decision",
             "conference.task", "conference.end"} <= actions  # fmt: skip
     assert changes is not None and changes >= 2  # the change feed saw it (other consoles)
+
+
+def _shown(wall: video.VideoWallState) -> list[tuple[int, str, int | None, bool]]:
+    return [(sl.index, sl.source.kind, sl.source.source_id, sl.pinned)
+            for sl in wall.slots if sl.source is not None]  # fmt: skip
+
+
+def test_a_conference_keeps_the_plans_scene_and_gives_the_layout_back(demo_engine: Engine) -> None:
+    """A plan's 16-slot layout with 6 scene cameras: rooms take free slots, the cameras
+    stay where they are, and the end restores exactly what was shown before."""
+    factory = db.session_factory(demo_engine)
+    with db.transaction(factory) as s:
+        leader = accounts.actor_for(s, f"{busiest_county(s)}.leader")
+        cams = video.list_cameras(s, leader)[:6]
+        video.choose_layout(s, leader, 16)
+        for k, cam in enumerate(cams):  # what a plan's layout does: unpinned scene cameras
+            video.show_camera(s, leader, cam.id, index=k)
+        before = video.load_wall(s, leader)
+        rooms = [r for r in conference.rooms(s, leader) if r.kind == "center"][:4]
+        cid = conference.convene(s, leader, "景区客流会商", [r.key for r in rooms])
+        during = video.load_wall(s, leader)
+        record = conference.conference_record(s, cid)
+    assert len(_shown(before)) == 6
+    assert during.layout == 16 and _shown(during)[:6] == _shown(before)
+    assert sorted(p.slot_index for p in record.participants) == [6, 7, 8, 9]  # type: ignore[type-var]
+    assert {(p.kind, p.room_id) for p in record.participants} == {r.key for r in rooms}
+    assert not record.makes_tasks
+    with db.transaction(factory) as s:
+        minute = conference.add_minute(s, leader, cid, "decision", "限流", "县应急管理局")
+        with pytest.raises(InvalidInput) as refused:
+            conference.decision_to_task(s, leader, minute, policy=DEFAULTS.incidents)
+        assert refused.value.code == "conference_no_incident"
+    with db.transaction(factory) as s:
+        conference.end(s, leader, cid)
+        after = video.load_wall(s, leader)
+    assert after.layout == 16 and _shown(after) == _shown(before)
+
+
+def test_rooms_that_do_not_fit_grow_the_layout_and_the_end_shrinks_it_back(
+    demo_engine: Engine,
+) -> None:
+    factory = db.session_factory(demo_engine)
+    with db.transaction(factory) as s:
+        leader = accounts.actor_for(s, f"{busiest_county(s)}.leader")
+        cams = video.list_cameras(s, leader)[:3]
+        video.choose_layout(s, leader, 4)
+        for k, cam in enumerate(cams):
+            video.show_camera(s, leader, cam.id, index=k)
+        before = video.load_wall(s, leader)
+        rooms = [r for r in conference.rooms(s, leader) if r.kind == "center"][:3]
+        cid = conference.convene(s, leader, "会商", [r.key for r in rooms])
+        during = video.load_wall(s, leader)
+    assert during.layout == 6 and _shown(during)[:3] == _shown(before)
+    with db.transaction(factory) as s:
+        conference.end(s, leader, cid)
+        after = video.load_wall(s, leader)
+    assert after.layout == 4 and _shown(after) == _shown(before)

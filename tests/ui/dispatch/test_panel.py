@@ -138,3 +138,89 @@ def test_board_proposal_surge_and_second_console(qtbot: QtBot, demo) -> None:  #
     finally:
         duty_panel.shutdown()
         other.shutdown()
+
+
+def _close(factory, incident_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Another console archives the case (an ORM write: the change feed sees it)."""
+    with db.transaction(factory) as s:
+        inc = s.get(models.Incident, incident_id)
+        assert inc is not None
+        inc.status, inc.is_open = "closed", False
+
+
+def test_the_dispatch_side_follows_the_case_in_focus_and_drops_a_closed_one(
+    qtbot: QtBot, demo  # type: ignore[no-untyped-def]
+) -> None:
+    panel = _panel(qtbot, demo["url"], demo["county"], demo["duty"])
+    try:
+        qtbot.waitUntil(lambda: panel.unit_model.rowCount() > 0, timeout=10_000)
+        # An archived case is not proposed for: the page says why and has nothing to send.
+        with db.transaction(demo["factory"]) as s:
+            grid = s.scalar(select(models.GridCell.id).where(
+                models.GridCell.county_code == demo["county"]).limit(1))  # fmt: skip
+            archived = incidents.report(s, demo["duty"], NewIncident(
+                category="public_order", description="早已办结", priority=2, grid_id=grid),
+                policy=DEFAULTS.incidents)  # fmt: skip
+        _close(demo["factory"], archived)
+        with qtbot.waitSignal(panel.state.refused, timeout=10_000):
+            panel.propose_for_incident(archived)
+        assert "已办结" in panel.proposal_title.text() and f"#{archived}" in panel.proposal_title.text()
+        assert panel.proposal_table.rowCount() == 0 and not panel.dispatch_button.isEnabled()
+        assert panel.focused_incident() is None
+
+        # The open case in focus: proposed; when it closes elsewhere, the proposal goes.
+        with qtbot.waitSignal(panel.state.proposal_ready, timeout=10_000):
+            panel.propose_for_incident(demo["incident"])
+        assert panel.proposal_table.rowCount() > 0 and panel.dispatch_button.isEnabled()
+        assert panel.pages.currentIndex() == DispatchPanel.PAGE_PROPOSAL
+        _close(demo["factory"], demo["incident"])
+        qtbot.waitUntil(lambda: panel.proposal_table.rowCount() == 0, timeout=10_000)
+        assert "已办结" in panel.proposal_title.text()
+        assert "派遣建议已清除" in panel.message.text()
+        assert not panel.dispatch_button.isEnabled() and panel.focused_incident() is None
+
+        # A plan started for the surge: its case is now the one in focus (and announced).
+        with db.transaction(demo["factory"]) as s:
+            place = s.get(models.Place, demo["place"])
+            assert place is not None
+            place.current_count, place.count_at = 12_000, models.utcnow()
+        panel.state.refresh()
+        qtbot.waitUntil(lambda: bool(panel._surge) and panel._surge[0].alert_id is not None,
+                        timeout=10_000)  # fmt: skip
+        announced: list[int] = []
+        panel.incident_selected.connect(announced.append)
+        with qtbot.waitSignal(panel.state.proposal_ready, timeout=10_000):
+            qtbot.mouseClick(panel.activate_button, Qt.MouseButton.LeftButton)
+        act = panel._activation()
+        assert act is not None and act.incident_id is not None
+        assert panel.focused_incident() == act.incident_id and announced[-1] == act.incident_id
+        assert f"#{act.incident_id}" in panel.proposal_title.text()
+        assert panel.pages.currentIndex() == DispatchPanel.PAGE_PLAN  # the plan stays in front
+    finally:
+        panel.shutdown()
+
+
+def test_unit_buttons_show_the_steps_the_service_allows(qtbot: QtBot, demo) -> None:  # type: ignore[no-untyped-def]
+    panel = _panel(qtbot, demo["url"], demo["county"], demo["duty"])
+    try:
+        with qtbot.waitSignal(panel.state.proposal_ready, timeout=10_000):
+            panel.propose_for_incident(demo["incident"])
+        item = panel.proposal_table.item(0, 0)
+        assert item is not None
+        sent = int(item.data(Qt.ItemDataRole.UserRole)[0])
+        with qtbot.waitSignal(panel.state.done, timeout=10_000):
+            qtbot.mouseClick(panel.dispatch_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: any(u.id == sent and u.status == "dispatched"
+                                    for u in panel.unit_model.rows()), timeout=10_000)  # fmt: skip
+        row = next(r for r, u in enumerate(panel.unit_model.rows()) if u.id == sent)
+        panel.unit_table.selectRow(row)
+        unit = panel.unit_model.rows()[row]
+        assert unit.steps == ("acknowledge", "cancel") and unit.availability == ""
+        assert panel.step_button.text() == "确认出发" and panel.step_button.isEnabled()
+        assert panel.cancel_button.isEnabled() and not panel.availability_button.isEnabled()
+        free = next(r for r, u in enumerate(panel.unit_model.rows()) if u.status == "available")
+        panel.unit_table.selectRow(free)
+        assert not panel.step_button.isEnabled() and not panel.cancel_button.isEnabled()
+        assert panel.availability_button.isEnabled() and panel.availability_button.text() == "暂停使用"
+    finally:
+        panel.shutdown()

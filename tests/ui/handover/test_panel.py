@@ -11,27 +11,30 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shutil  # noqa: E402
-from datetime import datetime, timedelta  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from PySide6.QtWidgets import QLabel, QPushButton  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from services import accounts, handover  # noqa: E402
 from services.handover import replay, roster
+from services.policies import Policies
 from services.store import db, models
 from services.store.db import transaction  # noqa: E402
 from ui.handover.panel import HandoverPanel  # noqa: E402
 from ui.handover.replay_panel import ReplayPanel  # noqa: E402
 from ui.handover.state import HandoverState  # noqa: E402
 
+DEFAULTS = Policies.defaults()
 WAIT = 15_000
 CODE = "330106"
 
 
 class Console:
     def __init__(self, qtbot, url: str, login: str, clock: datetime) -> None:  # type: ignore[no-untyped-def]
-        self.state = HandoverState(url, CODE, clock=lambda: clock)
+        self.state = HandoverState(url, CODE, clock=lambda: clock, policy=DEFAULTS.handover)
         self.panel = HandoverPanel(self.state)
         qtbot.addWidget(self.panel)
         self.panel.resize(1600, 900)
@@ -92,7 +95,8 @@ def test_reject_answer_accept_through_the_panels(qtbot, scene) -> None:  # type:
         qtbot.waitUntil(lambda con=con: con.panel.page is not None
                         and con.panel.page.shift.id == shift.id, timeout=WAIT)  # fmt: skip
     qtbot.waitUntil(lambda: out.visible() == {"submit"}, timeout=WAIT)  # signed in
-    assert out.status() == "none" and not out.panel.page.frozen and inc.visible() == set()
+    qtbot.waitUntil(lambda: inc.visible() == {"check_in"}, timeout=WAIT)  # signed in too
+    assert out.status() == "none" and not out.panel.page.frozen
     assert "西湖区社会治理综合指挥中心" in out.panel.report_view.toPlainText()
 
     # The outgoing officer logs an event, then submits with notes.
@@ -103,7 +107,8 @@ def test_reject_answer_accept_through_the_panels(qtbot, scene) -> None:  # type:
     out.press("submit", "请关注夜间客流")
     qtbot.waitUntil(lambda: inc.status() == "submitted" and out.status() == "submitted",
                     timeout=WAIT)  # via the change feed  # fmt: skip
-    assert inc.visible() == {"accept", "reject"} and inc.panel.page.frozen
+    # 签到 to the incoming shift is offered here too (issue #14), beside the sign-off.
+    assert inc.visible() == {"accept", "reject", "check_in"} and inc.panel.page.frozen
     assert "景区客流已回落" in inc.panel.report_view.toPlainText()
 
     # Rejecting without a reason is refused in Chinese; then with a question.
@@ -114,7 +119,7 @@ def test_reject_answer_accept_through_the_panels(qtbot, scene) -> None:  # type:
     qtbot.waitUntil(lambda: out.status() == "rejected" and inc.status() == "rejected",
                     timeout=WAIT)  # fmt: skip
     assert "督办件现在由谁跟进？" in out.panel.status_label.text()
-    assert out.visible() == {"answer"} and inc.visible() == set()
+    assert out.visible() == {"answer"} and inc.visible() == {"check_in"}
 
     out.press("answer", "由北山街道跟进，明早反馈")
     qtbot.waitUntil(lambda: inc.status() == "submitted", timeout=WAIT)
@@ -124,6 +129,7 @@ def test_reject_answer_accept_through_the_panels(qtbot, scene) -> None:  # type:
     steps = [inc.panel.steps.item(k).text() for k in range(inc.panel.steps.count())]
     assert [s.split(" ")[2] for s in steps] == ["提交", "退回", "答复", "签收"]
     assert out.visible() == set() and not out.panel.log_button.isEnabled()
+    assert inc.visible() == set()  # signing reported the incoming officer on duty
     assert "已签收" in out.panel.status_label.text()
     # The review list shows the signed shift at the top.
     qtbot.waitUntil(lambda: inc.panel.results.rowCount() > 0
@@ -168,3 +174,85 @@ def test_replay_panel_three_moments(qtbot, scene) -> None:  # type: ignore[no-un
         sum(cells[-1].values())
         == direct.at(shift.ends_at - timedelta(minutes=1)).counts.reported_today
     )
+
+
+def test_before_the_end_submission_says_when_it_opens_and_a_signed_report_opens_frozen(
+    qtbot, demo_template: Path, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    url = f"sqlite:///{path}"
+    engine = db.make_engine(url)
+    factory = db.session_factory(engine)
+    with factory() as s:
+        out = accounts.actor_for(s, f"{CODE}.duty")
+        assert out.center_id is not None
+        shift = roster.current_shift(s, out.center_id, models.utcnow())
+        assert shift is not None
+        prev = roster.last_ended_shift(s, out.center_id, shift.starts_at)
+        assert prev is not None
+        signed = handover.view(s, prev.id)
+        assert signed is not None and signed.status == "accepted" and signed.report is None
+        incoming = roster.next_shift(s, shift.id)
+        assert incoming is not None
+    clock = shift.ends_at - timedelta(minutes=40)
+    with transaction(factory) as s:  # a case reported during this shift, after that signature
+        grid = s.scalar(select(models.GridCell.id).where(models.GridCell.county_code == CODE).limit(1))
+        from services import incidents
+        from services.incidents.workflow import NewIncident
+
+        later = incidents.report(s, out, NewIncident(category="dispute", description="交班后上报",
+                                                     priority=2, grid_id=grid),
+                                 policy=DEFAULTS.incidents, now=clock - timedelta(hours=1))  # fmt: skip
+    engine.dispose()
+    con = Console(qtbot, url, f"{CODE}.duty", clock)
+    try:
+        submit = con.panel.buttons["submit"]
+        qtbot.waitUntil(lambda: con.panel.page is not None and con.panel.page.shift.id == shift.id
+                        and submit.isVisible(), timeout=WAIT)  # fmt: skip
+        opens = (shift.ends_at - timedelta(minutes=30)).replace(tzinfo=UTC).astimezone(
+            ZoneInfo("Asia/Shanghai")).strftime("%H:%M")  # fmt: skip
+        assert not submit.isEnabled() and submit.text() == f"提交交班（{opens} 起）"
+        assert "30" in submit.toolTip()
+
+        # The shift before, signed (kept without a snapshot, like the demo's): frozen.
+        index = con.panel.shift_box.findData(prev.id)
+        assert index >= 0
+        con.panel.shift_box.setCurrentIndex(index)
+        con.panel.shift_box.activated.emit(index)  # what choosing it in the list sends
+        qtbot.waitUntil(lambda: con.panel.page is not None and con.panel.page.shift.id == prev.id,
+                        timeout=WAIT)  # fmt: skip
+        text = con.panel.report_view.toPlainText()
+        assert "草稿" not in text and "重建" in text and f"#{later}" not in text
+        assert con.visible() == set()
+
+        # The PDF save dialog speaks one language.
+        dialog = con.panel.save_dialog()
+        dialog.show()
+        words = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QPushButton)
+                 if w.isVisible() and w.text()]  # fmt: skip
+        dialog.close()
+        assert words and not [w for w in words if any("a" <= ch.lower() <= "z" for ch in w
+                                                       .replace("PDF", "").replace("pdf", ""))]  # fmt: skip
+    finally:
+        con.state.stop()
+
+
+def test_the_incoming_officer_checks_in_directly_and_signing_counts_on_duty(
+    qtbot, scene  # type: ignore[no-untyped-def]
+) -> None:
+    from PySide6.QtCore import Qt
+
+    url, shift, incoming, c = scene
+    inc = c["in"]
+    check_in = inc.panel.buttons["check_in"]
+    qtbot.waitUntil(lambda: check_in.isVisible(), timeout=WAIT)
+    assert inc.panel.page is not None and inc.panel.page.shift.id == shift.id  # not the next one
+    qtbot.mouseClick(check_in, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not check_in.isVisible(), timeout=WAIT)
+    with Session(db.make_engine(url)) as s:
+        assert roster.shift(s, incoming.id).checked_in_at is not None

@@ -20,6 +20,7 @@ from services.policies import Policies
 from services.store import db, models
 from services.video import conference
 from tests.services.video.test_slots import busiest_county
+from tests.support.typing_kit import type_text
 
 DEFAULTS = Policies.defaults()
 
@@ -228,3 +229,124 @@ def test_conference_roll_call_marks_a_dead_room_absent_and_keeps_the_record(
     engine.dispose()
     assert stored.ended_at is not None and stored.present_count == 4
     assert [(m.kind, m.owner) for m in stored.minutes] == [("task", "县公安局")]
+
+
+def _scene(panel) -> list[tuple[int, str, int | None]]:  # type: ignore[no-untyped-def]
+    st = panel.state()
+    assert st is not None
+    return [(sl.index, sl.source.kind, sl.source.source_id) for sl in st.slots if sl.source]
+
+
+def test_a_conference_over_a_plan_layout_keeps_the_scene_knows_the_case_and_gives_the_layout_back(
+    qtbot: QtBot, demo_sqlite: str, leader: Actor, media: Path
+) -> None:
+    from PySide6.QtCore import QRect, Qt
+
+    engine = db.make_engine(demo_sqlite)
+    with db.transaction(db.session_factory(engine)) as s:
+        iid = s.scalar(select(models.Incident.id).where(
+            models.Incident.county_code == leader.region_code, models.Incident.is_open)
+            .order_by(models.Incident.id).limit(1))  # fmt: skip
+        rooms = [r for r in conference.rooms(s, leader) if r.kind == "center"][:4]
+    engine.dispose()
+    assert iid is not None
+    panel = make_panel(qtbot, demo_sqlite, leader, media)
+    try:
+        # The plan's layout: 16 slots, 6 scene cameras put in by hand (click a slot, pick).
+        qtbot.mouseClick(panel.layout_buttons.button(16), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.state().layout == 16)  # type: ignore[union-attr]
+        for k in range(6):
+            qtbot.mouseClick(panel.tile(k), Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda k=k: panel.state().active_index == k)  # type: ignore[union-attr]
+            panel.camera_list.setCurrentRow(k)
+            qtbot.keyClick(panel.camera_list, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda k=k: panel.state().slot(k).source is not None)  # type: ignore[union-attr]
+        before = _scene(panel)
+        assert len(before) == 6 and all(kind == "camera" for _, kind, _ in before)
+
+        # A case is in focus: the conference is held for it, and opens below the header.
+        panel.set_focus_incident(iid)
+        panel.conference_area = lambda: QRect(0, 120, 1600, 780)
+        qtbot.mouseClick(panel.conference_button, Qt.MouseButton.LeftButton)
+        conf = panel.conference_panel()
+        assert conf is not None
+        qtbot.waitUntil(lambda: conf.isVisible() and conf.room_list.count() > 0)
+        assert conf.geometry().top() >= 120
+        assert f"#{iid}" in conf.incident_label.text() and "未关联" not in conf.incident_label.text()
+        conf.check_rooms([r.key for r in rooms])
+        qtbot.mouseClick(conf.convene_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: conf.record is not None and conf.pages.currentIndex() == 1)
+        qtbot.waitUntil(lambda: len(_scene(panel)) == 10)
+        during = _scene(panel)
+        assert panel.state().layout == 16 and during[:6] == before  # type: ignore[union-attr]
+        assert {(kind, sid) for _, kind, sid in during[6:]} == {r.key for r in rooms}
+        assert conf.record is not None and conf.record.incident_id == iid
+
+        # The 决定/任务 picker shows its words, not "…", even in a narrow window.
+        conf.resize(640, 700)
+        qtbot.waitUntil(lambda: conf.kind_box.width() >= conf.kind_box.sizeHint().width())
+        assert [conf.kind_box.itemText(i) for i in range(conf.kind_box.count())] == ["决定", "任务"]
+        # A decision of a conference held for a case becomes a task of that case.
+        type_text(qtbot, conf.minute_text, "景区即刻限流")
+        type_text(qtbot, conf.owner_edit, "县应急管理局")
+        qtbot.mouseClick(conf.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: conf.minutes.rowCount() == 1)
+        conf.minutes.selectRow(0)
+        assert conf.task_button.isEnabled()
+        qtbot.mouseClick(conf.task_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: conf.status.text() == "已转为事件任务")
+
+        # Esc closes the window; the conference goes on and the button brings it back.
+        qtbot.keyClick(conf, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not conf.isVisible())
+        qtbot.mouseClick(panel.conference_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: conf.isVisible() and conf.pages.currentIndex() == 1)
+        qtbot.mouseClick(conf.end_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: conf.pages.currentIndex() == 2)
+        qtbot.waitUntil(lambda: _scene(panel) == before)
+        assert panel.state().layout == 16  # type: ignore[union-attr]
+        qtbot.mouseClick(conf.close_button, Qt.MouseButton.LeftButton)
+        assert not conf.isVisible()
+    finally:
+        panel.shutdown()
+
+
+def test_a_conference_without_a_case_says_so_in_words(
+    qtbot: QtBot, demo_sqlite: str, leader: Actor, media: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from services.errors import InvalidInput
+    from ui.kit.refusal import error_text
+
+    panel = make_panel(qtbot, demo_sqlite, leader, media)
+    try:
+        qtbot.mouseClick(panel.conference_button, Qt.MouseButton.LeftButton)
+        conf = panel.conference_panel()
+        assert conf is not None
+        qtbot.waitUntil(lambda: conf.room_list.count() > 0)
+        assert conf.incident_label.text() == "未关联事件"
+        conf.check_rooms([tuple(conf.room_list.item(0).data(Qt.ItemDataRole.UserRole))])  # type: ignore[list-item]
+        qtbot.mouseClick(conf.convene_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: conf.pages.currentIndex() == 1)
+        assert not conf.task_button.isEnabled()  # the service says: no case, no tasks
+        refusal = InvalidInput("the conference was not held for an incident",
+                               code="conference_no_incident")  # fmt: skip
+        assert error_text(refusal, domain="video") == "本次会商未关联事件，不能转为事件任务"
+        # ... and in English after the switch (the refusal kit's table has its English).
+        from PySide6.QtWidgets import QApplication
+
+        from ui.kit.i18n import install_language
+
+        app = QApplication.instance()
+        install_language(app, "en")
+        try:
+            assert error_text(refusal, domain="video") == (
+                "This conference is not linked to an incident; no incident task can be made")
+            qtbot.waitUntil(lambda: conf.close_button.text() == "Close")
+        finally:
+            install_language(app, "zh_CN")
+        qtbot.mouseClick(conf.end_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: conf.pages.currentIndex() == 2)
+    finally:
+        panel.shutdown()

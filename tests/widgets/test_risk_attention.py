@@ -1,0 +1,59 @@
+"""Unacknowledged risk alerts: counted on a badge that grows louder as the oldest waits
+(the urgency steps come from services.risk; the badge only shows them)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pytestqt.qtbot import QtBot
+
+from services.risk.alerts import AlertBoard, AlertRow, RiskParams
+from widgets.risk.risk_alerts import AlertAttentionBadge, RiskAlertList
+
+T = datetime(2026, 12, 2, 1, 0)
+
+
+def _row(k: int, status: str = "open") -> AlertRow:
+    return AlertRow(id=k, domain="dispute", level="red", status=status, rule="repeat_dispute",
+                    source="rule", text=f"网格 3301060010{k:02d} 7 天内重复矛盾纠纷", raised_at=T,
+                    place_name="北山街道", grid_id=None, grid_code=None, township_code="330106002",
+                    county_code="330106", lon=None, lat=None, acknowledged_at=None,
+                    acknowledged_by=None, version=1)  # fmt: skip
+
+
+def test_the_badge_counts_waiting_alerts_and_grows_louder_with_age(qtbot: QtBot) -> None:
+    now = [T + timedelta(minutes=5)]
+    alerts = RiskAlertList(clock=lambda: now[0])
+    qtbot.addWidget(alerts)
+    alerts._attention_timer.setInterval(20)  # the clock's tick, quickly
+    tab, header = AlertAttentionBadge("{n}"), AlertAttentionBadge("⚠ 预警 {n}")
+    for badge in (tab, header):
+        qtbot.addWidget(badge)
+        alerts.attention_changed.connect(badge.set_attention)
+    assert tab.isHidden() and header.isHidden()  # nothing waits
+
+    rows = tuple(_row(k) for k in range(4)) + (_row(9, "acknowledged"),)
+    alerts.set_board(AlertBoard("330106", rows, {"red": 5}, 5, None, unacknowledged=4,
+                                oldest_unacknowledged=T, params=RiskParams()))  # fmt: skip
+    assert not tab.isHidden() and tab.text() == "4" and header.text() == "⚠ 预警 4"
+    assert tab.urgency() == 0 and alerts.total_label.text() == "未解除 5"
+    quiet = tab.styleSheet()
+    now[0] = T + timedelta(minutes=20)
+    qtbot.waitUntil(lambda: tab.urgency() == 1)
+    assert "font-weight: 700" in tab.styleSheet() and tab.styleSheet() != quiet
+    now[0] = T + timedelta(hours=2)
+    qtbot.waitUntil(lambda: header.urgency() == 2)
+    assert "font-weight: 900" in header.styleSheet() and "#ff2d3d" in header.styleSheet()
+    # The rows waiting longest show it too (time and status in the badge's colour).
+    from PySide6.QtCore import Qt
+
+    from widgets.risk.risk_alerts import COL_TIME
+
+    color = alerts.model.data(alerts.model.index(0, COL_TIME), Qt.ItemDataRole.ForegroundRole)
+    assert color is not None and color.name() == "#ff2d3d"
+    assert alerts.model.data(alerts.model.index(4, COL_TIME), Qt.ItemDataRole.ForegroundRole) is None
+
+    # Signed for: the badges go quiet.
+    alerts.set_board(AlertBoard("330106", rows, {"red": 5}, 5, None, unacknowledged=0,
+                                oldest_unacknowledged=None, params=RiskParams()))  # fmt: skip
+    assert tab.isHidden() and header.isHidden() and alerts.attention() == (0, 0)
