@@ -205,7 +205,15 @@ class HotlineForm(QFrame):
         if self._anchor is None:
             return
         rect = self._anchor(self._scale)
-        rect.setHeight(min(rect.height(), self.sizeHint().height()))
+        self.ensurePolished()  # a hidden form keeps the size of its previous scale's style
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
+        hint = max(self.sizeHint().height(), self.minimumSizeHint().height())
+        if rect.height() < hint:  # a short column: rise over what is above, never squeeze rows
+            rect.setTop(max(0, rect.bottom() - hint))
+        rect.setHeight(min(rect.height(), hint))
         self.setGeometry(rect)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
