@@ -11,10 +11,13 @@ from sqlalchemy import Engine, text
 
 from services import dispatch, risk
 from services.errors import Refused
+from services.handover.policy import HandoverPolicy
 from services.risk import safety_index
 from services.store import models
 from services.territory import jurisdiction
 from services.wall import queries as wall_queries
+
+HANDOVER = HandoverPolicy()
 
 COUNTY, CITY = "330106", "330100"  # 西湖区 in 杭州市
 
@@ -73,7 +76,7 @@ def _reads(engine: Engine) -> dict[str, Callable[[str], object]]:
         "markers": lambda c: wall_queries.map_points(engine, c, within=COUNTY),
         "units_and_routes": lambda c: dispatch.map_layer(engine, c, within=COUNTY),
         "alert_markers": lambda c: risk.alert_points(engine, c, within=COUNTY),
-        "alert_list": lambda c: risk.open_alerts(engine, c, within=COUNTY),
+        "alert_list": lambda c: risk.open_alerts(engine, c, within=COUNTY, params=risk.RiskParams()),
         "index_ranking": lambda c: safety_index.ranking(engine, c, month, within=COUNTY),
     }
 
@@ -138,11 +141,11 @@ def test_the_handover_page_reads_only_its_own_centers_shifts(demo_engine: Engine
             ), {"c": center, "n": now}).scalar_one()
             for op in ("=", "<>")
         )  # fmt: skip
-        got = shift_pages.shift_page(s, viewer, center, own, now, "Asia/Shanghai")
+        got = shift_pages.shift_page(s, viewer, center, own, now, "Asia/Shanghai", HANDOVER)
         assert got is not None and got.shift.id == own
         assert shift_pages.load_replay(s, center, own, "Asia/Shanghai") is not None
         for read in (
-            lambda: shift_pages.shift_page(s, viewer, center, other, now, "Asia/Shanghai"),
+            lambda: shift_pages.shift_page(s, viewer, center, other, now, "Asia/Shanghai", HANDOVER),
             lambda: shift_pages.load_replay(s, center, other, "Asia/Shanghai"),
         ):
             with pytest.raises(Refused) as exc:
