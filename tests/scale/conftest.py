@@ -11,13 +11,13 @@ import pytest
 
 from tests.support.fixtures import (  # noqa: F401 - fixtures are found by name
     PgDatabase,
-    _cluster_or_unavailable,
     make_pg_cluster,
     make_pgbouncer,
     pg_binaries,
     pg_cluster,
     pg_db,
     pgbouncer_binary,
+    primary_with_standby,
 )
 from tests.support.pgcluster import PgBinaries, PgCluster
 
@@ -26,13 +26,7 @@ from tests.support.pgcluster import PgBinaries, PgCluster
 def module_cluster(pg_binaries: PgBinaries) -> Iterator[PgCluster]:  # noqa: F811
     """A primary and one standby of this test module's own: its tests may stop, restart
     (not promote) the standby; each leaves it running."""
-    cluster = _cluster_or_unavailable(pg_binaries)
-    try:
-        cluster.start_primary()
-        cluster.add_standby()
-        yield cluster
-    finally:
-        cluster.close()
+    yield from primary_with_standby(pg_binaries)
 
 
 @pytest.fixture

@@ -45,6 +45,23 @@ def _restart_mid_stream(pg: PgDatabase, written: list[int], got: Callable[[], in
     cluster.wait_streaming(standby)
 
 
+def _write_through_restart(
+    module_db: PgDatabase, primary_url: str, received: Callable[[], int]
+) -> list[int]:
+    """Write on the primary while the standby restarts mid-stream, until 20 more changes
+    have been received after it; returns what was written."""
+    stop, written = threading.Event(), list[int]()
+    writer = _write_while(primary_url, stop, written)
+    try:
+        _restart_mid_stream(module_db, written, received)
+        mark = len(written)
+        wait_for(lambda: received() >= mark + 20, timeout=20, what="changes after the restart")
+    finally:
+        stop.set()
+        writer.join(30)
+    return written
+
+
 def test_a_subscription_on_the_standby_misses_and_repeats_nothing_across_its_restart(module_db: PgDatabase) -> None:
     primary_url, standby_url = migrate(module_db.cluster, module_db.name)
     replica = db.make_engine(standby_url)
@@ -58,15 +75,7 @@ def test_a_subscription_on_the_standby_misses_and_repeats_nothing_across_its_res
 
     reader = threading.Thread(target=follow)
     reader.start()
-    stop, written = threading.Event(), list[int]()
-    writer = _write_while(primary_url, stop, written)
-    try:
-        _restart_mid_stream(module_db, written, lambda: len(got))
-        mark = len(written)
-        wait_for(lambda: len(got) >= mark + 20, timeout=20, what="changes after the restart")
-    finally:
-        stop.set()
-        writer.join(30)
+    written = _write_through_restart(module_db, primary_url, lambda: len(got))
     try:
         module_db.cluster.wait_replayed(module_db.standby)
         want = changefeed.read_after(db.make_engine(primary_url), 0, limit=10**6)
@@ -92,15 +101,7 @@ def test_a_consoles_hub_on_the_standby_continues_through_its_restart(module_db: 
             got.extend(batch)
 
     rt.hub.listen(None, on_changes)
-    stop, written = threading.Event(), list[int]()
-    writer = _write_while(primary_url, stop, written)
-    try:
-        _restart_mid_stream(module_db, written, lambda: len(got))
-        mark = len(written)
-        wait_for(lambda: len(got) >= mark + 20, timeout=20, what="changes after the restart")
-    finally:
-        stop.set()
-        writer.join(30)
+    written = _write_through_restart(module_db, primary_url, lambda: len(got))
     try:
         want = changefeed.read_after(rt.engine, 0, limit=10**6)
         wait_for(lambda: len(got) >= len(want), timeout=20, what="the hub to catch up")

@@ -65,16 +65,22 @@ def _cluster_or_unavailable(binaries: PgBinaries, **options: Any) -> PgCluster:
         _unavailable(f"cannot run PostgreSQL here: {exc}")
 
 
-@pytest.fixture(scope="session")
-def pg_cluster(pg_binaries: PgBinaries) -> Iterator[PgCluster]:
-    """A primary and one streaming hot standby for the whole session (do not stop or promote)."""
-    cluster = _cluster_or_unavailable(pg_binaries)
+def primary_with_standby(binaries: PgBinaries) -> Iterator[PgCluster]:
+    """A started primary and one streaming hot standby, removed when the generator ends
+    (the body of the cluster fixtures, whatever their scope)."""
+    cluster = _cluster_or_unavailable(binaries)
     try:
         cluster.start_primary()
         cluster.add_standby()
         yield cluster
     finally:
         cluster.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(pg_binaries: PgBinaries) -> Iterator[PgCluster]:
+    """A primary and one streaming hot standby for the whole session (do not stop or promote)."""
+    yield from primary_with_standby(pg_binaries)
 
 
 @dataclass(frozen=True)
