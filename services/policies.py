@@ -17,7 +17,7 @@ from services.dispatch.surge import SurgePolicy
 from services.dispatch.units import DispatchPolicy
 from services.errors import Refused
 from services.handover.policy import HandoverPolicy
-from services.incidents.workflow import IncidentPolicy
+from services.incidents.cases import IncidentPolicy
 from services.risk.alerts import RiskParams
 from services.risk.safety_index import IndexParams
 

@@ -44,7 +44,7 @@ from services.errors import (
     Refused,
     StaleState,
 )
-from services.incidents.workflow import IncidentPolicy
+from services.incidents.cases import IncidentPolicy
 from services.store import audit, models
 from services.store.db import transaction
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.accounts import Actor
-from services.incidents import workflow
+from services.incidents import cases, queries, rules
 from services.store import models
 
 FIELD_STATUSES = ("accepted", "routed", "returned", "in_progress")
@@ -25,7 +25,7 @@ FIELD_STATUSES = ("accepted", "routed", "returned", "in_progress")
 
 @dataclass(frozen=True)
 class Task:
-    row: workflow.IncidentRow
+    row: cases.IncidentRow
     grid_code: str
     allowed: tuple[str, ...]
 
@@ -35,8 +35,8 @@ def tasks(
 ) -> tuple[Task, ...]:
     """The account's tasks: in progress first, then supervised and overdue, then by deadline."""
     now = now or models.utcnow()
-    rows = workflow.queue(
-        session, actor, workflow.QueueFilter(scope="action", statuses=FIELD_STATUSES, limit=limit),
+    rows = queries.queue(
+        session, actor, cases.QueueFilter(scope="action", statuses=FIELD_STATUSES, limit=limit),
         now=now,
     )  # fmt: skip
     rows = tuple(r for r in rows if r.handling_department_id is None)
@@ -48,7 +48,7 @@ def tasks(
     incs = {i.id: i for i in session.scalars(select(models.Incident).where(
         models.Incident.id.in_([r.id for r in rows])))} if rows else {}  # fmt: skip
     out = [
-        Task(r, codes.get(r.grid_id or 0, ""), workflow.allowed_actions(session, actor, incs[r.id]))
+        Task(r, codes.get(r.grid_id or 0, ""), rules.allowed_actions(session, actor, incs[r.id]))
         for r in rows
     ]
     out.sort(key=lambda t: (t.row.status != "in_progress",))

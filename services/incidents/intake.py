@@ -3,7 +3,7 @@
 `file_report` is the intake service's one write for a new case. It finds the grid cell (a
 grid code, a map point through the in-memory grid index, or an address text matched
 offline against the township/community register), files the case through
-`workflow.report` (so counters, audit and change feed are kept as for any report) and
+`reporting.report` (so counters, audit and change feed are kept as for any report) and
 records, with the case, who sent it, the sender's own id and how its place was found, with
 the address match and its confidence for the accepting officer.
 
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.accounts import Actor
 from services.errors import InvalidInput, NotAllowed
-from services.incidents import workflow
+from services.incidents import cases, reporting, workflow
 from services.store import models
 from services.store.db import transaction
 from services.territory.grid_index import GridIndex
@@ -173,7 +173,7 @@ def file_report(
     *,
     grids: GridIndex,
     addresses: AddressLocator | None = None,
-    policy: workflow.IncidentPolicy,
+    policy: cases.IncidentPolicy,
     now: datetime | None = None,
 ) -> Filed:
     """File one report (or return the case it was filed as before)."""
@@ -190,9 +190,9 @@ def file_report(
                 if first is not None:
                     return Filed(first, False)
             place = _locate(session, actor, rep, grids, addresses)
-            new_id = workflow.report(
+            new_id = reporting.report(
                 session, actor,
-                workflow.NewIncident(
+                cases.NewIncident(
                     category=rep.category, description=rep.description, channel=rep.channel,
                     priority=rep.priority, grid_id=place.grid_id, lon=place.lon, lat=place.lat,
                     reporter=rep.reporter, address=rep.address[:128], reported_at=rep.reported_at,

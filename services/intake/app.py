@@ -32,7 +32,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import InvalidInput, NotAllowed
-from services.incidents import attachments, intake, workflow
+from services.incidents import attachments, cases, intake, queries, workflow
 from services.incidents import field_work as field_tasks
 from services.intake import access, feed, labels, limits, problems
 from services.intake.hub import FeedHub
@@ -124,7 +124,7 @@ def _utc(t: datetime | None) -> datetime | None:
     return t.astimezone(UTC).replace(tzinfo=None)
 
 
-def _row_json(r: workflow.IncidentRow) -> dict[str, Any]:
+def _row_json(r: cases.IncidentRow) -> dict[str, Any]:
     return {
         "id": r.id, "category": r.category, "channel": r.channel, "priority": r.priority,
         "status": r.status, "kind": r.kind, "township_code": r.township_code,
@@ -143,7 +143,7 @@ def _att_json(incident_id: int, a: attachments.AttachmentRow) -> dict[str, Any]:
 
 
 def _detail_json(
-    d: workflow.IncidentDetail, info: intake.IntakeInfo | None,
+    d: cases.IncidentDetail, info: intake.IntakeInfo | None,
     atts: tuple[attachments.AttachmentRow, ...],
 ) -> dict[str, Any]:  # fmt: skip
     out = _row_json(d.row)
@@ -376,7 +376,7 @@ def _routes(app: FastAPI, rt: Runtime) -> None:  # noqa: C901 - one place lists 
         """The case as this caller sees it: status, timeline, photos, how it came in, and
         the actions this caller may take now."""
         with rt.factory() as session:
-            d = workflow.detail(session, who.actor, incident_id)
+            d = queries.detail(session, who.actor, incident_id)
             info = intake.intake_info(session, who.actor, incident_id)
             atts = attachments.list_attachments(session, who.actor, incident_id)
         return _detail_json(d, info, atts)

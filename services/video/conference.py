@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from services import video
 from services.accounts import Actor
 from services.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
-from services.incidents.workflow import IncidentPolicy
+from services.incidents.cases import IncidentPolicy
 from services.store import audit, models
 
 MINUTE_KINDS = ("decision", "task")

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, event, make_url, select, text
 from sqlalchemy.orm import Session
 
 from services import accounts, incidents
-from services.incidents.workflow import NewIncident
+from services.incidents.cases import NewIncident
 from services.policies import Policies
 from services.store import db, models
 from ui.app import Console

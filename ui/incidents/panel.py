@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 from services import incidents
 from services.accounts import Actor
 from services.incidents.attachments import AttachmentRow
-from services.incidents.workflow import (
+from services.incidents.cases import (
     EventRow,
     IncidentRow,
     QueueFilter,

@@ -34,8 +34,7 @@ from services.errors import InvalidInput, Refused, StaleState
 from services.incidents import attachments
 from services.incidents import intake as intake_info
 from services.incidents.attachments import AttachmentRow, AttachmentStore
-from services.incidents.intake import IntakeInfo
-from services.incidents.workflow import (
+from services.incidents.cases import (
     IncidentDetail,
     IncidentPolicy,
     IncidentRow,
@@ -43,6 +42,7 @@ from services.incidents.workflow import (
     QueueFilter,
     RouteTarget,
 )
+from services.incidents.intake import IntakeInfo
 from services.store import models
 from services.store.runtime import Runtime
 from ui.kit.refusal import DB_UNAVAILABLE, Refusal

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from services.accounts import Actor
-from services.incidents.workflow import IncidentPolicy
+from services.incidents.cases import IncidentPolicy
 from services.video import conference
 from services.video.conference import ConferenceRecord, Room
 from ui.kit.refusal import error_text

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from services import video
 from services.accounts import Actor
-from services.incidents.workflow import IncidentPolicy
+from services.incidents.cases import IncidentPolicy
 from services.store.changefeed import Change
 from services.store.runtime import Runtime
 from services.video import sources

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from services import accounts, dispatch, incidents
 from services.errors import InvalidTransition, NotAllowed, Refused, StaleState
-from services.incidents.workflow import NewIncident
+from services.incidents.cases import NewIncident
 from services.policies import Policies
 from services.store import changefeed, db, models
 from tests.conftest import _build_demo

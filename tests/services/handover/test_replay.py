@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services import accounts, handover, incidents
 from services.handover import replay, roster
-from services.incidents.workflow import NewIncident
+from services.incidents.cases import NewIncident
 from services.policies import Policies
 from services.store import models
 from services.store.db import session_factory, transaction

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from services import accounts, incidents
-from services.incidents.workflow import NewIncident, QueueFilter
+from services.incidents.cases import NewIncident, QueueFilter
 from services.policies import Policies
 from services.store import db, models
 

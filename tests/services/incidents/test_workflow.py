@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from services import accounts, incidents, vocabulary
 from services.errors import InvalidInput, InvalidTransition, NotAllowed, StaleState
-from services.incidents.workflow import NewIncident, QueueFilter
+from services.incidents.cases import NewIncident, QueueFilter
 from services.policies import Policies
 from services.store import changefeed, db, models
 

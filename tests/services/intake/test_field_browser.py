@@ -18,7 +18,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from services import accounts
-from services.incidents import workflow
+from services.incidents import queries, workflow
 from services.policies import Policies
 from services.store import changefeed, db, models
 from tests.services.intake.conftest import COUNTY, TOWN_A
@@ -143,11 +143,11 @@ def test_field_worker_report_route_resolve_end_to_end(
         with factory() as s:
             town = accounts.actor_for(s, f"{TOWN_A}.duty")
             county = accounts.actor_for(s, f"{COUNTY}.duty")
-            version = workflow.detail(s, town, case).row.version
+            version = queries.detail(s, town, case).row.version
         d = workflow.perform(factory, town, case, version, "escalate", "需县级协调", policy=DEFAULTS.incidents)
         d = workflow.perform(factory, county, case, d.row.version, "accept", policy=DEFAULTS.incidents)
         with factory() as s:
-            target = next(t for t in workflow.route_targets(s, county)
+            target = next(t for t in queries.route_targets(s, county)
                           if t.kind == "center" and t.id == town.center_id)  # fmt: skip
         d = workflow.perform(factory, county, case, d.row.version, "route", "请属地网格员现场处置",
                              target_kind="center", target_id=target.id, policy=DEFAULTS.incidents)  # fmt: skip

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from services import accounts
 from services.errors import InvalidInput, NotAllowed
-from services.incidents import attachments, field_work, intake, workflow
+from services.incidents import attachments, field_work, intake, queries, workflow
 from services.intake import access, feed
 from services.policies import Policies
 from services.store import db, models
@@ -98,7 +98,7 @@ def test_a_grid_worker_takes_notes_and_resolves_but_does_not_accept_or_route(dem
         channel="field_app", category="dispute", description="纠纷", grid_code=code),
         grids=grids, policy=policy)  # fmt: skip
     with factory() as s:
-        d = workflow.detail(s, worker, filed.incident_id)
+        d = queries.detail(s, worker, filed.incident_id)
         assert d.row.status == "reported" and d.allowed == ("note",)
         assert field_work.tasks(s, worker) == () or filed.incident_id not in {
             t.row.id for t in field_work.tasks(s, worker)}  # fmt: skip
@@ -118,7 +118,7 @@ def test_a_grid_worker_takes_notes_and_resolves_but_does_not_accept_or_route(dem
     with factory() as s:  # the neighbour's worker sees none of it
         other = accounts.actor_for(s, f"{TOWN_B}.grid")
         with pytest.raises(NotAllowed):
-            workflow.detail(s, other, filed.incident_id)
+            queries.detail(s, other, filed.incident_id)
     page = feed.changes_for(demo_engine, other, 0, 1000)
     assert filed.incident_id not in {c.incident_id for c in page.changes}
     mine = feed.changes_for(demo_engine, worker, 0, 1000)

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from services import accounts, dispatch, incidents
 from services.dispatch import plans as response_plans
-from services.incidents.workflow import NewIncident
+from services.incidents.cases import NewIncident
 from services.policies import Policies
 from services.store import db, models
 from ui.dispatch.panel import DispatchPanel

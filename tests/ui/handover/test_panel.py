@@ -203,7 +203,7 @@ def test_before_the_end_submission_says_when_it_opens_and_a_signed_report_opens_
     with transaction(factory) as s:  # a case reported during this shift, after that signature
         grid = s.scalar(select(models.GridCell.id).where(models.GridCell.county_code == CODE).limit(1))
         from services import incidents
-        from services.incidents.workflow import NewIncident
+        from services.incidents.cases import NewIncident
 
         later = incidents.report(s, out, NewIncident(category="dispute", description="交班后上报",
                                                      priority=2, grid_id=grid),

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from services import accounts, incidents  # noqa: E402
-from services.incidents.workflow import NewIncident  # noqa: E402
+from services.incidents.cases import NewIncident  # noqa: E402
 from services.policies import Policies
 from services.store import db, models
 from ui.incidents.hotline_form import HotlineForm  # noqa: E402
