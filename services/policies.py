@@ -13,8 +13,8 @@ from typing import Any
 
 from services.accounts import LoginPolicy
 from services.config import ConfigError
+from services.dispatch.rules import DispatchPolicy
 from services.dispatch.surge import SurgePolicy
-from services.dispatch.units import DispatchPolicy
 from services.errors import Refused
 from services.handover.policy import HandoverPolicy
 from services.incidents.cases import IncidentPolicy

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.accounts import Actor
-from services.dispatch.units import DispatchPolicy, haversine_km, step_in_session
+from services.dispatch.rules import DispatchPolicy, haversine_km
+from services.dispatch.units import step_in_session
 from services.errors import InvalidTransition, StaleState
 from services.store import models
 from services.store.db import transaction

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 
 from services.accounts import Actor
 from services.dispatch.plans import SURGE_CATEGORY
-from services.dispatch.units import LEVELS, UNIT_KINDS
+from services.dispatch.rules import LEVELS, UNIT_KINDS
 from services.store import audit, models
 from services.store.db import session_factory, transaction
 from services.tabular import Column, Row, Template, check, duplicates, load

@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services import dispatch, incidents, video
 from services.accounts import Actor
-from services.dispatch.units import Candidate, DispatchPolicy, Proposal
+from services.dispatch.board import Candidate, Proposal
+from services.dispatch.rules import DispatchPolicy
 from services.errors import (
     InvalidInput,
     InvalidTransition,

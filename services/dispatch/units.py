@@ -1,4 +1,4 @@
-"""Resource dispatch (三级联动): linkage units, their status board, proposals and dispatches.
+"""Resource dispatch (三级联动): proposing the nearest units, dispatching them, their steps.
 
 A linkage unit (`models.Resource`) has a response level (一级/二级/三级), a home base, a
 position and a status. A dispatch sends one unit to one incident and records each step
@@ -18,391 +18,55 @@ gets `StaleState` carrying the unit as it is now.
 Every write is one transaction with an audit row and, for the incident's timeline, an
 IncidentEvent (actions `dispatch`, `unit_ack`, `unit_arrive`, `unit_clear`, `unit_return`,
 `unit_cancel`; the incident row itself is not touched, so its version does not move).
+
+The state machine and `DispatchPolicy` live in `rules`; the values and the reads (the
+board, a case's dispatches, the map layer) in `board`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import ColumnElement, Engine, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.accounts import Actor
+from services.dispatch.board import (
+    Candidate,
+    DispatchRow,
+    Proposal,
+    UnitRow,
+    _dispatch_row,
+    _may_step,
+    _unit_inside,
+    _unit_rows,
+    _unit_visible,
+    incident_for,
+)
+from services.dispatch.rules import (
+    AUDIT_FIELDS,
+    BUSY_STATUSES,
+    EVENT_ACTION,
+    STAMP,
+    UNIT_AUDIT_FIELDS,
+    UNIT_STATUS_FOR,
+    DispatchPolicy,
+    _haversine_np,
+    next_status,
+)
 from services.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound, StaleState
 from services.store import audit, models
 from services.store.db import transaction
-from services.territory import jurisdiction
-from services.wall.queries import LEVEL_COLUMN
 
 R = models.Resource
 D = models.Dispatch
-I = models.Incident  # noqa: E741 - short alias keeps the queries readable
 
-UNIT_KINDS: tuple[str, ...] = (
-    "police", "fire", "medical", "emergency", "urban_management", "grid_team", "volunteer",
-)  # fmt: skip
-"""Kinds of linkage unit (services.demo.UNIT_KINDS), plus vehicles and depots if present."""
-LEVELS: tuple[int, ...] = (1, 2, 3)
-UNIT_STATUSES: tuple[str, ...] = (
-    "available", "dispatched", "en_route", "on_scene", "returning", "unavailable",
-)  # fmt: skip
-BUSY_STATUSES = frozenset({"dispatched", "en_route", "on_scene", "returning"})
-DISPATCH_STATUSES: tuple[str, ...] = (
-    "dispatched", "acknowledged", "arrived", "cleared", "returned", "cancelled",
-)  # fmt: skip
-ACTIVE_DISPATCH = frozenset({"dispatched", "acknowledged", "arrived", "cleared"})
-
-# step -> (dispatch states it starts from, state it leads to)
-STEPS: dict[str, tuple[frozenset[str], str]] = {
-    "acknowledge": (frozenset({"dispatched"}), "acknowledged"),
-    "arrive": (frozenset({"acknowledged"}), "arrived"),
-    "clear": (frozenset({"arrived"}), "cleared"),
-    "return": (frozenset({"cleared"}), "returned"),
-    "cancel": (frozenset({"dispatched", "acknowledged"}), "cancelled"),
-}
-# dispatch state -> the unit's status
-UNIT_STATUS_FOR: dict[str, str] = {
-    "dispatched": "dispatched",
-    "acknowledged": "en_route",
-    "arrived": "on_scene",
-    "cleared": "returning",
-    "returned": "available",
-    "cancelled": "available",
-}
-# dispatch state -> the time column it stamps
-STAMP: dict[str, str] = {
-    "acknowledged": "acknowledged_at",
-    "arrived": "arrived_at",
-    "cleared": "cleared_at",
-    "returned": "returned_at",
-    "cancelled": "returned_at",
-}
-EVENT_ACTION: dict[str, str] = {
-    "dispatch": "dispatch", "acknowledge": "unit_ack", "arrive": "unit_arrive",
-    "clear": "unit_clear", "return": "unit_return", "cancel": "unit_cancel",
-}  # fmt: skip
-EARTH_RADIUS_KM = 6371.0
-AUDIT_FIELDS = ("status", "active", "acknowledged_at", "arrived_at", "cleared_at",
-                "returned_at", "version")  # fmt: skip
-UNIT_AUDIT_FIELDS = ("status", "lon", "lat", "version")
-
-
-def next_status(dispatch_status: str, step: str) -> str:
-    """The dispatch state after `step`, or InvalidTransition (the state machine)."""
-    if step not in STEPS:
-        raise InvalidInput(f"unknown dispatch step {step!r}", code="step", step=step)
-    starts, to = STEPS[step]
-    if dispatch_status not in starts:
-        raise InvalidTransition(
-            f"a dispatch that is {dispatch_status} cannot {step}",
-            code="dispatch_step", status=dispatch_status, step=step,
-        )  # fmt: skip
-    return to
-
-
-def steps_from(dispatch_status: str) -> tuple[str, ...]:
-    """The steps a dispatch in this state may take now."""
-    return tuple(s for s, (starts, _) in STEPS.items() if dispatch_status in starts)
-
-
-# --------------------------------------------------------------------------- policy
-
-DEFAULT_AMBER: dict[str, float] = {
-    "dispatched": 3, "en_route": 20, "on_scene": 60, "returning": 30, "unavailable": 480,
-}  # fmt: skip
-DEFAULT_RED: dict[str, float] = {
-    "dispatched": 5, "en_route": 40, "on_scene": 120, "returning": 60, "unavailable": 1440,
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class DispatchPolicy:
-    """Travel model and the time-in-state limits of the board (`[dispatch]` in config).
-
-    `speed_kmh` is the average road speed (40 km/h: urban, with lights), `road_factor`
-    turns the straight-line distance into a road distance. A unit longer than
-    `amber_minutes[status]` in a status shows amber, longer than `red_minutes` red.
-    """
-
-    speed_kmh: float = 40.0
-    road_factor: float = 1.3
-    amber_minutes: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_AMBER))
-    red_minutes: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_RED))
-
-    @classmethod
-    def from_config(cls, raw: Mapping[str, Any]) -> DispatchPolicy:
-        """`[dispatch] speed_kmh, road_factor`; `amber_minutes`/`red_minutes` either one
-        number for every status or a table by status (`[dispatch.amber_minutes] en_route = 15`)."""
-        table = raw.get("dispatch", {}) or {}
-
-        def limits(key: str, default: dict[str, float]) -> dict[str, float]:
-            value = table.get(key)
-            out = dict(default)
-            if value is None:
-                return out
-            if isinstance(value, int | float):
-                return {s: float(value) for s in out}
-            if not isinstance(value, Mapping):
-                raise InvalidInput(f"[dispatch] {key} must be a number or a table", code="config")
-            for status, minutes in value.items():
-                if status not in UNIT_STATUSES:
-                    raise InvalidInput(f"[dispatch] {key}: unknown status {status!r}",
-                                       code="config")  # fmt: skip
-                out[status] = float(minutes)
-            return out
-
-        amber = limits("amber_minutes", DEFAULT_AMBER)
-        red = limits("red_minutes", DEFAULT_RED)
-        for status in amber:
-            if status in red and red[status] < amber[status]:
-                raise InvalidInput(f"[dispatch] red_minutes.{status} is below amber",
-                                   code="config")  # fmt: skip
-        speed = float(table.get("speed_kmh", 40.0))
-        if speed <= 0:
-            raise InvalidInput("[dispatch] speed_kmh must be positive", code="config")
-        return cls(speed, float(table.get("road_factor", 1.3)), amber, red)
-
-    def eta_minutes(self, distance_km: float) -> float:
-        return distance_km * self.road_factor / self.speed_kmh * 60.0
-
-    def alarm(self, status: str, minutes: float) -> str:
-        """'' (fine), 'amber' or 'red' for a unit `minutes` into `status`."""
-        red = self.red_minutes.get(status)
-        if red is not None and minutes >= red:
-            return "red"
-        amber = self.amber_minutes.get(status)
-        if amber is not None and minutes >= amber:
-            return "amber"
-        return ""
-
-
-DEFAULT_POLICY = DispatchPolicy()
-"""The documented defaults (an empty configuration); callers pass their own."""
-
-
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def _haversine_np(lon: float, lat: float, lons: Any, lats: Any) -> Any:
-    p1 = math.radians(lat)
-    p2 = np.radians(lats)
-    dp = p2 - p1
-    dl = np.radians(lons - lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-
-
-# --------------------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A unit the console proposes for an incident, nearest first."""
-
-    resource_id: int
-    name: str
-    kind: str
-    level: int
-    distance_km: float
-    eta_minutes: float
-    version: int
-    lon: float
-    lat: float
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """What `propose` found for an incident."""
-
-    incident_id: int
-    incident_lon: float
-    incident_lat: float
-    kinds: tuple[str, ...]
-    level: int | None
-    candidates: tuple[Candidate, ...]
-    category: str = ""
-    priority: int = 0
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class DispatchRow:
-    id: int
-    incident_id: int
-    resource_id: int
-    unit_name: str
-    unit_kind: str
-    unit_level: int
-    status: str
-    active: bool
-    dispatched_at: datetime
-    acknowledged_at: datetime | None
-    arrived_at: datetime | None
-    cleared_at: datetime | None
-    returned_at: datetime | None
-    dispatched_by: str
-    activation_id: int | None
-    version: int
-    steps: tuple[str, ...]  # what may happen next
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    """One unit on the board, with its current assignment and time in its status."""
-
-    id: int
-    name: str
-    kind: str
-    level: int
-    status: str
-    status_since: datetime
-    minutes_in_state: float
-    alarm: str  # '' / amber / red
-    township: str
-    lon: float
-    lat: float
-    version: int
-    dispatch_id: int | None = None
-    dispatch_status: str | None = None
-    dispatch_version: int | None = None
-    incident_id: int | None = None
-    incident_category: str | None = None
-    incident_address: str = ""
-    steps: tuple[str, ...] = ()
-    """The steps its dispatch may take now (`steps_from`), for the view's buttons."""
-    availability: str = ""
-    """"suspend" (暂停使用) or "resume" (恢复可用) where allowed, else "": a busy unit's
-    status follows its dispatch and is never set by hand."""
-
-    @property
-    def next_step(self) -> str | None:
-        """The step forward (the radio's next report), without cancelling."""
-        return next((s for s in self.steps if s != "cancel"), None)
-
-
-@dataclass(frozen=True)
-class CaseFocus:
-    """The case the dispatch side follows (the one in focus) as dispatch sees it: whether
-    units may be sent to it now, and if not, why (a refusal code)."""
-
-    incident_id: int
-    status: str
-    is_open: bool
-    may_dispatch: bool
-    reason: str = ""  # "incident_closed", "role", "" when allowed
-
-
-def case_focus(session: Session, actor: Actor, incident_id: int) -> CaseFocus:
-    """The focused case: open or closed, and whether this account may dispatch to it."""
-    inc = incident_for(session, actor, incident_id)
-    if not inc.is_open:
-        return CaseFocus(inc.id, inc.status, False, False, "incident_closed")
-    if not actor.may("dispatch"):
-        return CaseFocus(inc.id, inc.status, True, False, "role")
-    return CaseFocus(inc.id, inc.status, True, True)
-
-
-def availability_step(status: str) -> str:
-    """Which availability change a unit in this status allows ("" for a busy unit)."""
-    return {"available": "suspend", "unavailable": "resume"}.get(status, "")
-
-
-@dataclass(frozen=True)
-class DispatchBoard:
-    """The units of a region's subtree: counts by status × level and the unit list."""
-
-    region_code: str
-    counts: Mapping[tuple[str, int], int]
-    units: tuple[UnitRow, ...]
-    now: datetime  # naive UTC of the read
-    total: int
-
-    def count(self, status: str | None = None, level: int | None = None) -> int:
-        return sum(
-            n for (s, lv), n in self.counts.items()
-            if (status is None or s == status) and (level is None or lv == level)
-        )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class UnitPoint:
-    id: int
-    name: str
-    kind: str
-    level: int
-    status: str
-    lon: float
-    lat: float
-
-
-@dataclass(frozen=True)
-class DispatchLine:
-    """A unit on its way to (or at) an incident: a line from the unit to the incident."""
-
-    dispatch_id: int
-    resource_id: int
-    incident_id: int
-    status: str
-    unit_lon: float
-    unit_lat: float
-    incident_lon: float
-    incident_lat: float
-
-
-@dataclass(frozen=True)
-class DispatchMap:
-    units: tuple[UnitPoint, ...]
-    lines: tuple[DispatchLine, ...]
-
-
-# --------------------------------------------------------------------------- scope
-
-
-def _unit_visible(actor: Actor) -> ColumnElement[bool]:
-    """Units inside the actor's subtree (by the home township's region path)."""
-    reg = models.Region
-    if actor.region_level == "county":
-        return R.county_code == actor.region_code
-    sub = select(reg.id).where(reg.path.startswith(actor.region_path))
-    return R.region_id.in_(sub)
-
-
-def _unit_inside(session: Session, actor: Actor, unit: models.Resource) -> bool:
-    if actor.region_level == "county":
-        return unit.county_code == actor.region_code
-    path = session.scalar(select(models.Region.path).where(models.Region.id == unit.region_id))
-    return bool(path) and actor.sees_path(str(path))
-
-
-def incident_for(session: Session, actor: Actor, incident_id: int) -> models.Incident:
-    inc = session.get(I, incident_id)
-    if inc is None:
-        raise NotFound(f"no incident {incident_id}", code="no_incident", id=incident_id)
-    col = LEVEL_COLUMN.get(actor.region_level)
-    if actor.role != "system" and (col is None or getattr(inc, col.key) != actor.region_code):
-        raise NotAllowed(f"incident {incident_id} is outside the jurisdiction of {actor.login}",
-                         code="outside", id=incident_id)  # fmt: skip
-    return inc
-
-
-def _may_step(actor: Actor) -> None:
-    """Officers record steps heard on the radio; the system records the units' own reports."""
-    if actor.role != "system":
-        actor.require("dispatch")
-
-
-# --------------------------------------------------------------------------- propose
 
 BOX_KM = (8.0, 30.0, 120.0, None)  # bounding boxes tried in turn, then everything
 
@@ -491,20 +155,6 @@ def nearest_available(
         out.append(Candidate(rid, u.name, u.kind, u.response_level, round(d, 2),
                              round(policy.eta_minutes(d), 1), u.version, u.lon, u.lat))  # fmt: skip
     return tuple(out)
-
-
-# --------------------------------------------------------------------------- writes
-
-
-def _dispatch_row(session: Session, d: models.Dispatch) -> DispatchRow:
-    unit = session.get(R, d.resource_id)
-    assert unit is not None
-    return DispatchRow(
-        d.id, d.incident_id, d.resource_id, unit.name, unit.kind, unit.response_level,
-        d.status, d.active, d.dispatched_at, d.acknowledged_at, d.arrived_at, d.cleared_at,
-        d.returned_at, d.dispatched_by, d.activation_id, d.version,
-        steps_from(d.status) if d.active else (),
-    )  # fmt: skip
 
 
 def timeline_event(session: Session, inc: models.Incident, actor: Actor, action: str,
@@ -740,139 +390,3 @@ def set_available(
         row = _unit_now(session, resource_id)
     assert row is not None
     return row
-
-
-# --------------------------------------------------------------------------- reads
-
-
-def _unit_rows(session: Session, units: Sequence[Any], now: datetime,
-               policy: DispatchPolicy | None) -> list[UnitRow]:  # fmt: skip
-    """Board rows of these units; `policy` None leaves the amber/red alarm out (a single
-    unit handed back with a refusal: the next board read colours it)."""
-    ids = [u.id for u in units]
-    active: dict[int, Any] = {}
-    for k in range(0, len(ids), 500):
-        for r in session.execute(
-            select(D.id, D.resource_id, D.status, D.version, D.incident_id, I.category, I.address)
-            .join(I, I.id == D.incident_id)
-            .where(D.active, D.resource_id.in_(ids[k : k + 500]))
-        ):
-            active[r.resource_id] = r
-    reg = models.Region
-    town_ids = {u.region_id for u in units}
-    towns: dict[int, str] = {}
-    tl = list(town_ids)
-    for k in range(0, len(tl), 500):
-        towns.update(session.execute(
-            select(reg.id, reg.name).where(reg.id.in_(tl[k : k + 500]))
-        ).all())  # fmt: skip
-    out = []
-    for u in units:
-        minutes = max(0.0, (now - u.status_since).total_seconds() / 60.0)
-        a = active.get(u.id)
-        out.append(UnitRow(
-            u.id, u.name, u.kind, u.response_level, u.status, u.status_since, minutes,
-            policy.alarm(u.status, minutes) if policy else "", towns.get(u.region_id, ""),
-            u.lon, u.lat,
-            u.version,
-            dispatch_id=a.id if a else None, dispatch_status=a.status if a else None,
-            dispatch_version=a.version if a else None,
-            incident_id=a.incident_id if a else None,
-            incident_category=a.category if a else None,
-            incident_address=(a.address or "") if a else "",
-            steps=steps_from(a.status) if a else (),
-            availability=availability_step(u.status),
-        ))  # fmt: skip
-    return out
-
-
-STATUS_ORDER = {s: k for k, s in enumerate(
-    ("dispatched", "en_route", "on_scene", "returning", "unavailable", "available")
-)}  # fmt: skip
-ALARM_ORDER = {"red": 0, "amber": 1, "": 2}
-
-
-def board(
-    session: Session,
-    actor: Actor,
-    *,
-    policy: DispatchPolicy,
-    now: datetime | None = None,
-    limit: int = 500,
-) -> DispatchBoard:
-    """Counts by status × level for the whole subtree, and the units: those in alarm
-    first, then busy ones, longest in their state first."""
-    now = now or models.utcnow()
-    vis = _unit_visible(actor)
-    counts = {
-        (str(s), int(lv)): int(n)
-        for s, lv, n in session.execute(
-            select(R.status, R.response_level, func.count()).where(vis)
-            .group_by(R.status, R.response_level)
-        )
-    }  # fmt: skip
-    units = session.execute(
-        select(R.id, R.name, R.kind, R.response_level, R.status, R.status_since, R.region_id,
-               R.lon, R.lat, R.version).where(vis)
-    ).all()  # fmt: skip
-    rows = _unit_rows(session, units, now, policy)
-    rows.sort(key=lambda u: (ALARM_ORDER[u.alarm], STATUS_ORDER.get(u.status, 9),
-                             -u.minutes_in_state, u.level, u.id))  # fmt: skip
-    return DispatchBoard(actor.region_code, counts, tuple(rows[:limit]), now, sum(counts.values()))
-
-
-def dispatches_for_incident(session: Session, actor: Actor,
-                            incident_id: int) -> tuple[DispatchRow, ...]:  # fmt: skip
-    """Every dispatch of an incident, oldest first."""
-    incident_for(session, actor, incident_id)
-    return tuple(
-        _dispatch_row(session, d)
-        for d in session.scalars(select(D).where(D.incident_id == incident_id).order_by(D.id))
-    )
-
-
-def active_dispatches(session: Session, actor: Actor) -> tuple[DispatchRow, ...]:
-    """Active dispatches of the units in the actor's subtree."""
-    return tuple(
-        _dispatch_row(session, d)
-        for d in session.scalars(
-            select(D).join(R, R.id == D.resource_id).where(D.active, _unit_visible(actor))
-            .order_by(D.id)
-        )
-    )  # fmt: skip
-
-
-def map_layer(engine: Engine, adcode: str, *, within: str | None = None) -> DispatchMap:
-    """Units (with their status) and dispatch lines (unit → incident) of a region's subtree,
-    for the map. Lines only for active dispatches. Refused outside the subtree of `within`
-    (services.territory.jurisdiction)."""
-    reg = models.Region
-    with engine.connect() as conn:
-        region = conn.execute(
-            select(reg.id, reg.adcode, reg.level, reg.path).where(reg.adcode == adcode)
-        ).first()
-        if region is None:
-            raise NotFound(f"no region {adcode}", code="no_region", adcode=adcode)
-        jurisdiction.within(within, region.adcode, region.path)
-        if region.level == "county":
-            vis: ColumnElement[bool] = R.county_code == adcode
-        else:
-            vis = R.region_id.in_(select(reg.id).where(reg.path.startswith(region.path)))
-        units = tuple(
-            UnitPoint(r.id, r.name, r.kind, r.response_level, r.status, r.lon, r.lat)
-            for r in conn.execute(
-                select(R.id, R.name, R.kind, R.response_level, R.status, R.lon, R.lat)
-                .where(vis).order_by(R.id)
-            )
-        )  # fmt: skip
-        lines = tuple(
-            DispatchLine(r.id, r.resource_id, r.incident_id, r.status, r.lon, r.lat,
-                         r.inc_lon, r.inc_lat)
-            for r in conn.execute(
-                select(D.id, D.resource_id, D.incident_id, D.status, R.lon, R.lat,
-                       I.lon.label("inc_lon"), I.lat.label("inc_lat"))
-                .join(R, R.id == D.resource_id).join(I, I.id == D.incident_id)
-                .where(D.active, vis).order_by(D.id)
-            )
-        )  # fmt: skip
-    return DispatchMap(units, lines)

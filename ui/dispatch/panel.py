@@ -46,9 +46,9 @@ from PySide6.QtWidgets import (
 
 from services import dispatch
 from services.accounts import Actor
+from services.dispatch.board import DispatchBoard, UnitRow
 from services.dispatch.plans import ActivationView, PlanItem
 from services.dispatch.surge import SurgeProposal
-from services.dispatch.units import DispatchBoard, UnitRow
 from services.store import models
 from ui.dispatch.state import DispatchState, FocusLost, ProposalView
 from ui.kit.refusal import Refusal, refusal_text

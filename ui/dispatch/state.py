@@ -25,7 +25,7 @@ from services import dispatch
 from services.accounts import Actor
 from services.dispatch import plans as response_plans
 from services.dispatch import surge
-from services.dispatch.units import Candidate, CaseFocus, Proposal
+from services.dispatch.board import Candidate, CaseFocus, Proposal
 from services.errors import Refused
 from services.policies import Policies
 from services.store.changefeed import Change

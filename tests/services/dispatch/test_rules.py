@@ -7,7 +7,7 @@ import pytest
 
 from services import dispatch
 from services.dispatch import surge
-from services.dispatch.units import DispatchPolicy
+from services.dispatch.rules import DispatchPolicy
 from services.errors import InvalidInput, InvalidTransition
 
 
