@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from services.accounts import Actor
 from services.handover import duty_log, replay, roster
 from services.handover.policy import HandoverPolicy
-from services.handover.report import HandoverReport, HandoverView, build_report, view
+from services.handover.report import build_report
+from services.handover.signoff import HandoverView, view
+from services.handover.snapshot import HandoverReport
 from services.store import models
 from services.territory.jurisdiction import OutsideJurisdiction
 

@@ -36,7 +36,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from services.handover.report import CaseLine, HandoverReport, HandoverView
+from services.handover.signoff import HandoverView
+from services.handover.snapshot import CaseLine, HandoverReport
 from widgets.incident_labels import priority_label
 from widgets.labels import category_label, status_label
 from widgets.risk.risk_alerts import domain_name, level_name

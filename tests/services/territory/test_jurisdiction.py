@@ -128,7 +128,7 @@ def test_the_handover_page_reads_only_its_own_centers_shifts(demo_engine: Engine
 
     from services import accounts
     from services.handover import page as shift_pages
-    from services.handover.report import center_of_code
+    from services.handover.review import center_of_code
 
     now = models.utcnow()
     with Session(demo_engine) as s:
