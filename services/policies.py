@@ -18,7 +18,7 @@ from services.dispatch.surge import SurgePolicy
 from services.errors import Refused
 from services.handover.policy import HandoverPolicy
 from services.incidents.cases import IncidentPolicy
-from services.risk.alerts import RiskParams
+from services.risk.params import RiskParams
 from services.risk.safety_index import IndexParams
 
 

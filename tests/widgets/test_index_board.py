@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 from mapview.page import choropleth_style
 from mapview.view import MapView
 from services.policies import Policies
-from services.risk.alerts import AlertBoard, AlertEventRow, AlertRow
+from services.risk.queries import AlertBoard, AlertEventRow, AlertRow
 from services.risk.safety_index import IndexDetail, IndexRow, Ranking
 from services.store import db, models
 from tests.bench import samples

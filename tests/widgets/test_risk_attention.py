@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from pytestqt.qtbot import QtBot
 
-from services.risk.alerts import AlertBoard, AlertRow, RiskParams
+from services.risk.params import RiskParams
+from services.risk.queries import AlertBoard, AlertRow
 from widgets.risk.risk_alerts import AlertAttentionBadge, RiskAlertList
 
 T = datetime(2026, 12, 2, 1, 0)

@@ -39,7 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.risk.alerts import LEVELS, AlertBoard, AlertEventRow, AlertRow
+from services.risk.params import LEVELS
+from services.risk.queries import AlertBoard, AlertEventRow, AlertRow
 from widgets.layouts import layout_of
 from widgets.row_model import RowTableModel
 from widgets.translate import QT_TRANSLATE_NOOP
