@@ -42,8 +42,7 @@ def _row(inc: models.Incident, now: datetime) -> IncidentRow:
 
 
 def _load(session: Session, actor: Actor, incident_id: int) -> models.Incident:
-    # No SELECT FOR UPDATE: the version column refuses a lost race at flush, and row locks
-    # are only taken under the change-feed lock (services.store.db), so writers cannot deadlock.
+    # No SELECT FOR UPDATE: the version column refuses a lost race at flush (StaleState).
     inc = session.scalar(select(I).where(I.id == incident_id))
     if inc is None:
         raise NotFound(f"no incident {incident_id}", code="no_incident", id=incident_id)
