@@ -296,7 +296,9 @@ def activate(
         alert = None
         iid = incident_id
         if alert_id is not None:
-            alert = session.get(models.RiskAlert, alert_id)
+            # The target's row lock serialises two activations of the same alert or incident
+            # (the check for an earlier one below then sees the other's commit).
+            alert = session.get(models.RiskAlert, alert_id, with_for_update=True)
             if alert is None:
                 raise NotFound(f"no risk alert {alert_id}", code="no_alert", id=alert_id)
             col = {"province": alert.province_code, "city": alert.city_code,
@@ -308,6 +310,8 @@ def activate(
                 raise InvalidTransition(f"alert {alert_id} is closed", code="alert_closed")
             iid = _incident_for_alert(session, actor, alert, p, now, incident_policy)
         assert iid is not None
+        if alert is None:
+            session.get(models.Incident, iid, with_for_update=True)
         inc = dispatch.incident_for(session, actor, iid)
         if not inc.is_open:
             raise InvalidTransition(f"incident {iid} is {inc.status}", code="incident_closed",
@@ -337,8 +341,8 @@ def activate(
         )  # fmt: skip
         session.add(act)
         session.flush()
-        # Checked after our own insert: the write lock (SQLite) or the change-feed lock
-        # (PostgreSQL) has made any earlier activation visible by now.
+        # Checked after our own insert: the write lock (SQLite) or the target's row lock
+        # taken above (PostgreSQL) has made any earlier activation visible by now.
         A_ = models.PlanActivation
         target = A_.alert_id == alert_id if alert_id is not None else A_.incident_id == iid
         earlier = session.scalar(
