@@ -498,129 +498,129 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="64"/>
+        <location filename="../../ui/dispatch/labels.py" line="15"/>
         <source>可用</source>
         <translation>Available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="65"/>
+        <location filename="../../ui/dispatch/labels.py" line="16"/>
         <source>已派</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="66"/>
+        <location filename="../../ui/dispatch/labels.py" line="17"/>
         <source>途中</source>
         <translation>En route</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="67"/>
+        <location filename="../../ui/dispatch/labels.py" line="18"/>
         <source>到场</source>
         <translation>On scene</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="68"/>
+        <location filename="../../ui/dispatch/labels.py" line="19"/>
         <source>返回</source>
         <translation>Returning</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="69"/>
+        <location filename="../../ui/dispatch/labels.py" line="20"/>
         <source>不可用</source>
         <translation>Unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="72"/>
+        <location filename="../../ui/dispatch/labels.py" line="23"/>
         <source>一级</source>
         <translation>Level 1</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="73"/>
+        <location filename="../../ui/dispatch/labels.py" line="24"/>
         <source>二级</source>
         <translation>Level 2</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="74"/>
+        <location filename="../../ui/dispatch/labels.py" line="25"/>
         <source>三级</source>
         <translation>Level 3</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="77"/>
+        <location filename="../../ui/dispatch/labels.py" line="28"/>
         <source>公安</source>
         <translation>Police</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="78"/>
+        <location filename="../../ui/dispatch/labels.py" line="29"/>
         <source>消防</source>
         <translation>Fire</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="79"/>
+        <location filename="../../ui/dispatch/labels.py" line="30"/>
         <source>急救</source>
         <translation>Medical</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="80"/>
+        <location filename="../../ui/dispatch/labels.py" line="31"/>
         <source>应急</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="81"/>
+        <location filename="../../ui/dispatch/labels.py" line="32"/>
         <source>城管</source>
         <translation>City mgmt</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="82"/>
+        <location filename="../../ui/dispatch/labels.py" line="33"/>
         <source>网格</source>
         <translation>Grid team</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="83"/>
+        <location filename="../../ui/dispatch/labels.py" line="34"/>
         <source>志愿者</source>
         <translation>Volunteers</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="86"/>
+        <location filename="../../ui/dispatch/labels.py" line="37"/>
         <source>确认出发</source>
         <translation>Confirm departure</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="87"/>
+        <location filename="../../ui/dispatch/labels.py" line="38"/>
         <source>到达现场</source>
         <translation>Arrived on scene</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="88"/>
+        <location filename="../../ui/dispatch/labels.py" line="39"/>
         <source>处置完毕</source>
         <translation>Handled</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="89"/>
+        <location filename="../../ui/dispatch/labels.py" line="40"/>
         <source>返回驻地</source>
         <translation>Back to base</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="90"/>
-        <location filename="../../ui/dispatch/panel.py" line="807"/>
+        <location filename="../../ui/dispatch/labels.py" line="41"/>
+        <location filename="../../ui/dispatch/panel.py" line="672"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="93"/>
+        <location filename="../../ui/dispatch/labels.py" line="44"/>
         <source>待确认</source>
         <translation>To confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="94"/>
+        <location filename="../../ui/dispatch/labels.py" line="45"/>
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="95"/>
-        <location filename="../../ui/dispatch/panel.py" line="804"/>
+        <location filename="../../ui/dispatch/labels.py" line="46"/>
+        <location filename="../../ui/dispatch/panel.py" line="669"/>
         <source>不采纳</source>
         <translation>Decline</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="96"/>
+        <location filename="../../ui/dispatch/labels.py" line="47"/>
         <source>无可用单位</source>
         <translation>No unit available</translation>
     </message>
@@ -689,226 +689,226 @@
         <translation>Database unavailable; try again later</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="99"/>
-        <location filename="../../ui/dispatch/panel.py" line="799"/>
+        <location filename="../../ui/dispatch/panel.py" line="664"/>
+        <location filename="../../ui/dispatch/units.py" line="22"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="100"/>
-        <location filename="../../ui/dispatch/panel.py" line="799"/>
+        <location filename="../../ui/dispatch/panel.py" line="664"/>
+        <location filename="../../ui/dispatch/units.py" line="23"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="101"/>
-        <location filename="../../ui/dispatch/panel.py" line="800"/>
+        <location filename="../../ui/dispatch/panel.py" line="665"/>
+        <location filename="../../ui/dispatch/units.py" line="24"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="102"/>
+        <location filename="../../ui/dispatch/units.py" line="25"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="103"/>
+        <location filename="../../ui/dispatch/units.py" line="26"/>
         <source>时长</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="117"/>
+        <location filename="../../ui/dispatch/labels.py" line="60"/>
         <source>{m}分</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="490"/>
+        <location filename="../../ui/dispatch/panel.py" line="355"/>
         <source>⚠ {place}</source>
         <translation>⚠ {place}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="491"/>
+        <location filename="../../ui/dispatch/panel.py" line="356"/>
         <source>无匹配预案</source>
         <translation>No matching plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="493"/>
+        <location filename="../../ui/dispatch/panel.py" line="358"/>
         <source>{count} 人 · 日承载量 {ratio} · 建议{level}响应 · 预案：{plan}</source>
         <translation>{count} people · {ratio} of daily capacity · {level} response advised · Plan: {plan}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="498"/>
+        <location filename="../../ui/dispatch/panel.py" line="363"/>
         <source>已启动</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="500"/>
+        <location filename="../../ui/dispatch/panel.py" line="365"/>
         <source>查看预案</source>
         <translation>View plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="500"/>
+        <location filename="../../ui/dispatch/panel.py" line="365"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="503"/>
+        <location filename="../../ui/dispatch/panel.py" line="368"/>
         <source>切换布局（{n}分屏）</source>
         <translation>Switch layout ({n} tiles)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="520"/>
+        <location filename="../../ui/dispatch/panel.py" line="385"/>
         <source>事件 #{id} {category} 建议派遣</source>
         <translation>Incident #{id} {category}: suggested units</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="535"/>
-        <location filename="../../ui/dispatch/panel.py" line="681"/>
+        <location filename="../../ui/dispatch/panel.py" line="400"/>
+        <location filename="../../ui/dispatch/panel.py" line="546"/>
         <source>{m} 分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="608"/>
+        <location filename="../../ui/dispatch/panel.py" line="473"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="612"/>
+        <location filename="../../ui/dispatch/panel.py" line="477"/>
         <source>恢复可用</source>
         <translation>Set available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="612"/>
+        <location filename="../../ui/dispatch/panel.py" line="477"/>
         <source>暂停使用</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="653"/>
+        <location filename="../../ui/dispatch/panel.py" line="518"/>
         <source>暂无启动中的预案</source>
         <translation>No active response plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="658"/>
+        <location filename="../../ui/dispatch/panel.py" line="523"/>
         <source>预案：{name} · {level}响应 · 待确认 {n} 项</source>
         <translation>Plan: {name} · {level} response · {n} to confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="684"/>
+        <location filename="../../ui/dispatch/panel.py" line="549"/>
         <source>（无可用单位）</source>
         <translation>(no unit available)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="686"/>
+        <location filename="../../ui/dispatch/panel.py" line="551"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="687"/>
+        <location filename="../../ui/dispatch/panel.py" line="552"/>
         <source>大屏 {n} 分屏</source>
         <translation>Wall: {n} tiles</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="687"/>
+        <location filename="../../ui/dispatch/panel.py" line="552"/>
         <source>布局</source>
         <translation>Layout</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="688"/>
+        <location filename="../../ui/dispatch/panel.py" line="553"/>
         <source>{n} 路监控</source>
         <translation>{n} cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="750"/>
+        <location filename="../../ui/dispatch/panel.py" line="615"/>
         <source>已派遣：{names}</source>
         <translation>Dispatched: {names}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="759"/>
+        <location filename="../../ui/dispatch/panel.py" line="624"/>
         <source>预案已更新</source>
         <translation>Plan updated</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="759"/>
+        <location filename="../../ui/dispatch/panel.py" line="624"/>
         <source>预案已启动，请逐项确认</source>
         <translation>Plan activated; confirm each item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="789"/>
+        <location filename="../../ui/dispatch/panel.py" line="654"/>
         <source>看板</source>
         <translation>Board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="790"/>
+        <location filename="../../ui/dispatch/panel.py" line="655"/>
         <source>派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="791"/>
+        <location filename="../../ui/dispatch/panel.py" line="656"/>
         <source>预案</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="797"/>
+        <location filename="../../ui/dispatch/panel.py" line="662"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="799"/>
+        <location filename="../../ui/dispatch/panel.py" line="664"/>
         <source>距离</source>
         <translation>Distance</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="799"/>
+        <location filename="../../ui/dispatch/panel.py" line="664"/>
         <source>预计到达</source>
         <translation>ETA</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="800"/>
+        <location filename="../../ui/dispatch/panel.py" line="665"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="800"/>
+        <location filename="../../ui/dispatch/panel.py" line="665"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="800"/>
+        <location filename="../../ui/dispatch/panel.py" line="665"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="801"/>
+        <location filename="../../ui/dispatch/panel.py" line="666"/>
         <source>确认派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="802"/>
+        <location filename="../../ui/dispatch/panel.py" line="667"/>
         <source>返回看板</source>
         <translation>Back to board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="803"/>
+        <location filename="../../ui/dispatch/panel.py" line="668"/>
         <source>确认</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="805"/>
+        <location filename="../../ui/dispatch/panel.py" line="670"/>
         <source>替换单位</source>
         <translation>Substitute</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="806"/>
+        <location filename="../../ui/dispatch/panel.py" line="671"/>
         <source>结束预案</source>
         <translation>End plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="552"/>
+        <location filename="../../ui/dispatch/panel.py" line="417"/>
         <source>事件 #{id}：{why}</source>
         <translation>Case #{id}: {why}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="562"/>
+        <location filename="../../ui/dispatch/panel.py" line="427"/>
         <source>事件 #{id} 已办结，派遣建议已清除</source>
         <translation>Case #{id} is closed; its dispatch proposal was withdrawn</translation>
     </message>
@@ -1804,7 +1804,7 @@
     </message>
     <message>
         <location filename="../../ui/incidents/hotline_form.py" line="92"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="248"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="256"/>
         <source>未选位置</source>
         <translation>No location</translation>
     </message>
@@ -1889,7 +1889,7 @@
         <translation>Picked {lon:.5f}, {lat:.5f}; finding grid…</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="291"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="299"/>
         <source>正在提交…</source>
         <translation>Submitting…</translation>
     </message>
@@ -1898,17 +1898,17 @@
         <translation>Registered #{id}; sent to the local center</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="312"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="320"/>
         <source>未能登记：{reason}</source>
         <translation>Not registered: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="317"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="325"/>
         <source>按网格编码定位</source>
         <translation>Locate by grid code</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="323"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="331"/>
         <source>已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}</source>
         <translation>Picked {lon:.5f}, {lat:.5f} → grid {code}</translation>
     </message>
@@ -1928,7 +1928,7 @@
         <translation>Grid cell {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="300"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="308"/>
         <source>已登记 #{id}，由本中心受理：自办或分流派单</source>
         <translation>Filed #{id}: this center accepts it, handles it or routes it</translation>
     </message>
@@ -1954,47 +1954,47 @@
 <context>
     <name>IncidentPanel</name>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="92"/>
+        <location filename="../../ui/incidents/queue.py" line="31"/>
         <source>标记</source>
         <translation>Flags</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="93"/>
+        <location filename="../../ui/incidents/queue.py" line="32"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="94"/>
+        <location filename="../../ui/incidents/queue.py" line="33"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="95"/>
+        <location filename="../../ui/incidents/queue.py" line="34"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="96"/>
+        <location filename="../../ui/incidents/queue.py" line="35"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="97"/>
+        <location filename="../../ui/incidents/queue.py" line="36"/>
         <source>事件</source>
         <translation>Incident</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="107"/>
+        <location filename="../../ui/incidents/detail.py" line="50"/>
         <source>该事件已被他人更新</source>
         <translation>Incident updated by someone else</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="108"/>
+        <location filename="../../ui/incidents/detail.py" line="51"/>
         <source>登录后可处置</source>
         <translation>Log in to handle</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="109"/>
+        <location filename="../../ui/incidents/detail.py" line="52"/>
         <source>当前账号无处置权限</source>
         <translation>No permission to handle</translation>
     </message>

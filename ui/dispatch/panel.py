@@ -11,22 +11,13 @@ replace a unit that is no longer free).
 
 The panel holds no data beyond what ui.dispatch.state last sent and never queries; every
 button posts a use case to the state's worker, and the answer comes back as a signal.
+Its words are in ui.dispatch.labels, the unit table's model in ui.dispatch.units.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from PySide6.QtCore import (
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -50,156 +41,30 @@ from services.dispatch.plans import ActivationView, PlanItem
 from services.dispatch.surge import SurgeProposal
 from services.dispatch.units import DispatchBoard, UnitRow
 from services.store import models
+from ui.dispatch.labels import (
+    BOARD_STATUSES,
+    ITEM_STATE_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    STATUS_LABELS,
+    STEP_LABELS,
+    label,
+    tr,
+)
 from ui.dispatch.state import DispatchState, FocusLost, ProposalView
+from ui.dispatch.units import (
+    COL_LEVEL,
+    COL_NAME,
+    COL_STATUS,
+    COL_TASK,
+    COL_TIME,
+    UNIT_COLUMNS,
+    UnitModel,
+)
 from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import category_label
-from widgets.row_model import RowTableModel
 from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
-
-_Index = QModelIndex | QPersistentModelIndex
-CTX = "DispatchPanel"
-
-STATUS_LABELS: dict[str, str] = {
-    "available": QT_TRANSLATE_NOOP("DispatchPanel", "可用"),
-    "dispatched": QT_TRANSLATE_NOOP("DispatchPanel", "已派"),
-    "en_route": QT_TRANSLATE_NOOP("DispatchPanel", "途中"),
-    "on_scene": QT_TRANSLATE_NOOP("DispatchPanel", "到场"),
-    "returning": QT_TRANSLATE_NOOP("DispatchPanel", "返回"),
-    "unavailable": QT_TRANSLATE_NOOP("DispatchPanel", "不可用"),
-}
-LEVEL_LABELS: dict[int, str] = {
-    1: QT_TRANSLATE_NOOP("DispatchPanel", "一级"),
-    2: QT_TRANSLATE_NOOP("DispatchPanel", "二级"),
-    3: QT_TRANSLATE_NOOP("DispatchPanel", "三级"),
-}
-KIND_LABELS: dict[str, str] = {
-    "police": QT_TRANSLATE_NOOP("DispatchPanel", "公安"),
-    "fire": QT_TRANSLATE_NOOP("DispatchPanel", "消防"),
-    "medical": QT_TRANSLATE_NOOP("DispatchPanel", "急救"),
-    "emergency": QT_TRANSLATE_NOOP("DispatchPanel", "应急"),
-    "urban_management": QT_TRANSLATE_NOOP("DispatchPanel", "城管"),
-    "grid_team": QT_TRANSLATE_NOOP("DispatchPanel", "网格"),
-    "volunteer": QT_TRANSLATE_NOOP("DispatchPanel", "志愿者"),
-}
-STEP_LABELS: dict[str, str] = {
-    "acknowledge": QT_TRANSLATE_NOOP("DispatchPanel", "确认出发"),
-    "arrive": QT_TRANSLATE_NOOP("DispatchPanel", "到达现场"),
-    "clear": QT_TRANSLATE_NOOP("DispatchPanel", "处置完毕"),
-    "return": QT_TRANSLATE_NOOP("DispatchPanel", "返回驻地"),
-    "cancel": QT_TRANSLATE_NOOP("DispatchPanel", "取消派遣"),
-}
-ITEM_STATE_LABELS: dict[str, str] = {
-    "proposed": QT_TRANSLATE_NOOP("DispatchPanel", "待确认"),
-    "confirmed": QT_TRANSLATE_NOOP("DispatchPanel", "已确认"),
-    "declined": QT_TRANSLATE_NOOP("DispatchPanel", "不采纳"),
-    "unfilled": QT_TRANSLATE_NOOP("DispatchPanel", "无可用单位"),
-}
-UNIT_COLUMNS: tuple[str, ...] = (
-    QT_TRANSLATE_NOOP("DispatchPanel", "单位"),
-    QT_TRANSLATE_NOOP("DispatchPanel", "级别"),
-    QT_TRANSLATE_NOOP("DispatchPanel", "状态"),
-    QT_TRANSLATE_NOOP("DispatchPanel", "任务"),
-    QT_TRANSLATE_NOOP("DispatchPanel", "时长"),
-)
-COL_NAME, COL_LEVEL, COL_STATUS, COL_TASK, COL_TIME = range(len(UNIT_COLUMNS))
-BOARD_STATUSES = ("available", "dispatched", "en_route", "on_scene", "returning", "unavailable")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CTX, text)
-
-
-def label(table: dict[Any, str], key: Any) -> str:
-    return tr(table[key]) if key in table else str(key)
-
-
-MINUTES = QT_TRANSLATE_NOOP("DispatchPanel", "{m}分")
-
-
-def duration_text(minutes: float) -> str:
-    """Time in state: "7分" under an hour, "1:05" (h:mm) beyond."""
-    m = int(minutes)
-    return f"{m // 60}:{m % 60:02d}" if m >= 60 else tr(MINUTES).replace("{m}", str(m))
-
-
-class UnitModel(RowTableModel):
-    """The units of the board; time in state counts on between reads (`set_now`)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(UNIT_COLUMNS, parent)
-        self._rows: tuple[UnitRow, ...] = ()
-        self._now: datetime | None = None
-        self.policy: dispatch.DispatchPolicy | None = None  # the state's, set by the panel
-        self.colors = theme_colors()
-
-    def set_rows(self, rows: tuple[UnitRow, ...], now: datetime) -> None:
-        self._now = now
-        self._reset(rows)
-
-    def set_now(self, now: datetime) -> None:
-        self._now = now
-        self._column_changed(COL_TIME)
-
-    def row(self, r: int) -> UnitRow | None:
-        return self._rows[r] if 0 <= r < len(self._rows) else None
-
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(UNIT_COLUMNS[section])
-        return None
-
-    def minutes(self, u: UnitRow) -> float:
-        if self._now is None:
-            return u.minutes_in_state
-        return max(0.0, (self._now - u.status_since).total_seconds() / 60.0)
-
-    def alarm(self, u: UnitRow) -> str:
-        return self.policy.alarm(u.status, self.minutes(u)) if self.policy else u.alarm
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        u = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_NAME:
-                return f"{u.name}"
-            if col == COL_LEVEL:
-                return f"{label(LEVEL_LABELS, u.level)}·{label(KIND_LABELS, u.kind)}"
-            if col == COL_STATUS:
-                return label(STATUS_LABELS, u.status)
-            if col == COL_TASK:
-                if u.incident_id is None:
-                    return "—"
-                return f"#{u.incident_id} {u.incident_address}".strip()
-            return duration_text(self.minutes(u))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            alarm = self.alarm(u)
-            if col in (COL_TIME, COL_STATUS) and alarm:
-                return QColor(self.colors["alarm" if alarm == "red" else "warn"])
-            if col == COL_STATUS and u.status == "available":
-                return QColor(self.colors["good"])
-            if col == COL_STATUS and u.status == "unavailable":
-                return QColor(self.colors["muted"])
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            alarm = self.alarm(u)
-            if alarm and col == COL_TIME:
-                color = QColor(self.colors["alarm" if alarm == "red" else "warn"])
-                color.setAlpha(48)
-                return color
-            return None
-        if role == Qt.ItemDataRole.FontRole and col == COL_TIME and self.alarm(u):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_TIME:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
 
 class DispatchPanel(QWidget):
