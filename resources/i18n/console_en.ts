@@ -599,7 +599,7 @@
     </message>
     <message>
         <location filename="../../ui/dispatch/labels.py" line="41"/>
-        <location filename="../../ui/dispatch/panel.py" line="672"/>
+        <location filename="../../ui/dispatch/panel.py" line="704"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
@@ -615,7 +615,7 @@
     </message>
     <message>
         <location filename="../../ui/dispatch/labels.py" line="46"/>
-        <location filename="../../ui/dispatch/panel.py" line="669"/>
+        <location filename="../../ui/dispatch/panel.py" line="701"/>
         <source>不采纳</source>
         <translation>Decline</translation>
     </message>
@@ -689,19 +689,19 @@
         <translation>Database unavailable; try again later</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="664"/>
+        <location filename="../../ui/dispatch/panel.py" line="696"/>
         <location filename="../../ui/dispatch/units.py" line="22"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="664"/>
+        <location filename="../../ui/dispatch/panel.py" line="696"/>
         <location filename="../../ui/dispatch/units.py" line="23"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="665"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
         <location filename="../../ui/dispatch/units.py" line="24"/>
         <source>状态</source>
         <translation>Status</translation>
@@ -722,193 +722,193 @@
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="355"/>
+        <location filename="../../ui/dispatch/panel.py" line="359"/>
         <source>⚠ {place}</source>
         <translation>⚠ {place}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="356"/>
+        <location filename="../../ui/dispatch/panel.py" line="360"/>
         <source>无匹配预案</source>
         <translation>No matching plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="358"/>
+        <location filename="../../ui/dispatch/panel.py" line="362"/>
         <source>{count} 人 · 日承载量 {ratio} · 建议{level}响应 · 预案：{plan}</source>
         <translation>{count} people · {ratio} of daily capacity · {level} response advised · Plan: {plan}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="363"/>
+        <location filename="../../ui/dispatch/panel.py" line="367"/>
         <source>已启动</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="365"/>
+        <location filename="../../ui/dispatch/panel.py" line="369"/>
         <source>查看预案</source>
         <translation>View plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="365"/>
+        <location filename="../../ui/dispatch/panel.py" line="369"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="368"/>
+        <location filename="../../ui/dispatch/panel.py" line="372"/>
         <source>切换布局（{n}分屏）</source>
         <translation>Switch layout ({n} tiles)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="385"/>
+        <location filename="../../ui/dispatch/panel.py" line="399"/>
         <source>事件 #{id} {category} 建议派遣</source>
         <translation>Incident #{id} {category}: suggested units</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="400"/>
-        <location filename="../../ui/dispatch/panel.py" line="546"/>
+        <location filename="../../ui/dispatch/panel.py" line="410"/>
+        <location filename="../../ui/dispatch/panel.py" line="576"/>
         <source>{m} 分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="473"/>
+        <location filename="../../ui/dispatch/panel.py" line="501"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="477"/>
+        <location filename="../../ui/dispatch/panel.py" line="505"/>
         <source>恢复可用</source>
         <translation>Set available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="477"/>
+        <location filename="../../ui/dispatch/panel.py" line="505"/>
         <source>暂停使用</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="518"/>
+        <location filename="../../ui/dispatch/panel.py" line="546"/>
         <source>暂无启动中的预案</source>
         <translation>No active response plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="523"/>
+        <location filename="../../ui/dispatch/panel.py" line="551"/>
         <source>预案：{name} · {level}响应 · 待确认 {n} 项</source>
         <translation>Plan: {name} · {level} response · {n} to confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="549"/>
+        <location filename="../../ui/dispatch/panel.py" line="579"/>
         <source>（无可用单位）</source>
         <translation>(no unit available)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="551"/>
+        <location filename="../../ui/dispatch/panel.py" line="581"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="552"/>
+        <location filename="../../ui/dispatch/panel.py" line="582"/>
         <source>大屏 {n} 分屏</source>
         <translation>Wall: {n} tiles</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="552"/>
+        <location filename="../../ui/dispatch/panel.py" line="582"/>
         <source>布局</source>
         <translation>Layout</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="553"/>
+        <location filename="../../ui/dispatch/panel.py" line="583"/>
         <source>{n} 路监控</source>
         <translation>{n} cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="615"/>
+        <location filename="../../ui/dispatch/panel.py" line="645"/>
         <source>已派遣：{names}</source>
         <translation>Dispatched: {names}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="624"/>
+        <location filename="../../ui/dispatch/panel.py" line="654"/>
         <source>预案已更新</source>
         <translation>Plan updated</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="624"/>
+        <location filename="../../ui/dispatch/panel.py" line="655"/>
         <source>预案已启动，请逐项确认</source>
         <translation>Plan activated; confirm each item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="654"/>
+        <location filename="../../ui/dispatch/panel.py" line="686"/>
         <source>看板</source>
         <translation>Board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="655"/>
+        <location filename="../../ui/dispatch/panel.py" line="687"/>
         <source>派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="656"/>
+        <location filename="../../ui/dispatch/panel.py" line="688"/>
         <source>预案</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="662"/>
+        <location filename="../../ui/dispatch/panel.py" line="694"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="664"/>
+        <location filename="../../ui/dispatch/panel.py" line="696"/>
         <source>距离</source>
         <translation>Distance</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="664"/>
+        <location filename="../../ui/dispatch/panel.py" line="696"/>
         <source>预计到达</source>
         <translation>ETA</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="665"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="665"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="665"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="666"/>
+        <location filename="../../ui/dispatch/panel.py" line="698"/>
         <source>确认派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="667"/>
+        <location filename="../../ui/dispatch/panel.py" line="699"/>
         <source>返回看板</source>
         <translation>Back to board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="668"/>
+        <location filename="../../ui/dispatch/panel.py" line="700"/>
         <source>确认</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="670"/>
+        <location filename="../../ui/dispatch/panel.py" line="702"/>
         <source>替换单位</source>
         <translation>Substitute</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="671"/>
+        <location filename="../../ui/dispatch/panel.py" line="703"/>
         <source>结束预案</source>
         <translation>End plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="417"/>
+        <location filename="../../ui/dispatch/panel.py" line="436"/>
         <source>事件 #{id}：{why}</source>
         <translation>Case #{id}: {why}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="427"/>
+        <location filename="../../ui/dispatch/panel.py" line="450"/>
         <source>事件 #{id} 已办结，派遣建议已清除</source>
         <translation>Case #{id} is closed; its dispatch proposal was withdrawn</translation>
     </message>
@@ -1787,109 +1787,109 @@
 <context>
     <name>HotlineForm</name>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="55"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="72"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="170"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="171"/>
         <source>热线受理登记</source>
         <translation>Hotline intake</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="76"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="175"/>
         <source>请选择类别</source>
         <translation>Select a category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="91"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="182"/>
         <source>网格编码，或在地图上点选位置</source>
         <translation>Grid code, or pick on the map</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="92"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="256"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="116"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="297"/>
         <source>未选位置</source>
         <translation>No location</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="96"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="183"/>
         <source>来电人姓名</source>
         <translation>Caller name</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="99"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="184"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="102"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="185"/>
         <source>事发地址</source>
         <translation>Incident address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="105"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="186"/>
         <source>事件描述：发生了什么、涉及人员、现场情况</source>
         <translation>Description: what happened, who is involved, the scene</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="110"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="187"/>
         <source>登录后可受理来电</source>
         <translation>Log in to take calls</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="112"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="188"/>
         <source>提交登记</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="114"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="189"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="118"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="48"/>
         <source>事件类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="119"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="49"/>
         <source>紧急程度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="120"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="50"/>
         <source>来源渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="121"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="51"/>
         <source>网格</source>
         <translation>Grid cell</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="123"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="52"/>
         <source>来电人</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="124"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="53"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="125"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="54"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="126"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="55"/>
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="162"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="203"/>
         <source>已选位置 {lon:.5f}, {lat:.5f}，查找网格…</source>
         <translation>Picked {lon:.5f}, {lat:.5f}; finding grid…</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="299"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="341"/>
         <source>正在提交…</source>
         <translation>Submitting…</translation>
     </message>
@@ -1898,37 +1898,37 @@
         <translation>Registered #{id}; sent to the local center</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="320"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="367"/>
         <source>未能登记：{reason}</source>
         <translation>Not registered: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="325"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="374"/>
         <source>按网格编码定位</source>
         <translation>Locate by grid code</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="331"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="380"/>
         <source>已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}</source>
         <translation>Picked {lon:.5f}, {lat:.5f} → grid {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="63"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="172"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="173"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="214"/>
         <source>已选网格 {code}（{place}）</source>
         <translation>Grid cell {code} ({place})</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="174"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="215"/>
         <source>已选网格 {code}</source>
         <translation>Grid cell {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="308"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="351"/>
         <source>已登记 #{id}，由本中心受理：自办或分流派单</source>
         <translation>Filed #{id}: this center accepts it, handles it or routes it</translation>
     </message>
@@ -1954,47 +1954,47 @@
 <context>
     <name>IncidentPanel</name>
     <message>
-        <location filename="../../ui/incidents/queue.py" line="31"/>
+        <location filename="../../ui/incidents/queue.py" line="39"/>
         <source>标记</source>
         <translation>Flags</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/queue.py" line="32"/>
+        <location filename="../../ui/incidents/queue.py" line="40"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/queue.py" line="33"/>
+        <location filename="../../ui/incidents/queue.py" line="41"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/queue.py" line="34"/>
+        <location filename="../../ui/incidents/queue.py" line="42"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/queue.py" line="35"/>
+        <location filename="../../ui/incidents/queue.py" line="43"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/queue.py" line="36"/>
+        <location filename="../../ui/incidents/queue.py" line="44"/>
         <source>事件</source>
         <translation>Incident</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/detail.py" line="50"/>
+        <location filename="../../ui/incidents/detail.py" line="51"/>
         <source>该事件已被他人更新</source>
         <translation>Incident updated by someone else</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/detail.py" line="51"/>
+        <location filename="../../ui/incidents/detail.py" line="52"/>
         <source>登录后可处置</source>
         <translation>Log in to handle</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/detail.py" line="52"/>
+        <location filename="../../ui/incidents/detail.py" line="53"/>
         <source>当前账号无处置权限</source>
         <translation>No permission to handle</translation>
     </message>
@@ -2075,42 +2075,52 @@
         <translation>Tasks (one per line)</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="55"/>
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="56"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="57"/>
         <source>上报人</source>
         <translation>Reporter</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="58"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="59"/>
         <source>上报时间</source>
         <translation>Reported at</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="60"/>
         <source>办结时限</source>
         <translation>Resolve by</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="61"/>
         <source>办理中心</source>
         <translation>Handling center</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="62"/>
         <source>承办部门</source>
         <translation>Department</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="63"/>
         <source>评价</source>
         <translation>Rating</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="64"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from services import incidents
 from services.incidents.workflow import RouteTarget
 from widgets.incident_labels import action_label, evaluation_label
+from widgets.translate import on_language_change
 
 
 def _tr(source: str) -> str:
@@ -50,25 +51,25 @@ class ActionForm(QFrame):
         self.title = make_label(name="incTitle")
         self.note = QLineEdit(self)
         self.note.setObjectName("actionNote")
-        self.target_caption = make_label(_tr("派往"), "incCaption")
+        self.target_caption = make_label(name="incCaption")
         self.target = QComboBox(self)
         self.target.setObjectName("actionTarget")
-        self.evaluation_caption = make_label(_tr("群众评价"), "incCaption")
+        self.evaluation_caption = make_label(name="incCaption")
         self.evaluation = QComboBox(self)
         self.evaluation.setObjectName("actionEvaluation")
         for code in incidents.EVALUATIONS:
             self.evaluation.addItem(evaluation_label(code), code)
-        self.tasks_caption = make_label(_tr("举一反三任务（每行一项，可不填）"), "incCaption")
+        self.tasks_caption = make_label(name="incCaption")
         self.tasks = QPlainTextEdit(self)
         self.tasks.setObjectName("actionTasks")
-        self.hours_caption = make_label(_tr("督办时限（小时）"), "incCaption")
+        self.hours_caption = make_label(name="incCaption")
         self.hours = QSpinBox(self)
         self.hours.setObjectName("actionHours")
         self.hours.setRange(1, 24 * 30)
         self.hours.setValue(24)
         self.confirm = QPushButton(self)
         self.confirm.setObjectName("actionConfirm")
-        self.cancel = QPushButton(_tr("取消"), self)
+        self.cancel = QPushButton(self)
         self.confirm.clicked.connect(self._confirm)
         self.cancel.clicked.connect(self.cancelled)
         self.note.returnPressed.connect(self._confirm)
@@ -81,7 +82,7 @@ class ActionForm(QFrame):
         grid.addWidget(self.evaluation, 2, 1)
         grid.addWidget(self.hours_caption, 3, 0)
         grid.addWidget(self.hours, 3, 1)
-        self.note_caption = make_label(_tr("说明"), "incCaption")
+        self.note_caption = make_label(name="incCaption")
         grid.addWidget(self.note_caption, 4, 0)
         grid.addWidget(self.note, 4, 1)
         grid.addWidget(self.tasks_caption, 5, 0, 1, 2)
@@ -92,14 +93,31 @@ class ActionForm(QFrame):
         buttons.addWidget(self.confirm)
         grid.addLayout(buttons, 7, 0, 1, 2)
         grid.setColumnStretch(1, 1)
+        self.case_id = 0
+        self.targets: tuple[RouteTarget, ...] = ()
+        self.retranslate()
+        on_language_change(self, self.retranslate)
         self.hide()
 
-    def open_for(self, action: str, case_id: int, targets: tuple[RouteTarget, ...]) -> None:
-        self.action = action
-        self.title.setText(f"{action_label(action)} #{case_id}")
-        self.confirm.setText(_tr("确认") + action_label(action))
-        self.note.clear()
-        self.tasks.clear()
+    def retranslate(self) -> None:
+        """Every caption, and the open action's title, button, hint and targets, in the
+        language now in use (what the officer typed and picked stays)."""
+        self.target_caption.setText(_tr("派往"))
+        self.evaluation_caption.setText(_tr("群众评价"))
+        self.hours_caption.setText(_tr("督办时限（小时）"))
+        self.note_caption.setText(_tr("说明"))
+        self.cancel.setText(_tr("取消"))
+        for i, code in enumerate(incidents.EVALUATIONS):
+            self.evaluation.setItemText(i, evaluation_label(code))
+        action = self.action
+        self.tasks_caption.setText(
+            _tr("任务（每行一项）") if action == "follow_up"
+            else _tr("举一反三任务（每行一项，可不填）")
+        )  # fmt: skip
+        if not action:
+            return
+        self.title.setText(f"{action_label(action)} #{self.case_id}")
+        self.confirm.setText((_tr("确认") + action_label(action)).replace("&", "&&"))
         placeholder = {
             "reopen": _tr("必填：重新办理的原因"),
             "answer": _tr("必填：向上级回复办理进展"),
@@ -107,12 +125,22 @@ class ActionForm(QFrame):
             "follow_up": _tr("必填：举一反三任务（每行一项）"),
         }.get(action, _tr("可选：处置说明"))
         self.note.setPlaceholderText(placeholder)
+        for i, t in enumerate(self.targets[: self.target.count()]):
+            kind = _tr("部门") if t.kind == "department" else _tr("下级中心")
+            self.target.setItemText(i, f"{t.name}（{kind}）")
+
+    def open_for(self, action: str, case_id: int, targets: tuple[RouteTarget, ...]) -> None:
+        self.action = action
+        self.case_id = case_id
+        self.targets = targets
+        self.note.clear()
+        self.tasks.clear()
         route = action == "route"
         w: QWidget
         self.target.clear()
         for t in targets:
-            kind = _tr("部门") if t.kind == "department" else _tr("下级中心")
-            self.target.addItem(f"{t.name}（{kind}）", (t.kind, t.id))
+            self.target.addItem(t.name, (t.kind, t.id))
+        self.retranslate()
         for w in (self.target_caption, self.target):
             w.setVisible(route)
         for w in (self.evaluation_caption, self.evaluation):
@@ -122,10 +150,6 @@ class ActionForm(QFrame):
         tasks = action in ("close", "follow_up")
         for w in (self.tasks_caption, self.tasks):
             w.setVisible(tasks)
-        self.tasks_caption.setText(
-            _tr("任务（每行一项）") if action == "follow_up"
-            else _tr("举一反三任务（每行一项，可不填）")
-        )  # fmt: skip
         for w in (self.note_caption, self.note):
             w.setVisible(action != "follow_up")
         self.show()

@@ -3,6 +3,7 @@ links (举一反三), and one button for each action this account may take now."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -38,7 +39,7 @@ from widgets.incident_labels import (
     time_left,
 )
 from widgets.labels import category_label, status_label
-from widgets.translate import QT_TRANSLATE_NOOP
+from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 # Actions in the order their buttons appear; those needing input open the inline form.
 BUTTON_ORDER = (
@@ -50,6 +51,18 @@ NOTE_REQUIRED = frozenset({"reopen", "answer", "supervise"})
 STALE_TEXT = QT_TRANSLATE_NOOP("IncidentPanel", "该事件已被他人更新")
 VIEWER_HINT = QT_TRANSLATE_NOOP("IncidentPanel", "登录后可处置")
 NO_RIGHTS_HINT = QT_TRANSLATE_NOOP("IncidentPanel", "当前账号无处置权限")
+FACTS: dict[str, str] = {  # the case's facts in the order they show, two a row
+    "grid": QT_TRANSLATE_NOOP("IncidentPanel", "网格"),
+    "channel": QT_TRANSLATE_NOOP("IncidentPanel", "来源"),
+    "reporter": QT_TRANSLATE_NOOP("IncidentPanel", "上报人"),
+    "address": QT_TRANSLATE_NOOP("IncidentPanel", "地址"),
+    "reported": QT_TRANSLATE_NOOP("IncidentPanel", "上报时间"),
+    "deadline": QT_TRANSLATE_NOOP("IncidentPanel", "办结时限"),
+    "center": QT_TRANSLATE_NOOP("IncidentPanel", "办理中心"),
+    "department": QT_TRANSLATE_NOOP("IncidentPanel", "承办部门"),
+    "evaluation": QT_TRANSLATE_NOOP("IncidentPanel", "评价"),
+    "kind": QT_TRANSLATE_NOOP("IncidentPanel", "类型"),
+}
 
 
 def _tr(source: str) -> str:
@@ -74,72 +87,70 @@ class IncidentDetailView(QWidget):
         self.title = make_label(name="incTitle")
         self.title.setWordWrap(True)
         self.flags = QHBoxLayout()
-        self.flag_supervised = make_label(_tr("督办"), "flagSupervised")
-        self.flag_overdue = make_label(_tr("超期"), "flagOverdue")
+        self.flag_supervised = make_label(name="flagSupervised")
+        self.flag_overdue = make_label(name="flagOverdue")
         self.flags.addWidget(self.title, 1)
         self.flags.addWidget(self.flag_supervised)
         self.flags.addWidget(self.flag_overdue)
 
         self.facts = QGridLayout()
         self._fact_values: dict[str, QLabel] = {}
-        facts = (
-            ("grid", _tr("网格")), ("channel", _tr("来源")), ("reporter", _tr("上报人")),
-            ("address", _tr("地址")), ("reported", _tr("上报时间")), ("deadline", _tr("办结时限")),
-            ("center", _tr("办理中心")), ("department", _tr("承办部门")),
-            ("evaluation", _tr("评价")), ("kind", _tr("类型")),
-        )  # fmt: skip
-        for i, (key, caption) in enumerate(facts):
+        self._fact_captions: dict[str, QLabel] = {}
+        for i, key in enumerate(FACTS):
             value = make_label(name="incValue")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if key == "deadline":
                 value.setObjectName("incDeadline")
-            self.facts.addWidget(make_label(caption, "incCaption"), i // 2, (i % 2) * 2)
+            caption = make_label(name="incCaption")
+            self.facts.addWidget(caption, i // 2, (i % 2) * 2)
             self.facts.addWidget(value, i // 2, (i % 2) * 2 + 1)
             self._fact_values[key] = value
+            self._fact_captions[key] = caption
         self.facts.setColumnStretch(1, 1)
         self.facts.setColumnStretch(3, 1)
         self.description = make_label(name="incValue")
         self.description.setWordWrap(True)
         # How a case another system sent came in, and where its address was matched.
-        self.intake_title = make_label(_tr("来件与地址匹配"), "incSection")
+        self.intake_title = make_label(name="incSection")
         self.intake_text = make_label(name="incValue")
         self.intake_text.setObjectName("intakeInfo")
         self.intake_text.setWordWrap(True)
         self.intake_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.photos_title = make_label(_tr("现场照片"), "incSection")
+        self.photos_title = make_label(name="incSection")
         self.photos = QGridLayout()
         self.photo_buttons: dict[int, QToolButton] = {}
         self._thumbs: dict[int, QImage] = {}
         self._shown_photos: tuple[AttachmentRow, ...] | None = None
 
-        self.timeline_title = make_label(_tr("处置时间线"), "incSection")
+        self.timeline_title = make_label(name="incSection")
         self.timeline = QGridLayout()
         self.timeline.setColumnStretch(3, 1)
-        self.supervision_title = make_label(_tr("督办"), "incSection")
+        self.supervision_title = make_label(name="incSection")
         self.supervisions = QVBoxLayout()
-        self.links_title = make_label(_tr("关联事件（举一反三）"), "incSection")
+        self.links_title = make_label(name="incSection")
         self.links = QHBoxLayout()
 
         self.message = make_label(name="incMessage")
         self.message.setWordWrap(True)
         self.message.hide()
+        self._message_text: Callable[[], str] | None = None  # says it again after a switch
         self.buttons_row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for action in BUTTON_ORDER:
-            button = QPushButton(action_label(action), self)
+            button = QPushButton(self)
             button.setObjectName(f"action_{action}")
             button.clicked.connect(lambda _=False, a=action: self._open_form(a))
             button.hide()
             self.buttons[action] = button
             self.buttons_row.addWidget(button)
         self.buttons_row.addStretch(1)
-        self.hint = make_label(_tr(VIEWER_HINT), "incHint")
+        self.hint = make_label(name="incHint")
         self.buttons_row.addWidget(self.hint)
         self.form = ActionForm(self)
         self.form.confirmed.connect(self._confirmed)
         self.form.cancelled.connect(self.form.hide)
-        self.empty = make_label(_tr("在上方队列或地图上选择一个事件"), "incHint")
+        self.empty = make_label(name="incHint")
 
         # What the officer can do stays above the scrolled part (title, message, buttons,
         # the open form): reading the timeline never scrolls the actions out of sight.
@@ -182,7 +193,38 @@ class IncidentDetailView(QWidget):
         self._shown_events: tuple[EventRow, ...] = ()
         self._shown_supervisions: tuple[SupervisionRow, ...] | None = None
         self._shown_links: tuple[tuple[str, IncidentRow], ...] | None = None
+        self._retranslate_captions()
         self.show_case(None)
+        on_language_change(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        """The language switched: the captions, and the case shown composed again (its
+        sections rebuilt; the scroll position, the open form and its text stay)."""
+        self._retranslate_captions()
+        if self.case is not None:
+            self._clear(self.timeline)  # an append-only refresh would stack rows over it
+            self._shown_events = ()
+            self._shown_supervisions = None
+            self._shown_links = None
+            self._shown_photos = None
+            self.show_case(self.case)
+        if self._message_text is not None and self.message.isVisibleTo(self):
+            self.message.setText(self._message_text())
+
+    def _retranslate_captions(self) -> None:
+        self.flag_supervised.setText(_tr("督办"))
+        self.flag_overdue.setText(_tr("超期"))
+        for key, caption in self._fact_captions.items():
+            caption.setText(_tr(FACTS[key]))
+        self.intake_title.setText(_tr("来件与地址匹配"))
+        self.photos_title.setText(_tr("现场照片"))
+        self.timeline_title.setText(_tr("处置时间线"))
+        self.supervision_title.setText(_tr("督办"))
+        self.links_title.setText(_tr("关联事件（举一反三）"))
+        for action, button in self.buttons.items():
+            button.setText(action_label(action).replace("&", "&&"))  # "Rate & close": no mnemonic
+        self.empty.setText(_tr("在上方队列或地图上选择一个事件"))
+        self._show_buttons()
 
     # -- input -------------------------------------------------------------------------
 
@@ -303,8 +345,11 @@ class IncidentDetailView(QWidget):
             w.style().unpolish(w)
             w.style().polish(w)
 
-    def show_message(self, text: str, tone: str = "alarm") -> None:
-        self.message.setText(text)
+    def show_message(self, text: str | Callable[[], str], tone: str = "alarm") -> None:
+        """A line above the actions; given as a function, it is said again in the new
+        language when the language switches while it shows."""
+        self._message_text = text if callable(text) else None
+        self.message.setText(text() if callable(text) else text)
         self.message.setProperty("tone", tone)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
@@ -314,16 +359,20 @@ class IncidentDetailView(QWidget):
         if refusal.stale:
             self.form.hide()
             current = refusal.current
-            state = ""
-            if current is not None:
-                state = _tr("，当前状态：{status}（第 {v} 版），未作任何修改").format(
+
+            def stale() -> str:
+                if current is None:
+                    return _tr(STALE_TEXT)
+                return _tr(STALE_TEXT) + _tr("，当前状态：{status}（第 {v} 版），未作任何修改").format(
                     status=status_label(current.detail.row.status), v=current.detail.row.version
                 )
+
+            if current is not None:
                 self.show_case(current)
-            self.show_message(_tr(STALE_TEXT) + state)
+            self.show_message(stale)
             return
         self.show_message(
-            _tr("{action}未成功：{reason}").format(
+            lambda: _tr("{action}未成功：{reason}").format(
                 action=action_label(action), reason=refusal_text(refusal.code, refusal.message)
             )
         )
@@ -512,8 +561,7 @@ class IncidentDetailView(QWidget):
         if self.case is None:
             return
         if action in NOTE_REQUIRED and not params.get("note"):
-            self.show_message(
-                refusal_text({"reopen": "reason", "answer": "answer"}.get(action, "note"))
-            )
+            code = {"reopen": "reason", "answer": "answer"}.get(action, "note")
+            self.show_message(lambda: refusal_text(code))
             return
         self.action_requested.emit(action, params)

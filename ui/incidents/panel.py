@@ -351,7 +351,7 @@ class IncidentPanel(QWidget):
         if incident_id != self._selected:
             return
         self.detail.show_case(None)
-        self.detail.show_message(refusal_text(refusal.code, refusal.message))
+        self.detail.show_message(lambda: refusal_text(refusal.code, refusal.message))
 
     def _act(self, action: str, params: dict[str, Any]) -> None:
         case = self.detail.case
@@ -374,7 +374,8 @@ class IncidentPanel(QWidget):
         if case.id == self._selected:
             self.detail.show_case(case)
             self.detail.show_message(
-                _tr("已{action} #{id}").format(action=action_label(action), id=case.id), "good"
+                lambda: _tr("已{action} #{id}").format(action=action_label(action), id=case.id),
+                "good",
             )
 
     def _action_refused(self, action: str, refusal: Refusal) -> None:

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,7 +30,7 @@ from widgets.incident_labels import channel_label, priority_label, time_left
 from widgets.incident_style import theme_colors
 from widgets.labels import category_label, status_label
 from widgets.row_model import RowTableModel
-from widgets.translate import QT_TRANSLATE_NOOP
+from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -97,22 +105,7 @@ class QueueModel(RowTableModel):
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_FLAGS:
-                return " ".join(t for t, _ in flags_of(row))
-            if col == COL_ID:
-                return f"#{row.id}"
-            if col == COL_CATEGORY:
-                return category_label(row.category)
-            if col == COL_STATUS:
-                return status_label(row.status)
-            if col == COL_DEADLINE:
-                if not row.overdue and row.status in ("resolved", "closed"):
-                    return ""
-                return time_left(row.resolve_deadline, self._now)[0]
-            text = row.description.replace("\n", " ") or _tr("{channel}上报").format(
-                channel=channel_label(row.channel)
-            )
-            return f"{text}  {row.address}" if row.address else text
+            return self._text(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_DEADLINE and row.overdue:
                 return QColor(c["alarm"])
@@ -128,11 +121,43 @@ class QueueModel(RowTableModel):
             f.setBold(True)
             return f
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                f"#{row.id} {category_label(row.category)} · {priority_label(row.priority)} · "
-                f"{channel_label(row.channel)}\n{row.description}"
+            # Every cell's whole text, so a column narrower than its text can be hovered.
+            head = (
+                f"{self._text(row, COL_ID)} {self._text(row, COL_CATEGORY)} · "
+                f"{priority_label(row.priority)} · {channel_label(row.channel)} · "
+                f"{self._text(row, COL_STATUS)}"
             )
+            when = " · ".join(
+                t for t in (self._text(row, COL_FLAGS), self._text(row, COL_DEADLINE)) if t
+            )
+            return "\n".join(t for t in (head, when, self._text(row, COL_TEXT)) if t)
         return None
+
+    def _text(self, row: IncidentRow, col: int) -> str:
+        """What a cell shows, in the language now in use."""
+        if col == COL_FLAGS:
+            return " ".join(t for t, _ in flags_of(row))
+        if col == COL_ID:
+            return f"#{row.id}"
+        if col == COL_CATEGORY:
+            return category_label(row.category)
+        if col == COL_STATUS:
+            return status_label(row.status)
+        if col == COL_DEADLINE:
+            if not row.overdue and row.status in ("resolved", "closed"):
+                return ""
+            return time_left(row.resolve_deadline, self._now)[0]
+        text = row.description.replace("\n", " ") or _tr("{channel}上报").format(
+            channel=channel_label(row.channel)
+        )
+        return f"{text}  {row.address}" if row.address else text
+
+    def retranslate(self) -> None:
+        """The language switched: headers and every cell are said again."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
 
 class FlagDelegate(QStyledItemDelegate):
@@ -178,9 +203,10 @@ class FlagDelegate(QStyledItemDelegate):
         font.setPixelSize(max(8, round(QFontMetrics(option.font).height() * 0.72)))
         fm = QFontMetrics(font)
         chips = flags_of(row) if row is not None else []
+        # The chips of this row only: the column is as wide as the rows in view need
+        # (QueueTable.fit_columns), so English's longer chips leave the text its room.
         width = sum(fm.horizontalAdvance(t) + 14 for t, _ in chips) + 8
-        both = _tr("督办") + _tr("超期")  # the widest pair in the current language
-        return QSize(max(width, fm.horizontalAdvance(both) + 28), fm.height() + 8)
+        return QSize(width, fm.height() + 8)
 
 
 class QueueTable(QTableView):
@@ -201,13 +227,51 @@ class QueueTable(QTableView):
         header = self.horizontalHeader()
         header.setResizeContentsPrecision(0)  # size columns by the rows in view only
         header.setHighlightSections(False)
+        # The columns are sized here (fit_columns), not by the header's ResizeToContents:
+        # that one keeps the widths of the language it measured in, and gives the text
+        # column nothing once the English texts are wider than the queue.
         for col in range(len(COLUMNS)):
-            mode = QHeaderView.ResizeMode.ResizeToContents
+            mode = QHeaderView.ResizeMode.Interactive
             if col == COL_TEXT:
                 mode = QHeaderView.ResizeMode.Stretch
             header.setSectionResizeMode(col, mode)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.fit_rows()
+        self._fit = QTimer(self)  # one fit after a burst of resets, clock ticks, resizes
+        self._fit.setSingleShot(True)
+        self._fit.setInterval(0)
+        self._fit.timeout.connect(self.fit_columns)
+        for signal in (self.queue_model.modelReset, self.queue_model.dataChanged,
+                       self.queue_model.headerDataChanged):  # fmt: skip
+            signal.connect(self._fit.start)
+        on_language_change(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        """Cells and headers in the new language, the columns sized to their new texts."""
+        self.queue_model.retranslate()
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Flags, number, status and deadline as wide as their texts in view (and their
+        headers); the category what is left once the case's text keeps a quarter of the
+        width (a cut category is whole in the row's tooltip); the text takes the rest."""
+        header = self.horizontalHeader()
+        pad = round(self.fontMetrics().height() * 0.5)
+
+        def want(col: int) -> int:
+            return max(self.sizeHintForColumn(col), header.sectionSizeHint(col) + pad)
+
+        room = self.viewport().width()
+        for col in (COL_FLAGS, COL_ID, COL_STATUS, COL_DEADLINE):
+            header.resizeSection(col, want(col))
+        fixed = sum(header.sectionSize(c) for c in (COL_FLAGS, COL_ID, COL_STATUS, COL_DEADLINE))
+        floor = header.sectionSizeHint(COL_CATEGORY) + pad
+        left = room - fixed - room // 4
+        header.resizeSection(COL_CATEGORY, max(floor, min(want(COL_CATEGORY), left)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit.start()
 
     def fit_rows(self) -> None:
         height = self.fontMetrics().height()
