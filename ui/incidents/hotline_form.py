@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from services import incidents
 from services.accounts import Actor
+from ui.incidents.overlays import escape_for
 from ui.incidents.state import HotlineReport, IncidentState
 from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_labels import channel_label, priority_label
@@ -76,9 +77,6 @@ class HotlineForm(QFrame):
         self.close_button.setToolTip("Esc")
         self.close_button.clicked.connect(self.close_form)
         self.close_button.hide()
-        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        self.escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.escape.activated.connect(self.close_form)
 
         self.title = QLabel(self)
         self.title.setObjectName("incTitle")
@@ -228,6 +226,7 @@ class HotlineForm(QFrame):
         self.setParent(host)
         self.setAutoFillBackground(True)
         self.close_button.show()
+        escape_for(host).register(self, self.close_form)  # one Esc with the case sheet
         host.installEventFilter(self)
         self.set_ui_scale(self._scale)
 
