@@ -215,12 +215,12 @@
 <context>
     <name>CaseSheet</name>
     <message>
-        <location filename="../../ui/incidents/sheet.py" line="34"/>
+        <location filename="../../ui/incidents/sheet.py" line="35"/>
         <source>事件详情</source>
         <translation>Case details</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/sheet.py" line="35"/>
+        <location filename="../../ui/incidents/sheet.py" line="36"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1787,109 +1787,109 @@
 <context>
     <name>HotlineForm</name>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="170"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="171"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="168"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="169"/>
         <source>热线受理登记</source>
         <translation>Hotline intake</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="175"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="173"/>
         <source>请选择类别</source>
         <translation>Select a category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="182"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="180"/>
         <source>网格编码，或在地图上点选位置</source>
         <translation>Grid code, or pick on the map</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="116"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="297"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="114"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="296"/>
         <source>未选位置</source>
         <translation>No location</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="183"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="181"/>
         <source>来电人姓名</source>
         <translation>Caller name</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="184"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="182"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="185"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="183"/>
         <source>事发地址</source>
         <translation>Incident address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="186"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="184"/>
         <source>事件描述：发生了什么、涉及人员、现场情况</source>
         <translation>Description: what happened, who is involved, the scene</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="187"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="185"/>
         <source>登录后可受理来电</source>
         <translation>Log in to take calls</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="188"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="186"/>
         <source>提交登记</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="189"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="187"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="48"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="49"/>
         <source>事件类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="49"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="50"/>
         <source>紧急程度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="50"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="51"/>
         <source>来源渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="51"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="52"/>
         <source>网格</source>
         <translation>Grid cell</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="52"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="53"/>
         <source>来电人</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="53"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="54"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="54"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="55"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="55"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="56"/>
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="203"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="201"/>
         <source>已选位置 {lon:.5f}, {lat:.5f}，查找网格…</source>
         <translation>Picked {lon:.5f}, {lat:.5f}; finding grid…</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="341"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="340"/>
         <source>正在提交…</source>
         <translation>Submitting…</translation>
     </message>
@@ -1898,37 +1898,37 @@
         <translation>Registered #{id}; sent to the local center</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="367"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="366"/>
         <source>未能登记：{reason}</source>
         <translation>Not registered: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="374"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="373"/>
         <source>按网格编码定位</source>
         <translation>Locate by grid code</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="380"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="379"/>
         <source>已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}</source>
         <translation>Picked {lon:.5f}, {lat:.5f} → grid {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="172"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="170"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="214"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="212"/>
         <source>已选网格 {code}（{place}）</source>
         <translation>Grid cell {code} ({place})</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="215"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="213"/>
         <source>已选网格 {code}</source>
         <translation>Grid cell {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="351"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="350"/>
         <source>已登记 #{id}，由本中心受理：自办或分流派单</source>
         <translation>Filed #{id}: this center accepts it, handles it or routes it</translation>
     </message>
