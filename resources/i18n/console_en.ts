@@ -215,12 +215,12 @@
 <context>
     <name>CaseSheet</name>
     <message>
-        <location filename="../../ui/incidents/sheet.py" line="34"/>
+        <location filename="../../ui/incidents/sheet.py" line="35"/>
         <source>事件详情</source>
         <translation>Case details</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/sheet.py" line="35"/>
+        <location filename="../../ui/incidents/sheet.py" line="36"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -498,129 +498,129 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="64"/>
+        <location filename="../../ui/dispatch/labels.py" line="15"/>
         <source>可用</source>
         <translation>Available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="65"/>
+        <location filename="../../ui/dispatch/labels.py" line="16"/>
         <source>已派</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="66"/>
+        <location filename="../../ui/dispatch/labels.py" line="17"/>
         <source>途中</source>
         <translation>En route</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="67"/>
+        <location filename="../../ui/dispatch/labels.py" line="18"/>
         <source>到场</source>
         <translation>On scene</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="68"/>
+        <location filename="../../ui/dispatch/labels.py" line="19"/>
         <source>返回</source>
         <translation>Returning</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="69"/>
+        <location filename="../../ui/dispatch/labels.py" line="20"/>
         <source>不可用</source>
         <translation>Unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="72"/>
+        <location filename="../../ui/dispatch/labels.py" line="23"/>
         <source>一级</source>
         <translation>Level 1</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="73"/>
+        <location filename="../../ui/dispatch/labels.py" line="24"/>
         <source>二级</source>
         <translation>Level 2</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="74"/>
+        <location filename="../../ui/dispatch/labels.py" line="25"/>
         <source>三级</source>
         <translation>Level 3</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="77"/>
+        <location filename="../../ui/dispatch/labels.py" line="28"/>
         <source>公安</source>
         <translation>Police</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="78"/>
+        <location filename="../../ui/dispatch/labels.py" line="29"/>
         <source>消防</source>
         <translation>Fire</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="79"/>
+        <location filename="../../ui/dispatch/labels.py" line="30"/>
         <source>急救</source>
         <translation>Medical</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="80"/>
+        <location filename="../../ui/dispatch/labels.py" line="31"/>
         <source>应急</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="81"/>
+        <location filename="../../ui/dispatch/labels.py" line="32"/>
         <source>城管</source>
         <translation>City mgmt</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="82"/>
+        <location filename="../../ui/dispatch/labels.py" line="33"/>
         <source>网格</source>
         <translation>Grid team</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="83"/>
+        <location filename="../../ui/dispatch/labels.py" line="34"/>
         <source>志愿者</source>
         <translation>Volunteers</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="86"/>
+        <location filename="../../ui/dispatch/labels.py" line="37"/>
         <source>确认出发</source>
         <translation>Confirm departure</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="87"/>
+        <location filename="../../ui/dispatch/labels.py" line="38"/>
         <source>到达现场</source>
         <translation>Arrived on scene</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="88"/>
+        <location filename="../../ui/dispatch/labels.py" line="39"/>
         <source>处置完毕</source>
         <translation>Handled</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="89"/>
+        <location filename="../../ui/dispatch/labels.py" line="40"/>
         <source>返回驻地</source>
         <translation>Back to base</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="90"/>
-        <location filename="../../ui/dispatch/panel.py" line="807"/>
+        <location filename="../../ui/dispatch/labels.py" line="41"/>
+        <location filename="../../ui/dispatch/panel.py" line="704"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="93"/>
+        <location filename="../../ui/dispatch/labels.py" line="44"/>
         <source>待确认</source>
         <translation>To confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="94"/>
+        <location filename="../../ui/dispatch/labels.py" line="45"/>
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="95"/>
-        <location filename="../../ui/dispatch/panel.py" line="804"/>
+        <location filename="../../ui/dispatch/labels.py" line="46"/>
+        <location filename="../../ui/dispatch/panel.py" line="701"/>
         <source>不采纳</source>
         <translation>Decline</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="96"/>
+        <location filename="../../ui/dispatch/labels.py" line="47"/>
         <source>无可用单位</source>
         <translation>No unit available</translation>
     </message>
@@ -689,226 +689,226 @@
         <translation>Database unavailable; try again later</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="99"/>
-        <location filename="../../ui/dispatch/panel.py" line="799"/>
+        <location filename="../../ui/dispatch/panel.py" line="696"/>
+        <location filename="../../ui/dispatch/units.py" line="22"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="100"/>
-        <location filename="../../ui/dispatch/panel.py" line="799"/>
+        <location filename="../../ui/dispatch/panel.py" line="696"/>
+        <location filename="../../ui/dispatch/units.py" line="23"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="101"/>
-        <location filename="../../ui/dispatch/panel.py" line="800"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
+        <location filename="../../ui/dispatch/units.py" line="24"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="102"/>
+        <location filename="../../ui/dispatch/units.py" line="25"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="103"/>
+        <location filename="../../ui/dispatch/units.py" line="26"/>
         <source>时长</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="117"/>
+        <location filename="../../ui/dispatch/labels.py" line="60"/>
         <source>{m}分</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="490"/>
+        <location filename="../../ui/dispatch/panel.py" line="359"/>
         <source>⚠ {place}</source>
         <translation>⚠ {place}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="491"/>
+        <location filename="../../ui/dispatch/panel.py" line="360"/>
         <source>无匹配预案</source>
         <translation>No matching plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="493"/>
+        <location filename="../../ui/dispatch/panel.py" line="362"/>
         <source>{count} 人 · 日承载量 {ratio} · 建议{level}响应 · 预案：{plan}</source>
         <translation>{count} people · {ratio} of daily capacity · {level} response advised · Plan: {plan}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="498"/>
+        <location filename="../../ui/dispatch/panel.py" line="367"/>
         <source>已启动</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="500"/>
+        <location filename="../../ui/dispatch/panel.py" line="369"/>
         <source>查看预案</source>
         <translation>View plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="500"/>
+        <location filename="../../ui/dispatch/panel.py" line="369"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="503"/>
+        <location filename="../../ui/dispatch/panel.py" line="372"/>
         <source>切换布局（{n}分屏）</source>
         <translation>Switch layout ({n} tiles)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="520"/>
+        <location filename="../../ui/dispatch/panel.py" line="399"/>
         <source>事件 #{id} {category} 建议派遣</source>
         <translation>Incident #{id} {category}: suggested units</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="535"/>
-        <location filename="../../ui/dispatch/panel.py" line="681"/>
+        <location filename="../../ui/dispatch/panel.py" line="410"/>
+        <location filename="../../ui/dispatch/panel.py" line="576"/>
         <source>{m} 分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="608"/>
+        <location filename="../../ui/dispatch/panel.py" line="501"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="612"/>
+        <location filename="../../ui/dispatch/panel.py" line="505"/>
         <source>恢复可用</source>
         <translation>Set available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="612"/>
+        <location filename="../../ui/dispatch/panel.py" line="505"/>
         <source>暂停使用</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="653"/>
+        <location filename="../../ui/dispatch/panel.py" line="546"/>
         <source>暂无启动中的预案</source>
         <translation>No active response plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="658"/>
+        <location filename="../../ui/dispatch/panel.py" line="551"/>
         <source>预案：{name} · {level}响应 · 待确认 {n} 项</source>
         <translation>Plan: {name} · {level} response · {n} to confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="684"/>
+        <location filename="../../ui/dispatch/panel.py" line="579"/>
         <source>（无可用单位）</source>
         <translation>(no unit available)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="686"/>
+        <location filename="../../ui/dispatch/panel.py" line="581"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="687"/>
+        <location filename="../../ui/dispatch/panel.py" line="582"/>
         <source>大屏 {n} 分屏</source>
         <translation>Wall: {n} tiles</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="687"/>
+        <location filename="../../ui/dispatch/panel.py" line="582"/>
         <source>布局</source>
         <translation>Layout</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="688"/>
+        <location filename="../../ui/dispatch/panel.py" line="583"/>
         <source>{n} 路监控</source>
         <translation>{n} cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="750"/>
+        <location filename="../../ui/dispatch/panel.py" line="645"/>
         <source>已派遣：{names}</source>
         <translation>Dispatched: {names}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="759"/>
+        <location filename="../../ui/dispatch/panel.py" line="654"/>
         <source>预案已更新</source>
         <translation>Plan updated</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="759"/>
+        <location filename="../../ui/dispatch/panel.py" line="655"/>
         <source>预案已启动，请逐项确认</source>
         <translation>Plan activated; confirm each item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="789"/>
+        <location filename="../../ui/dispatch/panel.py" line="686"/>
         <source>看板</source>
         <translation>Board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="790"/>
+        <location filename="../../ui/dispatch/panel.py" line="687"/>
         <source>派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="791"/>
+        <location filename="../../ui/dispatch/panel.py" line="688"/>
         <source>预案</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="797"/>
+        <location filename="../../ui/dispatch/panel.py" line="694"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="799"/>
+        <location filename="../../ui/dispatch/panel.py" line="696"/>
         <source>距离</source>
         <translation>Distance</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="799"/>
+        <location filename="../../ui/dispatch/panel.py" line="696"/>
         <source>预计到达</source>
         <translation>ETA</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="800"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="800"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="800"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="801"/>
+        <location filename="../../ui/dispatch/panel.py" line="698"/>
         <source>确认派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="802"/>
+        <location filename="../../ui/dispatch/panel.py" line="699"/>
         <source>返回看板</source>
         <translation>Back to board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="803"/>
+        <location filename="../../ui/dispatch/panel.py" line="700"/>
         <source>确认</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="805"/>
+        <location filename="../../ui/dispatch/panel.py" line="702"/>
         <source>替换单位</source>
         <translation>Substitute</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="806"/>
+        <location filename="../../ui/dispatch/panel.py" line="703"/>
         <source>结束预案</source>
         <translation>End plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="552"/>
+        <location filename="../../ui/dispatch/panel.py" line="436"/>
         <source>事件 #{id}：{why}</source>
         <translation>Case #{id}: {why}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="562"/>
+        <location filename="../../ui/dispatch/panel.py" line="450"/>
         <source>事件 #{id} 已办结，派遣建议已清除</source>
         <translation>Case #{id} is closed; its dispatch proposal was withdrawn</translation>
     </message>
@@ -1233,362 +1233,362 @@
 <context>
     <name>HandoverPdf</name>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="54"/>
+        <location filename="../../ui/handover/pdf.py" line="55"/>
         <source>已提交，待接班确认</source>
         <translation>Submitted, awaiting incoming shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="55"/>
+        <location filename="../../ui/handover/pdf.py" line="56"/>
         <source>已退回，待交班人答复</source>
         <translation>Returned, awaiting outgoing reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="56"/>
-        <location filename="../../ui/handover/pdf.py" line="75"/>
+        <location filename="../../ui/handover/pdf.py" line="57"/>
+        <location filename="../../ui/handover/pdf.py" line="76"/>
         <source>已签收</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="57"/>
+        <location filename="../../ui/handover/pdf.py" line="58"/>
         <source>草稿（尚未提交）</source>
         <translation>Draft (not submitted)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="60"/>
+        <location filename="../../ui/handover/pdf.py" line="61"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="61"/>
+        <location filename="../../ui/handover/pdf.py" line="62"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="62"/>
+        <location filename="../../ui/handover/pdf.py" line="63"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="63"/>
+        <location filename="../../ui/handover/pdf.py" line="64"/>
         <source>签收</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="66"/>
-        <location filename="../../ui/handover/pdf.py" line="385"/>
+        <location filename="../../ui/handover/pdf.py" line="67"/>
+        <location filename="../../ui/handover/pdf.py" line="386"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="67"/>
+        <location filename="../../ui/handover/pdf.py" line="68"/>
         <source>领导指示</source>
         <translation>Leader instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="68"/>
+        <location filename="../../ui/handover/pdf.py" line="69"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="70"/>
+        <location filename="../../ui/handover/pdf.py" line="71"/>
         <source>停用</source>
         <translation>Out of service</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="70"/>
+        <location filename="../../ui/handover/pdf.py" line="71"/>
         <source>已派出</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="70"/>
+        <location filename="../../ui/handover/pdf.py" line="71"/>
         <source>在途</source>
         <translation>En route</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="71"/>
+        <location filename="../../ui/handover/pdf.py" line="72"/>
         <source>到场</source>
         <translation>On scene</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="71"/>
+        <location filename="../../ui/handover/pdf.py" line="72"/>
         <source>返回中</source>
         <translation>Returning</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="71"/>
+        <location filename="../../ui/handover/pdf.py" line="72"/>
         <source>待命</source>
         <translation>Standby</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="74"/>
+        <location filename="../../ui/handover/pdf.py" line="75"/>
         <source>待签收</source>
         <translation>To acknowledge</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="76"/>
+        <location filename="../../ui/handover/pdf.py" line="77"/>
         <source>已解除</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="79"/>
+        <location filename="../../ui/handover/pdf.py" line="80"/>
         <source>决定</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="80"/>
+        <location filename="../../ui/handover/pdf.py" line="81"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="103"/>
+        <location filename="../../ui/handover/pdf.py" line="104"/>
         <source>白班</source>
         <translation>Day shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="105"/>
+        <location filename="../../ui/handover/pdf.py" line="106"/>
         <source>夜班</source>
         <translation>Night shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="191"/>
+        <location filename="../../ui/handover/pdf.py" line="192"/>
         <source>新上报（件/时）</source>
         <translation>New reports (per hour)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="192"/>
+        <location filename="../../ui/handover/pdf.py" line="193"/>
         <source>办结（件/时）</source>
         <translation>Resolved (per hour)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="193"/>
+        <location filename="../../ui/handover/pdf.py" line="194"/>
         <source>未办结（右轴，时末）</source>
         <translation>Open (right axis, end of hour)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="207"/>
+        <location filename="../../ui/handover/pdf.py" line="208"/>
         <source>时（北京时间）</source>
         <translation>Hour (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="292"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="292"/>
         <source>副班</source>
         <translation>Second officer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="292"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="292"/>
         <source>签到</source>
         <translation>Checked in</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="291"/>
+        <location filename="../../ui/handover/pdf.py" line="292"/>
         <source>接班值班员</source>
         <translation>Incoming officer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="304"/>
+        <location filename="../../ui/handover/pdf.py" line="305"/>
         <source>交班人</source>
         <translation>Handed over by</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="304"/>
+        <location filename="../../ui/handover/pdf.py" line="305"/>
         <source>提交时间</source>
         <translation>Submitted at</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="304"/>
+        <location filename="../../ui/handover/pdf.py" line="305"/>
         <source>接班人</source>
         <translation>Accepted by</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="304"/>
+        <location filename="../../ui/handover/pdf.py" line="305"/>
         <source>签收时间</source>
         <translation>Accepted at</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="315"/>
-        <location filename="../../ui/handover/pdf.py" line="418"/>
-        <location filename="../../ui/handover/pdf.py" line="429"/>
-        <location filename="../../ui/handover/pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="316"/>
+        <location filename="../../ui/handover/pdf.py" line="419"/>
+        <location filename="../../ui/handover/pdf.py" line="430"/>
+        <location filename="../../ui/handover/pdf.py" line="458"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="315"/>
+        <location filename="../../ui/handover/pdf.py" line="316"/>
         <source>环节</source>
         <translation>Step</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="315"/>
+        <location filename="../../ui/handover/pdf.py" line="316"/>
         <source>人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="315"/>
-        <location filename="../../ui/handover/pdf.py" line="418"/>
-        <location filename="../../ui/handover/pdf.py" line="429"/>
-        <location filename="../../ui/handover/pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="316"/>
+        <location filename="../../ui/handover/pdf.py" line="419"/>
+        <location filename="../../ui/handover/pdf.py" line="430"/>
+        <location filename="../../ui/handover/pdf.py" line="458"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="325"/>
+        <location filename="../../ui/handover/pdf.py" line="326"/>
         <source>新上报</source>
         <translation>New reports</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="325"/>
-        <location filename="../../ui/handover/pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="326"/>
+        <location filename="../../ui/handover/pdf.py" line="364"/>
         <source>办结</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="325"/>
+        <location filename="../../ui/handover/pdf.py" line="326"/>
         <source>班初未办结</source>
         <translation>Open at start</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="325"/>
+        <location filename="../../ui/handover/pdf.py" line="326"/>
         <source>班末未办结</source>
         <translation>Open at end</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="325"/>
+        <location filename="../../ui/handover/pdf.py" line="326"/>
         <source>班末超期</source>
         <translation>Overdue at end</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="326"/>
+        <location filename="../../ui/handover/pdf.py" line="327"/>
         <source>当前督办</source>
         <translation>Under supervision</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="326"/>
+        <location filename="../../ui/handover/pdf.py" line="327"/>
         <source>按时受理率</source>
         <translation>On-time acceptance</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="326"/>
+        <location filename="../../ui/handover/pdf.py" line="327"/>
         <source>基层办结占比</source>
         <translation>Settled locally</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="338"/>
-        <location filename="../../ui/handover/pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="339"/>
+        <location filename="../../ui/handover/pdf.py" line="364"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="338"/>
-        <location filename="../../ui/handover/pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="339"/>
+        <location filename="../../ui/handover/pdf.py" line="364"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="338"/>
-        <location filename="../../ui/handover/pdf.py" line="363"/>
-        <location filename="../../ui/handover/pdf.py" line="385"/>
-        <location filename="../../ui/handover/pdf.py" line="395"/>
-        <location filename="../../ui/handover/pdf.py" line="429"/>
+        <location filename="../../ui/handover/pdf.py" line="339"/>
+        <location filename="../../ui/handover/pdf.py" line="364"/>
+        <location filename="../../ui/handover/pdf.py" line="386"/>
+        <location filename="../../ui/handover/pdf.py" line="396"/>
+        <location filename="../../ui/handover/pdf.py" line="430"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="338"/>
-        <location filename="../../ui/handover/pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="339"/>
+        <location filename="../../ui/handover/pdf.py" line="364"/>
         <source>紧急</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="338"/>
-        <location filename="../../ui/handover/pdf.py" line="363"/>
+        <location filename="../../ui/handover/pdf.py" line="339"/>
+        <location filename="../../ui/handover/pdf.py" line="364"/>
         <source>上报</source>
         <translation>Reported</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="338"/>
+        <location filename="../../ui/handover/pdf.py" line="339"/>
         <source>办结时限</source>
         <translation>Resolve by</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="339"/>
+        <location filename="../../ui/handover/pdf.py" line="340"/>
         <source>督办时限</source>
         <translation>Supervision deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="339"/>
-        <location filename="../../ui/handover/pdf.py" line="364"/>
+        <location filename="../../ui/handover/pdf.py" line="340"/>
+        <location filename="../../ui/handover/pdf.py" line="365"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="385"/>
+        <location filename="../../ui/handover/pdf.py" line="386"/>
         <source>派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="385"/>
-        <location filename="../../ui/handover/pdf.py" line="395"/>
+        <location filename="../../ui/handover/pdf.py" line="386"/>
+        <location filename="../../ui/handover/pdf.py" line="396"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="385"/>
+        <location filename="../../ui/handover/pdf.py" line="386"/>
         <source>派出时间</source>
         <translation>Dispatched at</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="395"/>
+        <location filename="../../ui/handover/pdf.py" line="396"/>
         <source>自</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="410"/>
+        <location filename="../../ui/handover/pdf.py" line="411"/>
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="418"/>
-        <location filename="../../ui/handover/pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="419"/>
+        <location filename="../../ui/handover/pdf.py" line="458"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="418"/>
+        <location filename="../../ui/handover/pdf.py" line="419"/>
         <source>责任</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="429"/>
+        <location filename="../../ui/handover/pdf.py" line="430"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="429"/>
+        <location filename="../../ui/handover/pdf.py" line="430"/>
         <source>领域</source>
         <translation>Domain</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="458"/>
         <source>序</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="457"/>
+        <location filename="../../ui/handover/pdf.py" line="458"/>
         <source>记录人</source>
         <translation>Recorded by</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/pdf.py" line="535"/>
+        <location filename="../../ui/handover/pdf.py" line="536"/>
         <source>第 {n} 页 / 共 {total} 页</source>
         <translation>Page {n} of {total}</translation>
     </message>
@@ -1787,109 +1787,109 @@
 <context>
     <name>HotlineForm</name>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="55"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="72"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="168"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="169"/>
         <source>热线受理登记</source>
         <translation>Hotline intake</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="76"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="173"/>
         <source>请选择类别</source>
         <translation>Select a category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="91"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="180"/>
         <source>网格编码，或在地图上点选位置</source>
         <translation>Grid code, or pick on the map</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="92"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="248"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="114"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="296"/>
         <source>未选位置</source>
         <translation>No location</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="96"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="181"/>
         <source>来电人姓名</source>
         <translation>Caller name</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="99"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="182"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="102"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="183"/>
         <source>事发地址</source>
         <translation>Incident address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="105"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="184"/>
         <source>事件描述：发生了什么、涉及人员、现场情况</source>
         <translation>Description: what happened, who is involved, the scene</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="110"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="185"/>
         <source>登录后可受理来电</source>
         <translation>Log in to take calls</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="112"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="186"/>
         <source>提交登记</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="114"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="187"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="118"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="49"/>
         <source>事件类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="119"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="50"/>
         <source>紧急程度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="120"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="51"/>
         <source>来源渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="121"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="52"/>
         <source>网格</source>
         <translation>Grid cell</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="123"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="53"/>
         <source>来电人</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="124"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="54"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="125"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="55"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="126"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="56"/>
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="162"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="201"/>
         <source>已选位置 {lon:.5f}, {lat:.5f}，查找网格…</source>
         <translation>Picked {lon:.5f}, {lat:.5f}; finding grid…</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="291"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="340"/>
         <source>正在提交…</source>
         <translation>Submitting…</translation>
     </message>
@@ -1898,37 +1898,37 @@
         <translation>Registered #{id}; sent to the local center</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="312"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="366"/>
         <source>未能登记：{reason}</source>
         <translation>Not registered: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="317"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="373"/>
         <source>按网格编码定位</source>
         <translation>Locate by grid code</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="323"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="379"/>
         <source>已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}</source>
         <translation>Picked {lon:.5f}, {lat:.5f} → grid {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="63"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="170"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="173"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="212"/>
         <source>已选网格 {code}（{place}）</source>
         <translation>Grid cell {code} ({place})</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="174"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="213"/>
         <source>已选网格 {code}</source>
         <translation>Grid cell {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="300"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="350"/>
         <source>已登记 #{id}，由本中心受理：自办或分流派单</source>
         <translation>Filed #{id}: this center accepts it, handles it or routes it</translation>
     </message>
@@ -1954,47 +1954,47 @@
 <context>
     <name>IncidentPanel</name>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="92"/>
+        <location filename="../../ui/incidents/queue.py" line="39"/>
         <source>标记</source>
         <translation>Flags</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="93"/>
+        <location filename="../../ui/incidents/queue.py" line="40"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="94"/>
+        <location filename="../../ui/incidents/queue.py" line="41"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="95"/>
+        <location filename="../../ui/incidents/queue.py" line="42"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="96"/>
+        <location filename="../../ui/incidents/queue.py" line="43"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="97"/>
+        <location filename="../../ui/incidents/queue.py" line="44"/>
         <source>事件</source>
         <translation>Incident</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="107"/>
+        <location filename="../../ui/incidents/detail.py" line="51"/>
         <source>该事件已被他人更新</source>
         <translation>Incident updated by someone else</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="108"/>
+        <location filename="../../ui/incidents/detail.py" line="52"/>
         <source>登录后可处置</source>
         <translation>Log in to handle</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/panel.py" line="109"/>
+        <location filename="../../ui/incidents/detail.py" line="53"/>
         <source>当前账号无处置权限</source>
         <translation>No permission to handle</translation>
     </message>
@@ -2075,42 +2075,52 @@
         <translation>Tasks (one per line)</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="55"/>
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="56"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="57"/>
         <source>上报人</source>
         <translation>Reporter</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="58"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="59"/>
         <source>上报时间</source>
         <translation>Reported at</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="60"/>
         <source>办结时限</source>
         <translation>Resolve by</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="61"/>
         <source>办理中心</source>
         <translation>Handling center</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="62"/>
         <source>承办部门</source>
         <translation>Department</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="63"/>
         <source>评价</source>
         <translation>Rating</translation>
     </message>
     <message>
+        <location filename="../../ui/incidents/detail.py" line="64"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
@@ -3292,132 +3302,132 @@
 <context>
     <name>RiskAlertList</name>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="58"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="59"/>
         <source>红色</source>
         <translation>Red</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="59"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="60"/>
         <source>橙色</source>
         <translation>Orange</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="60"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="61"/>
         <source>黄色</source>
         <translation>Yellow</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="61"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="62"/>
         <source>蓝色</source>
         <translation>Blue</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="64"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="65"/>
         <source>社会治安</source>
         <translation>Public order</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="65"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="66"/>
         <source>矛盾纠纷</source>
         <translation>Disputes</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="66"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="67"/>
         <source>城市运行</source>
         <translation>City operation</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="67"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="68"/>
         <source>网络安全</source>
         <translation>Cyber security</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="68"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="69"/>
         <source>安全生产</source>
         <translation>Work safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="69"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="70"/>
         <source>消防安全</source>
         <translation>Fire safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="70"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="71"/>
         <source>食品药品</source>
         <translation>Food &amp; drugs</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="71"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="72"/>
         <source>生态环境</source>
         <translation>Environment</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="72"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="73"/>
         <source>交通安全</source>
         <translation>Traffic safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="73"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="74"/>
         <source>自然灾害</source>
         <translation>Natural disasters</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="74"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="75"/>
         <source>公共卫生</source>
         <translation>Public health</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="77"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="78"/>
         <source>待签收</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="78"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="79"/>
         <source>已签收</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="79"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="80"/>
         <source>已解除</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="82"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="83"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="83"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="84"/>
         <source>领域</source>
         <translation>Domain</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="84"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="85"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="85"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="86"/>
         <source>预警内容</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="86"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="87"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="87"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="88"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="90"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="91"/>
         <source>发布</source>
         <translation>Raised</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="91"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="92"/>
         <source>升级</source>
         <translation>Escalated</translation>
     </message>
@@ -3426,12 +3436,12 @@
         <translation>{n} open</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="92"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="93"/>
         <source>签收</source>
         <translation>Acknowledge</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="93"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="94"/>
         <source>解除</source>
         <translation>Close</translation>
     </message>

@@ -37,40 +37,7 @@ LANGS = ("zh_CN", "en")
 
 # Defects other helpers are fixing now, in their panels (each: rule, path pattern, text
 # pattern, the defect). Anything not matched here fails the lint. Keep it short.
-_INCIDENTS = "WallWindow/dock_incidents/panel_incidents/panelBody/tabbedContent/*/incidentSurface"
-_DISPATCH = "WallWindow/dock_dispatch/panel_dispatch/panelBody/incidentSurface"
 KNOWN: tuple[tuple[str, str, str, str], ...] = (
-    # ui/incidents (case panel helper): the case detail sets its captions once, in the
-    # language it was built in, and the queue's columns are too narrow for English.
-    (
-        "cjk",
-        "WallWindow/caseSheet/IncidentDetailView/*",
-        "*",
-        "case sheet: the detail's own captions are not retranslated on the English switch "
-        "(ui/incidents/panel.py; they are English after a start with --lang en)",
-    ),
-    (
-        "cut",
-        f"{_INCIDENTS}/QSplitter/QueueTable",
-        "*",
-        "queue columns too narrow for English status/deadline/channel (ui/incidents/panel.py)",
-    ),
-    # ui/incidents/hotline_form.py (case panel helper): built once in Chinese.
-    ("cjk", "hotlineForm*", "*", "hotline form: not retranslated on the English switch"),
-    # ui/dispatch (dispatch helper): the proposal's title and the plan line are composed
-    # once; the proposal and plan tables give unit names ~100 px.
-    (
-        "cjk",
-        f"{_DISPATCH}/QStackedWidget/QWidget/incTitle",
-        "*",
-        "dispatch proposal/plan title: composed in the old language (ui/dispatch/panel.py)",
-    ),
-    (
-        "cut",
-        f"{_DISPATCH}/QStackedWidget/QWidget/QTable*",
-        "*",
-        "dispatch proposal/plan tables: unit names cut, no tooltip (ui/dispatch/panel.py)",
-    ),
     # ui/video (conference and video helper).
     (
         "cjk",

@@ -11,22 +11,15 @@ replace a unit that is no longer free).
 
 The panel holds no data beyond what ui.dispatch.state last sent and never queries; every
 button posts a use case to the state's worker, and the answer comes back as a signal.
+Its words are in ui.dispatch.labels, the unit table's model in ui.dispatch.units.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -50,156 +43,30 @@ from services.dispatch.board import DispatchBoard, UnitRow
 from services.dispatch.plans import ActivationView, PlanItem
 from services.dispatch.surge import SurgeProposal
 from services.store import models
+from ui.dispatch.labels import (
+    BOARD_STATUSES,
+    ITEM_STATE_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    STATUS_LABELS,
+    STEP_LABELS,
+    label,
+    tr,
+)
 from ui.dispatch.state import DispatchState, FocusLost, ProposalView
+from ui.dispatch.units import (
+    COL_LEVEL,
+    COL_NAME,
+    COL_STATUS,
+    COL_TASK,
+    COL_TIME,
+    UNIT_COLUMNS,
+    UnitModel,
+)
 from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import category_label
-from widgets.row_model import RowTableModel
 from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
-
-_Index = QModelIndex | QPersistentModelIndex
-CTX = "DispatchPanel"
-
-STATUS_LABELS: dict[str, str] = {
-    "available": QT_TRANSLATE_NOOP("DispatchPanel", "可用"),
-    "dispatched": QT_TRANSLATE_NOOP("DispatchPanel", "已派"),
-    "en_route": QT_TRANSLATE_NOOP("DispatchPanel", "途中"),
-    "on_scene": QT_TRANSLATE_NOOP("DispatchPanel", "到场"),
-    "returning": QT_TRANSLATE_NOOP("DispatchPanel", "返回"),
-    "unavailable": QT_TRANSLATE_NOOP("DispatchPanel", "不可用"),
-}
-LEVEL_LABELS: dict[int, str] = {
-    1: QT_TRANSLATE_NOOP("DispatchPanel", "一级"),
-    2: QT_TRANSLATE_NOOP("DispatchPanel", "二级"),
-    3: QT_TRANSLATE_NOOP("DispatchPanel", "三级"),
-}
-KIND_LABELS: dict[str, str] = {
-    "police": QT_TRANSLATE_NOOP("DispatchPanel", "公安"),
-    "fire": QT_TRANSLATE_NOOP("DispatchPanel", "消防"),
-    "medical": QT_TRANSLATE_NOOP("DispatchPanel", "急救"),
-    "emergency": QT_TRANSLATE_NOOP("DispatchPanel", "应急"),
-    "urban_management": QT_TRANSLATE_NOOP("DispatchPanel", "城管"),
-    "grid_team": QT_TRANSLATE_NOOP("DispatchPanel", "网格"),
-    "volunteer": QT_TRANSLATE_NOOP("DispatchPanel", "志愿者"),
-}
-STEP_LABELS: dict[str, str] = {
-    "acknowledge": QT_TRANSLATE_NOOP("DispatchPanel", "确认出发"),
-    "arrive": QT_TRANSLATE_NOOP("DispatchPanel", "到达现场"),
-    "clear": QT_TRANSLATE_NOOP("DispatchPanel", "处置完毕"),
-    "return": QT_TRANSLATE_NOOP("DispatchPanel", "返回驻地"),
-    "cancel": QT_TRANSLATE_NOOP("DispatchPanel", "取消派遣"),
-}
-ITEM_STATE_LABELS: dict[str, str] = {
-    "proposed": QT_TRANSLATE_NOOP("DispatchPanel", "待确认"),
-    "confirmed": QT_TRANSLATE_NOOP("DispatchPanel", "已确认"),
-    "declined": QT_TRANSLATE_NOOP("DispatchPanel", "不采纳"),
-    "unfilled": QT_TRANSLATE_NOOP("DispatchPanel", "无可用单位"),
-}
-UNIT_COLUMNS: tuple[str, ...] = (
-    QT_TRANSLATE_NOOP("DispatchPanel", "单位"),
-    QT_TRANSLATE_NOOP("DispatchPanel", "级别"),
-    QT_TRANSLATE_NOOP("DispatchPanel", "状态"),
-    QT_TRANSLATE_NOOP("DispatchPanel", "任务"),
-    QT_TRANSLATE_NOOP("DispatchPanel", "时长"),
-)
-COL_NAME, COL_LEVEL, COL_STATUS, COL_TASK, COL_TIME = range(len(UNIT_COLUMNS))
-BOARD_STATUSES = ("available", "dispatched", "en_route", "on_scene", "returning", "unavailable")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CTX, text)
-
-
-def label(table: dict[Any, str], key: Any) -> str:
-    return tr(table[key]) if key in table else str(key)
-
-
-MINUTES = QT_TRANSLATE_NOOP("DispatchPanel", "{m}分")
-
-
-def duration_text(minutes: float) -> str:
-    """Time in state: "7分" under an hour, "1:05" (h:mm) beyond."""
-    m = int(minutes)
-    return f"{m // 60}:{m % 60:02d}" if m >= 60 else tr(MINUTES).replace("{m}", str(m))
-
-
-class UnitModel(RowTableModel):
-    """The units of the board; time in state counts on between reads (`set_now`)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(UNIT_COLUMNS, parent)
-        self._rows: tuple[UnitRow, ...] = ()
-        self._now: datetime | None = None
-        self.policy: dispatch.DispatchPolicy | None = None  # the state's, set by the panel
-        self.colors = theme_colors()
-
-    def set_rows(self, rows: tuple[UnitRow, ...], now: datetime) -> None:
-        self._now = now
-        self._reset(rows)
-
-    def set_now(self, now: datetime) -> None:
-        self._now = now
-        self._column_changed(COL_TIME)
-
-    def row(self, r: int) -> UnitRow | None:
-        return self._rows[r] if 0 <= r < len(self._rows) else None
-
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(UNIT_COLUMNS[section])
-        return None
-
-    def minutes(self, u: UnitRow) -> float:
-        if self._now is None:
-            return u.minutes_in_state
-        return max(0.0, (self._now - u.status_since).total_seconds() / 60.0)
-
-    def alarm(self, u: UnitRow) -> str:
-        return self.policy.alarm(u.status, self.minutes(u)) if self.policy else u.alarm
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        u = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_NAME:
-                return f"{u.name}"
-            if col == COL_LEVEL:
-                return f"{label(LEVEL_LABELS, u.level)}·{label(KIND_LABELS, u.kind)}"
-            if col == COL_STATUS:
-                return label(STATUS_LABELS, u.status)
-            if col == COL_TASK:
-                if u.incident_id is None:
-                    return "—"
-                return f"#{u.incident_id} {u.incident_address}".strip()
-            return duration_text(self.minutes(u))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            alarm = self.alarm(u)
-            if col in (COL_TIME, COL_STATUS) and alarm:
-                return QColor(self.colors["alarm" if alarm == "red" else "warn"])
-            if col == COL_STATUS and u.status == "available":
-                return QColor(self.colors["good"])
-            if col == COL_STATUS and u.status == "unavailable":
-                return QColor(self.colors["muted"])
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            alarm = self.alarm(u)
-            if alarm and col == COL_TIME:
-                color = QColor(self.colors["alarm" if alarm == "red" else "warn"])
-                color.setAlpha(48)
-                return color
-            return None
-        if role == Qt.ItemDataRole.FontRole and col == COL_TIME and self.alarm(u):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_TIME:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
 
 class DispatchPanel(QWidget):
@@ -228,6 +95,8 @@ class DispatchPanel(QWidget):
         self._focus: int | None = None  # the case the 派遣 page follows
         self._pending_layout: tuple[int, int] | None = None
         self._scale = 1.0
+        self._proposal_title_text: Callable[[], str] | None = None
+        self._message_text: Callable[[], str] | None = None
 
         root = QVBoxLayout(self)
         root.setContentsMargins(6, 4, 6, 4)
@@ -515,52 +384,73 @@ class DispatchPanel(QWidget):
             return  # an answer for a case the officer has since left
         self._proposal = view
         p = view.proposal
-        plan = f" · {self.tr('预案')}：{view.plan.name}" if view.plan else ""
-        self.proposal_title.setText(
-            self.tr("事件 #{id} {category} 建议派遣").replace("{id}", str(p.incident_id))
-            .replace("{category}", category_label(p.category)) + plan)  # fmt: skip
         rows = [(c, True) for c in p.candidates] + [(c, False) for c in view.others]
-        t = self.proposal_table
-        t.setRowCount(len(rows))
-        for r, (c, checked) in enumerate(rows):
-            name = QTableWidgetItem(c.name)
-            name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
-                          | Qt.ItemFlag.ItemIsSelectable)  # fmt: skip
-            name.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-            name.setData(Qt.ItemDataRole.UserRole, (c.resource_id, c.version))
-            t.setItem(r, 0, name)
-            for col, text in enumerate((
-                f"{label(LEVEL_LABELS, c.level)}·{label(KIND_LABELS, c.kind)}",
-                f"{c.distance_km:.1f} km",
-                self.tr("{m} 分钟").replace("{m}", f"{c.eta_minutes:.0f}"),
-            ), start=1):  # fmt: skip
-                item = QTableWidgetItem(text)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                t.setItem(r, col, item)
+        self._fill_proposal(view, [checked for _, checked in rows])
         allowed = view.focus.may_dispatch if view.focus is not None else self._may_dispatch()
         self.dispatch_button.setEnabled(allowed and bool(rows))
         self.incident_selected.emit(p.incident_id)
         if view.reason == "selected":  # a plan just started keeps its own page in front
             self.tabs.setCurrentIndex(self.PAGE_PROPOSAL)
 
-    def _withdraw(self, incident_id: int, why: str) -> None:
+    def _fill_proposal(self, view: ProposalView, checked: list[bool]) -> None:
+        """The proposal's title and units in the language now in use; `checked`: which
+        units are ticked (the proposed ones first, or what the officer ticked since)."""
+        p = view.proposal
+        self._set_proposal_title(lambda: self.tr("事件 #{id} {category} 建议派遣").replace(
+            "{id}", str(p.incident_id)).replace("{category}", category_label(p.category))
+            + (f" · {self.tr('预案')}：{view.plan.name}" if view.plan else ""))  # fmt: skip
+        rows = list(p.candidates) + list(view.others)
+        t = self.proposal_table
+        t.setRowCount(len(rows))
+        for r, c in enumerate(rows):
+            texts = (
+                c.name,
+                f"{label(LEVEL_LABELS, c.level)}·{label(KIND_LABELS, c.kind)}",
+                f"{c.distance_km:.1f} km",
+                self.tr("{m} 分钟").replace("{m}", f"{c.eta_minutes:.0f}"),
+            )
+            tip = " · ".join(texts)  # a unit's name cut by a narrow column reads whole here
+            for col, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                if col == 0:
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                                  | Qt.ItemFlag.ItemIsSelectable)  # fmt: skip
+                    on = r < len(checked) and checked[r]
+                    item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+                    item.setData(Qt.ItemDataRole.UserRole, (c.resource_id, c.version))
+                t.setItem(r, col, item)
+
+    def _set_proposal_title(self, text: Callable[[], str]) -> None:
+        """The 派遣 page's title, as a function: said again when the language switches."""
+        self._proposal_title_text = text
+        self.proposal_title.setText(text())
+
+    def _withdraw(self, incident_id: int, why: Callable[[], str]) -> None:
         """No proposal for this case any more: say why on the page, clear its units."""
         self._proposal = None
         if self._focus == incident_id:
             self._focus = None
-        self.proposal_title.setText(
-            self.tr("事件 #{id}：{why}").replace("{id}", str(incident_id)).replace("{why}", why))
+        self._set_proposal_title(
+            lambda: self.tr("事件 #{id}：{why}").replace("{id}", str(incident_id))
+            .replace("{why}", why()))  # fmt: skip
         self.proposal_table.setRowCount(0)
         self.dispatch_button.setEnabled(False)
 
     def _focus_lost(self, lost: FocusLost) -> None:
         if lost.incident_id != self._focus:
             return
-        why = refusal_text(lost.refusal.code, lost.refusal.message, domain="dispatch",
-                           params=lost.refusal.params)  # fmt: skip
+        r = lost.refusal
+
+        def why() -> str:
+            return refusal_text(r.code, r.message, domain="dispatch", params=r.params)
+
+        def cleared() -> str:
+            return self.tr("事件 #{id} 已办结，派遣建议已清除").replace("{id}", str(lost.incident_id))
+
         self._withdraw(lost.incident_id, why)
-        self._say(self.tr("事件 #{id} 已办结，派遣建议已清除").replace("{id}", str(lost.incident_id))
-                  if lost.refusal.code == "incident_closed" else why, "alarm")  # fmt: skip
+        self._say(cleared if r.code == "incident_closed" else why, "alarm")
 
     # ==== helpers ======================================================================
     def _setup_table(self, t: QTableWidget) -> None:
@@ -588,8 +478,11 @@ class DispatchPanel(QWidget):
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
 
-    def _say(self, text: str, tone: str = "info") -> None:
-        self.message.setText(text)
+    def _say(self, text: str | Callable[[], str], tone: str = "info") -> None:
+        """The line under the tabs; given as a function, it is said again in the new
+        language when the language switches."""
+        self._message_text = text if callable(text) else None
+        self.message.setText(text() if callable(text) else text)
         self.message.setProperty("tone", tone)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
@@ -638,7 +531,7 @@ class DispatchPanel(QWidget):
                 rid, version = item.data(Qt.ItemDataRole.UserRole)
                 units.append((int(rid), int(version)))
         if not units:
-            self._say(refusal_text("no_units", domain="dispatch"), "alarm")
+            self._say(lambda: refusal_text("no_units", domain="dispatch"), "alarm")
             return
         self.state.dispatch(self._proposal.proposal.incident_id, units)
 
@@ -662,8 +555,10 @@ class DispatchPanel(QWidget):
         t.setRowCount(len(a.items))
         for r, it in enumerate(a.items):
             texts = self._item_texts(it)
+            tip = " · ".join(t for t in texts if t)  # a cut unit name reads whole here
             for col, text in enumerate(texts):
                 cell = QTableWidgetItem(text)
+                cell.setToolTip(tip)
                 cell.setData(Qt.ItemDataRole.UserRole, it.idx)
                 if col == 3:
                     color = {"confirmed": c["good"], "declined": c["muted"],
@@ -747,7 +642,7 @@ class DispatchPanel(QWidget):
     def _on_done(self, action: str, result: object) -> None:
         if action == "dispatch" and isinstance(result, tuple):
             names = "、".join(r.unit_name for r in result)
-            self._say(self.tr("已派遣：{names}").replace("{names}", names), "good")
+            self._say(lambda: self.tr("已派遣：{names}").replace("{names}", names), "good")
             self.tabs.setCurrentIndex(self.PAGE_BOARD)
         elif isinstance(result, ActivationView):
             self._activation_id = result.id
@@ -756,8 +651,8 @@ class DispatchPanel(QWidget):
             ) if any(a.id == result.id for a in self._activations) else (result, *self._activations)  # fmt: skip
             self._fill_plan()
             self.tabs.setCurrentIndex(self.PAGE_PLAN)
-            self._say(self.tr("预案已更新") if action != "activate" else self.tr("预案已启动，请逐项确认"),
-                      "good")  # fmt: skip
+            self._say(lambda: self.tr("预案已更新") if action != "activate"
+                      else self.tr("预案已启动，请逐项确认"), "good")  # fmt: skip
             if action == "activate" and result.incident_id is not None:
                 self._follow(result.incident_id, "plan")  # the surge case is now in focus
             if self._pending_layout is not None and self._pending_layout[0] == result.id:
@@ -767,11 +662,13 @@ class DispatchPanel(QWidget):
                 if item.state == "confirmed":
                     self.layout_requested.emit(int(item.ref), list(item.cameras))
         elif action in STEP_LABELS:
-            self._say(label(STEP_LABELS, action) + " ✓", "good")
+            self._say(lambda: label(STEP_LABELS, action) + " ✓", "good")
 
     def _on_refused(self, action: str, r: Refusal) -> None:
         self._pending_layout = None
-        text = refusal_text(r.code, r.message, domain="dispatch", params=r.params)
+        def text() -> str:
+            return refusal_text(r.code, r.message, domain="dispatch", params=r.params)
+
         self._say(text, "alarm")
         if action == "propose":
             iid = r.params.get("id")
@@ -808,6 +705,17 @@ class DispatchPanel(QWidget):
         self.unit_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(UNIT_COLUMNS) - 1)
         self._update_unit_buttons()
         self.show_surge(self._surge)
+        # What was composed in the language before: the pages' titles and tables, the line.
+        if self._proposal is not None:
+            t = self.proposal_table
+            ticked = [(i := t.item(r, 0)) is not None and i.checkState() == Qt.CheckState.Checked
+                      for r in range(t.rowCount())]  # fmt: skip
+            self._fill_proposal(self._proposal, ticked)
+        elif self._proposal_title_text is not None:
+            self.proposal_title.setText(self._proposal_title_text())
+        self._fill_plan()
+        if self._message_text is not None:
+            self.message.setText(self._message_text())
 
     def shutdown(self) -> None:
         self._clock.stop()

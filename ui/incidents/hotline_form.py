@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -33,15 +33,28 @@ from PySide6.QtWidgets import (
 
 from services import incidents
 from services.accounts import Actor
+from ui.incidents.overlays import escape_for
 from ui.incidents.state import HotlineReport, IncidentState
 from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_labels import channel_label, priority_label
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import category_label
+from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 # Channels a person at the console takes in (follow-ups and conferences come from the
 # workflow itself).
 FORM_CHANNELS = tuple(c for c in incidents.CHANNELS if c not in ("follow_up", "conference"))
+PRIORITIES = (1, 2, 3, 4)
+CAPTIONS: dict[str, str] = {  # the form's rows, top to bottom (the location line aside)
+    "category": QT_TRANSLATE_NOOP("HotlineForm", "事件类别"),
+    "priority": QT_TRANSLATE_NOOP("HotlineForm", "紧急程度"),
+    "channel": QT_TRANSLATE_NOOP("HotlineForm", "来源渠道"),
+    "grid": QT_TRANSLATE_NOOP("HotlineForm", "网格"),
+    "reporter": QT_TRANSLATE_NOOP("HotlineForm", "来电人"),
+    "phone": QT_TRANSLATE_NOOP("HotlineForm", "电话"),
+    "address": QT_TRANSLATE_NOOP("HotlineForm", "地址"),
+    "description": QT_TRANSLATE_NOOP("HotlineForm", "描述"),
+}
 
 
 class HotlineForm(QFrame):
@@ -52,7 +65,6 @@ class HotlineForm(QFrame):
     def __init__(self, state: IncidentState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("hotlineForm")
-        self.setWindowTitle(self.tr("热线受理登记"))
         self.state = state
         self._lon: float | None = None
         self._lat: float | None = None
@@ -60,70 +72,64 @@ class HotlineForm(QFrame):
         self._anchor: Callable[[float], QRect] | None = None
         self._host: QWidget | None = None
         self._scale = 1.0
-        self.close_button = QPushButton(self.tr("关闭"), self)
+        self.close_button = QPushButton(self)
         self.close_button.setObjectName("hotlineClose")
         self.close_button.setToolTip("Esc")
         self.close_button.clicked.connect(self.close_form)
         self.close_button.hide()
-        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        self.escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.escape.activated.connect(self.close_form)
 
-        self.title = QLabel(self.tr("热线受理登记"), self)
+        self.title = QLabel(self)
         self.title.setObjectName("incTitle")
         self.category = QComboBox(self)
         self.category.setObjectName("category")
-        self.category.addItem(self.tr("请选择类别"), None)
-        for code in incidents.CATEGORIES:
-            self.category.addItem(category_label(code), code)
+        for code in (None, *incidents.CATEGORIES):
+            self.category.addItem("", code)
         self.priority = QComboBox(self)
         self.priority.setObjectName("priority")
-        for p in (1, 2, 3, 4):
-            self.priority.addItem(priority_label(p), p)
+        for p in PRIORITIES:
+            self.priority.addItem("", p)
         self.priority.setCurrentIndex(2)
         self.channel = QComboBox(self)
         self.channel.setObjectName("channel")
         for code in FORM_CHANNELS:
-            self.channel.addItem(channel_label(code), code)
+            self.channel.addItem("", code)
         self.channel.setCurrentIndex(FORM_CHANNELS.index("hotline"))
         self.grid_code = QLineEdit(self)
         self.grid_code.setObjectName("gridCode")
-        self.grid_code.setPlaceholderText(self.tr("网格编码，或在地图上点选位置"))
-        self.location = QLabel(self.tr("未选位置"), self)
+        self.location = QLabel(self)
         self.location.setObjectName("incHint")
         self.reporter = QLineEdit(self)
         self.reporter.setObjectName("reporter")
-        self.reporter.setPlaceholderText(self.tr("来电人姓名"))
         self.phone = QLineEdit(self)
         self.phone.setObjectName("phone")
-        self.phone.setPlaceholderText(self.tr("联系电话"))
         self.address = QLineEdit(self)
         self.address.setObjectName("address")
-        self.address.setPlaceholderText(self.tr("事发地址"))
         self.description = QPlainTextEdit(self)
         self.description.setObjectName("description")
-        self.description.setPlaceholderText(self.tr("事件描述：发生了什么、涉及人员、现场情况"))
         self.message = QLabel(self)
         self.message.setObjectName("incMessage")
         self.message.setWordWrap(True)
         self.message.hide()
-        self.hint = QLabel(self.tr("登录后可受理来电"), self)
+        self._message_text: Callable[[], str] = str  # the line shown, said again on a switch
+        self._location_text: Callable[[], str] = lambda: self.tr("未选位置")
+        self.hint = QLabel(self)
         self.hint.setObjectName("incHint")
-        self.submit = QPushButton(self.tr("提交登记"), self)
+        self.submit = QPushButton(self)
         self.submit.setObjectName("submit")
-        self.clear_button = QPushButton(self.tr("清空"), self)
+        self.clear_button = QPushButton(self)
+        self.captions = {key: self._caption() for key in CAPTIONS}
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.addRow(self._caption(self.tr("事件类别")), self.category)
-        form.addRow(self._caption(self.tr("紧急程度")), self.priority)
-        form.addRow(self._caption(self.tr("来源渠道")), self.channel)
-        form.addRow(self._caption(self.tr("网格")), self.grid_code)
+        form.addRow(self.captions["category"], self.category)
+        form.addRow(self.captions["priority"], self.priority)
+        form.addRow(self.captions["channel"], self.channel)
+        form.addRow(self.captions["grid"], self.grid_code)
         form.addRow(QLabel(self), self.location)
-        form.addRow(self._caption(self.tr("来电人")), self.reporter)
-        form.addRow(self._caption(self.tr("电话")), self.phone)
-        form.addRow(self._caption(self.tr("地址")), self.address)
-        form.addRow(self._caption(self.tr("描述")), self.description)
+        form.addRow(self.captions["reporter"], self.reporter)
+        form.addRow(self.captions["phone"], self.phone)
+        form.addRow(self.captions["address"], self.address)
+        form.addRow(self.captions["description"], self.description)
         buttons = QHBoxLayout()
         buttons.addWidget(self.hint)
         buttons.addStretch(1)
@@ -147,19 +153,52 @@ class HotlineForm(QFrame):
         state.location_refused.connect(self._location_refused)
         state.actor_changed.connect(self.set_actor)
         self.set_actor(state.actor())
+        self.retranslate()
+        on_language_change(self, self.retranslate)
         self.set_ui_scale(1.0)
 
-    def _caption(self, text: str) -> QLabel:
-        label = QLabel(text, self)
+    def _caption(self) -> QLabel:
+        label = QLabel(self)
         label.setObjectName("incCaption")
         return label
+
+    def retranslate(self) -> None:
+        """Every text of the form in the language now in use; what was typed and picked
+        stays, and the location line and the message are said again."""
+        self.setWindowTitle(self.tr("热线受理登记"))
+        self.title.setText(self.tr("热线受理登记"))
+        self.close_button.setText(self.tr("关闭"))
+        for key, label in self.captions.items():
+            label.setText(QCoreApplication.translate("HotlineForm", CAPTIONS[key]))
+        self.category.setItemText(0, self.tr("请选择类别"))
+        for i, code in enumerate(incidents.CATEGORIES, start=1):
+            self.category.setItemText(i, category_label(code))
+        for i, p in enumerate(PRIORITIES):
+            self.priority.setItemText(i, priority_label(p))
+        for i, code in enumerate(FORM_CHANNELS):
+            self.channel.setItemText(i, channel_label(code))
+        self.grid_code.setPlaceholderText(self.tr("网格编码，或在地图上点选位置"))
+        self.reporter.setPlaceholderText(self.tr("来电人姓名"))
+        self.phone.setPlaceholderText(self.tr("联系电话"))
+        self.address.setPlaceholderText(self.tr("事发地址"))
+        self.description.setPlaceholderText(self.tr("事件描述：发生了什么、涉及人员、现场情况"))
+        self.hint.setText(self.tr("登录后可受理来电"))
+        self.submit.setText(self.tr("提交登记"))
+        self.clear_button.setText(self.tr("清空"))
+        self.location.setText(self._location_text())
+        self.message.setText(self._message_text())
+
+    def _say_where(self, text: Callable[[], str]) -> None:
+        """The line under the grid field (a function: it is said again after a switch)."""
+        self._location_text = text
+        self.location.setText(text())
 
     # -- public slots --------------------------------------------------------------------
 
     def set_location(self, lon: float, lat: float) -> None:
         """A position picked on the map; the grid cell that holds it is looked up."""
         self._lon, self._lat = lon, lat
-        self.location.setText(self.tr("已选位置 {lon:.5f}, {lat:.5f}，查找网格…").format(
+        self._say_where(lambda: self.tr("已选位置 {lon:.5f}, {lat:.5f}，查找网格…").format(
             lon=lon, lat=lat))  # fmt: skip
         self.state.locate(lon, lat)
 
@@ -169,8 +208,8 @@ class HotlineForm(QFrame):
         self._lon = self._lat = None
         self.grid_code.setText(code)
         place = " ".join(p for p in (township, community) if p)
-        self.location.setText(
-            self.tr("已选网格 {code}（{place}）").format(code=code, place=place) if place
+        self._say_where(
+            lambda: self.tr("已选网格 {code}（{place}）").format(code=code, place=place) if place
             else self.tr("已选网格 {code}").format(code=code)
         )  # fmt: skip
         if place and not self.address.text().strip():
@@ -187,6 +226,7 @@ class HotlineForm(QFrame):
         self.setParent(host)
         self.setAutoFillBackground(True)
         self.close_button.show()
+        escape_for(host).register(self, self.close_form)  # one Esc with the case sheet
         host.installEventFilter(self)
         self.set_ui_scale(self._scale)
 
@@ -253,7 +293,7 @@ class HotlineForm(QFrame):
         self.address.clear()
         self.description.clear()
         self._lon = self._lat = None
-        self.location.setText(self.tr("未选位置"))
+        self._say_where(lambda: self.tr("未选位置"))
 
     def report_value(self) -> HotlineReport:
         """What the form would submit now."""
@@ -275,8 +315,9 @@ class HotlineForm(QFrame):
 
     # -- internals -----------------------------------------------------------------------
 
-    def _show(self, text: str, tone: str) -> None:
-        self.message.setText(text)
+    def _show(self, text: Callable[[], str], tone: str) -> None:
+        self._message_text = text
+        self.message.setText(text())
         self.message.setProperty("tone", tone)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
@@ -286,17 +327,17 @@ class HotlineForm(QFrame):
         value = self.report_value()
         # Checked here only to point at the empty field; the service checks again.
         if not value.category:
-            self._show(refusal_text("category"), "alarm")
+            self._show(lambda: refusal_text("category"), "alarm")
             return
         if not value.grid_code and value.lon is None:
-            self._show(refusal_text("no_location"), "alarm")
+            self._show(lambda: refusal_text("no_location"), "alarm")
             return
         if not value.description:
-            self._show(refusal_text("description"), "alarm")
+            self._show(lambda: refusal_text("description"), "alarm")
             return
         self._busy = True
         self.submit.setEnabled(False)
-        self._show(self.tr("正在提交…"), "info")
+        self._show(lambda: self.tr("正在提交…"), "info")
         self.state.report(value)
 
     def _done(self, incident_id: int) -> None:
@@ -305,7 +346,10 @@ class HotlineForm(QFrame):
         self._busy = False
         self.set_actor(self.state.actor())
         self.clear()
-        self._show(self.tr("已登记 #{id}，由本中心受理：自办或分流派单").format(id=incident_id), "good")
+        self._show(
+            lambda: self.tr("已登记 #{id}，由本中心受理：自办或分流派单").format(id=incident_id),
+            "good",
+        )
         self.reported.emit(incident_id)
 
     def _refused(self, refusal: Refusal) -> None:
@@ -313,26 +357,30 @@ class HotlineForm(QFrame):
             return
         self._busy = False
         self.set_actor(self.state.actor())
-        text = refusal_text(refusal.code, refusal.message)
         grid = refusal.params.get("grid")
-        if refusal.code in ("outside_grid", "no_grid_code") and grid:
-            text = f"{text}（{grid}）"
-        self._show(self.tr("未能登记：{reason}").format(reason=text), "alarm")
+
+        def said() -> str:
+            text = refusal_text(refusal.code, refusal.message)
+            if refusal.code in ("outside_grid", "no_grid_code") and grid:
+                text = f"{text}（{grid}）"
+            return self.tr("未能登记：{reason}").format(reason=text)
+
+        self._show(said, "alarm")
 
     def _grid_typed(self, _text: str) -> None:
         # A typed code replaces a picked position.
         self._lon = self._lat = None
-        self.location.setText(self.tr("按网格编码定位"))
+        self._say_where(lambda: self.tr("按网格编码定位"))
 
     def _located(self, lon: float, lat: float, code: str) -> None:
         if (lon, lat) != (self._lon, self._lat):
             return  # an older click
         self.grid_code.setText(code)
-        self.location.setText(self.tr("已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}").format(
+        self._say_where(lambda: self.tr("已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}").format(
             lon=lon, lat=lat, code=code))  # fmt: skip
 
     def _location_refused(self, lon: float, lat: float, refusal: Refusal) -> None:
         if (lon, lat) != (self._lon, self._lat):
             return
         self._lon = self._lat = None
-        self.location.setText(refusal_text(refusal.code, refusal.message))
+        self._say_where(lambda: refusal_text(refusal.code, refusal.message))

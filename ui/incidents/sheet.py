@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.incidents.overlays import escape_for
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.translate import QT_TRANSLATE_NOOP
 
@@ -100,12 +101,6 @@ class CaseSheet(QFrame):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(detail, 1)
-        # Esc anywhere in the wall window while the sheet shows (a hidden sheet's shortcut
-        # is inactive, so Esc means nothing else then).
-        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        self.escape.setContext(Qt.ShortcutContext.WindowShortcut)
-        self.escape.activated.connect(self.close_sheet)
-        self.escape.setEnabled(False)
 
     @property
     def docked(self) -> bool:
@@ -121,7 +116,9 @@ class CaseSheet(QFrame):
         self.setParent(host)
         self.setAutoFillBackground(True)
         self.close_button.show()
-        self.escape.setEnabled(True)
+        # Esc anywhere in the wall window while the sheet shows; with the hotline form
+        # open too, the one in use or on top (ui.incidents.overlays).
+        escape_for(host).register(self, self.close_sheet)
         host.installEventFilter(self)
         self.set_ui_scale(self._scale)
 

@@ -4,12 +4,14 @@ request, a refusal shown in words, and a second console's panel following it all
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
@@ -20,6 +22,7 @@ from services.policies import Policies
 from services.store import db, models
 from ui.dispatch.panel import DispatchPanel
 from ui.dispatch.state import DispatchState
+from ui.kit.i18n import install_language
 
 DEFAULTS = Policies.defaults()
 
@@ -223,4 +226,63 @@ def test_unit_buttons_show_the_steps_the_service_allows(qtbot: QtBot, demo) -> N
         assert not panel.step_button.isEnabled() and not panel.cancel_button.isEnabled()
         assert panel.availability_button.isEnabled() and panel.availability_button.text() == "暂停使用"
     finally:
+        panel.shutdown()
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _switch(qtbot: QtBot, panel: DispatchPanel, lang: str) -> None:
+    """What the header's language button does (the panel here stands alone); Qt posts the
+    change to every widget: wait until the panel's first tab reads the new language."""
+    app = QApplication.instance()
+    assert app is not None
+    install_language(app, lang)
+    board = "Board" if lang == "en" else "看板"
+    qtbot.waitUntil(lambda: panel.tabs.tabText(0) == board, timeout=5_000)
+
+
+def test_titles_tables_and_message_follow_the_language_switch(qtbot: QtBot, demo) -> None:  # type: ignore[no-untyped-def]
+    panel = _panel(qtbot, demo["url"], demo["county"], demo["duty"])
+    iid = demo["incident"]
+    try:
+        qtbot.waitUntil(lambda: panel.unit_model.rowCount() > 0, timeout=10_000)
+        with qtbot.waitSignal(panel.state.proposal_ready, timeout=10_000):
+            panel.propose_for_incident(iid)
+        t = panel.proposal_table
+        assert "建议派遣" in panel.proposal_title.text() and t.rowCount() > 1
+        plan = panel._proposal.plan.name if panel._proposal and panel._proposal.plan else ""  # data
+        first = t.item(0, 0)
+        assert first is not None and first.checkState() == Qt.CheckState.Checked
+        qtbot.mouseClick(t.viewport(), Qt.MouseButton.LeftButton,
+                         pos=t.visualItemRect(first).topLeft() + QPoint(8, t.rowHeight(0) // 2))  # fmt: skip
+        qtbot.waitUntil(lambda: t.item(0, 0).checkState() == Qt.CheckState.Unchecked)  # type: ignore[union-attr]
+        chinese_level = t.item(0, 1).text()  # type: ignore[union-attr]
+
+        _switch(qtbot, panel, "en")
+        title = panel.proposal_title.text()
+        assert f"#{iid}" in title and not CJK.search(title.replace(plan, "")), title
+        assert not CJK.search(panel.plan_title.text()), panel.plan_title.text()
+        assert t.item(0, 1).text() != chinese_level  # type: ignore[union-attr]
+        assert not CJK.search(t.item(0, 1).text())  # type: ignore[union-attr]
+        # Every unit's name is whole in its row's tooltip (the column may cut it).
+        for r in range(t.rowCount()):
+            name = t.item(r, 0)
+            assert name is not None and name.text() and name.text() in name.toolTip()
+        # What the officer unticked stays unticked through the switch.
+        assert t.item(0, 0).checkState() == Qt.CheckState.Unchecked  # type: ignore[union-attr]
+
+        _switch(qtbot, panel, "zh_CN")
+        assert "建议派遣" in panel.proposal_title.text()
+        assert t.item(0, 1).text() == chinese_level  # type: ignore[union-attr]
+        # The case closes elsewhere: the page's title and the line say why, in Chinese ...
+        _close(demo["factory"], iid)
+        qtbot.waitUntil(lambda: t.rowCount() == 0, timeout=10_000)
+        assert "已办结" in panel.proposal_title.text() and "派遣建议已清除" in panel.message.text()
+        # ... and in English after the switch.
+        _switch(qtbot, panel, "en")
+        for text in (panel.proposal_title.text(), panel.message.text()):
+            assert f"#{iid}" in text and not CJK.search(text), text
+    finally:
+        _switch(qtbot, panel, "zh_CN")
         panel.shutdown()
