@@ -195,6 +195,34 @@
     </message>
 </context>
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../widgets/about.py" line="17"/>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/about.py" line="18"/>
+        <source>社会治理综合指挥中心</source>
+        <translation>Social Governance Command Center</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/about.py" line="19"/>
+        <source>版本 {v}</source>
+        <translation>Version {v}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/about.py" line="20"/>
+        <source>区划数据来源</source>
+        <translation>Territory data</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/about.py" line="21"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>AccountBar</name>
     <message>
         <location filename="../../ui/kit/session.py" line="167"/>
@@ -447,24 +475,29 @@
 <context>
     <name>Console</name>
     <message>
-        <location filename="../../ui/app.py" line="36"/>
+        <location filename="../../ui/app.py" line="37"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="37"/>
+        <location filename="../../ui/app.py" line="38"/>
         <source>平安指数</source>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="38"/>
+        <location filename="../../ui/app.py" line="39"/>
         <source>事件</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="39"/>
+        <location filename="../../ui/app.py" line="40"/>
         <source>风险预警</source>
         <translation>Risk alerts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="41"/>
+        <source>四平台</source>
+        <translation>Four platforms</translation>
     </message>
 </context>
 <context>
@@ -1804,7 +1837,7 @@
     </message>
     <message>
         <location filename="../../ui/incidents/hotline_form.py" line="92"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="248"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="256"/>
         <source>未选位置</source>
         <translation>No location</translation>
     </message>
@@ -1889,7 +1922,7 @@
         <translation>Picked {lon:.5f}, {lat:.5f}; finding grid…</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="291"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="299"/>
         <source>正在提交…</source>
         <translation>Submitting…</translation>
     </message>
@@ -1898,17 +1931,17 @@
         <translation>Registered #{id}; sent to the local center</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="312"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="320"/>
         <source>未能登记：{reason}</source>
         <translation>Not registered: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="317"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="325"/>
         <source>按网格编码定位</source>
         <translation>Locate by grid code</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="323"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="331"/>
         <source>已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}</source>
         <translation>Picked {lon:.5f}, {lat:.5f} → grid {code}</translation>
     </message>
@@ -1928,7 +1961,7 @@
         <translation>Grid cell {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="300"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="308"/>
         <source>已登记 #{id}，由本中心受理：自办或分流派单</source>
         <translation>Filed #{id}: this center accepts it, handles it or routes it</translation>
     </message>
@@ -3452,7 +3485,7 @@
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="31"/>
+        <location filename="../../ui/app.py" line="32"/>
         <source>⚠ 预警 {n}</source>
         <translation>⚠ Alerts {n}</translation>
     </message>
@@ -3637,6 +3670,11 @@
         <location filename="../../ui/app.py" line="29"/>
         <source>交接班与回放</source>
         <translation>Handover &amp; replay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="31"/>
+        <source>关于</source>
+        <translation>About</translation>
     </message>
     <message>
         <location filename="../../ui/app.py" line="28"/>
