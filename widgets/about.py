@@ -83,7 +83,7 @@ class AboutDialog(QDialog):
         self.setStyleSheet(
             f"#aboutDialog {{ background: #0b1a33; }} QLabel {{ color: #d6e4ff; font-size: {px(16)}px; }}"
             f" #aboutName {{ color: #21d4fd; font-size: {px(24)}px; font-weight: bold; }}"
-            f" #aboutDataTitle {{ color: #9cc3ee; font-weight: bold; padding-top: {px(8)}px; }}"
+            f" #aboutDataTitle {{ color: #9cc3ee; font-weight: bold; padding: {px(8)}px 0 0 0; }}"
             f" QPushButton {{ font-size: {px(16)}px; padding: {px(6)}px {px(18)}px; }}"
         )
         self.setMinimumWidth(px(560))
