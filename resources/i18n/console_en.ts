@@ -2712,7 +2712,7 @@
     <message>
         <location filename="../../widgets/wall/platforms.py" line="33"/>
         <source>事项(30天)</source>
-        <translation>Matters (30 d)</translation>
+        <translation>30 d</translation>
     </message>
     <message>
         <location filename="../../widgets/wall/platforms.py" line="34"/>
@@ -2727,7 +2727,7 @@
     <message>
         <location filename="../../widgets/wall/platforms.py" line="36"/>
         <source>办结率</source>
-        <translation>Resolution rate</translation>
+        <translation>Rate</translation>
     </message>
     <message>
         <location filename="../../widgets/wall/platforms.py" line="40"/>
@@ -2755,7 +2755,7 @@
     </message>
     <message>
         <source>基层治理四平台</source>
-        <translation>Four township platforms</translation>
+        <translation>Four platforms</translation>
     </message>
     <message>
         <source>事项</source>
