@@ -28,6 +28,7 @@ HOTLINE = QT_TRANSLATE_NOOP("WallWindow", "热线登记")
 HANDOVER = QT_TRANSLATE_NOOP("WallWindow", "交接班")
 HANDOVER_WINDOW = QT_TRANSLATE_NOOP("WallWindow", "交接班与回放")
 REPLAY = QT_TRANSLATE_NOOP("WallWindow", "班次回放")
+ABOUT = QT_TRANSLATE_NOOP("WallWindow", "关于")
 ALERTS_WAITING = QT_TRANSLATE_NOOP("RiskAlertList", "⚠ 预警 {n}")
 OTHER_LANGUAGE = {"zh_CN": ("en", "EN"), "en": ("zh_CN", "中文")}
 """The language button shows the language it switches to, in that language."""
@@ -37,6 +38,7 @@ TAB_LABELS = (
     QT_TRANSLATE_NOOP("Console", "平安指数"),
     QT_TRANSLATE_NOOP("Console", "事件"),
     QT_TRANSLATE_NOOP("Console", "风险预警"),
+    QT_TRANSLATE_NOOP("Console", "四平台"),
 )
 
 
@@ -138,12 +140,15 @@ class Console:
         self.clock_restarts = 0
         self._clock_watch: Any = None
         self.center_id = self._viewer.center_id
+        self.rotator: Any = None
         self._wire_incidents(center, settings.timezone)
         self._wire_index(center, root)
+        self._wire_platforms(center, root, settings.timezone)
         self._wire_video()
         self._wire_dispatch(center)
         self._wire_handover(center, settings.timezone)
         self._wire_language()
+        self._wire_about()
         self.live.snapshot_ready.connect(self.window.show_snapshot)
         self.live.replica_lag_ready.connect(self.window.set_replica_lag)  # read_url only
         self.live.confirmed.connect(self.window.show_current)
@@ -270,6 +275,26 @@ class Console:
             self.map.alert_clicked.connect(self.alert_list.select_alert)
             self.alert_list.alert_selected.connect(lambda aid: self.map.select_point("alerts", aid))
 
+    def _wire_platforms(self, center: str, root: str, tz: str) -> None:
+        """基层治理四平台 as a tab beside the ranking, on township and county walls only
+        (services.wall.platforms.shows_platforms); a city or province wall has none."""
+        from services.wall.platforms import shows_platforms
+        from services.wall.queries import region_by_code
+
+        self.platforms: Any = None
+        self.platform_panel: Any = None
+        with self.runtime.engine.connect() as conn:  # composition time, before the window shows
+            level = region_by_code(conn, root).level
+        if not shows_platforms(level):
+            return
+        from ui.wall.platforms import PlatformState
+        from widgets.wall.platforms import PlatformPanel
+
+        self.platforms = PlatformState(self.runtime, center, root=root, tz=tz)
+        self.platform_panel = PlatformPanel()
+        self.platforms.board_ready.connect(self.platform_panel.set_board)
+        self.ranking_tabs.add(self.platform_panel, TAB_LABELS[4])
+
     def _wire_alert_attention(self) -> None:
         """journey-dispatch: unacknowledged alerts counted on the 风险预警 tab and in the
         header (a separate status widget; the header itself is unchanged), louder with age
@@ -363,7 +388,7 @@ class Console:
         """Every background worker of the console, by name."""
         named = {"wall": self.live, "markers": self.live.markers, "incidents": self.incidents,
                  "index": self.index, "video": self.video.worker, "dispatch": self.dispatch,
-                 "handover": self.handover}  # fmt: skip
+                 "handover": self.handover, "platforms": self.platforms}  # fmt: skip
         return {name: w for name, w in named.items() if w is not None}
 
     def _connection(self, name: str, since: datetime | None) -> None:
@@ -444,6 +469,55 @@ class Console:
         show()
         self.window.header.add_title_widget(button)
 
+    def _wire_about(self) -> None:
+        """关于: where the territory data comes from, and the version."""
+        from ui.kit.i18n import current_language
+        from widgets.about import AboutDialog
+
+        self.about_dialog = AboutDialog(self.window)
+        self.window.ui_scale_changed.connect(self.about_dialog.set_ui_scale)
+        self.about_dialog.set_language(current_language(self.app))
+        self.window.language_changed.connect(
+            lambda: self.about_dialog.set_language(current_language(self.app))
+        )
+        self.about_button = button = self._header_button("aboutButton", self._open_about)
+        self._label(button.setText, ABOUT)
+        self.window.header.add_title_widget(button)
+
+    def _open_about(self) -> None:
+        self.about_dialog.show()
+        self.about_dialog.raise_()
+
+    def show_panel(self, name: str) -> None:
+        """Bring a side panel to the front (services.wall.rotation.PANELS)."""
+        tabs = {"ranking": (self.ranking_tabs, self.window.ranking_table),
+                "index": (self.ranking_tabs, self.index_board),
+                "platforms": (self.ranking_tabs, self.platform_panel),
+                "incidents": (self.incident_tabs, self.incident_panel),
+                "alerts": (self.incident_tabs, self.alert_list)}  # fmt: skip
+        if name == "dispatch":
+            self.window.docks["dispatch"].raise_()
+            return
+        tab, page = tabs[name]
+        if page is None:  # the four platforms on a city wall: refused at config load
+            return
+        self.window.docks["incidents" if tab is self.incident_tabs else "ranking"].raise_()
+        tab.setCurrentWidget(page)
+
+    def start_rotation(self, rotation: Any) -> Any:
+        """Cycle the main area (services.wall.rotation.Rotation); returns the Rotator."""
+        from ui.wall.rotation import Rotator
+
+        def show(step: Any) -> None:
+            if step.kind == "region":
+                self._drill(step.value)
+            else:
+                self.show_panel(step.value)
+
+        self.rotator = Rotator(self.window, rotation, show)
+        self.rotator.start()
+        return self.rotator
+
     def _header_button(self, name: str, on_click: Callable[[], None]) -> Any:
         """A button for the wall's header, styled like the case controls at the wall's scale."""
         from PySide6.QtWidgets import QPushButton
@@ -494,6 +568,8 @@ class Console:
     def _drill(self, adcode: str) -> None:
         self.live.drill(adcode)
         self.index.drill(adcode)
+        if self.platforms is not None:
+            self.platforms.show(adcode)
 
     def _show_territory(self, territory: Territory) -> None:
         from mapview.cells import CellGeometry
@@ -578,8 +654,12 @@ class Console:
         self.live.snapshot_ready.disconnect(self._start_side_workers)
         for worker in (self.incidents, self.dispatch, self.handover, self.index):
             worker.start()
+        if self.platforms is not None:
+            self.platforms.start()
 
     def close(self) -> None:
+        if self.rotator is not None:
+            self.rotator.stop()
         self.stop_clock()
         self.window.save_layout(self.settings)
         self.live.stop()
@@ -588,6 +668,8 @@ class Console:
         self.video.shutdown()
         self.dispatch_panel.shutdown()
         self.handover.stop()
+        if self.platforms is not None:
+            self.platforms.stop()
         self.runtime.close()
 
 
@@ -627,6 +709,9 @@ def run_wall(args: argparse.Namespace, url: str, *, read_url: str | None = None,
     console.live.snapshot_ready.connect(lambda _snap: heartbeat.ready())
     console.start()
     console.start_clock()
+    rotation = getattr(args, "rotation", None)  # checked by ui.commands before Qt
+    if rotation is not None:
+        console.start_rotation(rotation)
     # Ctrl+C or a service manager's SIGTERM: quit cleanly (layout saved, clock stopped);
     # the service manager may end a kiosk wall without a password.
     import signal

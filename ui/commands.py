@@ -62,6 +62,17 @@ def seconds_arg(text: str) -> float:
     return value
 
 
+def rotate_arg(text: str) -> float:
+    """`--rotate SECONDS`: 0 (off) or 1 to 3600."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value != 0 and not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r}: seconds must be 0 (off) or 1 to 3600")
+    return value
+
+
 def wall_options(q: argparse.ArgumentParser, defaults: bool = True) -> None:
     """The wall's options; a subcommand repeats them without defaults, so an option given
     before the subcommand (`--lang en screenshot`) is not reset by it."""
@@ -86,6 +97,8 @@ def add_wall_arguments(p: argparse.ArgumentParser) -> None:
                    help="unattended wall: full screen, last layout, closing needs an officer's password")  # fmt: skip
     p.add_argument("--tiles", type=tiles_arg, help="splice wall tiles COLSxROWS, e.g. 3x3")
     p.add_argument("--bezel", type=pixels_arg, default=0, help="bezel width between tiles, pixels")
+    p.add_argument("--rotate", type=rotate_arg, default=None, metavar="SECONDS",
+                   help="unattended wall: cycle the main area every SECONDS (config [wall] rotate; 0: off)")  # fmt: skip
     p.set_defaults(run=run_wall)
 
 
@@ -158,13 +171,34 @@ def _open(args: argparse.Namespace, ctx: Context) -> Any:
     return app
 
 
+def _rotation(args: argparse.Namespace, ctx: Context) -> Any:
+    """The wall's rotation (services.wall.rotation), checked against the console's
+    jurisdiction before Qt is loaded; ConfigError (one line) when it cannot be used."""
+    from services.config import config_path
+    from services.store import db
+    from services.wall import queries
+    from services.wall.rotation import load_rotation
+
+    engine = db.open_database(ctx.url)
+    try:
+        root = queries.resolve_center(engine, getattr(args, "center", None)).adcode
+        return load_rotation(engine, ctx.raw, root, seconds=getattr(args, "rotate", None),
+                             where=f"config file {config_path()}")  # fmt: skip
+    finally:
+        engine.dispose()
+
+
 def run_wall(args: argparse.Namespace, ctx: Context) -> int:
+    from services.config import ConfigError
     from services.errors import Refused
 
     try:
         app = _open(args, ctx)
+        args.rotation = _rotation(args, ctx)
     except Refused as exc:
         return error(exc.message)
+    except ConfigError as exc:  # a bad config file exits 2, as console.py's own check
+        return error(str(exc), code=2)
     return int(app.run_wall(args, ctx.url, read_url=ctx.read_url, pooled=ctx.pooled,
                             direct_url=ctx.direct_url,
                             max_replica_lag_s=ctx.max_replica_lag_s))  # fmt: skip

@@ -195,6 +195,34 @@
     </message>
 </context>
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../widgets/about.py" line="17"/>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/about.py" line="18"/>
+        <source>社会治理综合指挥中心</source>
+        <translation>Social Governance Command Center</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/about.py" line="19"/>
+        <source>版本 {v}</source>
+        <translation>Version {v}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/about.py" line="20"/>
+        <source>区划数据来源</source>
+        <translation>Territory data</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/about.py" line="21"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>AccountBar</name>
     <message>
         <location filename="../../ui/kit/session.py" line="167"/>
@@ -447,24 +475,29 @@
 <context>
     <name>Console</name>
     <message>
-        <location filename="../../ui/app.py" line="36"/>
+        <location filename="../../ui/app.py" line="37"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="37"/>
+        <location filename="../../ui/app.py" line="38"/>
         <source>平安指数</source>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="38"/>
+        <location filename="../../ui/app.py" line="39"/>
         <source>事件</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="39"/>
+        <location filename="../../ui/app.py" line="40"/>
         <source>风险预警</source>
         <translation>Risk alerts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="41"/>
+        <source>四平台</source>
+        <translation>Four platforms</translation>
     </message>
 </context>
 <context>
@@ -3462,7 +3495,7 @@
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="31"/>
+        <location filename="../../ui/app.py" line="32"/>
         <source>⚠ 预警 {n}</source>
         <translation>⚠ Alerts {n}</translation>
     </message>
@@ -3657,6 +3690,11 @@
         <location filename="../../ui/app.py" line="30"/>
         <source>班次回放</source>
         <translation>Shift replay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="31"/>
+        <source>关于</source>
+        <translation>About</translation>
     </message>
 </context>
 <context>

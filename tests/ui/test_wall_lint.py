@@ -219,7 +219,12 @@ def _dialogs(c: Console) -> dict[str, Callable[[], QWidget]]:
         c._open_handover()
         return c.handover_window
 
-    return {"handover": handover, "hotline": hotline, "login": login, "conference": conference}
+    def about() -> QWidget:
+        c._open_about()
+        return c.about_dialog
+
+    return {"handover": handover, "hotline": hotline, "login": login, "conference": conference,
+            "about": about}  # fmt: skip
 
 
 def walk(window: QWidget, *, scale: float, english: bool, names: set[str]) -> list[Finding]:

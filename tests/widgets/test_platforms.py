@@ -45,3 +45,22 @@ def test_panel_shows_each_platform_and_the_totals(qtbot: Any) -> None:
     header = panel.table.horizontalHeader().height()
     rows = sum(panel.table.rowHeight(r) for r in range(4))
     assert panel.table.rowHeight(0) >= 60 and panel.table.height() >= header + rows
+
+
+def test_all_four_platforms_stay_in_view_when_the_column_is_short(qtbot: Any) -> None:
+    """A wall's side column may give the panel less than four full rows (the English totals
+    line wraps at 1080p): the rows shrink so no platform is cut off, and grow back."""
+    panel = PlatformPanel()
+    qtbot.addWidget(panel)
+    panel.set_board(_board())
+    panel.resize(480, panel.sizeHint().height())
+    panel.show()
+    qtbot.waitExposed(panel)
+    full = panel.table.rowHeight(0)
+    panel.resize(480, panel.sizeHint().height() - 40)
+    qtbot.waitUntil(lambda: panel.table.rowHeight(0) < full)
+    viewport = panel.table.viewport().height()
+    assert sum(panel.table.rowHeight(r) for r in range(4)) <= viewport
+    assert panel.table.rowHeight(0) >= panel.table.fontMetrics().height()  # text still fits
+    panel.resize(480, panel.sizeHint().height() + 40)
+    qtbot.waitUntil(lambda: panel.table.rowHeight(0) == full)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QSize, Qt
 from PySide6.QtCore import QPersistentModelIndex as _Persistent
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -105,6 +105,18 @@ def _align(col: int) -> Qt.AlignmentFlag:
     return horizontal | Qt.AlignmentFlag.AlignVCenter
 
 
+class _PlatformTable(QTableView):
+    """The table asks for its header and four full rows; it may get less (the rows then
+    shrink to fit, `PlatformPanel._fit_rows`)."""
+
+    full_row = 30
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = super().sizeHint()
+        height = self.horizontalHeader().sizeHint().height() + 4 * self.full_row + 2 * self.frameWidth()
+        return QSize(hint.width(), height)
+
+
 class PlatformPanel(QWidget):
     """The township's four platforms: a totals line and a row per platform."""
 
@@ -115,8 +127,11 @@ class PlatformPanel(QWidget):
         self._board: PlatformBoard | None = None
         self.title = QLabel(self)
         self.title.setObjectName("platformTitle")
+        # The totals line wraps rather than widening the wall's side column (in English it
+        # is longer than the column at 1080p).
+        self.title.setWordWrap(True)
         self.model = PlatformModel(self)
-        self.table = QTableView(self)
+        self.table = _PlatformTable(self)
         self.table.setObjectName("platformTable")
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -136,6 +151,7 @@ class PlatformPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.table)
+        self.table.viewport().installEventFilter(self)  # resized after the table
         self.set_ui_scale(1.0)
         self._show_title()
 
@@ -166,15 +182,33 @@ class PlatformPanel(QWidget):
         """Text sized for the wall at this scale (1.0 at 1080 px high)."""
         self._scale = scale
         px = px_at(scale)
-        self.table.setStyleSheet(table_stylesheet("platformTable", scale, font=24,
-                                                  header_font=18, pad=10))  # fmt: skip
+        self.table.setStyleSheet(table_stylesheet("platformTable", scale, font=22,
+                                                  header_font=18, pad=6))  # fmt: skip
         self.title.setStyleSheet(f"#platformTitle {{ color: #9cc3ee; font-size: {px(20)}px;"
                                  f" font-weight: bold; padding: {px(4)}px {px(6)}px; }}")  # fmt: skip
         fit_row_height(self.table, scale)
+        self.table.full_row = self.table.verticalHeader().defaultSectionSize()
+        self._min_row = self.table.fontMetrics().height() + px(4)
         self.table.setMinimumHeight(
             self.table.horizontalHeader().sizeHint().height()
-            + 4 * self.table.verticalHeader().defaultSectionSize() + 2 * self.table.frameWidth()
+            + 4 * self._min_row + 2 * self.table.frameWidth()
         )
+        self.table.updateGeometry()
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Four rows in the height the table got: full rows when they fit, else shorter
+        ones (never below the text), so no platform is cut off (e.g. when the totals line
+        wraps in English at 1080p)."""
+        avail = self.table.viewport().height()
+        row = max(self._min_row, min(self.table.full_row, avail // 4))
+        if self.table.verticalHeader().defaultSectionSize() != row:
+            self.table.verticalHeader().setDefaultSectionSize(row)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+        return False
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

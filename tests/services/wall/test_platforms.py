@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, text
 
 from services import vocabulary
 from services.store import models
+from services.territory.jurisdiction import OutsideJurisdiction
 from services.wall import queries as wall_queries
 from services.wall.platforms import platform_board
 
@@ -61,3 +63,12 @@ def test_county_rolls_its_townships_platforms_up(demo_engine: Engine) -> None:
         assert row.open == sum(p.rows[k].open for p in parts)
         assert row.overdue == sum(p.rows[k].overdue for p in parts)
     assert whole.overdue == sum(r.overdue for r in whole.rows)
+
+
+def test_a_board_outside_the_consoles_root_is_refused(demo_engine: Engine) -> None:
+    """The wall reads the board bounded by its root, as every other wall read."""
+    with pytest.raises(OutsideJurisdiction):
+        platform_board(demo_engine, "330109", within="330106")  # 萧山区 from 西湖区's wall
+    with pytest.raises(OutsideJurisdiction):
+        platform_board(demo_engine, "330100", within="330106")  # nor the city above it
+    assert platform_board(demo_engine, "330106", within="330106").region_code == "330106"
