@@ -71,19 +71,6 @@ KNOWN: tuple[tuple[str, str, str, str], ...] = (
         "*",
         "dispatch proposal/plan tables: unit names cut, no tooltip (ui/dispatch/panel.py)",
     ),
-    # ui/video (conference and video helper).
-    (
-        "cjk",
-        "WallWindow/dock_video/panel_video/panelBody/VideoPanel/videoStatus",
-        "*",
-        "video status line keeps the message in the language it was said in (ui/video/panel.py)",
-    ),
-    (
-        "small",
-        "conferenceWindow/*",
-        "*",
-        "conference window: 20 px text at 4K, its sheet is not scaled (ui/video/conference_panel.py)",
-    ),
     # ui/handover (handover helper): the window's panels set their texts once; the
     # results table's columns are narrow.
     ("cjk", "handoverWindow/*", "*", "handover & replay: not retranslated on the English switch"),
