@@ -71,29 +71,6 @@ KNOWN: tuple[tuple[str, str, str, str], ...] = (
         "*",
         "dispatch proposal/plan tables: unit names cut, no tooltip (ui/dispatch/panel.py)",
     ),
-    # ui/handover (handover helper): the window's panels set their texts once; the
-    # results table's columns are narrow.
-    ("cjk", "handoverWindow/*", "*", "handover & replay: not retranslated on the English switch"),
-    (
-        "cut",
-        "handoverWindow/*/handoverResults",
-        "*",
-        "handover review list: name/state columns cut",
-    ),
-    (
-        "small",
-        "handoverWindow/*/ReplayPanel/replayTime",
-        "*",
-        "replay time label below 32 px at 4K",
-    ),
-    # widgets/wall/header.py (wall helper): in English the duty row gives the case badge
-    # less than its minimum width, so its parts overlap.
-    (
-        "overlap",
-        "WallWindow/wallTop/HeaderWidget/headerDuty/incidentBadge/*",
-        "*",
-        "header duty row squeezes the case badge in English (widgets/wall/header.py)",
-    ),
 )
 
 

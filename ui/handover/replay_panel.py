@@ -161,6 +161,10 @@ class ReplayPanel(QWidget):
         self.time_label.setStyleSheet(f"font-size: {round(TIME_PX * scale)}px; font-weight: bold;")
         for val in self.values.values():
             val.setStyleSheet(f"font-size: {round(VALUE_PX * scale)}px; font-weight: bold;")
+        # The header's own padding: a column sized to its cells still fits its caption.
+        self.cases.setStyleSheet(
+            f"QHeaderView::section {{ padding: {round(2 * scale)}px {round(6 * scale)}px; }}"
+        )
 
     # -- input ---------------------------------------------------------------------
 
