@@ -423,28 +423,22 @@ class Console:
     def _wire_handover(self, center: str, tz: str) -> None:
         """交接班 in its own window: the report, sign-off, duty log, review, and the replay
         of a shift, which takes over the map's cell colours while the window is open."""
-        from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout
-
-        from ui.handover.panel import HandoverPanel
-        from ui.handover.replay_panel import ReplayPanel
         from ui.handover.state import HandoverState
+        from ui.handover.window import HandoverWindow
 
         self.handover = HandoverState(self.runtime, center, tz=tz, policy=self.policies.handover)
         self.incidents.actor_changed.connect(
             lambda a: self.handover.set_actor(a if a is not None and a.role != "viewer" else None)
         )
-        self.handover_window = QDialog(self.window)
-        self.handover_window.setObjectName("handoverWindow")
+        self.handover_window = HandoverWindow(self.handover, self.window)
         self._label(self.handover_window.setWindowTitle, HANDOVER_WINDOW)
-        self.handover_window.resize(1280, 900)
-        tabs = QTabWidget(self.handover_window)
-        self.handover_panel = HandoverPanel(self.handover)
-        self.replay_panel = ReplayPanel(self.handover)
-        tabs.addTab(self.handover_panel, "")
-        tabs.addTab(self.replay_panel, "")
+        self.handover_panel = self.handover_window.handover_panel
+        self.replay_panel = self.handover_window.replay_panel
+        tabs = self.handover_window.tabs
         self._label(lambda text: tabs.setTabText(0, text), HANDOVER)
         self._label(lambda text: tabs.setTabText(1, text), REPLAY)
-        QVBoxLayout(self.handover_window).addWidget(tabs)
+        self.window.ui_scale_changed.connect(self.handover_window.set_ui_scale)
+        self.handover_window.set_ui_scale(self.window.ui_scale())
         button = self._header_button("handoverButton", self._open_handover)
         self._label(button.setText, HANDOVER)
         self.window.header.add_status_widget(button)

@@ -4,151 +4,151 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="485"/>
+        <location filename="../../ui/video/conference_panel.py" line="498"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="487"/>
+        <location filename="../../ui/video/conference_panel.py" line="499"/>
         <source>应急视频会商</source>
         <translation>Emergency video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="489"/>
+        <location filename="../../ui/video/conference_panel.py" line="504"/>
         <source>关联事件 #{id}</source>
         <translation>Incident #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="490"/>
+        <location filename="../../ui/video/conference_panel.py" line="505"/>
         <source>未关联事件</source>
         <translation>No incident linked</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="492"/>
+        <location filename="../../ui/video/conference_panel.py" line="507"/>
         <source>召开会商</source>
         <translation>Convene</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="495"/>
-        <location filename="../../ui/video/conference_panel.py" line="508"/>
+        <location filename="../../ui/video/conference_panel.py" line="510"/>
+        <location filename="../../ui/video/conference_panel.py" line="523"/>
         <source>点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="496"/>
+        <location filename="../../ui/video/conference_panel.py" line="511"/>
         <source>结束会商</source>
         <translation>End conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="497"/>
+        <location filename="../../ui/video/conference_panel.py" line="512"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="498"/>
+        <location filename="../../ui/video/conference_panel.py" line="513"/>
         <source>新的会商</source>
         <translation>New conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="499"/>
+        <location filename="../../ui/video/conference_panel.py" line="514"/>
         <source>转为事件任务</source>
         <translation>Make incident task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="500"/>
+        <location filename="../../ui/video/conference_panel.py" line="515"/>
         <source>历史会商（双击查看纪要）</source>
         <translation>Past conferences (double-click for minutes)</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="501"/>
+        <location filename="../../ui/video/conference_panel.py" line="516"/>
         <source>决定或任务内容</source>
         <translation>Decision or task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="502"/>
-        <location filename="../../ui/video/conference_panel.py" line="509"/>
+        <location filename="../../ui/video/conference_panel.py" line="517"/>
+        <location filename="../../ui/video/conference_panel.py" line="524"/>
         <source>责任人</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="505"/>
+        <location filename="../../ui/video/conference_panel.py" line="520"/>
         <source>决定</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="506"/>
+        <location filename="../../ui/video/conference_panel.py" line="521"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="508"/>
+        <location filename="../../ui/video/conference_panel.py" line="523"/>
         <source>参会方</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="508"/>
+        <location filename="../../ui/video/conference_panel.py" line="523"/>
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="509"/>
+        <location filename="../../ui/video/conference_panel.py" line="524"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="509"/>
+        <location filename="../../ui/video/conference_panel.py" line="524"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="509"/>
+        <location filename="../../ui/video/conference_panel.py" line="524"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="376"/>
+        <location filename="../../ui/video/panel.py" line="394"/>
         <source>VideoPanel</source>
         <comment>锁定</comment>
         <translation>Pin</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="377"/>
+        <location filename="../../ui/video/panel.py" line="395"/>
         <source>VideoPanel</source>
         <comment>清空</comment>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="378"/>
+        <location filename="../../ui/video/panel.py" line="396"/>
         <source>VideoPanel</source>
         <comment>附近监控填入空位</comment>
         <translation>Fill nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="379"/>
+        <location filename="../../ui/video/panel.py" line="397"/>
         <source>VideoPanel</source>
         <comment>视频会商</comment>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="380"/>
+        <location filename="../../ui/video/panel.py" line="398"/>
         <source>VideoPanel</source>
         <comment>事件附近监控</comment>
         <translation>Nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="381"/>
+        <location filename="../../ui/video/panel.py" line="399"/>
         <source>VideoPanel</source>
         <comment>辖区监控</comment>
         <translation>All cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="382"/>
+        <location filename="../../ui/video/panel.py" line="400"/>
         <source>VideoPanel</source>
         <comment>搜索监控点名称</comment>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="386"/>
+        <location filename="../../ui/video/panel.py" line="404"/>
         <source>VideoPanel</source>
         <comment>{n} 分屏</comment>
         <translation>{n} tiles</translation>
@@ -184,12 +184,12 @@
         <translation>{month}/{year}</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="493"/>
+        <location filename="../../ui/video/conference_panel.py" line="508"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="494"/>
+        <location filename="../../ui/video/conference_panel.py" line="509"/>
         <source>关闭（Esc）</source>
         <translation>Close (Esc)</translation>
     </message>
@@ -949,27 +949,27 @@
 <context>
     <name>HandoverPanel</name>
     <message>
-        <location filename="../../ui/handover/panel.py" line="46"/>
+        <location filename="../../ui/handover/panel.py" line="52"/>
         <source>已提交，待接班确认</source>
         <translation>Submitted, awaiting incoming shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="47"/>
+        <location filename="../../ui/handover/panel.py" line="53"/>
         <source>已退回，待交班人答复</source>
         <translation>Returned, awaiting outgoing reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="48"/>
+        <location filename="../../ui/handover/panel.py" line="54"/>
         <source>已签收</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="49"/>
+        <location filename="../../ui/handover/panel.py" line="55"/>
         <source>未交班</source>
         <translation>Not handed over</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="50"/>
+        <location filename="../../ui/handover/panel.py" line="56"/>
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
@@ -1034,178 +1034,178 @@
         <translation>Handover updated by someone else; refreshed</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="77"/>
-        <location filename="../../ui/handover/panel.py" line="103"/>
+        <location filename="../../ui/handover/panel.py" line="214"/>
+        <location filename="../../ui/handover/panel.py" line="225"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="79"/>
+        <location filename="../../ui/handover/panel.py" line="215"/>
         <source>交接班记录查询</source>
         <translation>Handover search</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="81"/>
+        <location filename="../../ui/handover/panel.py" line="216"/>
         <source>按日期</source>
         <translation>By date</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="88"/>
+        <location filename="../../ui/handover/panel.py" line="221"/>
         <source>值班员、带班领导或签字人</source>
         <translation>Duty officer, leader or signer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="90"/>
+        <location filename="../../ui/handover/panel.py" line="222"/>
         <source>交班说明、问答或值班日志</source>
         <translation>Notes, Q&amp;A or duty log</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="91"/>
+        <location filename="../../ui/handover/panel.py" line="223"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="94"/>
+        <location filename="../../ui/handover/panel.py" line="218"/>
         <source>自</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="95"/>
+        <location filename="../../ui/handover/panel.py" line="218"/>
         <source>至</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="96"/>
+        <location filename="../../ui/handover/panel.py" line="218"/>
         <source>人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="97"/>
+        <location filename="../../ui/handover/panel.py" line="218"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="103"/>
+        <location filename="../../ui/handover/panel.py" line="225"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="103"/>
+        <location filename="../../ui/handover/panel.py" line="225"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="103"/>
+        <location filename="../../ui/handover/panel.py" line="225"/>
         <source>接班</source>
         <translation>Incoming</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="123"/>
+        <location filename="../../ui/handover/panel.py" line="227"/>
         <source>交接签字</source>
         <translation>Handover sign-off</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="131"/>
+        <location filename="../../ui/handover/panel.py" line="228"/>
         <source>交班说明 / 退回原因 / 答复</source>
         <translation>Notes / reason for return / reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="135"/>
-        <location filename="../../ui/handover/panel.py" line="359"/>
+        <location filename="../../ui/handover/panel.py" line="229"/>
+        <location filename="../../ui/handover/panel.py" line="457"/>
         <source>提交交班</source>
         <translation>Submit handover</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="135"/>
-        <location filename="../../ui/handover/panel.py" line="315"/>
+        <location filename="../../ui/handover/panel.py" line="229"/>
+        <location filename="../../ui/handover/panel.py" line="408"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="136"/>
-        <location filename="../../ui/handover/panel.py" line="315"/>
+        <location filename="../../ui/handover/panel.py" line="230"/>
+        <location filename="../../ui/handover/panel.py" line="408"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="136"/>
+        <location filename="../../ui/handover/panel.py" line="230"/>
         <source>确认接班</source>
         <translation>Accept handover</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="137"/>
+        <location filename="../../ui/handover/panel.py" line="231"/>
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="143"/>
+        <location filename="../../ui/handover/panel.py" line="234"/>
         <source>导出PDF</source>
         <translation>Export PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="155"/>
+        <location filename="../../ui/handover/panel.py" line="235"/>
         <source>值班日志</source>
         <translation>Duty log</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="162"/>
-        <location filename="../../ui/handover/panel.py" line="323"/>
+        <location filename="../../ui/handover/panel.py" line="236"/>
+        <location filename="../../ui/handover/panel.py" line="416"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="162"/>
-        <location filename="../../ui/handover/panel.py" line="323"/>
+        <location filename="../../ui/handover/panel.py" line="236"/>
+        <location filename="../../ui/handover/panel.py" line="416"/>
         <source>领导指示</source>
         <translation>Leader instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="163"/>
+        <location filename="../../ui/handover/panel.py" line="237"/>
         <source>更正所选</source>
         <translation>Correct selected</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="166"/>
+        <location filename="../../ui/handover/panel.py" line="240"/>
         <source>记录内容（写入后不可修改）</source>
         <translation>Entry (cannot be edited once written)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="167"/>
+        <location filename="../../ui/handover/panel.py" line="241"/>
         <source>记录</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="245"/>
+        <location filename="../../ui/handover/panel.py" line="328"/>
         <source>导出交接班报告</source>
         <translation>Export handover report</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="285"/>
+        <location filename="../../ui/handover/panel.py" line="373"/>
         <source>（未结束）</source>
         <translation> (ongoing)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="296"/>
+        <location filename="../../ui/handover/panel.py" line="389"/>
         <source>草稿：未提交前按当前数据生成，提交后冻结</source>
         <translation>Draft: built from current data until submitted, then frozen</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="315"/>
+        <location filename="../../ui/handover/panel.py" line="408"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="316"/>
+        <location filename="../../ui/handover/panel.py" line="409"/>
         <source>签收</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="324"/>
+        <location filename="../../ui/handover/panel.py" line="417"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="343"/>
+        <location filename="../../ui/handover/panel.py" line="440"/>
         <source>（逾期）</source>
         <translation> (late)</translation>
     </message>
@@ -1218,47 +1218,47 @@
         <translation>Awaiting reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="250"/>
+        <location filename="../../ui/handover/panel.py" line="333"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="252"/>
+        <location filename="../../ui/handover/panel.py" line="335"/>
         <source>位置：</source>
         <translation>Look in:</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="253"/>
+        <location filename="../../ui/handover/panel.py" line="336"/>
         <source>文件名：</source>
         <translation>File name:</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="254"/>
+        <location filename="../../ui/handover/panel.py" line="337"/>
         <source>文件类型：</source>
         <translation>Files of type:</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="255"/>
+        <location filename="../../ui/handover/panel.py" line="338"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="256"/>
+        <location filename="../../ui/handover/panel.py" line="339"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="300"/>
+        <location filename="../../ui/handover/panel.py" line="393"/>
         <source>该交班未保存快照，报告按交班时的数据重建</source>
         <translation>This handover was kept without its snapshot: the report is rebuilt as of its submission</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="362"/>
+        <location filename="../../ui/handover/panel.py" line="460"/>
         <source>提交交班（{time} 起）</source>
         <translation>Submit handover (from {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="363"/>
+        <location filename="../../ui/handover/panel.py" line="461"/>
         <source>交班前 {n} 分钟起可提交</source>
         <translation>Can be submitted from {n} minutes before the end</translation>
     </message>
@@ -1777,42 +1777,42 @@
 <context>
     <name>HeaderWidget</name>
     <message>
-        <location filename="../../widgets/wall/header.py" line="317"/>
+        <location filename="../../widgets/wall/header.py" line="320"/>
         <source>{year}年{month}月{day}日 {weekday}</source>
         <translation>{weekday} {year}-{month:02d}-{day:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/header.py" line="323"/>
+        <location filename="../../widgets/wall/header.py" line="326"/>
         <source>未排班</source>
         <translation>Not rostered</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/header.py" line="353"/>
+        <location filename="../../widgets/wall/header.py" line="356"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/header.py" line="354"/>
+        <location filename="../../widgets/wall/header.py" line="357"/>
         <source>带班领导</source>
         <translation>Leader on duty</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/header.py" line="355"/>
+        <location filename="../../widgets/wall/header.py" line="358"/>
         <source>四有</source>
         <translation>Four haves</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/header.py" line="365"/>
+        <location filename="../../widgets/wall/header.py" line="368"/>
         <source>社会治理综合指挥中心</source>
         <translation>Social Governance Command Center</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/header.py" line="356"/>
+        <location filename="../../widgets/wall/header.py" line="359"/>
         <source>⌂ 本级</source>
         <translation>⌂ Home</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/header.py" line="358"/>
+        <location filename="../../widgets/wall/header.py" line="361"/>
         <source>回到本中心辖区</source>
         <translation>Back to this center&apos;s own region</translation>
     </message>
@@ -3256,7 +3256,7 @@
     <message>
         <location filename="../../ui/handover/replay_panel.py" line="40"/>
         <location filename="../../ui/handover/replay_panel.py" line="46"/>
-        <location filename="../../ui/handover/replay_panel.py" line="178"/>
+        <location filename="../../ui/handover/replay_panel.py" line="220"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
@@ -3277,57 +3277,57 @@
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="71"/>
+        <location filename="../../ui/handover/replay_panel.py" line="140"/>
         <source>回放所选班次</source>
         <translation>Replay selected shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="79"/>
+        <location filename="../../ui/handover/replay_panel.py" line="141"/>
         <source>地图着色</source>
         <translation>Map colouring</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="113"/>
+        <location filename="../../ui/handover/replay_panel.py" line="146"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="113"/>
+        <location filename="../../ui/handover/replay_panel.py" line="146"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="113"/>
+        <location filename="../../ui/handover/replay_panel.py" line="146"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="114"/>
+        <location filename="../../ui/handover/replay_panel.py" line="147"/>
         <source>紧急</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="114"/>
+        <location filename="../../ui/handover/replay_panel.py" line="147"/>
         <source>上报</source>
         <translation>Reported</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="115"/>
+        <location filename="../../ui/handover/replay_panel.py" line="148"/>
         <source>标记</source>
         <translation>Flags</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="142"/>
+        <location filename="../../ui/handover/replay_panel.py" line="185"/>
         <source>班次回放 · 值班员 {name}</source>
         <translation>Shift replay · duty officer {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="170"/>
+        <location filename="../../ui/handover/replay_panel.py" line="212"/>
         <source>此刻未办结 {n} 件（列出前 {k} 件：督办、超期在前）</source>
         <translation>{n} open at this moment (first {k} shown, supervised and overdue first)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="176"/>
+        <location filename="../../ui/handover/replay_panel.py" line="218"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
@@ -3554,12 +3554,12 @@
         <translation>Unsupported layout</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="337"/>
+        <location filename="../../ui/video/panel.py" line="356"/>
         <source>（离线）</source>
         <translation> (offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="353"/>
+        <location filename="../../ui/video/panel.py" line="370"/>
         <source>事件附近 {n} 个监控</source>
         <translation>{n} cameras near incident</translation>
     </message>

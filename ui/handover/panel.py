@@ -7,6 +7,7 @@ the printed PDF (ui/handover/pdf.py); "导出PDF" writes the page shown (no data
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -39,9 +40,14 @@ from services.handover.page import ShiftPage
 from ui.handover.pdf import CHART_URL, kpi_chart, report_html, shift_title, write_pdf
 from ui.handover.state import HandoverState
 from ui.kit.refusal import Refusal, refusal_text
-from widgets.translate import QT_TRANSLATE_NOOP
+from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 TZ = "Asia/Shanghai"
+ACTIONS = ("submit", "reject", "answer", "accept", "check_in")
+LOG_KINDS = ("event", "instruction", "correction")
+SPLIT = (440, 840, 400)
+"""The three columns' widths at UI scale 1 (review list | report | sign-off and log)."""
+CHART_W = 720  # the report's chart at UI scale 1
 STATUS_TEXT = {
     "submitted": QT_TRANSLATE_NOOP("HandoverPanel", "已提交，待接班确认"),
     "rejected": QT_TRANSLATE_NOOP("HandoverPanel", "已退回，待交班人答复"),
@@ -49,6 +55,17 @@ STATUS_TEXT = {
     "missing": QT_TRANSLATE_NOOP("HandoverPanel", "未交班"),
     None: QT_TRANSLATE_NOOP("HandoverPanel", "未提交"),
 }
+
+
+REPORT_ZOOM = 1.15
+"""The printed report's type sizes on screen at UI scale 1 (10 pt body: about 15 px at 1080p)."""
+_PT = re.compile(r"font-size:\s*([0-9.]+)pt")
+
+
+def on_screen(html: str, scale: float) -> str:
+    """The report's HTML (sized for A4 paper, in points) at the wall's reading size."""
+    zoom = REPORT_ZOOM * scale
+    return _PT.sub(lambda m: f"font-size: {float(m.group(1)) * zoom:.1f}pt", html)
 
 
 def _t(at: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
@@ -67,41 +84,47 @@ class HandoverPanel(QWidget):
         self.state = state
         self.page: ShiftPage | None = None
         self.message = ""
+        self._rows: tuple[handover.HandoverRow, ...] = ()
+        self._refusal: Refusal | None = None
+        self._scale = 1.0
 
         # -- left: shift selector and the review list
         left = QWidget(self)
         lv = QVBoxLayout(left)
         self.shift_box = QComboBox(left)
         self.shift_box.setObjectName("handoverShift")
+        # A shift's label is long ("12-02 20:00–08:00 廖航（未结束）"): never wider than
+        # the column, the whole label in the drop-down and the tooltip.
+        self.shift_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.shift_box.setMinimumContentsLength(12)
         self.shift_box.activated.connect(self._on_shift_chosen)
-        lv.addWidget(QLabel(self.tr("班次"), left))
+        self.shift_caption = QLabel(left)
+        lv.addWidget(self.shift_caption)
         lv.addWidget(self.shift_box)
-        review = QGroupBox(self.tr("交接班记录查询"), left)
-        rf = QFormLayout(review)
-        self.by_date = QCheckBox(self.tr("按日期"), review)
-        self.date_from = QDateEdit(QDate.currentDate().addDays(-7), review)
-        self.date_to = QDateEdit(QDate.currentDate(), review)
+        self.review = QGroupBox(left)
+        rf = QFormLayout(self.review)
+        self.by_date = QCheckBox(self.review)
+        self.date_from = QDateEdit(QDate.currentDate().addDays(-7), self.review)
+        self.date_to = QDateEdit(QDate.currentDate(), self.review)
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
-        self.officer_edit = QLineEdit(review)
-        self.officer_edit.setPlaceholderText(self.tr("值班员、带班领导或签字人"))
-        self.text_edit = QLineEdit(review)
-        self.text_edit.setPlaceholderText(self.tr("交班说明、问答或值班日志"))
-        self.search_button = QPushButton(self.tr("查询"), review)
+        self.officer_edit = QLineEdit(self.review)
+        self.text_edit = QLineEdit(self.review)
+        self.search_button = QPushButton(self.review)
         self.search_button.clicked.connect(self.search)
+        self.form_captions = [QLabel(self.review) for _ in range(4)]  # 自 至 人员 内容
         rf.addRow(self.by_date)
-        rf.addRow(self.tr("自"), self.date_from)
-        rf.addRow(self.tr("至"), self.date_to)
-        rf.addRow(self.tr("人员"), self.officer_edit)
-        rf.addRow(self.tr("内容"), self.text_edit)
+        for caption, field in zip(self.form_captions,
+                                  (self.date_from, self.date_to, self.officer_edit, self.text_edit),
+                                  strict=True):  # fmt: skip
+            rf.addRow(caption, field)
         rf.addRow(self.search_button)
-        lv.addWidget(review)
+        lv.addWidget(self.review)
         self.results = QTableWidget(0, 4, left)
         self.results.setObjectName("handoverResults")
-        self.results.setHorizontalHeaderLabels(
-            [self.tr("班次"), self.tr("值班员"), self.tr("状态"), self.tr("接班")]
-        )
         self.results.verticalHeader().hide()
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.results.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -120,30 +143,27 @@ class HandoverPanel(QWidget):
         # -- right: sign-off and the duty log
         right = QWidget(self)
         rv = QVBoxLayout(right)
-        sign = QGroupBox(self.tr("交接签字"), right)
-        sv = QVBoxLayout(sign)
-        self.status_label = QLabel(sign)
+        self.sign = QGroupBox(right)
+        sv = QVBoxLayout(self.sign)
+        self.status_label = QLabel(self.sign)
         self.status_label.setObjectName("handoverStatus")
         self.status_label.setWordWrap(True)
-        self.steps = QListWidget(sign)
+        self.steps = QListWidget(self.sign)
         self.steps.setObjectName("handoverSteps")
-        self.note_edit = QPlainTextEdit(sign)
-        self.note_edit.setPlaceholderText(self.tr("交班说明 / 退回原因 / 答复"))
+        self.note_edit = QPlainTextEdit(self.sign)
         self.note_edit.setMaximumHeight(90)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for action, label in (("submit", self.tr("提交交班")), ("reject", self.tr("退回")),
-                              ("answer", self.tr("答复")), ("accept", self.tr("确认接班")),
-                              ("check_in", self.tr("签到"))):  # fmt: skip
-            b = QPushButton(label, sign)
+        for action in ACTIONS:
+            b = QPushButton(self.sign)
             b.setObjectName(f"handover_{action}")
             b.clicked.connect(lambda _=False, a=action: self._act(a))
             self.buttons[action] = b
             buttons.addWidget(b)
-        self.export_button = QPushButton(self.tr("导出PDF"), sign)
+        self.export_button = QPushButton(self.sign)
         self.export_button.clicked.connect(self._export_dialog)
         buttons.addWidget(self.export_button)
-        self.refusal_label = QLabel(sign)
+        self.refusal_label = QLabel(self.sign)
         self.refusal_label.setObjectName("handoverRefusal")
         self.refusal_label.setStyleSheet("color: #ff5a5a;")
         self.refusal_label.setWordWrap(True)
@@ -151,42 +171,105 @@ class HandoverPanel(QWidget):
             sv.addWidget(w)
         sv.addLayout(buttons)
         sv.addWidget(self.refusal_label)
-        rv.addWidget(sign)
-        log = QGroupBox(self.tr("值班日志"), right)
-        gv = QVBoxLayout(log)
-        self.log_list = QListWidget(log)
+        rv.addWidget(self.sign)
+        self.log_box = QGroupBox(right)
+        gv = QVBoxLayout(self.log_box)
+        self.log_list = QListWidget(self.log_box)
         self.log_list.setObjectName("dutyLog")
         self.log_list.setWordWrap(True)
         entry = QHBoxLayout()
-        self.log_kind = QComboBox(log)
-        for kind, label in (("event", self.tr("事件")), ("instruction", self.tr("领导指示")),
-                            ("correction", self.tr("更正所选"))):  # fmt: skip
-            self.log_kind.addItem(label, kind)
-        self.log_text = QLineEdit(log)
-        self.log_text.setPlaceholderText(self.tr("记录内容（写入后不可修改）"))
-        self.log_button = QPushButton(self.tr("记录"), log)
+        self.log_kind = QComboBox(self.log_box)
+        for kind in LOG_KINDS:
+            self.log_kind.addItem("", kind)
+        self.log_text = QLineEdit(self.log_box)
+        self.log_button = QPushButton(self.log_box)
         self.log_button.clicked.connect(self.write_log)
         entry.addWidget(self.log_kind)
         entry.addWidget(self.log_text, 1)
         entry.addWidget(self.log_button)
         gv.addWidget(self.log_list, 1)
         gv.addLayout(entry)
-        rv.addWidget(log, 1)
+        rv.addWidget(self.log_box, 1)
 
-        split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for part in (left, self.report_view, right):
-            split.addWidget(part)
-        split.setSizes([300, 760, 440])
+            self.splitter.addWidget(part)
+        self.splitter.setSizes(list(SPLIT))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
-        outer.addWidget(split)
+        outer.addWidget(self.splitter)
 
         state.page_ready.connect(self.show_page)
         state.list_ready.connect(self.show_list)
         state.action_refused.connect(self.show_refusal)
         state.page_refused.connect(lambda r: self.show_refusal("", r))
         state.action_done.connect(self._on_done)
+        self._apply_scale()
+        self.retranslate()
+        on_language_change(self, self._language_changed)
         self._update_buttons()
+
+    def retranslate(self) -> None:
+        """The panel's own captions in the console's language."""
+        self.shift_caption.setText(self.tr("班次"))
+        self.review.setTitle(self.tr("交接班记录查询"))
+        self.by_date.setText(self.tr("按日期"))
+        for caption, text in zip(self.form_captions,
+                                 (self.tr("自"), self.tr("至"), self.tr("人员"), self.tr("内容")),
+                                 strict=True):  # fmt: skip
+            caption.setText(text)
+        self.officer_edit.setPlaceholderText(self.tr("值班员、带班领导或签字人"))
+        self.text_edit.setPlaceholderText(self.tr("交班说明、问答或值班日志"))
+        self.search_button.setText(self.tr("查询"))
+        self.results.setHorizontalHeaderLabels(
+            [self.tr("班次"), self.tr("值班员"), self.tr("状态"), self.tr("接班")]
+        )
+        self.sign.setTitle(self.tr("交接签字"))
+        self.note_edit.setPlaceholderText(self.tr("交班说明 / 退回原因 / 答复"))
+        labels = {"submit": self.tr("提交交班"), "reject": self.tr("退回"),
+                  "answer": self.tr("答复"), "accept": self.tr("确认接班"),
+                  "check_in": self.tr("签到")}  # fmt: skip
+        for action, b in self.buttons.items():
+            b.setText(labels[action])
+        self.export_button.setText(self.tr("导出PDF"))
+        self.log_box.setTitle(self.tr("值班日志"))
+        names = {"event": self.tr("事件"), "instruction": self.tr("领导指示"),
+                 "correction": self.tr("更正所选")}  # fmt: skip
+        for i in range(self.log_kind.count()):
+            self.log_kind.setItemText(i, names[str(self.log_kind.itemData(i))])
+        self.log_text.setPlaceholderText(self.tr("记录内容（写入后不可修改）"))
+        self.log_button.setText(self.tr("记录"))
+
+    def _language_changed(self) -> None:
+        """After the switch: the captions, and the page, the list and a refusal composed in
+        the old language, again from what they were made of."""
+        self.retranslate()
+        if self.page is not None:
+            self.show_page(self.page, emit=False)
+        else:
+            self._update_buttons()
+        self.show_list(self._rows)
+        if self._refusal is not None:
+            self._show_refusal_text(self._refusal)
+
+    def set_ui_scale(self, scale: float) -> None:
+        """Follow the wall's scale (the fonts come from the wall's sheet): the columns'
+        room, the note's height, the report's chart."""
+        if scale == self._scale:
+            return
+        self._scale = scale
+        self._apply_scale()
+        if self.page is not None:
+            self.show_page(self.page, emit=False)
+
+    def _apply_scale(self) -> None:
+        scale = self._scale
+        self.splitter.setSizes([round(v * scale) for v in SPLIT])
+        self.note_edit.setMaximumHeight(round(90 * scale))
+        # The header's own padding: a column sized to its cells still fits its caption.
+        self.results.setStyleSheet(
+            f"QHeaderView::section {{ padding: {round(2 * scale)}px {round(6 * scale)}px; }}"
+        )
 
     # -- slots: post to the state, nothing else -------------------------------------
 
@@ -273,9 +356,14 @@ class HandoverPanel(QWidget):
             self.log_text.clear()
 
     def show_refusal(self, _action: str, refusal: Refusal) -> None:
+        self._refusal = refusal
+        self._show_refusal_text(refusal)
+
+    def _show_refusal_text(self, refusal: Refusal) -> None:
         self.refusal_label.setText(refusal_text(refusal.code, refusal.message, domain="handover"))
 
-    def show_page(self, page: ShiftPage) -> None:
+    def show_page(self, page: ShiftPage, *, emit: bool = True) -> None:
+        """Show a shift's page (`emit`: say which shift is on screen; not for a repaint)."""
         self.page = page
         self.shift_box.blockSignals(True)
         self.shift_box.clear()
@@ -284,13 +372,18 @@ class HandoverPanel(QWidget):
             if not info.ended(page.now):
                 label += self.tr("（未结束）")
             self.shift_box.addItem(label, info.id)
+            self.shift_box.setItemData(self.shift_box.count() - 1, label,
+                                       Qt.ItemDataRole.ToolTipRole)  # fmt: skip
             if info.id == page.shift.id:
                 self.shift_box.setCurrentIndex(self.shift_box.count() - 1)
         self.shift_box.blockSignals(False)
+        self.shift_box.setToolTip(self.shift_box.currentText())
         doc = self.report_view.document()
+        chart_w = round(CHART_W * self._scale)
         doc.addResource(doc.ResourceType.ImageResource, CHART_URL,
-                        kpi_chart(page.report, 720, 290))  # fmt: skip
-        html = report_html(page.report, page.handover).replace("{chart_w}", "720")
+                        kpi_chart(page.report, chart_w, round(290 * self._scale)))  # fmt: skip
+        html = on_screen(report_html(page.report, page.handover), self._scale)
+        html = html.replace("{chart_w}", str(chart_w))
         if not page.frozen:
             html = html.replace("<body>", "<body><p style='color:#b00020;'><b>"
                                 + self.tr("草稿：未提交前按当前数据生成，提交后冻结")
@@ -331,9 +424,13 @@ class HandoverPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, e.id)
             self.log_list.addItem(item)
         self._update_buttons()
-        self.shift_shown.emit(page.shift.id)
+        if emit:
+            self.shift_shown.emit(page.shift.id)
 
     def show_list(self, rows: tuple[handover.HandoverRow, ...]) -> None:
+        """The review list; each cell carries its whole text as a tooltip (the column may
+        still be narrower than a long state in English)."""
+        self._rows = rows
         self.results.setRowCount(len(rows))
         for k, r in enumerate(rows):
             shift = QTableWidgetItem(f"{_t(r.starts_at)}–{_t(r.ends_at, '%H:%M')}")
@@ -344,6 +441,7 @@ class HandoverPanel(QWidget):
             cells = [shift, QTableWidgetItem(r.duty_officer), QTableWidgetItem(status),
                      QTableWidgetItem(r.accepted_by or "—")]  # fmt: skip
             for c, item in enumerate(cells):
+                item.setToolTip(item.text())
                 self.results.setItem(k, c, item)
 
     def _update_buttons(self) -> None:

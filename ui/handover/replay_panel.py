@@ -31,7 +31,7 @@ from services.handover.replay import METRICS, Moment
 from ui.handover.state import HandoverState
 from widgets.incident_labels import priority_label
 from widgets.labels import category_label, status_label
-from widgets.translate import QT_TRANSLATE_NOOP
+from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 TZ = "Asia/Shanghai"
 STEP_MIN = 1  # slider resolution in minutes
@@ -48,6 +48,8 @@ COUNT_NAMES = (
     ("supervised", QT_TRANSLATE_NOOP("ReplayPanel", "督办中")),
 )
 MAX_ROWS = 200
+TIME_PX = 26  # the moment shown, at UI scale 1
+VALUE_PX = 34  # the counts at that moment, at UI scale 1
 
 
 def _local(at: datetime, fmt: str) -> str:
@@ -66,17 +68,19 @@ class ReplayPanel(QWidget):
         self.data: ReplayData | None = None
         self.moment: Moment | None = None
 
+        self._scale = 1.0
         self.title = QLabel(self)
         self.title.setObjectName("replayTitle")
-        self.load_button = QPushButton(self.tr("回放所选班次"), self)
+        self.load_button = QPushButton(self)
         self.load_button.clicked.connect(lambda: self.state.load_replay())
         self.metric_box = QComboBox(self)
         for m in METRICS:
-            self.metric_box.addItem(self.tr(METRIC_NAMES[m]), m)
+            self.metric_box.addItem("", m)
         self.metric_box.currentIndexChanged.connect(lambda _i: self._show())
+        self.metric_caption = QLabel(self)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        top.addWidget(QLabel(self.tr("地图着色"), self))
+        top.addWidget(self.metric_caption)
         top.addWidget(self.metric_box)
         top.addWidget(self.load_button)
 
@@ -89,7 +93,6 @@ class ReplayPanel(QWidget):
         self.time_label = QLabel("—", self)
         self.time_label.setObjectName("replayTime")
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.time_label.setStyleSheet("font-size: 26px; font-weight: bold;")
         bar = QHBoxLayout()
         bar.addWidget(self.start_label)
         bar.addWidget(self.slider, 1)
@@ -97,25 +100,25 @@ class ReplayPanel(QWidget):
 
         tiles = QGridLayout()
         self.values: dict[str, QLabel] = {}
-        for k, (key, name) in enumerate(COUNT_NAMES):
-            cap = QLabel(self.tr(name), self)
+        self.captions: dict[str, QLabel] = {}
+        for k, (key, _name) in enumerate(COUNT_NAMES):
+            cap = QLabel(self)
             cap.setAlignment(Qt.AlignmentFlag.AlignCenter)
             val = QLabel("—", self)
             val.setObjectName(f"replay_{key}")
             val.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            val.setStyleSheet("font-size: 34px; font-weight: bold;")
             tiles.addWidget(val, 0, k)
             tiles.addWidget(cap, 1, k)
             self.values[key] = val
+            self.captions[key] = cap
 
         self.cases = QTableWidget(0, 6, self)
         self.cases.setObjectName("replayCases")
-        self.cases.setHorizontalHeaderLabels([self.tr("编号"), self.tr("类别"), self.tr("状态"),
-                                              self.tr("紧急"), self.tr("上报"),
-                                              self.tr("标记")])  # fmt: skip
         self.cases.verticalHeader().hide()
         self.cases.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.cases.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Each column as wide as its text (a time or a state is never cut); the marks last.
+        self.cases.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.cases.horizontalHeader().setStretchLastSection(True)
         self.total_label = QLabel(self)
 
         v = QVBoxLayout(self)
@@ -126,6 +129,42 @@ class ReplayPanel(QWidget):
         v.addWidget(self.total_label)
         v.addWidget(self.cases, 1)
         state.replay_ready.connect(self.set_replay)
+        self.set_ui_scale(1.0)
+        self.retranslate()
+        on_language_change(self, self._language_changed)
+
+    # -- language and scale ----------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """The panel's own captions in the console's language."""
+        self.load_button.setText(self.tr("回放所选班次"))
+        self.metric_caption.setText(self.tr("地图着色"))
+        for i in range(self.metric_box.count()):
+            self.metric_box.setItemText(i, self.tr(METRIC_NAMES[str(self.metric_box.itemData(i))]))
+        for key, name in COUNT_NAMES:
+            self.captions[key].setText(self.tr(name))
+        self.cases.setHorizontalHeaderLabels([self.tr("编号"), self.tr("类别"), self.tr("状态"),
+                                              self.tr("紧急"), self.tr("上报"),
+                                              self.tr("标记")])  # fmt: skip
+
+    def _language_changed(self) -> None:
+        """The captions, and the moment on screen composed again in the new language."""
+        self.retranslate()
+        if self.data is not None:
+            self._show_title(self.data)
+            self._show()
+
+    def set_ui_scale(self, scale: float) -> None:
+        """The moment and its counts are the panel's large text: they follow the wall's
+        scale (the rest takes its fonts from the wall's sheet)."""
+        self._scale = scale
+        self.time_label.setStyleSheet(f"font-size: {round(TIME_PX * scale)}px; font-weight: bold;")
+        for val in self.values.values():
+            val.setStyleSheet(f"font-size: {round(VALUE_PX * scale)}px; font-weight: bold;")
+        # The header's own padding: a column sized to its cells still fits its caption.
+        self.cases.setStyleSheet(
+            f"QHeaderView::section {{ padding: {round(2 * scale)}px {round(6 * scale)}px; }}"
+        )
 
     # -- input ---------------------------------------------------------------------
 
@@ -139,8 +178,11 @@ class ReplayPanel(QWidget):
         self.slider.setEnabled(True)
         self.start_label.setText(_local(data.replay.start, "%m-%d %H:%M"))
         self.end_label.setText(_local(data.replay.end, "%m-%d %H:%M"))
-        self.title.setText(self.tr("班次回放 · 值班员 {name}").format(name=data.shift.duty_officer))
+        self._show_title(data)
         self._show()
+
+    def _show_title(self, data: ReplayData) -> None:
+        self.title.setText(self.tr("班次回放 · 值班员 {name}").format(name=data.shift.duty_officer))
 
     def set_time(self, at: datetime) -> None:
         """Move the slider to a moment (naive UTC) of the loaded shift."""

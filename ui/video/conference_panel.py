@@ -7,12 +7,13 @@ a room present once its stream plays, absent if it does not within `roll_call_ms
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from html import escape
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +39,7 @@ from services.video import conference
 from services.video.conference import ConferenceRecord, Room
 from ui.kit.refusal import error_text
 from ui.video.state import VideoLane
+from widgets.translate import on_language_change
 from widgets.video.video_tile import VideoTile
 
 
@@ -55,6 +57,10 @@ class VideoSlots(Protocol):
     def tile(self, index: int) -> VideoTile: ...
 
 ROLL_CALL_MS = 10_000
+SIZE = (1100, 760)
+"""The window's size at UI scale 1 (the wall's scale multiplies it, within the wall)."""
+FONT_PX = 20
+"""Body text at UI scale 1: larger than the wall's panels, the window is read from afar."""
 
 
 _display_tz: tzinfo | None = None  # None: the machine's zone
@@ -134,8 +140,11 @@ class ConferencePanel(QWidget):
         self._rooms: list[Room] = []
         self._incident_id: int | None = None
         self._roll: RollCall | None = None
+        self._status: tuple[Callable[[], str], str] | None = None  # re-rendered on a switch
+        self._scale = 1.0
+        self._default_title = ""  # the default title, in the language it was put in
         self.setObjectName("conferenceWindow")
-        self.resize(1100, 760)
+        self.resize(*SIZE)
         # A wall without a window manager gives the window no title bar: close it here.
         self.close_button = QPushButton(self)
         self.close_button.setObjectName("conferenceClose")
@@ -221,12 +230,9 @@ class ConferencePanel(QWidget):
         outer.addLayout(top)
         outer.addWidget(self.pages, 1)
         outer.addWidget(self.status)
-        self.setStyleSheet(
-            "QWidget { font-size: 20px; } #conferenceHeading { font-size: 26px; }"
-            " #conferenceStatus { font-size: 22px; font-weight: bold; }"
-            " #conferenceStatus[tone=\"alarm\"] { color: #e53935; }"
-        )
+        self.set_ui_scale(1.0)
         self.retranslate()
+        on_language_change(self, self._language_changed)
         self.load()
 
     # -- helpers ---------------------------------------------------------------------
@@ -236,10 +242,12 @@ class ConferencePanel(QWidget):
 
     def _refused(self, exc: Exception) -> None:
         """A refusal in the console's language (the refusal kit), large and in alarm colour."""
-        self._say(error_text(exc, domain="video"), "alarm")
+        self._say(lambda: error_text(exc, domain="video"), "alarm")
 
-    def _say(self, text: str, tone: str = "info") -> None:
-        self.status.setText(text)
+    def _say(self, render: Callable[[], str], tone: str = "info") -> None:
+        """The status line; `render` composes it and runs again after a language switch."""
+        self._status = (render, tone)
+        self.status.setText(render())
         self.status.setProperty("tone", tone)
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
@@ -276,14 +284,10 @@ class ConferencePanel(QWidget):
         self._history = [h for h in history if not h.running]
         self.history.clear()
         for h in self._history:
-            self.history.addItem(
-                f"{local_time(h.started_at, '%m-%d %H:%M')}  {h.title}"
-                f"  ({len(h.participants)} {self._tr('方')}, {len(h.minutes)} {self._tr('项纪要')})"
-            )
+            self.history.addItem(self._history_text(h))
         self.room_list.clear()
         for room in rooms:
-            kind = self._tr("部门") if room.kind == "department" else self._tr("指挥中心")
-            item = QListWidgetItem(f"{room.name}（{kind}）")
+            item = QListWidgetItem(self._room_text(room))
             item.setData(Qt.ItemDataRole.UserRole, room.key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -292,6 +296,14 @@ class ConferencePanel(QWidget):
             self.show_record(record)
         else:
             self.pages.setCurrentIndex(0)
+
+    def _history_text(self, h: ConferenceRecord) -> str:
+        return (f"{local_time(h.started_at, '%m-%d %H:%M')}  {h.title}"
+                f"  ({len(h.participants)} {self._tr('方')}, {len(h.minutes)} {self._tr('项纪要')})")  # fmt: skip
+
+    def _room_text(self, room: Room) -> str:
+        kind = self._tr("部门") if room.kind == "department" else self._tr("指挥中心")
+        return f"{room.name}（{kind}）"
 
     # -- use cases -------------------------------------------------------------------
 
@@ -342,7 +354,7 @@ class ConferencePanel(QWidget):
         self._roll = RollCall(tiles, self.roll_call_ms, self)
         self._roll.finished.connect(self._roll_done)
         self.roll_button.setEnabled(False)
-        self._say(self._tr("点名中…"))
+        self._say(lambda: self._tr("点名中…"))
         self._roll.start()
 
     def _roll_done(self, results: dict[int, bool]) -> None:
@@ -395,7 +407,7 @@ class ConferencePanel(QWidget):
             return
         row = self.minutes.currentRow()
         if not 0 <= row < len(self.record.minutes):
-            self._say(self._tr("请先在纪要中选择一项决定"), "alarm")
+            self._say(lambda: self._tr("请先在纪要中选择一项决定"), "alarm")
             return
         actor, minute, cid = self.actor, self.record.minutes[row], self.record.id
         policy = self.video.incident_policy
@@ -407,7 +419,7 @@ class ConferencePanel(QWidget):
         def done(record: ConferenceRecord | None) -> None:
             if record is not None:
                 self.show_record(record)
-            self._say(self._tr("已转为事件任务"))
+            self._say(lambda: self._tr("已转为事件任务"))
 
         self.worker.call(job, done, self._refused)
 
@@ -422,6 +434,7 @@ class ConferencePanel(QWidget):
     def show_record(self, record: ConferenceRecord) -> None:
         self.record = record
         self.status.clear()
+        self._status = None
         if record.running:
             self._show_running(record)
             self.pages.setCurrentIndex(1)
@@ -483,8 +496,10 @@ class ConferencePanel(QWidget):
     def retranslate(self) -> None:
         tr = self._tr
         self.setWindowTitle(tr("视频会商"))
-        if not self.title_edit.text():
-            self.title_edit.setText(tr("应急视频会商"))
+        default = tr("应急视频会商")
+        if self.title_edit.text() in ("", self._default_title):  # not typed over: follows
+            self.title_edit.setText(default)
+        self._default_title = default
         self.incident_label.setText(
             tr("关联事件 #{id}").format(id=self._incident_id) if self._incident_id
             else tr("未关联事件")
@@ -508,7 +523,43 @@ class ConferencePanel(QWidget):
         self.participants.setHorizontalHeaderLabels([tr("参会方"), tr("窗口"), tr("点名")])
         self.minutes.setHorizontalHeaderLabels([tr("时间"), tr("类别"), tr("内容"), tr("责任人")])
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
+    def _language_changed(self) -> None:
+        """Everything composed in the old language, again: the captions, the lists (in
+        place: ticked rooms stay ticked), the conference on screen and the status line."""
+        self.retranslate()
+        for row, room in enumerate(self._rooms):
+            item = self.room_list.item(row)
+            if item is not None:
+                item.setText(self._room_text(room))
+        for row, h in enumerate(self._history):
+            item = self.history.item(row)
+            if item is not None:
+                item.setText(self._history_text(h))
+        record = self.record
+        if record is not None and record.running:
+            self._show_running(record)
+        elif record is not None:
+            self.record_view.setHtml(self.record_html(record))
+        if self._status is not None:
+            self.status.setText(self._status[0]())
+
+    def set_ui_scale(self, scale: float) -> None:
+        """Follow the wall's scale: text, and the window's size (placed within the wall)."""
+        self._scale = scale
+
+        def px(v: float) -> int:
+            return max(1, round(v * scale))
+
+        self.setStyleSheet(
+            f"QWidget {{ font-size: {px(FONT_PX)}px; }}"
+            f" #conferenceHeading {{ font-size: {px(26)}px; }}"
+            f" #conferenceStatus {{ font-size: {px(22)}px; font-weight: bold; }}"
+            " #conferenceStatus[tone=\"alarm\"] { color: #e53935; }"
+            f" QPushButton {{ padding: {px(4)}px {px(12)}px; }}"
+            f" QCheckBox::indicator, QListView::indicator {{ width: {px(16)}px;"
+            f" height: {px(16)}px; }}"
+        )
+        self.resize(px(SIZE[0]), px(SIZE[1]))
+
+    def ui_scale(self) -> float:
+        return self._scale

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QRect, Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -42,6 +42,7 @@ from services.store.runtime import Runtime
 from services.video import sources
 from ui.kit.refusal import error_text
 from ui.video.state import VideoLane
+from widgets.translate import on_language_change
 from widgets.video.camera_list import camera_item, fit_camera_lists
 from widgets.video.video_tile import VideoTile
 
@@ -55,6 +56,7 @@ class VideoPanel(QWidget):
     wall_changed = Signal(object)  # services.video.VideoWallState
     cameras_offered = Signal(object)  # list[CameraInfo] near the selected incident
     message = Signal(str)
+    """The status line's text, each time it is said (in the language of the moment)."""
 
     def __init__(
         self,
@@ -79,6 +81,7 @@ class VideoPanel(QWidget):
         self._cameras: list[video.CameraInfo] = []
         self._scale = 1.0
         self._conference: ConferencePanel | None = None
+        self._status_text: Callable[[], str] | None = None  # the status line, re-rendered
         self.incident_id: int | None = None  # the case in focus, for a conference
         self.conference_area: Callable[[], QRect] | None = None
         """Where the conference window opens (the console: the wall below its header)."""
@@ -165,9 +168,9 @@ class VideoPanel(QWidget):
         outer.addLayout(bar)
         outer.addWidget(self.splitter, 1)
         outer.addWidget(self.status)
-        self.message.connect(self.status.setText)
 
         self.retranslate()
+        on_language_change(self, self.retranslate)
         self.set_ui_scale(1.0)
         self.reload()
         self.reload_cameras()
@@ -175,7 +178,15 @@ class VideoPanel(QWidget):
     # -- reading ---------------------------------------------------------------------
 
     def _run(self, job: Callable[[Session], Any], on_done: Callable[[Any], None]) -> None:
-        self.worker.call(job, on_done, lambda exc: self.message.emit(error_text(exc, domain="video")))
+        self.worker.call(job, on_done, lambda exc: self.say(lambda: error_text(exc, domain="video")))
+
+    def say(self, render: Callable[[], str]) -> None:
+        """Show a message on the status line. `render` composes it from its key and values
+        and is called again after a language switch, so the line follows the switch."""
+        self._status_text = render
+        text = render()
+        self.status.setText(text)
+        self.message.emit(text)
 
     def reload(self) -> None:
         """Re-read the saved wall (after a restart, or a conference seated its rooms)."""
@@ -279,6 +290,8 @@ class VideoPanel(QWidget):
         if self._conference is None:
             self._conference = ConferencePanel(self)
         conf = self._conference
+        if conf.ui_scale() != self._scale:
+            conf.set_ui_scale(self._scale)  # the wall's scale, as the window opens
         if self.conference_area is not None:
             conf.place_in(self.conference_area())
         conf.show()
@@ -334,10 +347,14 @@ class VideoPanel(QWidget):
         self._cameras = cameras
         self.camera_list.clear()
         for cam in cameras:
-            mark = "" if cam.online else QCoreApplication.translate("VideoPanel", "（离线）")
-            item = camera_item(cam.name + mark)
+            item = camera_item(self._camera_text(cam))
             item.setData(Qt.ItemDataRole.UserRole, cam.id)
             self.camera_list.addItem(item)
+
+    @staticmethod
+    def _camera_text(cam: video.CameraInfo) -> str:
+        mark = "" if cam.online else QCoreApplication.translate("VideoPanel", "（离线）")
+        return cam.name + mark
 
     def _show_offer(self, cameras: list[video.CameraInfo]) -> None:
         self._offered = cameras
@@ -349,9 +366,8 @@ class VideoPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, cam.id)
             self.near_list.addItem(item)
         self.fill_button.setEnabled(bool(cameras))
-        self.message.emit(
-            QCoreApplication.translate("VideoPanel", "事件附近 {n} 个监控").format(n=len(cameras))
-        )
+        n = len(cameras)
+        self.say(lambda: QCoreApplication.translate("VideoPanel", "事件附近 {n} 个监控").format(n=n))
         self.cameras_offered.emit(cameras)
 
     def _camera_item_activated(self, item: QListWidgetItem) -> None:
@@ -363,6 +379,8 @@ class VideoPanel(QWidget):
         self._scale = scale
         for tile in self.tiles:
             tile.set_ui_scale(scale)
+        if self._conference is not None and self._conference.ui_scale() != scale:
+            self._conference.set_ui_scale(scale)
         px = round(18 * scale)
         self.setStyleSheet(
             f"QPushButton {{ font-size: {px}px; padding: {round(3 * scale)}px {round(8 * scale)}px; }}"
@@ -384,11 +402,13 @@ class VideoPanel(QWidget):
             button = self.layout_buttons.button(n)
             if button is not None:
                 button.setToolTip(tr("VideoPanel", "{n} 分屏").format(n=n))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
+        if self._status_text is not None:
+            self.status.setText(self._status_text())
+        for row, cam in enumerate(self._cameras):  # the （离线） marks, in place
+            item = self.camera_list.item(row)
+            if item is not None:
+                item.setText(self._camera_text(cam))
+                item.setToolTip(item.text())
 
     SLOT_SHARE = 0.8  # of the width, until someone drags the splitter
 

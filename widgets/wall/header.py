@@ -188,7 +188,10 @@ class HeaderWidget(QFrame):
         duty.setColumnStretch(5, 1)
         self._status_row = QHBoxLayout()
         self._status_row.setContentsMargins(0, 0, 0, 0)
-        duty.addLayout(self._status_row, 2, 1, 1, 5)
+        # The status row (case badge, account, buttons) is the duty part's widest line: it
+        # starts under the clock, not beside it, so in English with four-digit counts the
+        # wall's 1920 px still give every widget of it its minimum (no parts overlap).
+        duty.addLayout(self._status_row, 2, 0, 1, 6)
 
         # Title: center name, level, breadcrumb.
         self.title_part = QFrame(self)

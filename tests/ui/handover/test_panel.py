@@ -11,6 +11,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shutil  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -60,6 +62,17 @@ class Console:
         self.panel.buttons[action].click()
 
 
+def on_duty(s: Session) -> tuple[accounts.Actor, models.Shift, models.Shift]:
+    """The county's duty officer signed in, the shift on now and the one after it."""
+    out = accounts.actor_for(s, f"{CODE}.duty")
+    assert out.center_id is not None
+    shift = roster.current_shift(s, out.center_id, models.utcnow())
+    assert shift is not None
+    incoming = roster.next_shift(s, shift.id)
+    assert incoming is not None
+    return out, shift, incoming
+
+
 @pytest.fixture
 def scene(qtbot, demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     path = tmp_path / "demo.db"
@@ -68,12 +81,7 @@ def scene(qtbot, demo_template: Path, tmp_path: Path):  # type: ignore[no-untype
     engine = db.make_engine(url)
     factory = db.session_factory(engine)
     with factory() as s:
-        out = accounts.actor_for(s, f"{CODE}.duty")
-        assert out.center_id is not None
-        shift = roster.current_shift(s, out.center_id, models.utcnow())
-        assert shift is not None
-        incoming = roster.next_shift(s, shift.id)
-        assert incoming is not None
+        out, shift, incoming = on_duty(s)
     with transaction(factory) as s:  # the incoming officer's own login
         s.add(models.User(login=f"{CODE}.duty2", staff_id=incoming.duty_officer_id,
                           jurisdiction_region_id=out.region_id, role="duty_officer",
@@ -189,16 +197,12 @@ def test_before_the_end_submission_says_when_it_opens_and_a_signed_report_opens_
     engine = db.make_engine(url)
     factory = db.session_factory(engine)
     with factory() as s:
-        out = accounts.actor_for(s, f"{CODE}.duty")
+        out, shift, _incoming = on_duty(s)
         assert out.center_id is not None
-        shift = roster.current_shift(s, out.center_id, models.utcnow())
-        assert shift is not None
         prev = roster.last_ended_shift(s, out.center_id, shift.starts_at)
         assert prev is not None
         signed = handover.view(s, prev.id)
         assert signed is not None and signed.status == "accepted" and signed.report is None
-        incoming = roster.next_shift(s, shift.id)
-        assert incoming is not None
     clock = shift.ends_at - timedelta(minutes=40)
     with transaction(factory) as s:  # a case reported during this shift, after that signature
         grid = s.scalar(select(models.GridCell.id).where(models.GridCell.county_code == CODE).limit(1))
@@ -256,3 +260,104 @@ def test_the_incoming_officer_checks_in_directly_and_signing_counts_on_duty(
     qtbot.waitUntil(lambda: not check_in.isVisible(), timeout=WAIT)
     with Session(db.make_engine(url)) as s:
         assert roster.shift(s, incoming.id).checked_in_at is not None
+
+
+@contextmanager
+def english() -> Iterator[None]:
+    """The console in English (the call the header's language button makes), then back."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.kit.i18n import install_language
+
+    app = QApplication.instance()
+    assert app is not None
+    install_language(app, "en")
+    try:
+        yield
+    finally:
+        install_language(app, "zh_CN")
+
+
+def test_the_handover_window_follows_the_language_switch_and_back(
+    qtbot, scene  # type: ignore[no-untyped-def]
+) -> None:
+    """Captions, the page (status, shift list), the review list and the replay read in
+    English after the switch, and in Chinese again after switching back."""
+    from ui.handover.window import HandoverWindow
+
+    _url, shift, _incoming, c = scene
+    state = c["out"].state
+    window = HandoverWindow(state)
+    qtbot.addWidget(window)
+    window.show()
+    panel, replay_panel = window.handover_panel, window.replay_panel
+    qtbot.waitUntil(lambda: panel.page is not None and panel.results.rowCount() > 0, timeout=WAIT)
+    with qtbot.waitSignal(state.replay_ready, timeout=WAIT):
+        state.load_replay(shift.id)
+    qtbot.waitUntil(lambda: replay_panel.data is not None, timeout=WAIT)
+
+    def seen() -> dict[str, str]:
+        return {
+            "search": panel.search_button.text(),
+            "shift": panel.shift_caption.text(),
+            "status": panel.status_label.text(),
+            "state": panel.results.item(0, 2).text(),
+            "column": panel.results.horizontalHeaderItem(1).text(),
+            "load": replay_panel.load_button.text(),
+            "count": replay_panel.captions["reported_today"].text(),
+            "title": replay_panel.title.text(),
+        }
+
+    chinese = seen()
+    assert chinese["search"] == "查询" and chinese["state"] == "未交班"  # the shift just ended
+    assert "未提交" in chinese["status"] and chinese["count"] == "今日上报"
+    with english():
+        qtbot.waitUntil(lambda: panel.search_button.text() == "Search")
+        now = seen()
+        assert now["shift"] == "Shift" and now["state"] == "Not handed over"
+        assert now["column"] == "Duty officer" and now["count"] == "Reported today"
+        assert "Not submitted" in now["status"] and "未提交" not in now["status"]
+        assert now["load"] != chinese["load"] and now["title"] != chinese["title"]
+        assert "Handover report" in panel.report_view.toPlainText()
+    qtbot.waitUntil(lambda: seen() == chinese)
+
+
+def test_the_handover_window_reads_at_4k(qtbot, scene) -> None:  # type: ignore[no-untyped-def]
+    """At 3840×2160 (scale 2, the wall's sheet) the window is twice as large, the replay's
+    moment is at least 32 px, and the review list shows every shift's officer and state
+    whole, within the list (in English, whose states are longer, too)."""
+    from PySide6.QtGui import QFontInfo
+
+    from ui.handover.window import SIZE, HandoverWindow
+    from ui.kit.theme import scaled_stylesheet
+
+    _url, _shift, _incoming, c = scene
+    window = HandoverWindow(c["out"].state)
+    qtbot.addWidget(window)
+    window.setStyleSheet(scaled_stylesheet(2.0))  # what it inherits from the wall at 4K
+    window.set_ui_scale(2.0)
+    assert (window.width(), window.height()) == (2 * SIZE[0], 2 * SIZE[1])
+    window.show()  # (bounded by the screen it opens on: the test's is small)
+    window.resize(2 * SIZE[0], 2 * SIZE[1])
+    panel, results = window.handover_panel, window.handover_panel.results
+    qtbot.waitUntil(lambda: results.rowCount() > 0, timeout=WAIT)
+    assert QFontInfo(window.replay_panel.time_label.font()).pixelSize() >= 32
+    assert all(QFontInfo(v.font()).pixelSize() >= 32 for v in window.replay_panel.values.values())
+
+    def whole() -> bool:
+        qtbot.wait(0)  # let the columns take their contents' size
+        room = results.viewport().width()
+        for row in range(results.rowCount()):
+            for col in (1, 2):  # the officer and the state
+                index = results.model().index(row, col)
+                rect = results.visualRect(index)
+                if rect.right() > room or rect.width() < results.sizeHintForIndex(index).width():
+                    return False
+                if results.item(row, col).toolTip() != results.item(row, col).text():
+                    return False
+        return True
+
+    qtbot.waitUntil(whole, timeout=WAIT)
+    with english():
+        qtbot.waitUntil(lambda: panel.search_button.text() == "Search")
+        qtbot.waitUntil(whole, timeout=WAIT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,6 +52,22 @@ def leader(demo_sqlite: str) -> Iterator[Actor]:
         actor = accounts.actor_for(s, f"{busiest_county(s)}.leader")
     engine.dispose()
     yield actor
+
+
+@contextmanager
+def english() -> Iterator[None]:
+    """The console in English (the call the header's language button makes), then back."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.kit.i18n import install_language
+
+    app = QApplication.instance()
+    assert app is not None
+    install_language(app, "en")
+    try:
+        yield
+    finally:
+        install_language(app, "zh_CN")
 
 
 def make_panel(qtbot: QtBot, url: str, actor: Actor, media: Path):  # type: ignore[no-untyped-def]
@@ -295,6 +312,13 @@ def test_a_conference_over_a_plan_layout_keeps_the_scene_knows_the_case_and_give
         assert conf.task_button.isEnabled()
         qtbot.mouseClick(conf.task_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: conf.status.text() == "已转为事件任务")
+        # The status line and the conference on screen follow the language switch, and back.
+        with english():
+            qtbot.waitUntil(lambda: conf.status.text() == "Made an incident task")
+            assert conf.end_button.text() == "End conference"
+            assert conf.minutes.item(0, 1).text() == "Decision"
+        qtbot.waitUntil(lambda: conf.status.text() == "已转为事件任务")
+        assert conf.minutes.item(0, 1).text() == "决定"
 
         # Esc closes the window; the conference goes on and the button brings it back.
         qtbot.keyClick(conf, Qt.Key.Key_Escape)
@@ -348,5 +372,58 @@ def test_a_conference_without_a_case_says_so_in_words(
             install_language(app, "zh_CN")
         qtbot.mouseClick(conf.end_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: conf.pages.currentIndex() == 2)
+    finally:
+        panel.shutdown()
+
+
+def test_the_status_line_follows_the_language_switch(
+    qtbot: QtBot, demo_sqlite: str, leader: Actor, media: Path
+) -> None:
+    """A message said in Chinese reads in English after the switch, and back (it is kept
+    as its key and values, not as the text it was said in)."""
+    engine = db.make_engine(demo_sqlite)
+    with db.transaction(db.session_factory(engine)) as s:
+        cam = s.scalar(select(models.Camera).where(models.Camera.county_code == leader.region_code))
+        assert cam is not None
+        n = len(video.nearest_cameras(s, leader, cam.lon, cam.lat))
+    engine.dispose()
+    panel = make_panel(qtbot, demo_sqlite, leader, media)
+    try:
+        panel.offer_cameras_near(cam.lon, cam.lat)
+        qtbot.waitUntil(lambda: panel.status.text() == f"事件附近 {n} 个监控")
+        with english():
+            qtbot.waitUntil(lambda: panel.status.text() == f"{n} cameras near incident")
+            assert panel.fill_button.text() != "附近监控填入空位"
+        qtbot.waitUntil(lambda: panel.status.text() == f"事件附近 {n} 个监控")
+    finally:
+        panel.shutdown()
+
+
+def test_the_conference_window_follows_the_wall_scale(
+    qtbot: QtBot, demo_sqlite: str, leader: Actor, media: Path
+) -> None:
+    """At 3840×2160 (scale 2) the conference reads like the wall: every text twice its
+    1080p size (>= 32 px), the window twice as large, within the area it opens in."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFontInfo
+
+    from ui.video.conference_panel import FONT_PX, SIZE
+
+    panel = make_panel(qtbot, demo_sqlite, leader, media)
+    try:
+        panel.set_ui_scale(2.0)
+        panel.conference_area = lambda: QRect(0, 240, 3840, 1900)
+        qtbot.mouseClick(panel.conference_button, Qt.MouseButton.LeftButton)
+        conf = panel.conference_panel()
+        assert conf is not None
+        qtbot.waitUntil(lambda: conf.isVisible() and conf.room_list.count() > 0)
+        for w in (conf.close_button, conf.convene_button, conf.incident_label,
+                  conf.history_title, conf.room_list, conf.title_edit):  # fmt: skip
+            assert QFontInfo(w.font()).pixelSize() == 2 * FONT_PX >= 32, w
+        assert (conf.width(), conf.height()) == (2 * SIZE[0], 2 * SIZE[1])
+        assert conf.geometry().top() >= 240
+        panel.set_ui_scale(1.0)  # back to 1080p: it follows while open
+        qtbot.waitUntil(lambda: QFontInfo(conf.convene_button.font()).pixelSize() == FONT_PX)
+        assert (conf.width(), conf.height()) == SIZE
     finally:
         panel.shutdown()
