@@ -144,7 +144,7 @@ def _dump_growth(first: Any, last: Any, out: Path) -> None:
              f" → {sum(s.size for s in last.statistics('filename')) / 1e6:.1f} MB"]  # fmt: skip
     for kind in ("lineno", "traceback"):
         lines.append(f"-- top growth by {kind}")
-        for stat in last.compare_to(first, kind)[:25 if kind == "lineno" else 8]:
+        for stat in last.compare_to(first, kind)[: 25 if kind == "lineno" else 8]:
             lines.append(f"{stat.size_diff / 1e6:+.2f} MB {stat.count_diff:+d} blocks")
             lines.extend("    " + line for line in stat.traceback.format()[-6:])
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -171,10 +171,10 @@ def _simulate(url: str, rate: float, seconds: float, env: dict[str, str]) -> sub
     )  # fmt: skip
 
 
-def _stop(proc: subprocess.Popen[str], stop_file: Path) -> None:
+def _stop(proc: subprocess.Popen[str], stop_file: Path, timeout: float = 60.0) -> None:
     stop_file.touch()
     try:
-        proc.wait(60)
+        proc.wait(timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
@@ -194,7 +194,8 @@ def soak(url: str, env: dict[str, str], minutes: float, rate: float) -> dict[str
     sim.terminate()
     sim.wait(30)
     alive = wall.poll() is None
-    _stop(wall, stop_file)
+    # comparing two tracemalloc snapshots of a grown heap takes minutes on a busy machine
+    _stop(wall, stop_file, 900.0 if env.get("SOAK_TRACEMALLOC_OUT") else 60.0)
     settled = [s for s in samples if s[0] >= min(SETTLE_S, seconds / 4)]
     if len(settled) < 2:
         return {"ok": False, "error": "too few samples", "alive": alive}
