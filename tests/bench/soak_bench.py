@@ -88,14 +88,66 @@ def child_wall(url: str, seconds: float) -> dict[str, Any]:
     from tests.bench.map_bench import wait_until
     from tests.bench.wall_bench import _Wall
 
+    trace_out = os.environ.get("SOAK_TRACEMALLOC_OUT")
+    profile_out = os.environ.get("SOAK_PROFILE_OUT")
+    if trace_out:
+        import tracemalloc
+
+        tracemalloc.start(8)
     wall = _Wall(url, with_map=True)
     ok = wall.wait_ready()
     print("READY", flush=True)
     stop = Path(os.environ.get("SOAK_STOP_FILE", "/nonexistent"))
+    profile = _start_profile() if profile_out else None
+    if trace_out:
+        wait_until(lambda: stop.exists(), SETTLE_S, interval_ms=500)
+        settled = tracemalloc.take_snapshot()
     wait_until(lambda: stop.exists(), seconds, interval_ms=500)
+    if profile is not None and profile_out:
+        _dump_profile(profile, Path(profile_out))
+    if trace_out:
+        _dump_growth(settled, tracemalloc.take_snapshot(), Path(trace_out))
     snapshots = wall.snapshots
     wall.shutdown()
     return {"ok": ok, "snapshots": snapshots}
+
+
+# Diagnostics of a soak run (off unless asked for by the environment; both slow the wall):
+# SOAK_TRACEMALLOC_OUT=FILE writes the Python allocations that grew from minute 2 to the
+# end, SOAK_PROFILE_OUT=FILE the GUI thread's cProfile (top cumulative functions).
+def _start_profile() -> Any:
+    import cProfile
+
+    profile = cProfile.Profile()
+    profile.enable()
+    return profile
+
+
+def _dump_profile(profile: Any, out: Path) -> None:
+    import io
+    import pstats
+
+    profile.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profile, stream=text)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+    out.write_text(text.getvalue(), encoding="utf-8")
+
+
+def _dump_growth(first: Any, last: Any, out: Path) -> None:
+    import tracemalloc
+
+    keep = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    first, last = first.filter_traces(keep), last.filter_traces(keep)
+    lines = [f"python heap traced: {sum(s.size for s in first.statistics('filename')) / 1e6:.1f}"
+             f" → {sum(s.size for s in last.statistics('filename')) / 1e6:.1f} MB"]  # fmt: skip
+    for kind in ("lineno", "traceback"):
+        lines.append(f"-- top growth by {kind}")
+        for stat in last.compare_to(first, kind)[: 25 if kind == "lineno" else 8]:
+            lines.append(f"{stat.size_diff / 1e6:+.2f} MB {stat.count_diff:+d} blocks")
+            lines.extend("    " + line for line in stat.traceback.format()[-6:])
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 # =========================================================================== parent side
@@ -119,10 +171,10 @@ def _simulate(url: str, rate: float, seconds: float, env: dict[str, str]) -> sub
     )  # fmt: skip
 
 
-def _stop(proc: subprocess.Popen[str], stop_file: Path) -> None:
+def _stop(proc: subprocess.Popen[str], stop_file: Path, timeout: float = 60.0) -> None:
     stop_file.touch()
     try:
-        proc.wait(60)
+        proc.wait(timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
@@ -142,7 +194,8 @@ def soak(url: str, env: dict[str, str], minutes: float, rate: float) -> dict[str
     sim.terminate()
     sim.wait(30)
     alive = wall.poll() is None
-    _stop(wall, stop_file)
+    # comparing two tracemalloc snapshots of a grown heap takes minutes on a busy machine
+    _stop(wall, stop_file, 900.0 if env.get("SOAK_TRACEMALLOC_OUT") else 60.0)
     settled = [s for s in samples if s[0] >= min(SETTLE_S, seconds / 4)]
     if len(settled) < 2:
         return {"ok": False, "error": "too few samples", "alive": alive}
