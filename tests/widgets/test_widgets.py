@@ -194,6 +194,38 @@ def test_trend_charts_keep_their_items(qtbot) -> None:
     assert len(daily.days()) == 29
 
 
+def test_trend_charts_redraw_only_when_their_series_change(qtbot, monkeypatch) -> None:
+    """A snapshot that leaves the hourly or daily series as they are draws nothing."""
+    chart = HourlyTrendChart()
+    qtbot.addWidget(chart)
+    calls: list[int] = []
+    real = chart.today_item.setData
+    monkeypatch.setattr(
+        chart.today_item, "setData", lambda *a, **k: (calls.append(1), real(*a, **k))
+    )
+    chart.set_data(list(range(24)), [5] * 24, current_hour=9)
+    chart.set_data(list(range(24)), [5] * 24, current_hour=9)
+    assert len(calls) == 1
+    chart.set_data(list(range(24)), [5] * 24, current_hour=10)  # the hour moved on
+    assert len(calls) == 2 and len(chart.series()[0]) == 11
+    chart.set_data([9, *range(1, 24)], [5] * 24, current_hour=10)  # a count changed
+    assert len(calls) == 3 and chart.series()[0][0] == 9.0
+
+    daily = DailyTrendChart()
+    qtbot.addWidget(daily)
+    drawn: list[int] = []
+    real_day = daily.day_item.setData
+    monkeypatch.setattr(
+        daily.day_item, "setData", lambda *a, **k: (drawn.append(1), real_day(*a, **k))
+    )
+    days = [DayCount(f"2026-11-{d:02d}", 100 + d) for d in range(1, 31)]
+    daily.set_data(days)
+    daily.set_data(list(days))
+    assert len(drawn) == 1
+    daily.set_data([*days[:-1], DayCount("2026-11-30", 500)])
+    assert len(drawn) == 2 and daily.days()[-1].count == 500
+
+
 def _rows() -> list[ChildRegionRow]:
     return [
         ChildRegionRow("330100", "杭州市", "city", 900, 120, 5, 0.95),

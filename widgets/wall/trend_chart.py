@@ -180,6 +180,7 @@ class HourlyTrendChart(_Chart):
         self._set_y_max(0)
         self._today: tuple[int, ...] = ()
         self._yesterday: tuple[int, ...] = ()
+        self._drawn: tuple[tuple[int, ...], tuple[int, ...], int] | None = None
         self._ready = True
         self._refresh_ticks()
         self._apply_style()
@@ -187,7 +188,14 @@ class HourlyTrendChart(_Chart):
     def set_data(
         self, today: Sequence[int], yesterday: Sequence[int], current_hour: int = 23
     ) -> None:
-        """24 hourly counts each; today is drawn up to `current_hour` (local) only."""
+        """24 hourly counts each; today is drawn up to `current_hour` (local) only.
+
+        A snapshot that leaves the series as they are redraws nothing (most snapshots of a
+        busy wall change other counts; rebuilding the curves was the wall's largest cost)."""
+        drawn = (tuple(today), tuple(yesterday), current_hour)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         self._today = tuple(today)
         self._yesterday = tuple(yesterday)
         upto = max(0, min(current_hour, len(self._today) - 1))
@@ -256,11 +264,16 @@ class DailyTrendChart(_Chart):
         self.plot.addItem(self.day_item)
         self.plot.addItem(self.today_item)
         self._days: tuple[DayCount, ...] = ()
+        self._days_drawn = False
         self._ready = True
         self._apply_style()
         self._refresh_legend()
 
     def set_data(self, days: Sequence[DayCount]) -> None:
+        """One point per day; the same days as last time redraw nothing."""
+        if self._days_drawn and tuple(days) == self._days:
+            return
+        self._days_drawn = True
         self._days = tuple(days)
         xs = list(range(len(self._days)))
         ys = [d.count for d in self._days]
