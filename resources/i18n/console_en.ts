@@ -3507,22 +3507,22 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/wall/trend_chart.py" line="215"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="223"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/trend_chart.py" line="216"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="224"/>
         <source>昨日</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/trend_chart.py" line="283"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="296"/>
         <source>近{n}日上报</source>
         <translation>Reported, last {n} days</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/trend_chart.py" line="285"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="298"/>
         <source>日均</source>
         <translation>Daily avg</translation>
     </message>

@@ -36,6 +36,9 @@ def test_panel_shows_each_platform_and_the_totals(qtbot: Any) -> None:
     assert cell(0, COL_RATE) == "94.8%" and cell(3, COL_RATE) == "—"
     assert cell(0, COL_OVERDUE, Qt.ItemDataRole.ForegroundRole) == model.alarm_color
     assert cell(1, COL_OVERDUE, Qt.ItemDataRole.ForegroundRole) is None
+    # The name column may elide a long (English) name: the row's tooltip leads with it.
+    assert cell(1, COL_NAME, Qt.ItemDataRole.ToolTipRole).startswith("市场监管 · ")
+    assert cell(1, COL_MATTERS, Qt.ItemDataRole.ToolTipRole).startswith("市场监管 · ")
     # 1,657 of 1,711 matters resolved: 96.8%; 3 overdue
     assert panel.title.text() == "基层治理四平台 · 转塘街道 · 事项 1,711 · 超期 3 · 办结率 96.8%"
     panel.set_ui_scale(2.0)  # a 4K wall: taller rows, every platform still in view

@@ -96,7 +96,9 @@ class PlatformModel(RowTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tr("{n} 个站所与派驻部门").replace("{n}", str(row.departments))
+            # The platform's whole name leads (in English the name column may elide it).
+            stations = _tr("{n} 个站所与派驻部门").replace("{n}", str(row.departments))
+            return f"{_tr(LABELS.get(row.platform, row.label))} · {stations}"
         return None
 
 
