@@ -22,7 +22,8 @@ def test_a_standby_cut_off_from_its_primary_shows_growing_lag_and_is_not_used(
         with db.transaction(db.session_factory(primary)) as s:
             s.add(alert("before"))
         cluster.wait_all_replayed()
-        assert replica_lag(replica) == 0.0  # streaming and caught up
+        lag = replica_lag(replica)
+        assert lag is not None and lag < 1.0  # streaming, caught up (WAL may be arriving)
         router = ReadRouter(primary, replica, max_lag_s=1.0, lag_check_every=0.0)
         assert router.for_feed() is replica
         cluster.stop(cluster.primary, mode="fast")
