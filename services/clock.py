@@ -35,7 +35,7 @@ from services.dispatch import surge
 from services.policies import Policies
 from services.risk import safety_index
 from services.store import models, outage
-from services.store.db import session_factory
+from services.store.db import close_quietly, connect_direct, session_factory
 
 log = logging.getLogger(__name__)
 
@@ -150,13 +150,11 @@ class _LockConnection:
     def try_lock(self) -> bool:
         import psycopg
 
-        url = (make_url(self._url) if self._url else self._engine.url).set(drivername="postgresql")
-        query = {k: v for k, v in url.query.items() if k != "application_name"}
-        url = url.set(query={**query, "application_name": f"{LEADER_APPLICATION}:{os.getpid()}"})
+        url = make_url(self._url) if self._url else self._engine.url
         try:
             if self._conn is None:
-                self._conn = psycopg.connect(
-                    url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
+                self._conn = connect_direct(
+                    url, application=f"{LEADER_APPLICATION}:{os.getpid()}", connect_timeout=5
                 )
             row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (DEPLOYMENT_LOCK_KEY,)).fetchone()
             return bool(row and row[0])
@@ -176,11 +174,7 @@ class _LockConnection:
             return False
 
     def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - closing a broken connection
-                pass
+        close_quietly(self._conn)
         self._conn = None
 
 

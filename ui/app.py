@@ -592,19 +592,21 @@ class Console:
 
     def start_clock(self) -> None:
         """Run this center's clock (services.clock) as a child process while the wall runs;
-        on PostgreSQL not when the deployment's clock (`clock --all`) holds its lock."""
+        on PostgreSQL not while the deployment's clock (`clock --all`) holds its lock. The
+        watch (`_keep_clock`) then asks again every period and starts the child when no
+        deployment clock leads any more."""
         import subprocess
         from pathlib import Path
 
         from services.clock import deployment_clock_alive
 
-        if deployment_clock_alive(self.runtime.engine):  # composition time, before the loop
-            return
-
         console_py = Path(__file__).resolve().parent.parent / "console.py"
         self._clock_argv = [sys.executable, str(console_py), "--db", self._url, "clock",
                             "--center", self._clock_scope]  # fmt: skip
-        self.clock_process = subprocess.Popen(self._clock_argv, stdin=subprocess.DEVNULL)
+        self._deployment_led: bool | None = None  # the last answer of the watch's check
+        self._deployment_check: Any = None  # the thread asking it (off the GUI thread)
+        if not deployment_clock_alive(self.runtime.engine):  # composition time, before the loop
+            self.clock_process = subprocess.Popen(self._clock_argv, stdin=subprocess.DEVNULL)
         if self._clock_watch is None:
             from PySide6.QtCore import QTimer
 
@@ -614,11 +616,37 @@ class Console:
 
     def _keep_clock(self) -> None:
         """Self-healing: a clock child that died (crash, OOM kill) is started again, at most
-        once a watch period, so escalation and the risk rules go on without a restart."""
+        once a watch period, so escalation and the risk rules go on without a restart. With
+        no child (a deployment clock led), whether one still leads is asked on a short
+        thread (a database call) and the child started once the answer is no."""
         import subprocess
+        import threading
 
         proc = self.clock_process
-        if proc is None or proc.poll() is None:
+        if proc is None:
+            check = self._deployment_check
+            if check is not None and check.is_alive():
+                return
+            if self._deployment_led is False:
+                self._deployment_led = None
+                print("console: no deployment clock leads any more; starting this console's",
+                      file=sys.stderr)  # fmt: skip
+                self.clock_process = subprocess.Popen(self._clock_argv, stdin=subprocess.DEVNULL)
+                return
+            from services.clock import deployment_clock_alive
+
+            engine = self.runtime.engine
+
+            def ask() -> None:
+                try:
+                    self._deployment_led = deployment_clock_alive(engine)
+                except Exception:  # noqa: BLE001 - the database is away: ask again next period
+                    self._deployment_led = None
+
+            self._deployment_check = threading.Thread(target=ask, name="clock-check", daemon=True)
+            self._deployment_check.start()
+            return
+        if proc.poll() is None:
             return
         self.clock_restarts += 1
         print(f"console: the clock process ended (exit {proc.returncode}); starting it again "

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Engine, func, make_url, select
 
 from services.store import models
-from services.store.db import NOTIFY_CHANNEL, is_sqlite
+from services.store.db import NOTIFY_CHANNEL, close_quietly, connect_direct, is_sqlite
 
 
 @dataclass(frozen=True)
@@ -149,18 +149,12 @@ class _PostgresWaker(_Waker):
         return self._standby
 
     def _connect(self) -> Any:
-        import psycopg
-
-        url = self._engine.url
-        if self._url:  # past the pooler; named like the process's other connections
-            name = url.query.get("application_name")
-            url = make_url(self._url)
-            if name and "application_name" not in url.query:
-                url = url.set(query={**url.query, "application_name": name})
-        url = url.set(drivername="postgresql")
-        conn = psycopg.connect(
-            url.render_as_string(hide_password=False), autocommit=True, connect_timeout=3
-        )
+        url = make_url(self._url) if self._url else self._engine.url
+        name = None
+        if self._url and "application_name" not in url.query:
+            # past the pooler; named like the process's other connections
+            name = self._engine.url.query.get("application_name")
+        conn = connect_direct(url, application=str(name) if name else None, connect_timeout=3)
         row = conn.execute("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text").fetchone()
         self._standby = bool(row and row[0])
         if self._standby:
@@ -198,11 +192,7 @@ class _PostgresWaker(_Waker):
             time.sleep(min(timeout, 0.5))
 
     def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - closing a broken connection
-                pass
+        close_quietly(self._conn)
         self._conn = None
 
 

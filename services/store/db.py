@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, make_url, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -75,6 +75,42 @@ def make_engine(url: str, *, application: str | None = None, pooled: bool = Fals
             hide_password=False
         )
     return create_engine(url, **kwargs)
+
+
+def libpq_params(url: str | URL, *, application: str | None = None) -> dict[str, Any]:
+    """libpq keyword parameters for a PostgreSQL URL, as SQLAlchemy's psycopg dialect passes
+    them: a multi-host URL (``?host=a:p1&host=b:p2&target_session_attrs=read-write``)
+    becomes ``host='a,b' port='p1,p2'``, which libpq tries in turn. (Rendering such a URL
+    as a string for `psycopg.connect` is wrong: libpq keeps only the last ``host=``.)
+    `application` replaces the URL's application_name."""
+    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+
+    parsed = make_url(url).set(drivername="postgresql+psycopg")
+    _, params = PGDialect_psycopg().create_connect_args(parsed)  # type: ignore[no-untyped-call]
+    params.pop("context", None)
+    if application:
+        params["application_name"] = application
+    return dict(params)
+
+
+def connect_direct(url: str | URL, *, application: str | None = None, connect_timeout: int = 3) -> Any:
+    """A plain psycopg connection in autocommit to `url` (every host of a multi-host URL,
+    in turn), for what a pooled SQLAlchemy connection cannot do: LISTEN, a session lock."""
+    import psycopg
+
+    params = libpq_params(url, application=application)
+    params.setdefault("connect_timeout", connect_timeout)
+    return psycopg.connect(autocommit=True, **params)
+
+
+def close_quietly(conn: Any) -> None:
+    """Close a psycopg connection that may be broken already (the server went away)."""
+    if conn is None:
+        return
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - closing a broken connection
+        pass
 
 
 def describe(engine: Engine) -> str:

@@ -27,6 +27,9 @@ from services.store.changefeed import Change, Subscription
 
 log = logging.getLogger(__name__)
 
+MAX_BACKOFF_S = 2.0
+"""Longest wait between tries of a lost feed: a promoted standby is followed within it."""
+
 OnChanges = Callable[[list[Change]], None]
 OnHealth = Callable[[bool, datetime | None], None]
 
@@ -144,7 +147,7 @@ class FeedHub:
                 log.debug("feed hub: %s", exc)
                 self._health(False)
                 self._stop.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
 
     def _health(self, ok: bool) -> None:
         if ok == (self._down_since is None):

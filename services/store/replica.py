@@ -36,10 +36,18 @@ ROUTER_KEY = "read_router"
 DEFAULT_MAX_LAG_S = 30.0
 DEFAULT_RYW_WAIT_S = 2.0
 
-# Replay delay seen from the standby: 0 while it has replayed all it received (an idle
-# primary writes nothing, and `pg_last_xact_replay_timestamp()` would age for nothing).
+# Replay delay seen from the standby: 0 while it streams and has replayed all it received
+# (an idle primary writes nothing, and `pg_last_xact_replay_timestamp()` would age for
+# nothing). A standby cut off from its primary has replayed all it received too, but that
+# says nothing: without a streaming WAL receiver the lag is the age of its last replayed
+# transaction (growing; NULL, i.e. unknown, when it never replayed one), so the console
+# falls back to the primary. (Roles without pg_read_all_stats see the receiver's pid but
+# not its status: for them a running receiver counts as streaming.)
 LAG_SQL = text(
     "SELECT CASE WHEN pg_last_wal_receive_lsn() IS NULL THEN NULL"
+    " WHEN NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL"
+    "                  AND COALESCE(status, 'streaming') = 'streaming')"
+    " THEN EXTRACT(epoch FROM now() - pg_last_xact_replay_timestamp())::float8"
     " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0.0"
     " ELSE COALESCE(EXTRACT(epoch FROM now() - pg_last_xact_replay_timestamp())::float8, 0.0)"
     " END, pg_is_in_recovery()"
@@ -47,8 +55,9 @@ LAG_SQL = text(
 
 
 def replica_lag(engine: Engine) -> float | None:
-    """Seconds the hot standby behind `engine` is behind its primary (0 when it has replayed
-    all it received); 0 on a primary; None when it has received nothing yet."""
+    """Seconds the hot standby behind `engine` is behind its primary (0 when it streams and
+    has replayed all it received; the age of its last transaction when it is cut off from
+    its primary); 0 on a primary; None when that is unknown."""
     with engine.connect() as conn:
         lag, in_recovery = conn.execute(LAG_SQL).one()
     if not in_recovery:

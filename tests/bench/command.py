@@ -15,6 +15,8 @@ def register(sub: Subparsers) -> None:
     b.add_argument("--json", action="store_true", help="print the rows as JSON")
     b.add_argument("--only", help="one area: " + ", ".join(AREAS))
     b.add_argument("--grids", type=int, default=109_000, help="cells for the db.* rows")
+    b.add_argument("--seconds", type=float, default=20.0,
+                   help="scale: how long the writer writes per row (8 rows)")
     b.add_argument("--minutes", type=float, default=20.0,
                    help="soak: minutes of the accelerated day (default 20)")  # fmt: skip
     b.set_defaults(run=run_bench)
@@ -63,7 +65,7 @@ def run_bench(args: argparse.Namespace, ctx: Context) -> int:
     if only == "scale":  # not in the default run: it starts a cluster of its own
         from tests.bench import scale_bench
 
-        rows += scale_bench.run()
+        rows += scale_bench.run(seconds=args.seconds)
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
     else:

@@ -108,8 +108,8 @@ def test_two_deployment_clocks_elect_one_and_the_other_takes_over_a_killed_leade
     assert procs[other].returncode == 0  # SIGTERM: a clean stop
 
 
-def test_a_console_starts_no_clock_child_while_the_deployment_clock_leads(
-    clock_db: tuple[str, Engine], tmp_path: Path
+def test_a_console_starts_no_clock_child_while_the_deployment_clock_leads(  # type: ignore[no-untyped-def]
+    qapp, clock_db: tuple[str, Engine], tmp_path: Path
 ) -> None:
     from ui.app import Console
 
@@ -117,13 +117,58 @@ def test_a_console_starts_no_clock_child_while_the_deployment_clock_leads(
     leader = _start_clock(url, tmp_path / "clock.log")
     try:
         wait_for(lambda: _leader_pid(admin), timeout=30, what="the deployment clock to lead")
-        console = SimpleNamespace(runtime=SimpleNamespace(engine=admin), clock_process=None)
+        console = _console(url, admin)
         Console.start_clock(console)  # type: ignore[arg-type]
         assert console.clock_process is None
+        console._clock_watch.stop()
     finally:
         leader.terminate()
         leader.wait(15)
     assert leader.returncode == 0
+
+
+def _console(url: str, admin: Engine) -> SimpleNamespace:
+    """What Console.start_clock / _keep_clock use of a console (no window: no parent)."""
+    from ui.app import Console
+
+    console = SimpleNamespace(runtime=SimpleNamespace(engine=admin), clock_process=None, _url=url,
+                              _clock_scope="990000", _clock_watch=None, window=None, clock_restarts=0)  # fmt: skip
+    console._keep_clock = lambda: Console._keep_clock(console)  # type: ignore[arg-type]
+    return console
+
+
+def test_a_console_starts_its_clock_child_when_the_deployment_clock_dies(  # type: ignore[no-untyped-def]
+    qapp, clock_db: tuple[str, Engine], tmp_path: Path
+) -> None:
+    from ui.app import Console
+
+    url, admin = clock_db
+    leader = _start_clock(url, tmp_path / "clock.log")
+    console = _console(url, admin)
+    try:
+        wait_for(lambda: _leader_pid(admin), timeout=30, what="the deployment clock to lead")
+        Console.start_clock(console)  # type: ignore[arg-type]
+        console._clock_watch.stop()  # the test calls the watch itself, as its timer would
+        assert console.clock_process is None
+        for _ in range(3):  # while the deployment clock leads, the watch starts nothing
+            Console._keep_clock(console)  # type: ignore[arg-type]
+            wait_for(lambda: not console._deployment_check.is_alive(), timeout=10, what="the check")
+        assert console.clock_process is None and console._deployment_led is True
+        leader.kill()  # dies without a word: its lock goes with its connection
+        leader.wait(15)
+
+        def child_started() -> bool:
+            Console._keep_clock(console)  # type: ignore[arg-type]
+            return console.clock_process is not None
+
+        wait_for(child_started, timeout=30, what="the console to start its own clock child")
+        assert console.clock_process.poll() is None
+        assert console.clock_process.args[-2:] == ["--center", "990000"]
+    finally:
+        if leader.poll() is None:
+            leader.kill()
+            leader.wait(15)
+        Console.stop_clock(console)  # type: ignore[arg-type]
 
 
 def test_sqlite_has_no_deployment_clock_and_refuses_clock_all(tmp_path: Path) -> None:

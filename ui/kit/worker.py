@@ -249,10 +249,15 @@ class Worker(QObject):
     # -- the loop (worker thread) ------------------------------------------------------
 
     def _run_jobs(self) -> None:
-        while not self._stop.is_set():
+        # Only the jobs queued now: one posted meanwhile (an officer acting on every answer)
+        # waits for the next pass, so a stream of jobs cannot starve the feed and the
+        # connection watch (the banner stayed on long after a failover).
+        with self._lock:
+            pending = len(self._jobs)
+        for _ in range(pending):
+            if self._stop.is_set():
+                return
             with self._lock:
-                if not self._jobs:
-                    return
                 job = self._jobs.popleft()
             job(self.engine, self.factory)
 
