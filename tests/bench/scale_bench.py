@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services import accounts, demo, incidents
-from services.incidents.workflow import NewIncident
+from services.incidents.cases import NewIncident
 from services.policies import Policies
 from services.store import changefeed, db, models
 from services.store.runtime import Runtime
