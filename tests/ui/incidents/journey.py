@@ -207,10 +207,12 @@ def press_action(qtbot, c: Console, action: str, note: str = "") -> QPushButton:
 class Simulator:
     """`console.py simulate` as another process writing into the console's database."""
 
-    def __init__(self, url: str, *, rate: float = 20, duration: float = 30, seed: int = 5) -> None:
+    def __init__(self, url: str, *, rate: float = 20, duration: float = 30, seed: int = 5,
+                 scenario: str = "normal", surge_minutes: float = 10.0) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, str(ROOT / "console.py"), "--db", url, "simulate",
-             "--rate", str(rate), "--duration", str(duration), "--seed", str(seed)],
+             "--rate", str(rate), "--duration", str(duration), "--seed", str(seed),
+             "--scenario", scenario, "--surge-minutes", str(surge_minutes)],
             cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, text=True,
         )  # fmt: skip

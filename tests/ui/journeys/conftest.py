@@ -1,0 +1,3 @@
+"""The journeys' whole-console fixture (tests.ui.incidents.journey)."""
+
+from tests.ui.incidents.journey import walls  # noqa: F401
