@@ -415,10 +415,7 @@ class Console:
 
     def _show_plan_layout(self, layout: int, camera_ids: list[int]) -> None:
         """A response plan's video layout: its cameras fill the slots from the first."""
-        self.video.choose_layout(layout)
-        for index, camera in enumerate(camera_ids[:layout]):
-            self.video.select_slot(index)
-            self.video.show_camera(camera)
+        self.video.show_layout(layout, camera_ids)
 
     def _wire_handover(self, center: str, tz: str) -> None:
         """交接班 in its own window: the report, sign-off, duty log, review, and the replay

@@ -439,6 +439,18 @@ def show_camera(
     return assign(session, actor, camera(session, actor, camera_id).source(), index)
 
 
+def show_layout(
+    session: Session, actor: Actor, layout: int, camera_ids: Sequence[int]
+) -> VideoWallState:
+    """A plan's video layout in one transaction: the layout, then its cameras in the slots
+    from the first (as many as it has slots), the first slot active. One write, so no
+    camera of the plan is lost between separate steps."""
+    choose_layout(session, actor, layout)
+    for index, camera_id in enumerate(camera_ids[:layout]):
+        show_camera(session, actor, camera_id, index)
+    return set_active(session, actor, 0)
+
+
 def clear(session: Session, actor: Actor, index: int) -> VideoWallState:
     """Empty a slot (无信号) and unpin it."""
     actor.require("video")

@@ -242,6 +242,11 @@ class VideoPanel(QWidget):
         if offered:
             self._run(lambda s: video.fill_free(s, actor, offered, pin=True), self.apply_state)
 
+    def show_layout(self, layout: int, camera_ids: list[int]) -> None:
+        """A plan's layout with its cameras from the first slot, in one write."""
+        actor, cameras = self.actor, list(camera_ids)
+        self._run(lambda s: video.show_layout(s, actor, layout, cameras), self.apply_state)
+
     @Slot(int)
     def choose_layout(self, layout: int) -> None:
         actor = self.actor

@@ -140,3 +140,29 @@ def test_assign_refuses_a_camera_outside_the_area_and_plays_stored_streams(
     slot = state.slot(state.active_index)
     assert slot.source is not None and slot.source.stream_url == inside.stream_url
     assert slot.label == inside.name
+
+
+def test_a_plans_layout_places_every_camera_in_one_write(demo_engine: Engine) -> None:
+    """启动预案's video step: the layout and all its cameras, slot by slot, in one
+    transaction; a pinned slot of the old layout does not push a camera elsewhere, and a
+    camera outside the area refuses the whole step."""
+    factory = db.session_factory(demo_engine)
+    with db.transaction(factory) as s:
+        county = busiest_county(s)
+        leader = accounts.actor_for(s, f"{county}.leader")
+        cams = [c.id for c in video.list_cameras(s, leader)][:9]
+        outside = s.scalar(select(models.Camera.id).where(models.Camera.county_code != county))
+    assert len(cams) == 9 and outside is not None
+    with db.transaction(factory) as s:
+        video.choose_layout(s, leader, 9)
+        video.show_camera(s, leader, cams[-1], 0)
+        video.set_pinned(s, leader, 0, True)
+    with db.transaction(factory) as s:
+        state = video.show_layout(s, leader, 9, cams + [outside])  # one more than its slots
+    assert state.layout == 9 and state.active_index == 0
+    assert [slot.source.source_id if slot.source else None for slot in state.slots] == cams
+    with pytest.raises(NotAllowed), db.transaction(factory) as s:
+        video.show_layout(s, leader, 4, [cams[0], outside])
+    with factory() as s:
+        again = video.load_wall(s, leader)
+    assert again.layout == 9  # the refused step changed nothing
