@@ -29,7 +29,7 @@ from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from services import accounts, demo, incidents  # noqa: E402
-from services.incidents.workflow import NewIncident  # noqa: E402
+from services.incidents.cases import NewIncident  # noqa: E402
 from services.policies import Policies  # noqa: E402
 from services.store import changefeed, db, models  # noqa: E402
 from services.store.runtime import Runtime  # noqa: E402
