@@ -8,7 +8,11 @@ asserts what is on screen."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QTabBar, QWidget
 
 from tests.ui.incidents.journey import (
@@ -24,6 +28,22 @@ from ui.app import Console
 from ui.dispatch.panel import DispatchPanel
 
 SURGE_WAIT = 90_000
+# Set to a folder to save the README's pictures of this journey (the wall with its map, the
+# plan's cameras and the conference; the English dispatch board): off in CI.
+SHOTS = os.environ.get("JOURNEY_SHOTS")
+
+
+def save_shot(c: Console, name: str, *windows: QWidget) -> None:
+    """The wall as a person sees it, with the given top-level windows over it."""
+    if not SHOTS:
+        return
+    picture = c.window.grab()
+    painter = QPainter(picture)
+    origin = c.window.mapToGlobal(c.window.rect().topLeft())
+    for w in windows:
+        painter.drawPixmap(w.frameGeometry().topLeft() - origin, w.grab())
+    painter.end()
+    assert picture.save(str(Path(SHOTS) / name))
 
 
 def raise_dock(qtbot, c: Console, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -77,7 +97,7 @@ def test_surge_plan_dispatch_layout_conference_and_end(  # type: ignore[no-untyp
 ) -> None:
     with Simulator(demo_url, rate=25, duration=900, seed=3, scenario="surge",
                    surge_minutes=0.05) as sim:  # fmt: skip
-        c = walls(demo_url, COUNTY)
+        c = walls(demo_url, COUNTY, with_map=bool(SHOTS))
         fed(qtbot, c)
         sign_in(qtbot, c, f"{COUNTY}.duty")
         panel = c.dispatch_panel
@@ -155,6 +175,7 @@ def test_surge_plan_dispatch_layout_conference_and_end(  # type: ignore[no-untyp
         # The scene stays on the wall beside the rooms.
         qtbot.waitUntil(lambda: {cam for _, cam in scene} <= {cam for _, cam in cameras_shown(c)}
                         and (layout(c) or 0) >= 16, timeout=WAIT)  # fmt: skip
+        save_shot(c, "surge_conference_1080.png", conf)
 
         # 6. The 决定/任务 picker shows its words at 1080p, whole (no "…").
         box = conf.kind_box
@@ -193,3 +214,10 @@ def test_surge_plan_dispatch_layout_conference_and_end(  # type: ignore[no-untyp
         qtbot.waitUntil(lambda: not conf.isVisible(), timeout=WAIT)
         assert isinstance(c.video, QWidget) and c.video.isVisible()
         assert sim.proc.poll() is None  # the simulator wrote throughout
+        if SHOTS:  # the English dispatch board, switched with the header's button
+            pick_page(qtbot, panel, DispatchPanel.PAGE_BOARD)
+            click(qtbot, c.language_button)
+            qtbot.waitUntil(lambda: c.language_button.text() == "中文", timeout=WAIT)
+            qtbot.wait(1500)  # a picture, not an assertion: let the map page switch too
+            save_shot(c, "dispatch_en_1080.png")
+            click(qtbot, c.language_button)
