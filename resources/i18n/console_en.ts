@@ -106,49 +106,49 @@
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="394"/>
+        <location filename="../../ui/video/panel.py" line="399"/>
         <source>VideoPanel</source>
         <comment>锁定</comment>
         <translation>Pin</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="395"/>
+        <location filename="../../ui/video/panel.py" line="400"/>
         <source>VideoPanel</source>
         <comment>清空</comment>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="396"/>
+        <location filename="../../ui/video/panel.py" line="401"/>
         <source>VideoPanel</source>
         <comment>附近监控填入空位</comment>
         <translation>Fill nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="397"/>
+        <location filename="../../ui/video/panel.py" line="402"/>
         <source>VideoPanel</source>
         <comment>视频会商</comment>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="398"/>
+        <location filename="../../ui/video/panel.py" line="403"/>
         <source>VideoPanel</source>
         <comment>事件附近监控</comment>
         <translation>Nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="399"/>
+        <location filename="../../ui/video/panel.py" line="404"/>
         <source>VideoPanel</source>
         <comment>辖区监控</comment>
         <translation>All cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="400"/>
+        <location filename="../../ui/video/panel.py" line="405"/>
         <source>VideoPanel</source>
         <comment>搜索监控点名称</comment>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="404"/>
+        <location filename="../../ui/video/panel.py" line="409"/>
         <source>VideoPanel</source>
         <comment>{n} 分屏</comment>
         <translation>{n} tiles</translation>
@@ -2722,7 +2722,7 @@
     <message>
         <location filename="../../widgets/wall/platforms.py" line="33"/>
         <source>事项(30天)</source>
-        <translation>Matters (30 d)</translation>
+        <translation>30 d</translation>
     </message>
     <message>
         <location filename="../../widgets/wall/platforms.py" line="34"/>
@@ -2737,7 +2737,7 @@
     <message>
         <location filename="../../widgets/wall/platforms.py" line="36"/>
         <source>办结率</source>
-        <translation>Resolution rate</translation>
+        <translation>Rate</translation>
     </message>
     <message>
         <location filename="../../widgets/wall/platforms.py" line="40"/>
@@ -2765,7 +2765,7 @@
     </message>
     <message>
         <source>基层治理四平台</source>
-        <translation>Four township platforms</translation>
+        <translation>Four platforms</translation>
     </message>
     <message>
         <source>事项</source>
@@ -3554,12 +3554,12 @@
         <translation>Unsupported layout</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="356"/>
+        <location filename="../../ui/video/panel.py" line="361"/>
         <source>（离线）</source>
         <translation> (offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="370"/>
+        <location filename="../../ui/video/panel.py" line="375"/>
         <source>事件附近 {n} 个监控</source>
         <translation>{n} cameras near incident</translation>
     </message>
