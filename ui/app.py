@@ -299,15 +299,12 @@ class Console:
         """journey-dispatch: unacknowledged alerts counted on the 风险预警 tab and in the
         header (a separate status widget; the header itself is unchanged), louder with age
         (the urgency comes from services.risk); a press on the header's badge shows them."""
-        from PySide6.QtWidgets import QTabBar
-
         from widgets.risk.risk_alerts import AlertAttentionBadge
+        from widgets.tabbed import set_tab_badge
 
         self.alert_tab_badge = AlertAttentionBadge("{n}")
-        self.incident_tabs.tabBar().setTabButton(
-            self.incident_tabs.indexOf(self.alert_list), QTabBar.ButtonPosition.RightSide,
-            self.alert_tab_badge,
-        )  # fmt: skip
+        set_tab_badge(self.incident_tabs.tabBar(), self.incident_tabs.indexOf(self.alert_list),
+                      self.alert_tab_badge)  # fmt: skip
         self.alert_header_badge = AlertAttentionBadge(ALERTS_WAITING)
         self.alert_header_badge.setObjectName("alertAttention")
         self.window.header.add_status_widget(self.alert_header_badge)

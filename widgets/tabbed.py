@@ -2,8 +2,66 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize
+from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
+from shiboken6 import isValid
+
+
+class _BadgeRefit(QObject):
+    """Re-lays a tab bar out when a badge on one of its tabs shows, hides or changes size.
+
+    QTabBar sizes a tab from its button's size at `setTabButton` time, and that call is the
+    only public way to have it measure again; it also hides the button it replaces (here
+    the same one), so the badge's own visibility is put back afterwards."""
+
+    def __init__(self, bar: QTabBar) -> None:
+        super().__init__(bar)
+        self._bar = bar
+        self._busy = False
+        bar.installEventFilter(self)  # a badge's new text asks its parent, the bar, for layout
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if not self._busy and kind in (QEvent.Type.Show, QEvent.Type.Hide,
+                                       QEvent.Type.LayoutRequest):  # fmt: skip
+            self._refit()
+        return False
+
+    def _refit(self) -> None:
+        bar, side = self._bar, QTabBar.ButtonPosition.RightSide
+        if not isValid(bar):  # a late event while the bar is being deleted
+            return
+        self._busy = True
+        try:
+            for i in range(bar.count()):
+                badge = bar.tabButton(i, side)
+                if badge is None or badge.property("tabBadge") is not True:
+                    continue
+                shown = not badge.isHidden()
+                wanted = badge.sizeHint() if shown else QSize(0, 0)
+                if badge.size() == wanted:
+                    continue
+                badge.resize(wanted)  # the size the bar measures the tab with
+                bar.setTabButton(i, side, badge)
+                badge.setVisible(shown)
+        finally:
+            self._busy = False
+
+
+def set_tab_badge(bar: QTabBar, index: int, badge: QWidget) -> None:
+    """Put `badge` at the right of tab `index`; the tab grows and shrinks with it.
+
+    QTabBar sizes a tab from its button only when the tab itself changes, so a badge that
+    appears later (a count going from 0 to 2) would otherwise overlap the tab's text."""
+    shown = not badge.isHidden()
+    badge.setProperty("tabBadge", True)
+    bar.setTabButton(index, QTabBar.ButtonPosition.RightSide, badge)
+    badge.setVisible(shown)  # setTabButton shows it: a badge with nothing to count stays hidden
+    refit = bar.findChild(_BadgeRefit)
+    if refit is None:
+        refit = _BadgeRefit(bar)
+    badge.installEventFilter(refit)
+    refit._refit()
 
 
 class TabbedContent(QTabWidget):

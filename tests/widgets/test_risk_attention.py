@@ -58,3 +58,35 @@ def test_the_badge_counts_waiting_alerts_and_grows_louder_with_age(qtbot: QtBot)
     alerts.set_board(AlertBoard("330106", rows, {"red": 5}, 5, None, unacknowledged=0,
                                 oldest_unacknowledged=None, params=RiskParams()))  # fmt: skip
     assert tab.isHidden() and header.isHidden() and alerts.attention() == (0, 0)
+
+
+def test_a_badge_that_appears_later_widens_its_tab_instead_of_covering_the_text(
+    qtbot: QtBot,
+) -> None:
+    """The wall started in English with no alert waiting; two arrive: the tab grows to hold
+    "Risk alerts" and the badge side by side (the tab's text was cut to "isk alert")."""
+    from PySide6.QtWidgets import QLabel, QStyle, QTabWidget
+
+    from widgets.tabbed import set_tab_badge
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QLabel("queue"), "Incidents")
+    tabs.addTab(QLabel("alerts"), "Risk alerts")
+    badge = AlertAttentionBadge("{n}")
+    set_tab_badge(tabs.tabBar(), 1, badge)
+    tabs.resize(900, 300)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    bar = tabs.tabBar()
+    narrow = bar.tabRect(1).width()
+    badge.set_attention(2, 1)
+    text = bar.fontMetrics().horizontalAdvance("Risk alerts")
+    assert not badge.isHidden()
+    qtbot.waitUntil(lambda: bar.tabRect(1).width() >= narrow + badge.width())
+    room = bar.tabRect(1).width() - badge.width() - bar.style().pixelMetric(
+        QStyle.PixelMetric.PM_TabBarTabHSpace, None, bar)
+    assert room >= text, (room, text)
+    assert badge.geometry().left() >= bar.tabRect(1).left() + text
+    badge.set_attention(0, 0)  # all acknowledged: the tab gives the room back
+    qtbot.waitUntil(lambda: bar.tabRect(1).width() == narrow)
