@@ -1,6 +1,6 @@
-"""What the case journeys share: a whole console at 1920×1080 as ui.app composes it, the
-clicks and keys a person uses (sign in, pick a tab, search, click a row, scroll, press a
-button), and the simulator writing in another process."""
+"""What the case journeys share: the clicks and keys a person uses (sign in, pick a tab,
+search, click a row, scroll, press a button) and the simulator writing in another process.
+The whole console they click is the `walls` fixture (tests/support/consoles.py)."""
 
 from __future__ import annotations
 
