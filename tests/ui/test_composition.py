@@ -4,12 +4,10 @@ reaching the case the console files."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,36 +19,11 @@ from services import accounts, incidents
 from services.incidents.cases import NewIncident
 from services.policies import Policies
 from services.store import db, models
+from tests.support.consoles import COUNTY
 from ui.app import Console
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 20_000
-COUNTY = "330106"
-
-
-def _args(center: str = COUNTY) -> argparse.Namespace:
-    return argparse.Namespace(center=center, lang="zh_CN", theme="dark", scale=None)
-
-
-@pytest.fixture
-def consoles(qtbot, tmp_path, monkeypatch) -> Iterator[Callable[..., Console]]:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # keep the operator's saved layout
-    made: list[Console] = []
-
-    def make(url: str, *, with_map: bool = True, center: str = COUNTY) -> Console:
-        c = Console(_args(center), url, with_map=with_map)
-        c.window.resize(1920, 1080)
-        c.window.show()
-        made.append(c)
-        return c
-
-    yield make
-    for c in made:
-        c.close()
-        c.window.close()
-        if c.map is not None:
-            c.map.shutdown()
-        c.window.deleteLater()
 
 
 def _fed(qtbot, c: Console) -> None:  # type: ignore[no-untyped-def]
@@ -84,12 +57,12 @@ def _connections(admin_url: str, database: str, application: str) -> int:
 @pytest.mark.postgres
 @pytest.mark.parametrize("demo_url", ["postgresql"], indirect=True)
 def test_a_console_holds_three_connections_and_its_clock_one(  # type: ignore[no-untyped-def]
-    qtbot, consoles, demo_url: str, pg_server: str
+    qtbot, walls, demo_url: str, pg_server: str
 ) -> None:
     """Wall, map markers and every panel live, with changes flowing: at most 3 connections
     (two pooled, one LISTEN); the clock child at most 1."""
     database = make_url(demo_url).database or ""
-    c = consoles(demo_url)
+    c = walls(demo_url, with_map=True)
     _fed(qtbot, c)
     clock = subprocess.Popen(
         [sys.executable, str(ROOT / "console.py"), "--db", demo_url, "clock", "--center", COUNTY],
@@ -128,7 +101,7 @@ def _latest(url: str) -> int:
 @pytest.mark.postgres
 @pytest.mark.parametrize("demo_url", ["postgresql"], indirect=True)
 def test_a_refused_connection_shows_the_banner_and_the_console_recovers(  # type: ignore[no-untyped-def]
-    qtbot, consoles, demo_url: str, pg_server: str, pg_databases
+    qtbot, walls, demo_url: str, pg_server: str, pg_databases
 ) -> None:
     """A server that refuses connections (here: the role's connection limit) is an outage
     on the wall, not a crash; once the server takes connections again the wall catches up."""
@@ -145,7 +118,7 @@ def test_a_refused_connection_shows_the_banner_and_the_console_recovers(  # type
         conn.execute(text(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
     db_admin.dispose()
     url = make_url(demo_url).set(username=role).render_as_string(hide_password=False)
-    c = consoles(url, with_map=False)
+    c = walls(url, with_map=False)
     c.start()
     qtbot.waitUntil(lambda: c.window.banner.isVisible(), timeout=WAIT)
     assert "数据库连接中断" in c.window.banner.text()
@@ -159,7 +132,7 @@ def test_a_refused_connection_shows_the_banner_and_the_console_recovers(  # type
 
 @pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
 def test_accepting_a_case_costs_at_most_three_sessions(  # type: ignore[no-untyped-def]
-    qtbot, consoles, demo_url: str
+    qtbot, walls, demo_url: str
 ) -> None:
     """Signed in as the township's duty officer, accept a reported case with the button:
     the write, the case as written and the queue with its counts; the feed's echo of the
@@ -175,7 +148,7 @@ def test_accepting_a_case_costs_at_most_three_sessions(  # type: ignore[no-untyp
         category="safety_hazard", description="井盖缺失", grid_id=cell.id,
     ), policy=Policies.defaults().incidents)  # fmt: skip
     eng.dispose()
-    c = consoles(demo_url, with_map=False, center=town)
+    c = walls(demo_url, with_map=False, center=town)
     _fed(qtbot, c)
     state, panel = c.incidents, c.incident_panel
     with qtbot.waitSignal(state.login_succeeded, timeout=WAIT):
@@ -202,7 +175,7 @@ def test_accepting_a_case_costs_at_most_three_sessions(  # type: ignore[no-untyp
 
 @pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
 def test_the_hotline_case_carries_the_configured_deadline(  # type: ignore[no-untyped-def]
-    qtbot, consoles, demo_url: str, tmp_path, monkeypatch
+    qtbot, walls, demo_url: str, tmp_path, monkeypatch
 ) -> None:
     """[deadlines] in the config file reaches the case the console files (the policy is
     built once in the composition root and handed to the worker)."""
@@ -215,7 +188,7 @@ def test_the_hotline_case_carries_the_configured_deadline(  # type: ignore[no-un
             models.GridCell.county_code == COUNTY).order_by(models.GridCell.id)).first()  # fmt: skip
         assert cell is not None
         code = cell.code
-    c = consoles(demo_url, with_map=False)
+    c = walls(demo_url, with_map=False)
     _fed(qtbot, c)
     with qtbot.waitSignal(c.incidents.login_succeeded, timeout=WAIT):
         c.incidents.login(f"{COUNTY}.operator", "demo")

@@ -11,7 +11,6 @@ Run alone: `pytest -m wall_lint -s` prints every finding, known ones included.
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
 import os
 import shutil
@@ -26,6 +25,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QTabBar, QWidget
 from sqlalchemy import create_engine, text
 
+from tests.support.consoles import close_console, flush, make_console
 from tests.support.wall_lint import Finding, lint, visible_widgets
 from ui.app import Console
 
@@ -104,10 +104,7 @@ def wall(qapp: QApplication, demo_template: Path, tmp_path_factory: pytest.TempP
                        check=True, capture_output=True, timeout=300)  # fmt: skip
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XDG_CONFIG_HOME", str(tmp))  # keep the operator's saved layout
-        args = argparse.Namespace(center="330106", lang="zh_CN", theme="dark", scale=None)
-        c = Console(args, url, with_map=False)
-        c.window.resize(*SIZES["1080p"])
-        c.window.show()
+        c = make_console(url, "330106")
         fed: set[str] = set()
         c.live.snapshot_ready.connect(lambda _s: fed.add("wall"))
         c.incidents.queue_ready.connect(lambda _q: fed.add("incidents"))
@@ -137,12 +134,10 @@ def wall(qapp: QApplication, demo_template: Path, tmp_path_factory: pytest.TempP
         c.handover_window.hide()
         yield c, _data_names(url)
         _set_language(c, "zh_CN")  # the tests after this one read the wall in Chinese
-        c.close()
-        c.window.close()
-        for w in QApplication.topLevelWidgets():
+        close_console(c)
+        for w in QApplication.topLevelWidgets():  # the dialogs it opened
             w.close()
-        c.window.deleteLater()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        flush()
 
 
 def _set_language(c: Console, lang: str) -> None:

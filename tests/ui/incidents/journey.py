@@ -1,54 +1,23 @@
-"""What the case journeys share: a whole console at 1920×1080 as ui.app composes it, the
-clicks and keys a person uses (sign in, pick a tab, search, click a row, scroll, press a
-button), and the simulator writing in another process."""
+"""What the case journeys share: the clicks and keys a person uses (sign in, pick a tab,
+search, click a row, scroll, press a button) and the simulator writing in another process.
+The whole console they click is the `walls` fixture (tests/support/consoles.py)."""
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, QRect, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QInputMethodEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QWidget
 
+from tests.support.consoles import COUNTY as COUNTY  # the journeys' county
 from ui.app import Console
 
 ROOT = Path(__file__).resolve().parents[3]
 WAIT = 20_000
-COUNTY = "330106"
-
-
-def make_args(center: str) -> argparse.Namespace:
-    return argparse.Namespace(center=center, lang="zh_CN", theme="dark", scale=None)
-
-
-@pytest.fixture
-def walls(qtbot, tmp_path, monkeypatch) -> Iterator[Callable[..., Console]]:  # type: ignore[no-untyped-def]
-    """Whole consoles (no map page: the left column and the side docks are as on the wall)."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # not the operator's saved layout
-    made: list[Console] = []
-
-    def make(url: str, center: str = COUNTY, *, with_map: bool = False) -> Console:
-        c = Console(make_args(center), url, with_map=with_map)
-        c.window.resize(1920, 1080)
-        c.window.show()
-        qtbot.waitExposed(c.window)
-        made.append(c)
-        return c
-
-    yield make
-    for c in made:
-        c.close()
-        c.window.close()
-        if c.map is not None:
-            c.map.shutdown()
-        c.window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def fed(qtbot, c: Console) -> None:  # type: ignore[no-untyped-def]

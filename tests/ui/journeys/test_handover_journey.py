@@ -63,7 +63,14 @@ def press(qtbot, p: HandoverPanel, action: str, note: str = "") -> None:  # type
 
 
 def save_pdf(qtbot, p: HandoverPanel, path: Path) -> None:  # type: ignore[no-untyped-def]
-    """导出PDF, type the file's path in the save dialog, Enter."""
+    """导出PDF; in the save dialog click the file name field, type the file's path, 保存.
+
+    Keys go to the field once the dialog is the active window and the field has the focus,
+    as a person's do. Typed without the focus, the dialog's list keeps every folder the
+    path passes through selected (QFileDialog unselects them only while the field has the
+    focus), so 保存 turns into 打开 and opens the last folder: nothing is written. Whether
+    the dialog was active yet when the keys came was a race (it lost under pytest's output
+    capture and won with -s)."""
     typed: list[str] = []
 
     def fill() -> None:
@@ -72,9 +79,12 @@ def save_pdf(qtbot, p: HandoverPanel, path: Path) -> None:  # type: ignore[no-un
             QTimer.singleShot(50, fill)
             return
         typed.append(dialog.windowTitle())
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=WAIT)
         edit = dialog.findChild(QLineEdit, "fileNameEdit")
         assert edit is not None
-        edit.selectAll()
+        click(qtbot, edit)
+        qtbot.waitUntil(edit.hasFocus, timeout=WAIT)
+        qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClicks(edit, str(path))
         completer = edit.completer()
         popup = completer.popup() if completer is not None else None
@@ -85,6 +95,7 @@ def save_pdf(qtbot, p: HandoverPanel, path: Path) -> None:  # type: ignore[no-un
         save = next(b for b in box.buttons()
                     if box.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole)  # fmt: skip
         typed.append(save.text())
+        typed.append(edit.text())
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
 
     def give_up() -> None:  # never hang in the dialog's loop: the assertion below fails
@@ -94,9 +105,10 @@ def save_pdf(qtbot, p: HandoverPanel, path: Path) -> None:  # type: ignore[no-un
 
     QTimer.singleShot(50, fill)
     QTimer.singleShot(WAIT, give_up)
-    click(qtbot, p.export_button)  # the dialog runs its own loop until Enter
+    assert p.export_button.isEnabled()
+    click(qtbot, p.export_button)  # the dialog runs its own loop until 保存
+    assert typed == ["导出交接班报告", "保存", str(path)]
     qtbot.waitUntil(lambda: path.exists() and path.stat().st_size > 0, timeout=WAIT)
-    assert typed == ["导出交接班报告", "保存"]
 
 
 def test_submit_reject_answer_accept_and_the_signed_pdf(  # type: ignore[no-untyped-def]
@@ -192,10 +204,7 @@ def test_submit_reject_answer_accept_and_the_signed_pdf(  # type: ignore[no-unty
 
         # 4. The signed report, saved as a PDF through the save dialog.
         pdf_path = tmp_path / "handover_signed.pdf"  # typed with keys: ASCII
-        # TODO(issue 14): save through the dialog (save_pdf) once it passes under pytest's
-        # output capture (it does with -s: the dialog's file is then written at once).
-        assert inc.export_button.isEnabled()
-        assert inc.export_pdf(str(pdf_path)) >= 1
+        save_pdf(qtbot, inc, pdf_path)
         assert pdf_path.read_bytes().startswith(b"%PDF")
         doc = QPdfDocument()
         doc.load(str(pdf_path))

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from services.about import version
 from services.territory.layout import ABOUT_TERRITORY, ABOUT_TERRITORY_EN
-from tests.ui.incidents.journey import click, walls  # noqa: F401 - the whole-console fixture
+from tests.ui.incidents.journey import click
 from ui.app import Console
 
 WAIT = 20_000
@@ -18,7 +18,7 @@ WAIT = 20_000
 
 @pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
 def test_about_box_names_the_territory_sources_in_both_languages(  # type: ignore[no-untyped-def]
-    qtbot, walls: Callable[..., Console], demo_url: str  # noqa: F811
+    qtbot, walls: Callable[..., Console], demo_url: str
 ) -> None:
     c = walls(demo_url, "330106")
     dialog = c.about_dialog

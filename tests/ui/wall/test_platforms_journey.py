@@ -16,7 +16,6 @@ from sqlalchemy import Engine, text
 from services import vocabulary
 from services.store import db
 from services.wall.platforms import PlatformBoard, platform_board
-from tests.ui.incidents.journey import walls  # noqa: F401 - the whole-console fixture
 from ui.app import Console
 from widgets.wall.platforms import COL_MATTERS, COL_NAME, COL_OPEN, COL_OVERDUE
 
@@ -88,7 +87,7 @@ def _wait_board(qtbot, c: Console) -> PlatformBoard:  # type: ignore[no-untyped-
 
 
 def test_township_wall_shows_its_four_platforms_and_follows_a_new_matter(  # type: ignore[no-untyped-def]
-    qtbot, walls: Callable[..., Console], demo_url: str  # noqa: F811
+    qtbot, walls: Callable[..., Console], demo_url: str
 ) -> None:
     engine = db.make_engine(demo_url)
     try:
@@ -119,7 +118,7 @@ def test_township_wall_shows_its_four_platforms_and_follows_a_new_matter(  # typ
 
 @pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
 def test_county_wall_rolls_its_townships_platforms_up(  # type: ignore[no-untyped-def]
-    qtbot, walls: Callable[..., Console], demo_url: str  # noqa: F811
+    qtbot, walls: Callable[..., Console], demo_url: str
 ) -> None:
     engine = db.make_engine(demo_url)
     try:
@@ -137,7 +136,7 @@ def test_county_wall_rolls_its_townships_platforms_up(  # type: ignore[no-untype
 
 @pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
 def test_city_wall_has_no_platform_panel(  # type: ignore[no-untyped-def]
-    qtbot, walls: Callable[..., Console], demo_url: str  # noqa: F811
+    qtbot, walls: Callable[..., Console], demo_url: str
 ) -> None:
     c = walls(demo_url, CITY)
     assert c.platform_panel is None and c.platforms is None

@@ -14,7 +14,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from services.wall.rotation import Rotation, Step
-from tests.ui.incidents.journey import walls  # noqa: F401 - the whole-console fixture
 from ui.app import Console
 from widgets.wall.ranking_table import ADCODE_ROLE, COL_NAME
 
@@ -25,7 +24,7 @@ COUNTY, NEIGHBOUR = "330106", "330109"  # 西湖区, 萧山区
 
 @pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
 def test_rotation_advances_pauses_on_input_and_resumes(  # type: ignore[no-untyped-def]
-    qtbot, walls: Callable[..., Console], demo_url: str  # noqa: F811
+    qtbot, walls: Callable[..., Console], demo_url: str
 ) -> None:
     c = walls(demo_url, COUNTY)
     c.start()

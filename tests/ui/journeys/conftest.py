@@ -1,3 +1,0 @@
-"""The journeys' whole-console fixture (tests.ui.incidents.journey)."""
-
-from tests.ui.incidents.journey import walls  # noqa: F401
