@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from services import clock, demo
@@ -121,6 +121,18 @@ def _reports(url: str) -> int:
         eng.dispose()
 
 
+def _connected(url: str, application: str) -> bool:
+    """A process of that application_name holds a connection (it is past its start-up)."""
+    eng = db.make_engine(url)
+    try:
+        with eng.connect() as conn:
+            return bool(conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = :app"
+            ), {"app": application}).scalar())  # fmt: skip
+    finally:
+        eng.dispose()
+
+
 def _start(url: str, *args: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CONSOLE_DB", "CONSOLE_CONFIG")}
     env["CONSOLE_CONFIG"] = "/nonexistent/config.toml"
@@ -175,6 +187,10 @@ def test_postgresql_simulate_and_clock_ride_out_a_stopped_server(
     try:
         sim_err, clock_err = Lines(sim), Lines(ticker)
         _wait(lambda: _reports(url) >= 5, 60, "the simulator's first reports")
+        # The clock checks the database once at start-up and refuses to start without it
+        # (one line, exit 1): stop the server only once it is running (a slow start under
+        # load used to meet the stopped server).
+        _wait(lambda: _connected(url, "sgcc-clock"), 60, "the clock's first connection")
         cluster.stop(cluster.primary, "fast")
         sim_err.wait_for(LINE, 30)
         clock_err.wait_for(LINE, 30)
