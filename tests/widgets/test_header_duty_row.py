@@ -8,17 +8,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget  # noqa: E402
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget  # noqa: E402
 from pytestqt.qtbot import QtBot  # noqa: E402
 
 from services.wall.situation import CenterHeader, FourHave  # noqa: E402
+from tests.support.language import english  # noqa: E402
 from tests.support.wall_lint import lint  # noqa: E402
-from ui.kit.i18n import install_language  # noqa: E402
 from ui.kit.theme import load_theme, scaled_stylesheet  # noqa: E402
 from widgets.incident_style import incident_stylesheet  # noqa: E402
 from widgets.incidents.badge import IncidentBadge  # noqa: E402
@@ -27,17 +25,6 @@ from widgets.wall.header import HeaderWidget  # noqa: E402
 
 T0 = datetime(2026, 12, 2, 14, 19, 53, tzinfo=UTC)
 
-
-@contextmanager
-def english() -> Iterator[None]:
-    """The console in English (the call the header's language button makes), then back."""
-    app = QApplication.instance()
-    assert app is not None
-    install_language(app, "en")
-    try:
-        yield
-    finally:
-        install_language(app, "zh_CN")
 
 
 @pytest.mark.parametrize("scale", [1.0, 2.0])

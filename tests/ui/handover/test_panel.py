@@ -11,8 +11,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shutil  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -25,6 +23,7 @@ from services.handover import replay, roster
 from services.policies import Policies
 from services.store import db, models
 from services.store.db import transaction  # noqa: E402
+from tests.support.language import english  # noqa: E402
 from ui.handover.panel import HandoverPanel  # noqa: E402
 from ui.handover.replay_panel import ReplayPanel  # noqa: E402
 from ui.handover.state import HandoverState  # noqa: E402
@@ -261,21 +260,6 @@ def test_the_incoming_officer_checks_in_directly_and_signing_counts_on_duty(
     with Session(db.make_engine(url)) as s:
         assert roster.shift(s, incoming.id).checked_in_at is not None
 
-
-@contextmanager
-def english() -> Iterator[None]:
-    """The console in English (the call the header's language button makes), then back."""
-    from PySide6.QtWidgets import QApplication
-
-    from ui.kit.i18n import install_language
-
-    app = QApplication.instance()
-    assert app is not None
-    install_language(app, "en")
-    try:
-        yield
-    finally:
-        install_language(app, "zh_CN")
 
 
 def test_the_handover_window_follows_the_language_switch_and_back(

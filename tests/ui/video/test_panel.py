@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from services.policies import Policies
 from services.store import db, models
 from services.video import conference
 from tests.services.video.test_slots import busiest_county
+from tests.support.language import english  # noqa: E402
 from tests.support.typing_kit import type_text
 
 DEFAULTS = Policies.defaults()
@@ -53,21 +53,6 @@ def leader(demo_sqlite: str) -> Iterator[Actor]:
     engine.dispose()
     yield actor
 
-
-@contextmanager
-def english() -> Iterator[None]:
-    """The console in English (the call the header's language button makes), then back."""
-    from PySide6.QtWidgets import QApplication
-
-    from ui.kit.i18n import install_language
-
-    app = QApplication.instance()
-    assert app is not None
-    install_language(app, "en")
-    try:
-        yield
-    finally:
-        install_language(app, "zh_CN")
 
 
 def make_panel(qtbot: QtBot, url: str, actor: Actor, media: Path):  # type: ignore[no-untyped-def]
