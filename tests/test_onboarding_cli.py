@@ -17,11 +17,11 @@ import shapely
 from sqlalchemy import select
 
 from services import accounts
+from services import wall as wall_queries
 from services.demo import geography
 from services.store import db, models
 from services.store.db import session_factory, transaction
 from services.territory.register import Register
-from services.wall import queries as wall_queries
 from services.wall.platforms import platform_board
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -124,11 +124,11 @@ def register(sub: Subparsers) -> None:
 def run_handover_export(args: argparse.Namespace, ctx: Context) -> int:
     from services.errors import Refused
     from services.store import db
-    from services.wall import queries
+    from services.wall.regions import resolve_center
 
     engine = db.open_database(ctx.url)
     try:
-        queries.resolve_center(engine, args.center)
+        resolve_center(engine, args.center)
     except Refused as exc:
         return error(exc.message)
     finally:
@@ -158,12 +158,12 @@ def _open(args: argparse.Namespace, ctx: Context) -> Any:
     """The ui.app module, once the database and the center are known good; raises Refused
     (one line) for an unknown `--center`, before Qt is loaded."""
     from services.store import db
-    from services.wall import queries
+    from services.wall.regions import resolve_center
 
     _ensure_default_demo(ctx)
     engine = db.open_database(ctx.url)
     try:
-        queries.resolve_center(engine, getattr(args, "center", None))
+        resolve_center(engine, getattr(args, "center", None))
     finally:
         engine.dispose()
     from ui import app
@@ -176,12 +176,12 @@ def _rotation(args: argparse.Namespace, ctx: Context) -> Any:
     jurisdiction before Qt is loaded; ConfigError (one line) when it cannot be used."""
     from services.config import config_path
     from services.store import db
-    from services.wall import queries
+    from services.wall.regions import resolve_center
     from services.wall.rotation import load_rotation
 
     engine = db.open_database(ctx.url)
     try:
-        root = queries.resolve_center(engine, getattr(args, "center", None)).adcode
+        root = resolve_center(engine, getattr(args, "center", None)).adcode
         return load_rotation(engine, ctx.raw, root, seconds=getattr(args, "rotate", None),
                              where=f"config file {config_path()}")  # fmt: skip
     finally:

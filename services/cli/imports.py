@@ -122,10 +122,10 @@ def _import_incidents(engine: object, args: argparse.Namespace, policies: Polici
     from sqlalchemy.orm import Session
 
     from services import accounts
+    from services import wall as wall_queries
     from services.errors import Refused
     from services.incidents import importer as incident_import
     from services.store import models
-    from services.wall import queries as wall_queries
 
     assert isinstance(engine, Engine)
     with Session(engine) as s:

@@ -47,7 +47,7 @@ def run_serve(args: argparse.Namespace, ctx: Context) -> int:
     db.require_current(engine)
     policies = ctx.policies  # built once by console.py from the configuration
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from services.wall import queries as wall_queries
+    from services import wall as wall_queries
 
     root = wall_queries.root_region_code(engine)
     addresses = register_locator(root[:2] + "0000")
@@ -69,10 +69,10 @@ def run_apikey(args: argparse.Namespace, ctx: Context) -> int:
     from sqlalchemy.orm import Session
 
     from services import accounts
+    from services import wall as wall_queries
     from services.errors import Refused
     from services.intake import access
     from services.store import db
-    from services.wall import queries as wall_queries
 
     engine = db.open_database(ctx.url)
     if args.action == "list":

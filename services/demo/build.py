@@ -344,6 +344,17 @@ class _Builder:
         for row in self.rows["region"]:
             row["population"] = pop_by_region.get(row["adcode"], 0)
         self.total_people = pop_by_region.get(self.province.adcode, 0)
+        # A small demo leaves communities without a cell, more of them in rural counties;
+        # their people still report, to the county's cells. Each county's weight is its
+        # people, so its share of the reports is its share of the population whatever the
+        # size, and the busy grids stay busy within it.
+        in_county: dict[str, float] = {}
+        for g, w in zip(self.grid_rows, self.grid_weight, strict=True):
+            in_county[g["county_code"]] = in_county.get(g["county_code"], 0.0) + w
+        self.grid_weight = [
+            w * pop_by_region[g["county_code"]] / in_county[g["county_code"]]
+            for g, w in zip(self.grid_rows, self.grid_weight, strict=True)
+        ]
 
     def _grid_parents(self) -> list[_GridParent]:
         """Every community in code order; a township without any (invented) stands alone."""
@@ -475,6 +486,11 @@ class _Builder:
             if current:
                 on_duty = (officers[(2 * k) % 6], leaders[k % 3])
             second = None if (short_staffed and current) else officers[(2 * k + 1) % 6]
+            # Drawn for every shift, used where the time has come: the same seed must give
+            # the same demo at any hour (a draw skipped for the shifts still to come moved
+            # every later draw, so the cameras' online flags changed with the time of day).
+            checked_in = start + timedelta(minutes=rng.uniform(-15, 5))
+            accepted_at = end + timedelta(minutes=rng.uniform(2, 20))
             sid = self.add(
                 "shift",
                 {
@@ -484,9 +500,7 @@ class _Builder:
                     "duty_officer_id": officers[(2 * k) % 6],
                     "second_officer_id": second,
                     "leader_id": leaders[k % 3],
-                    "checked_in_at": start + timedelta(minutes=rng.uniform(-15, 5))
-                    if start <= self.now
-                    else None,
+                    "checked_in_at": checked_in if start <= self.now else None,
                 },
             )
             if end <= self.now:
@@ -497,7 +511,7 @@ class _Builder:
                         "status": "accepted",
                         "submitted_at": end - timedelta(minutes=10),
                         "submitted_by": officers[(2 * k) % 6],
-                        "accepted_at": end + timedelta(minutes=rng.uniform(2, 20)),
+                        "accepted_at": accepted_at,
                         "accepted_by": officers[(2 * k + 2) % 6],
                         "notes": "",
                         "snapshot": None,
@@ -753,6 +767,8 @@ class _Builder:
                 done += len(chunk)
                 self.progress(f"写入数据库 {name}", 0.88 + 0.11 * done / max(total, 1))
         rollup.write_bulk(conn, self.rows.get("incident", []))
+        rollup.write_grid_window(conn, self.rows.get("incident", []),
+                                 rollup.grid_window_start_for(self.now))  # fmt: skip
         if not is_sqlite(conn):  # explicit ids: move the sequences past them
             for name in order:
                 if self.counter.get(name):

@@ -17,7 +17,7 @@ from services.dispatch.rules import DispatchPolicy, availability_step, steps_fro
 from services.errors import NotAllowed, NotFound
 from services.store import models
 from services.territory import jurisdiction
-from services.wall.queries import LEVEL_COLUMN
+from services.wall.regions import LEVEL_COLUMN
 
 R = models.Resource
 D = models.Dispatch

@@ -9,7 +9,7 @@ it cannot rebuild a state on its own; the timelines can.
 `load` reads everything the window needs once; `ShiftReplay.at(t)` is then pure
 in-memory work (bisects over each case's transitions), fast enough for a slider.
 
-Definitions, the same as the wall's (services.wall.queries) evaluated at `t`:
+Definitions, the same as the wall's (services.wall.counts) evaluated at `t`:
   * reported today: reported in [local midnight of t, t];
   * open: reported by t and, at t, in one of the open states;
   * overdue: open at t with resolve_deadline < t;
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from services import vocabulary
 from services.store import models
-from services.wall.queries import LEVEL_COLUMN
+from services.wall.regions import LEVEL_COLUMN
 
 I = models.Incident  # noqa: E741 - short alias keeps the queries readable
 OPEN = frozenset(vocabulary.OPEN_STATUSES)

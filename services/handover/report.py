@@ -36,7 +36,7 @@ from services.handover.snapshot import (
 )
 from services.store import models
 from services.video import conference
-from services.wall.queries import LEVEL_COLUMN
+from services.wall.regions import LEVEL_COLUMN
 
 I = models.Incident  # noqa: E741 - short alias keeps the queries readable
 

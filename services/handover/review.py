@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.errors import NotFound
 from services.handover import roster
 from services.store import models
-from services.wall.queries import HANDOVER_GRACE
+from services.wall.center import HANDOVER_GRACE
 
 
 @dataclass(frozen=True)

@@ -293,7 +293,8 @@ def _build(
         b.changes.append({"at": now, "entity": "incident_event", "entity_id": ev_id,
                           "op": "insert", "scope": "", "origin": origin})  # fmt: skip
         codes = (row["province_code"], row["city_code"], row["county_code"], row["township_code"])
-        b.delta.update(rollup.contribution(codes, row["reported_at"], None, None))
+        b.delta.update(rollup.contribution(codes, row["reported_at"], None, None,
+                                           row.get("grid_id"), row.get("community_code", "")))  # fmt: skip
     b.audits = audit.hash_rows(b.audits)
     return b
 

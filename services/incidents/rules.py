@@ -13,7 +13,7 @@ from services.accounts import Actor
 from services.errors import InvalidTransition, NotAllowed, NotFound
 from services.incidents.cases import ACTIONS, AUDIT_FIELDS, FIELD_ACTIONS, TRANSITIONS, IncidentRow
 from services.store import audit, models
-from services.wall.queries import LEVEL_COLUMN
+from services.wall.regions import LEVEL_COLUMN
 
 I = models.Incident  # noqa: E741 - short alias keeps the queries readable
 

@@ -263,6 +263,32 @@ class IncidentDaily(Base):
     __table_args__ = (Index("ix_incident_daily_day", "day"),)
 
 
+class GridRecent(Base):
+    """Incidents per grid cell reported on local days from the window's start on, kept in
+    step by services.store.rollup (the map's per-cell counts without scanning incidents).
+
+    Keyed by the incident's own codes as well as its cell, so a subtree's sum equals a
+    direct count by the incident's codes."""
+
+    __tablename__ = "grid_recent"
+    grid_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GridRecentWindow(Base):
+    """The one row saying from which CST day on `grid_recent` counts (moved by
+    rollup.advance_grid_window; without it the counters are not kept)."""
+
+    __tablename__ = "grid_recent_window"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[date] = mapped_column(Date)
+
+
 class IncidentEvent(Base):
     """One step of an incident's timeline: who did what, when."""
 

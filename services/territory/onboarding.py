@@ -368,7 +368,7 @@ def centers(engine: Engine, actor: Actor, under: str | None = None) -> tuple[Cen
 
 def center_detail(engine: Engine, actor: Actor, adcode: str) -> CenterDetail:
     """A center's four-haves facts, departments, units, cameras and who is on duty now."""
-    from services.wall import queries as wall_queries
+    from services import wall as wall_queries
 
     row = next((c for c in centers(engine, actor) if c.region_code == adcode), None)
     if row is None:

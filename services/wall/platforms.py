@@ -18,7 +18,7 @@ from sqlalchemy import Engine, and_, case, func, select
 from services import vocabulary
 from services.store import models
 from services.territory.jurisdiction import require_within
-from services.wall.queries import LEVEL_COLUMN, Clock, region_by_code
+from services.wall.regions import LEVEL_COLUMN, Clock, region_by_code
 
 I = models.Incident  # noqa: E741 - short alias keeps the queries readable
 

@@ -32,7 +32,7 @@ from services.config import ConfigError
 from services.store import models
 from services.territory import jurisdiction
 from services.wall.platforms import shows_platforms
-from services.wall.queries import region_by_code
+from services.wall.regions import region_by_code
 
 PANELS = ("ranking", "index", "platforms", "incidents", "alerts", "dispatch")
 """Side panels a rotation may bring to the front."""

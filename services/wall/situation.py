@@ -1,4 +1,4 @@
-"""Plain, frozen values the wall shows. Produced by `services.wall.queries`, consumed by Qt views.
+"""Plain, frozen values the wall shows. Produced by the `services.wall` reads, consumed by Qt views.
 
 No ORM object ever reaches a view: these are the only shapes the wall receives.
 """

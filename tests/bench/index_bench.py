@@ -13,10 +13,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from services import risk
+from services import wall as wall_queries
 from services.policies import Policies
 from services.risk import safety_index
 from services.store import db, models
-from services.wall import queries as wall_queries
 from tests.bench import db_bench as perf
 from tests.bench.table import BenchRow
 

@@ -107,8 +107,8 @@ def test_failed_forced_demo_keeps_the_old_data(tmp_path: Path, monkeypatch: pyte
 def test_xihu_shows_its_twelve_real_townships_with_their_communities(demo_engine: Engine) -> None:
     """Done means: the Zhejiang demo's 西湖区 has its real townships and communities, on
     the wall too (the county ranks its townships, a township its communities)."""
+    from services import wall as wall_queries
     from services.territory.register import Register
-    from services.wall import queries as wall_queries
 
     reg = Register.load("330000")
     r = models.Region

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from services import handover
+from services import wall as wall_queries
 from services.errors import InvalidTransition
 from services.handover import page, roster
 from services.handover.policy import HandoverPolicy
 from services.store import models
 from services.store.db import session_factory, transaction
-from services.wall import queries as wall_queries
 from tests.services.handover.test_report import END, T0, World, _act, _submit
 
 POLICY = HandoverPolicy(submit_window_minutes=30)

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 
 from services import accounts, handover
+from services import wall as wall_queries
 from services.errors import InvalidInput, InvalidTransition, NotAllowed, StaleState
 from services.handover import duty_log, roster
 from services.store import models
 from services.store.db import session_factory, transaction
-from services.wall import queries as wall_queries
 from tests.support import territory
 from tests.support.territory import T1, T2
 

@@ -12,10 +12,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from services import accounts
+from services import wall as wall_queries
 from services.incidents import importer
 from services.policies import Policies
 from services.store import audit, changefeed, db, models
-from services.wall import queries as wall_queries
 from tests.support import feedload
 
 POLICY = Policies.defaults().incidents

@@ -8,11 +8,11 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import Engine, func, select
 
+from services import wall as wall_queries
 from services.policies import Policies
 from services.risk import safety_index
 from services.store import models
 from services.store.db import session_factory, transaction
-from services.wall import queries as wall_queries
 from tests.support import territory as tt
 
 DEFAULTS = Policies.defaults()

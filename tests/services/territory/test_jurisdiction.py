@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import Engine, text
 
 from services import dispatch, risk
+from services import wall as wall_queries
 from services.errors import Refused
 from services.handover.policy import HandoverPolicy
 from services.risk import safety_index
 from services.store import models
 from services.territory import jurisdiction
-from services.wall import queries as wall_queries
 
 HANDOVER = HandoverPolicy()
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from services import accounts
+from services import wall as wall_queries
 from services.dispatch import onboarding as forces
 from services.handover import onboarding as people
 from services.store import models
@@ -19,7 +20,6 @@ from services.store.db import session_factory, transaction
 from services.tabular import ImportRejected
 from services.territory import onboarding
 from services.video import onboarding as video
-from services.wall import queries as wall_queries
 from tests.support import territory as tt
 
 ADMIN = onboarding.admin_actor()

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from services import vocabulary
+from services import wall as wall_queries
 from services.store import models
 from services.territory.jurisdiction import OutsideJurisdiction
-from services.wall import queries as wall_queries
 from services.wall.platforms import platform_board
 
 

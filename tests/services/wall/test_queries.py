@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
+from services import wall as wall_queries
 from services.demo.simulator import Simulator
 from services.store import models
-from services.wall import queries as wall_queries
 
 
 def _direct(engine: Engine, sql: str, **params: object) -> int:
