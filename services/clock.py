@@ -1,7 +1,8 @@
 """The console's clock: the periodic jobs of a center, run in their own process.
 
 Overdue cases escalate (督办), the risk rules and the capacity watch raise alerts, and the
-month's safety index is recomputed when its data changed. Every job is idempotent and safe
+month's safety index is recomputed when its data changed, and the map's per-cell counters
+move their 30-day window at CST midnight (services.store.rollup). Every job is idempotent and safe
 to run from several consoles at once (version checks and unique alert keys), and its
 results reach every wall through the change feed. The wall starts `console.py clock` as a
 child process so that this Python work never competes with its GUI thread for the GIL.
@@ -34,7 +35,7 @@ from services import incidents, risk
 from services.dispatch import surge
 from services.policies import Policies
 from services.risk import safety_index
-from services.store import models, outage
+from services.store import models, outage, rollup
 from services.store.db import close_quietly, connect_direct, session_factory
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class ClockPlan:
     rules_every: float | None = 30.0
     capacity_every: float | None = 15.0  # crowds build fast
     index_every: float | None = 300.0  # a monthly index: every 5 minutes is plenty
+    grid_window_every: float | None = 60.0  # the map's per-cell counters move at CST midnight
 
 
 def jobs(engine: Engine, region_code: str, policies: Policies) -> dict[str, Callable[[], None]]:
@@ -67,7 +69,12 @@ def jobs(engine: Engine, region_code: str, policies: Policies) -> dict[str, Call
     def index() -> None:
         safety_index.recompute_if_changed(engine, now=models.utcnow(), params=index_params)
 
-    return {"escalate": escalate, "rules": rules, "capacity": capacity, "index": index}
+    def grid_window() -> None:
+        with engine.begin() as conn:
+            rollup.advance_grid_window(conn, rollup.grid_window_start_for(models.utcnow()))
+
+    return {"escalate": escalate, "rules": rules, "capacity": capacity, "index": index,
+            "grid_window": grid_window}  # fmt: skip
 
 
 def run(
@@ -90,6 +97,7 @@ def run(
         "rules": plan.rules_every,
         "capacity": plan.capacity_every,
         "index": plan.index_every,
+        "grid_window": plan.grid_window_every,
     }
     tell = say or log.warning
     backoff = backoff or outage.Backoff()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
 from services.cli import Context, Subparsers, error
 
@@ -47,17 +48,32 @@ def run_index(args: argparse.Namespace, ctx: Context) -> int:
     return code
 
 
+def stop_on_sigterm(stop: threading.Event) -> None:
+    """SIGTERM sets `stop` from a short thread of its own, so the clock ends its pass and
+    exits cleanly.
+
+    Not `stop.set()` in the handler itself: a handler runs in the main thread between two
+    bytecodes, also inside `stop.wait()` while that holds the event's lock, and then waits
+    for the lock for ever. A wall's clock child hung so, in futex wait, ignoring every later
+    SIGTERM, after the wall stopped it."""
+    import signal
+
+    def handler(*_: object) -> None:
+        threading.Thread(target=stop.set, name="sigterm", daemon=True).start()
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def run_clock(args: argparse.Namespace, ctx: Context) -> int:
     """Run the center's clock until stopped (SIGTERM or Ctrl+C)."""
     import logging
     import os
-    import signal
     import threading
 
     from services import clock
+    from services import wall as wall_queries
     from services.errors import Refused
     from services.store import db
-    from services.wall import queries as wall_queries
 
     logging.basicConfig(level=logging.WARNING, format="clock: %(message)s")
     if getattr(args, "all", False) and not ctx.url.startswith("postgresql"):
@@ -70,7 +86,7 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
         return error(exc.message)
     os.nice(10)  # background work: the wall on the same machine comes first
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop_on_sigterm(stop)
     if getattr(args, "all", False):
         try:
             clock.lead(engine, center, ctx.policies, stop, lock_url=ctx.direct_url,

@@ -52,3 +52,30 @@ def test_a_failing_job_does_not_stop_the_others(demo_engine: Engine, monkeypatch
     clock.run(demo_engine, "330000", Policies.defaults(), threading.Event(), rounds=1)
     with Session(demo_engine) as s:
         assert s.scalar(select(func.count()).select_from(models.SafetyIndex)) > 0
+
+
+HELD_LOCK_SCRIPT = """
+import os, signal, threading
+from services.cli.jobs import stop_on_sigterm
+stop = threading.Event()
+stop_on_sigterm(stop)
+with stop._cond:  # where the main thread is when it waits: inside stop.wait()
+    os.kill(os.getpid(), signal.SIGTERM)
+    for _ in range(10_000_000):  # the handler runs between these bytecodes
+        pass
+print("stopped" if stop.wait(30) else "still running")
+"""
+
+
+def test_sigterm_stops_the_clock_even_while_its_stop_event_is_locked() -> None:
+    """A clock child that got SIGTERM inside `stop.wait()` hung for ever when its handler
+    called `stop.set()` (the event's lock was its own); now a short thread sets it once
+    the main thread lets go of the lock, and the clock stops."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", HELD_LOCK_SCRIPT], cwd=root, capture_output=True,
+                         text=True, timeout=60)  # fmt: skip
+    assert out.stdout.strip() == "stopped", out.stderr
