@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from services import risk
+from services import wall as wall_queries
 from services.demo.simulator import Simulator
 from services.errors import InvalidInput, InvalidTransition, NotAllowed, StaleState
 from services.policies import Policies
@@ -20,7 +21,6 @@ from services.risk import alerts as risk_alerts
 from services.store import changefeed, models
 from services.store.db import session_factory, transaction
 from services.territory.importer import ImportRejected
-from services.wall import queries as wall_queries
 from tests.support import territory as tt
 
 DEFAULTS = Policies.defaults()
@@ -386,3 +386,39 @@ def test_unacknowledged_alerts_are_counted_and_grow_louder_with_age(engine: Engi
     assert signed.total == 1 and signed.attention(NOW + 120 * m) == (0, 0)
     with pytest.raises(InvalidInput):
         risk.RiskParams.from_config({"urgent_after_minutes": 60, "critical_after_minutes": 15})
+
+
+def test_the_alert_board_is_the_same_statements_whatever_alerts_it_shows(engine: Engine) -> None:
+    """The board named its places through an IN list of the codes shown, one statement per
+    list length; SQLite compiles each anew and the soak's C heap grew with them."""
+    from sqlalchemy import event
+
+    tt.build(engine)
+    factory = session_factory(engine)
+
+    def raise_in(township: str) -> None:
+        with transaction(factory) as s:
+            s.add(models.RiskAlert(domain="public_security", level="blue", county_code=tt.COUNTY,
+                                   township_code=township, raised_at=NOW, status="open",
+                                   rule="test", text=f"{township} 测试"))  # fmt: skip
+
+    def statements() -> tuple[set[str], Any]:
+        seen: set[str] = set()
+
+        def record(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
+            seen.add(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            board = risk.open_alerts(engine, tt.COUNTY, params=risk.RiskParams())
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return seen, board
+
+    raise_in(tt.T1)
+    one, board = statements()
+    assert [a.place_name for a in board.alerts] == ["一镇"]
+    raise_in(tt.T2)
+    two, board = statements()
+    assert sorted(a.place_name for a in board.alerts) == sorted(["一镇", "二镇"])
+    assert one == two
