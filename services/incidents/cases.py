@@ -111,6 +111,9 @@ class NewIncident:
     kind: str = "case"
     assign_center_id: int | None = None  # an upper level assigns straight to a lower center
     take_in: bool = False  # lands at the filer's own center (a call answered there)
+    # A key the console makes when the form is filled (a UUID): submitting the same form
+    # again after an unknown outcome returns the first case instead of filing it twice.
+    submit_key: str | None = None
 
 
 @dataclass(frozen=True)

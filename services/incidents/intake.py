@@ -19,14 +19,12 @@ from typing import Protocol
 
 from shapely import wkb
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.accounts import Actor
 from services.errors import InvalidInput, NotAllowed
 from services.incidents import cases, reporting, workflow
 from services.store import models
-from services.store.db import transaction
 from services.territory.grid_index import GridIndex
 
 INTAKE_CHANNELS = ("field_app", "citizen_app", "hotline", "video_alert", "sensor_alert")
@@ -183,44 +181,37 @@ def file_report(
     if actor.center_id is None:
         raise NotAllowed(f"{actor.login} belongs to no center", code="no_center")
     ext = (rep.external_id or "").strip() or None
-    try:
-        with transaction(factory) as session:
-            if ext is not None:  # before anything is flushed: no lock is held yet
-                first = _existing(session, actor, rep.channel, ext)
-                if first is not None:
-                    return Filed(first, False)
-            place = _locate(session, actor, rep, grids, addresses)
-            new_id = reporting.report(
-                session, actor,
-                cases.NewIncident(
-                    category=rep.category, description=rep.description, channel=rep.channel,
-                    priority=rep.priority, grid_id=place.grid_id, lon=place.lon, lat=place.lat,
-                    reporter=rep.reporter, address=rep.address[:128], reported_at=rep.reported_at,
-                ),
-                policy=policy, now=now,
-            )  # fmt: skip
-            m = place.match
-            session.add(
-                models.IncidentIntake(
-                    incident_id=new_id, center_id=actor.center_id, source=rep.channel,
-                    external_id=ext, caller=actor.login, located_by=place.located_by,
-                    address_text=rep.address[:200],
-                    match_status=m.status if m else None,
-                    match_code=m.codes[-1] if m and m.codes else None,
-                    match_names="".join(m.names)[:160] if m else "",
-                    match_confidence=round(m.confidence, 3) if m else None,
-                    match_reason=m.reason[:200] if m else "", received_at=now,
-                )
-            )  # fmt: skip
-            return Filed(new_id, True)
-    except IntegrityError:
-        if ext is None:
-            raise
-        with factory() as session:  # a retry of the same report won the race
-            first = _existing(session, actor, rep.channel, ext)
-        if first is None:
-            raise
-        return Filed(first, False)
+
+    def existing(session: Session) -> int | None:
+        return None if ext is None else _existing(session, actor, rep.channel, ext)
+
+    def file(session: Session) -> int:
+        place = _locate(session, actor, rep, grids, addresses)
+        new_id = reporting.report(
+            session, actor,
+            cases.NewIncident(
+                category=rep.category, description=rep.description, channel=rep.channel,
+                priority=rep.priority, grid_id=place.grid_id, lon=place.lon, lat=place.lat,
+                reporter=rep.reporter, address=rep.address[:128], reported_at=rep.reported_at,
+            ),
+            policy=policy, now=now,
+        )  # fmt: skip
+        m = place.match
+        session.add(
+            models.IncidentIntake(
+                incident_id=new_id, center_id=actor.center_id, source=rep.channel,
+                external_id=ext, caller=actor.login, located_by=place.located_by,
+                address_text=rep.address[:200],
+                match_status=m.status if m else None,
+                match_code=m.codes[-1] if m and m.codes else None,
+                match_names="".join(m.names)[:160] if m else "",
+                match_confidence=round(m.confidence, 3) if m else None,
+                match_reason=m.reason[:200] if m else "", received_at=now,
+            )
+        )  # fmt: skip
+        return new_id
+
+    return Filed(*reporting.file_once(factory, existing, file))
 
 
 def intake_info(session: Session, actor: Actor, incident_id: int) -> IntakeInfo | None:

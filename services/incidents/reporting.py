@@ -4,12 +4,13 @@ filed from a resolved case."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.accounts import Actor
@@ -220,13 +221,63 @@ def open_follow_up(
     return _follow_up(session, actor, origin, text, policy, now)
 
 
+def file_once(
+    factory: sessionmaker[Session],
+    existing: Callable[[Session], int | None],
+    file: Callable[[Session], int],
+) -> tuple[int, bool]:
+    """File a case at most once per key, in one transaction: `existing` finds the case the
+    key was filed as before (None: not yet, or no key), else `file` files it. When two
+    submits of one key race, the unique key decides and the loser re-reads. Returns
+    (incident id, created)."""
+    try:
+        with transaction(factory) as session:
+            first = existing(session)  # before anything is flushed: no lock is held yet
+            if first is not None:
+                return first, False
+            return file(session), True
+    except IntegrityError:
+        with factory() as session:  # a submit of the same key won the race
+            first = existing(session)
+        if first is None:
+            raise
+        return first, False
+
+
+SUBMIT_KEY_LENGTH = 40
+"""A console's submit key is at most this long (a UUID is 32 or 36 characters)."""
+
+
+def submit_key_id(actor: Actor, key: str | None) -> str | None:
+    """The `incident.external_id` a console's submit key is kept under: one per center (or
+    account, for one without a center), so a key never finds another center's case."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    if len(key) > SUBMIT_KEY_LENGTH or ":" in key:
+        raise InvalidInput("a submit key is a UUID", code="submit_key")
+    owner = actor.center_id if actor.center_id is not None else f"@{actor.login}"
+    return f"console:{owner}:{key}"
+
+
 def report_in(
     factory: sessionmaker[Session], actor: Actor, new: NewIncident,
     policy: IncidentPolicy,
 ) -> int:  # fmt: skip
-    """`report` in its own transaction (the hotline form)."""
-    with transaction(factory) as session:
-        return report(session, actor, new, policy=policy)
+    """`report` in its own transaction (the hotline form). With a submit key, sending the
+    same form again (its first answer lost) returns the first case and writes nothing,
+    neither a case nor an audit entry."""
+    actor.require("intake")
+    ext = submit_key_id(actor, new.submit_key)
+    if ext is not None:
+        if new.external_id is not None:
+            raise InvalidInput("a report has a submit key or an external id", code="submit_key")
+        new = replace(new, external_id=ext)
+
+    def existing(session: Session) -> int | None:
+        return None if ext is None else session.scalar(select(I.id).where(I.external_id == ext))
+
+    return file_once(factory, existing, lambda s: report(s, actor, new, policy=policy))[0]
 
 
 def take_call_in(

@@ -3,6 +3,10 @@ click on the map), who called, what happened. Submitting posts `incidents.report
 the incident worker; a refusal comes back as a code and is shown as a Chinese sentence
 (e.g. "该网格不在本中心辖区内"). The form never touches the database itself.
 
+Each call carries a submit key made when the form starts a call: submitting again after
+an unknown outcome (the connection lost before the answer) sends the same key, so the
+call is filed once; a filed (cleared) form starts the next call with a new key.
+
 Wire the map's click to `set_location(lon, lat)` (the worker then tells which grid cell
 holds that point) or, with the cell already known, to `take_cell(code, township,
 community)`; the line under the grid field says which cell and place were chosen.
@@ -14,6 +18,7 @@ covers the map the operator is picking a place on, nor the cell card that click 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt, Signal
@@ -39,6 +44,7 @@ from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_labels import channel_label, priority_label
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import category_label
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 # Channels a person at the console takes in (follow-ups and conferences come from the
@@ -69,6 +75,7 @@ class HotlineForm(QFrame):
         self._lon: float | None = None
         self._lat: float | None = None
         self._busy = False
+        self._call_key = uuid.uuid4().hex  # this call's submit key; a cleared form is a new call
         self._anchor: Callable[[float], QRect] | None = None
         self._host: QWidget | None = None
         self._scale = 1.0
@@ -278,7 +285,7 @@ class HotlineForm(QFrame):
         frame = (
             f"#hotlineForm {{ background: {c['panel']}; border: 2px solid {c['accent']}; }}"
         )
-        self.setStyleSheet(incident_stylesheet(scale) + frame)
+        restyle(self, incident_stylesheet(scale) + frame)
         self.description.setMinimumHeight(round(110 * scale))
         self.setMinimumWidth(round(480 * scale))
         if self.isVisible():
@@ -293,6 +300,7 @@ class HotlineForm(QFrame):
         self.address.clear()
         self.description.clear()
         self._lon = self._lat = None
+        self._call_key = uuid.uuid4().hex
         self._say_where(lambda: self.tr("未选位置"))
 
     def report_value(self) -> HotlineReport:
@@ -311,6 +319,7 @@ class HotlineForm(QFrame):
             lat=self._lat,
             reporter=reporter,
             address=self.address.text().strip(),
+            submit_key=self._call_key,
         )
 
     # -- internals -----------------------------------------------------------------------

@@ -93,6 +93,7 @@ class HotlineReport:
     lat: float | None = None
     reporter: str = ""
     address: str = ""
+    submit_key: str = ""  # made by the form per call; the same on a resubmit
 
 
 class IncidentState(ActingWorker):
@@ -204,7 +205,9 @@ class IncidentState(ActingWorker):
         self._post(self._action_job("follow_up", incident_id, write))
 
     def report(self, new: HotlineReport) -> None:
-        """Take a hotline report in; report_done(id) or report_refused(Refusal)."""
+        """Take a hotline report in; report_done(id) or report_refused(Refusal). A report
+        sent again with the same submit key (its first answer lost with the connection)
+        answers with the case it was filed as, once."""
 
         def job(engine: Engine, factory: sessionmaker[Session]) -> None:
             actor = self._w_actor
@@ -214,6 +217,7 @@ class IncidentState(ActingWorker):
                     category=new.category, description=new.description, channel=new.channel,
                     priority=new.priority, grid_code=new.grid_code, lon=new.lon, lat=new.lat,
                     reporter=new.reporter, address=new.address,
+                    submit_key=new.submit_key or None,
                 ), policy=self.policy)  # fmt: skip
             except Refused as exc:
                 self.report_refused.emit(Refusal.of(exc))
