@@ -8,6 +8,10 @@ time of the whole process (decoder threads included) per wall-clock second, and 
 frames each tile painted per second. Targets: ≤1.0 core for 9 tiles, ≤2.0 for 16, every
 tile ≥24 fps.
 
+`video.tiles9_sub.*` is what the console really plays at 9 slots: cameras switch to their
+640×360 sub-stream from 9 slots up (services.video.slots.uses_sub_stream), so 9 × 360p25.
+The 720p rows stay the heavy, main-stream case; neither row stands in for the other.
+
 Run alone: `python -m tests.bench.video_bench` (prints the table).
 """
 
@@ -32,20 +36,21 @@ WINDOW = (1920, 1080)
 
 
 def _clips(folder: Path) -> list[Path]:
-    """The demo's 720p camera clips (made in `folder` if the data dir has none)."""
+    """The demo's camera clips, main (720p) and sub (360p) streams (made in `folder` if the
+    data dir lacks any)."""
     from services.demo import media as demo_media
     from services.video.sources import media_dir
 
-    specs = [s for s in demo_media.demo_specs() if s.name.startswith("camera_")
-             and not s.name.endswith("_sub.mp4")]  # fmt: skip
+    specs = [s for s in demo_media.demo_specs() if s.name.startswith("camera_")]
     ready = [media_dir() / s.name for s in specs]
     if all(p.is_file() for p in ready):
         return ready
     return demo_media.ensure_clips(folder, specs)
 
 
-def child(tiles: int, folder: str, seconds: float = 8.0) -> dict[str, Any]:
-    """Play `tiles` 720p clips in a grid and measure CPU cores and painted fps."""
+def child(tiles: int, folder: str, seconds: float = 8.0, sub: bool = False) -> dict[str, Any]:
+    """Play `tiles` 720p clips (`sub`: the 360p sub-streams) in a grid and measure CPU cores
+    and painted fps."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
     from PySide6.QtCore import QEventLoop, QTimer
@@ -56,7 +61,7 @@ def child(tiles: int, folder: str, seconds: float = 8.0) -> dict[str, Any]:
 
     app = QApplication.instance() or QApplication([])
     clips = sorted(Path(folder).glob("camera_*.mp4"))
-    clips = [c for c in clips if not c.name.endswith("_sub.mp4")] or clips
+    clips = [c for c in clips if c.name.endswith("_sub.mp4") == sub] or clips
     window = QWidget()
     grid = QGridLayout(window)
     grid.setContentsMargins(0, 0, 0, 0)
@@ -94,14 +99,31 @@ def child(tiles: int, folder: str, seconds: float = 8.0) -> dict[str, Any]:
     del app
     return {"tiles": tiles, "cores": cpu, "min_fps": min(fps), "max_fps": max(fps),
             "min_received_fps": min(rx), "seconds": wall,
-            "tile_size": [views[-1].width(), views[-1].height()]}  # fmt: skip
+            "tile_size": [views[-1].width(), views[-1].height()],
+            "clip_size": _clip_size(clips[0])}  # fmt: skip
 
 
-def _run_child(tiles: int, folder: Path, timeout: float = 90.0) -> dict[str, Any]:
+def _clip_size(clip: Path) -> list[int]:
+    """The clip's width and height as ffprobe reports them ([0, 0] without ffprobe)."""
+    try:
+        out = subprocess.run(
+            ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+             "stream=width,height", "-of", "csv=p=0", str(clip)],
+            capture_output=True, text=True, timeout=20, check=True,
+        ).stdout  # fmt: skip
+        w, h = out.strip().split(",")[:2]
+        return [int(w), int(h)]
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return [0, 0]
+
+
+def _run_child(tiles: int, folder: Path, timeout: float = 90.0, sub: bool = False
+               ) -> dict[str, Any]:  # fmt: skip
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     proc = subprocess.run(
-        [sys.executable, "-m", "tests.bench.video_bench", "child", str(tiles), str(folder)],
+        [sys.executable, "-m", "tests.bench.video_bench", "child", str(tiles), str(folder)]
+        + (["sub"] if sub else []),
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
     for line in proc.stdout.splitlines():
@@ -112,15 +134,16 @@ def _run_child(tiles: int, folder: Path, timeout: float = 90.0) -> dict[str, Any
 
 
 def video_bench_rows() -> list[BenchRow]:
-    """`video.tiles9_720p.*` and `video.tiles16_720p.*`: CPU cores and the slowest tile's fps."""
+    """`video.tiles9_720p.*`, `video.tiles16_720p.*` (main streams) and `video.tiles9_sub.*`
+    (the sub-streams the console plays at 9 slots): CPU cores and the slowest tile's fps."""
     rows: list[BenchRow] = []
     with tempfile.TemporaryDirectory(prefix="video-bench-") as tmp:
         clips = _clips(Path(tmp))
         folder = clips[0].parent
-        for tiles in (9, 16):
-            name = f"video.tiles{tiles}_720p"
+        for tiles, sub in ((9, False), (16, False), (9, True)):
+            name = f"video.tiles{tiles}_{'sub' if sub else '720p'}"
             try:
-                res = _run_child(tiles, folder)
+                res = _run_child(tiles, folder, sub=sub)
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
                 note = str(exc).splitlines()[0]
                 rows.append(BenchRow(f"{name}.cpu", float("inf"), "cores", TARGET_CORES[tiles],
@@ -129,7 +152,8 @@ def video_bench_rows() -> list[BenchRow]:
                                      lower_is_better=False, note=note))  # fmt: skip
                 continue
             w, h = res["tile_size"]
-            note = (f"{tiles} × 1280×720 H.264 25 fps looping, tiles about {w}×{h} in a "
+            cw, ch = res["clip_size"]
+            note = (f"{tiles} × {cw}×{ch} H.264 25 fps looping, tiles about {w}×{h} in a "
                     f"1920×1080 window, offscreen, {res['seconds']:.0f} s")  # fmt: skip
             rows.append(BenchRow(f"{name}.cpu", round(res["cores"], 3), "cores",
                                  TARGET_CORES[tiles], note=note))  # fmt: skip
@@ -144,7 +168,8 @@ def video_bench_rows() -> list[BenchRow]:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["child"]:
-        print(RESULT_PREFIX + json.dumps(child(int(args[1]), args[2])), flush=True)
+        sub = args[3:4] == ["sub"]
+        print(RESULT_PREFIX + json.dumps(child(int(args[1]), args[2], sub=sub)), flush=True)
         return 0
     print(format_table(video_bench_rows()))
     return 0

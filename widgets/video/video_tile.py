@@ -6,13 +6,15 @@ backoff, 1 s doubling to 30 s, driven by QMediaPlayer's signals and QTimers, nev
 One tile's failure never touches another tile.
 
 Frames are drawn without a full-size QImage per frame: when a paint is due, the newest
-YUV 4:2:0 frame is mapped and only the pixels the tile shows are converted (a decimating
-YUV→RGB in numpy), which costs a fraction of `QVideoFrame.toImage()` at wall tile sizes.
-Other pixel formats fall back to Qt's conversion.
+YUV 4:2:0 frame is mapped, every n-th pixel is copied into a small YUV frame (strided byte
+copies) and Qt's own C++ converts that to RGB; a frame as large as the tile, and other
+pixel formats, use Qt's conversion directly. A tile paints only when a new frame came
+(or its state, label or size changed), and a hidden tile converts nothing.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 
@@ -100,25 +102,6 @@ def _plane(frame: QVideoFrame, plane: int, rows: int) -> np.ndarray:
     return np.frombuffer(frame.bits(plane), np.uint8, stride * rows).reshape(rows, stride)
 
 
-def _rgb32(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> QImage:
-    """BT.601 limited-range YUV (same-shaped planes) → an RGB32 QImage owning its pixels.
-
-    Plain int32 arithmetic on sliced planes: measured faster here than lookup tables or
-    fancy-indexed chroma (gathers), 0.9 ms for 640×360.
-    """
-    yy = (y.astype(np.int32) - 16) * 298 + 128
-    uu = u.astype(np.int32) - 128
-    vv = v.astype(np.int32) - 128
-    h, w = y.shape
-    out = np.empty((h, w, 4), np.uint8)
-    out[..., 0] = np.clip((yy + 516 * uu) >> 8, 0, 255)
-    out[..., 1] = np.clip((yy - 100 * uu - 208 * vv) >> 8, 0, 255)
-    out[..., 2] = np.clip((yy + 409 * vv) >> 8, 0, 255)
-    out[..., 3] = 255
-    image = QImage(out.data, w, h, w * 4, QImage.Format.Format_RGB32)
-    return image.copy()  # detach from the numpy buffer (small: tile-sized)
-
-
 OVERSAMPLE_MAX = 1.3  # convert at most this many times the tile's width (then halve)
 
 
@@ -136,37 +119,67 @@ def sample_step(frame_w: int, frame_h: int, width: int, height: int) -> int:
     return step
 
 
-def frame_to_tile_image(frame: QVideoFrame, width: int, height: int) -> QImage | None:
-    """The frame at about the tile's size, converting only the pixels that are shown."""
-    if not frame.isValid() or width <= 0 or height <= 0:
-        return None
-    fmt = frame.pixelFormat()
+_WORDS = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def _every(rows: np.ndarray, step: int, width: int) -> np.ndarray:
+    """Every `step`-th byte of each row, `width` of them.
+
+    Read as `step`-byte little-endian words whose low byte is the wanted pixel (the
+    assignment into a uint8 plane keeps just that byte): a contiguous, vectorised cast
+    instead of numpy's byte-by-byte strided copy, about 3× faster here.
+    """
+    word = _WORDS.get(step)
+    if word is None or rows.strides[0] % step or sys.byteorder != "little":
+        return rows[:, : width * step : step]
+    return rows.view(word)[:, :width]
+
+
+def decimated_frame(frame: QVideoFrame, step: int) -> QVideoFrame | None:
+    """A YUV 4:2:0 frame's every `step`-th pixel (step even) as a small YUV420P frame.
+
+    Only strided byte copies (about 1/step² of the picture): no per-pixel arithmetic in
+    Python, the colour conversion is left to Qt's C++ (`toImage()` on the small frame).
+    """
     pf = QVideoFrameFormat.PixelFormat
-    if fmt not in (pf.Format_YUV420P, pf.Format_NV12):
-        image = frame.toImage()  # rare here: the decoders hand out 4:2:0
-        return image if not image.isNull() else None
+    fmt = frame.pixelFormat()
     if not frame.map(QVideoFrame.MapMode.ReadOnly):
         return None
     try:
         fw, fh = frame.width() & ~1, frame.height() & ~1
-        step = sample_step(fw, fh, width, height)
-        y = _plane(frame, 0, fh)[:fh:step, :fw:step]
-        half, cw = fh // 2, fw // 2
+        w, h = (fw // step) & ~1, (fh // step) & ~1
+        if w <= 0 or h <= 0:
+            return None
+        out = QVideoFrame(QVideoFrameFormat(QSize(w, h), pf.Format_YUV420P))
+        if not out.map(QVideoFrame.MapMode.WriteOnly):
+            return None
+        c, cw, ch = step, w // 2, h // 2  # the small frame is 4:2:0 too
+        _plane(out, 0, h)[:, :w] = _every(_plane(frame, 0, fh)[: h * step : step], step, w)
         if fmt == pf.Format_YUV420P:
-            u_full, v_full = _plane(frame, 1, half)[:, :cw], _plane(frame, 2, half)[:, :cw]
-        else:
-            uv = _plane(frame, 1, half)[:, : 2 * cw]
-            u_full, v_full = uv[:, 0::2], uv[:, 1::2]
-        if step == 1:
-            u = u_full.repeat(2, 0).repeat(2, 1)
-            v = v_full.repeat(2, 0).repeat(2, 1)
-        else:
-            c = step // 2
-            u, v = u_full[::c, ::c], v_full[::c, ::c]
-        h, w = min(y.shape[0], u.shape[0]), min(y.shape[1], u.shape[1])
-        return _rgb32(y[:h, :w], u[:h, :w], v[:h, :w])
+            u = _every(_plane(frame, 1, fh // 2)[: ch * c : c], c, cw)
+            v = _every(_plane(frame, 2, fh // 2)[: ch * c : c], c, cw)
+        else:  # NV12: U and V interleaved in one plane
+            uv = _plane(frame, 1, fh // 2)[: ch * c : c]
+            u, v = uv[:, 0 : 2 * cw * c : 2 * c], uv[:, 1 : 2 * cw * c : 2 * c]
+        _plane(out, 1, ch)[:, :cw] = u
+        _plane(out, 2, ch)[:, :cw] = v
+        out.unmap()
+        return out
     finally:
         frame.unmap()
+
+
+def frame_to_tile_image(frame: QVideoFrame, width: int, height: int) -> QImage | None:
+    """The frame at about the tile's size, converting only the pixels that are shown."""
+    if not frame.isValid() or width <= 0 or height <= 0:
+        return None
+    pf = QVideoFrameFormat.PixelFormat
+    step = sample_step(frame.width() & ~1, frame.height() & ~1, width, height)
+    source: QVideoFrame | None = frame
+    if step > 1 and frame.pixelFormat() in (pf.Format_YUV420P, pf.Format_NV12):
+        source = decimated_frame(frame, step)
+    image = source.toImage() if source is not None else QImage()
+    return image if not image.isNull() else None
 
 
 def fit_rect(outer: QRect, size: QSize) -> QRect:
@@ -177,6 +190,30 @@ def fit_rect(outer: QRect, size: QSize) -> QRect:
     x = outer.x() + (outer.width() - scaled.width()) // 2
     y = outer.y() + (outer.height() - scaled.height()) // 2
     return QRect(x, y, scaled.width(), scaled.height())
+
+
+SNAP_PX = 4  # a picture this close to its rectangle's size is drawn 1:1 (cropped), not scaled
+
+
+def blit(target: QRect, image: QImage) -> tuple[QRect, QImage, QRect]:
+    """drawImage's arguments for `image` in `target`: a picture within `SNAP_PX` of the
+    target's size is cropped to it (a plain copy) instead of rescaled, which costs more."""
+    size = image.deviceIndependentSize().toSize()
+    dw, dh = size.width() - target.width(), size.height() - target.height()
+    if 0 <= dw <= SNAP_PX and 0 <= dh <= SNAP_PX and image.devicePixelRatio() == 1:
+        return target, image, QRect(dw // 2, dh // 2, target.width(), target.height())
+    return target, image, image.rect()
+
+
+def letterbox(outer: QRect, inner: QRect) -> list[QRect]:
+    """The bands of `outer` left uncovered by `inner` (inside it): top, bottom, left, right."""
+    bands = [
+        QRect(outer.left(), outer.top(), outer.width(), inner.top() - outer.top()),
+        QRect(outer.left(), inner.bottom() + 1, outer.width(), outer.bottom() - inner.bottom()),
+        QRect(outer.left(), inner.top(), inner.left() - outer.left(), inner.height()),
+        QRect(inner.right() + 1, inner.top(), outer.right() - inner.right(), inner.height()),
+    ]
+    return [band for band in bands if not band.isEmpty()]
 
 
 class VideoTile(QWidget):
@@ -213,6 +250,10 @@ class VideoTile(QWidget):
         self._retries = 0
         self._frames = 0
         self._painted = 0
+        self._converted = 0
+        self._caption: tuple[tuple[object, ...], Caption] | None = None
+        self._fonts: dict[tuple[int, bool], QFont] = {}
+        self._bar: tuple[tuple[object, ...], QRect, QImage] | None = None
         self._frame: QVideoFrame | None = None
         self._frame_dirty = False
         self._image: QImage | None = None
@@ -300,6 +341,10 @@ class VideoTile(QWidget):
 
     def frames_painted(self) -> int:
         return self._painted
+
+    def frames_converted(self) -> int:
+        """Decoded frames turned into a picture (at most one per paint, none while hidden)."""
+        return self._converted
 
     def retries(self) -> int:
         return self._retries
@@ -406,26 +451,34 @@ class VideoTile(QWidget):
     # -- painting --------------------------------------------------------------------
 
     def _font(self, px: float, bold: bool = False) -> QFont:
-        font = QFont(self.font())
-        font.setPixelSize(max(10, round(px)))
-        font.setBold(bold)
+        key = (max(10, round(px)), bold)
+        font = self._fonts.get(key)
+        if font is None:
+            font = QFont(self.font())
+            font.setPixelSize(key[0])
+            font.setBold(bold)
+            self._fonts[key] = font
         return font
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         rect = self.rect()
-        painter.fillRect(rect, BACKGROUND)
         if self._state == "playing" and self._frame_dirty and self._frame is not None:
             image = frame_to_tile_image(self._frame, rect.width(), rect.height())
+            self._converted += 1
             if image is not None:
                 self._image = image
                 self._frame_size = self._frame.size()
             self._frame_dirty = False
             self._frame = None  # hand the decoder's buffer back
         if self._state == "playing" and self._image is not None:
-            painter.drawImage(fit_rect(rect, self._frame_size), self._image)
+            picture = fit_rect(rect, self._frame_size)
+            for margin in letterbox(rect, picture):  # the picture covers the rest
+                painter.fillRect(margin, BACKGROUND)
+            painter.drawImage(*blit(picture, self._image))
             self._painted += 1
         else:
+            painter.fillRect(rect, BACKGROUND)
             self._paint_state(painter, rect)
         self._paint_overlay(painter, rect)
         painter.end()
@@ -452,6 +505,13 @@ class VideoTile(QWidget):
         scale) at which they fit on one line, else two lines at that floor; only a name
         too long even for that is elided in the middle (keeping its end, e.g. "3号监控")."""
         rect = self.rect() if rect is None else rect
+        key = (rect.width(), rect.height(), self._number, self._label, self._scale,
+               self.font().key())  # fmt: skip
+        if self._caption is None or self._caption[0] != key:
+            self._caption = (key, self._fit_caption(rect))
+        return self._caption[1]
+
+    def _fit_caption(self, rect: QRect) -> Caption:
         full = f"{self._number}  {self._label}".strip()
         floor = max(1, round(CAPTION_MIN_PX * self._scale))
         top = max(floor, round(min(rect.height() / 9, 30 * self._scale)))
@@ -468,22 +528,37 @@ class VideoTile(QWidget):
             lines = [lines[0], fm.elidedText(rest, Qt.TextElideMode.ElideMiddle, width)]
         return Caption(full, tuple(lines[:2]), floor)
 
+    def _caption_bar(self, rect: QRect) -> tuple[QRect, QImage]:
+        """The caption's translucent bar at the tile's foot, drawn once per caption and
+        size (text layout is the costly part of a paint, and a playing tile paints 25×/s)."""
+        caption = self.caption(rect)
+        key = (caption, rect.width(), rect.height(), self.devicePixelRatioF())
+        if self._bar is not None and self._bar[0] == key:
+            return self._bar[1], self._bar[2]
+        line_h = round(caption.px * 1.3)
+        bar_h = line_h * len(caption.lines) + round(caption.px * 0.3)
+        bar = QRect(rect.x(), rect.bottom() - bar_h + 1, rect.width(), bar_h)
+        ratio = self.devicePixelRatioF()
+        image = QImage(round(bar.width() * ratio), round(bar_h * ratio),
+                       QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
+        image.setDevicePixelRatio(ratio)
+        image.fill(QColor(0, 0, 0, 150))
+        painter = QPainter(image)
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(self._font(caption.px, bold=True))
+        for n, line in enumerate(caption.lines):
+            row = QRect(round(caption.px / 2), round(caption.px * 0.15) + n * line_h,
+                        bar.width() - caption.px, line_h)  # fmt: skip
+            painter.drawText(row, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, line)
+        painter.end()
+        self._bar = (key, bar, image)
+        return bar, image
+
     def _paint_overlay(self, painter: QPainter, rect: QRect) -> None:
         px = max(14.0, min(rect.height() / 9, 30 * self._scale))
         if self._label or self._number:
-            caption = self.caption(rect)
-            line_h = round(caption.px * 1.3)
-            bar_h = line_h * len(caption.lines) + round(caption.px * 0.3)
-            bar = QRect(rect.x(), rect.bottom() - bar_h + 1, rect.width(), bar_h)
-            painter.fillRect(bar, QColor(0, 0, 0, 150))
-            painter.setPen(QColor("#ffffff"))
-            painter.setFont(self._font(caption.px, bold=True))
-            for n, line in enumerate(caption.lines):
-                row = QRect(bar.x() + round(caption.px / 2), bar.y() + round(caption.px * 0.15)
-                            + n * line_h, bar.width() - caption.px, line_h)  # fmt: skip
-                painter.drawText(
-                    row, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, line
-                )
+            bar, image = self._caption_bar(rect)
+            painter.drawImage(bar.topLeft(), image)
         if self._pinned:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(PIN_COLOUR)
@@ -509,5 +584,9 @@ class VideoTile(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            self.update()
+        elif event.type() == QEvent.Type.FontChange:
+            self._fonts.clear()
+            self._caption = self._bar = None
             self.update()
         super().changeEvent(event)
