@@ -95,6 +95,7 @@ from mapview.page import (
     translate_style,
 )
 from mapview.scheme import OfflineGuard, register_schemes
+from widgets.style_sheet import restyle
 
 __all__ = ["MapView", "register_schemes", "POINT_LAYERS", "LAYERS"]
 
@@ -364,7 +365,10 @@ class MapView(QWebEngineView):
     # ------------------------------------------------------------------ public API
     def set_boundaries(self, features: list[dict[str, Any]]) -> None:
         """Administrative boundaries: GeoJSON features with properties adcode, name, level."""
-        meta, blob = boundary_payload(features)
+        self.set_boundary_payload(*boundary_payload(features))
+
+    def set_boundary_payload(self, meta: dict[str, Any], blob: bytes) -> None:
+        """Boundaries already packed by `boundary_payload` (off the GUI thread)."""
         self._boundaries = meta
         self._boundaries_url = self._publish("boundaries", blob)
         self._call("setBoundaries", meta, self._boundaries_url)
@@ -639,7 +643,8 @@ class MapView(QWebEngineView):
     def _style_banner(self) -> None:
         px = round(22 * self.zoomFactor())
         pad = round(10 * self.zoomFactor())
-        self.failure_banner.setStyleSheet(
+        restyle(
+            self.failure_banner,
             f"QLabel#mapFailure {{ background: rgba(150, 16, 32, 0.92); color: #ffffff;"
             f" font-size: {px}px; font-weight: bold; padding: {pad}px;"
             f" border-bottom: 2px solid #ff4757; }}"

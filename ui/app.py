@@ -11,11 +11,12 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 
-from services.wall.queries import RISK_THRESHOLDS, MapPoints, Territory
+from services.wall import RISK_THRESHOLDS, MapPoints
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 
 METRIC_THRESHOLDS: dict[str, tuple[float, ...]] = {
@@ -24,6 +25,9 @@ METRIC_THRESHOLDS: dict[str, tuple[float, ...]] = {
     "overdue": (1, 2, 3, 5),
     "risk": RISK_THRESHOLDS,
 }
+if TYPE_CHECKING:
+    from ui.wall.live import MapTerritory
+
 HOTLINE = QT_TRANSLATE_NOOP("WallWindow", "热线登记")
 HANDOVER = QT_TRANSLATE_NOOP("WallWindow", "交接班")
 HANDOVER_WINDOW = QT_TRANSLATE_NOOP("WallWindow", "交接班与回放")
@@ -88,7 +92,7 @@ class Console:
         from services.config import load_settings
         from services.policies import Policies
         from services.store.runtime import Runtime
-        from services.wall.queries import root_region_code
+        from services.wall import root_region_code
         from ui.kit.i18n import install_language
         from ui.kit.theme import apply_theme
         from ui.wall.live import LiveState
@@ -149,7 +153,7 @@ class Console:
         self._wire_handover(center, settings.timezone)
         self._wire_language()
         self._wire_about()
-        self.live.snapshot_ready.connect(self.window.show_snapshot)
+        self.live.snapshot_ready.connect(self.window.show_snapshot_in_steps)
         self.live.replica_lag_ready.connect(self.window.set_replica_lag)  # read_url only
         self.live.confirmed.connect(self.window.show_current)
         # The banner shows while any worker cannot reach the database (since the first).
@@ -278,8 +282,8 @@ class Console:
     def _wire_platforms(self, center: str, root: str, tz: str) -> None:
         """基层治理四平台 as a tab beside the ranking, on township and county walls only
         (services.wall.platforms.shows_platforms); a city or province wall has none."""
+        from services.wall import region_by_code
         from services.wall.platforms import shows_platforms
-        from services.wall.queries import region_by_code
 
         self.platforms: Any = None
         self.platform_panel: Any = None
@@ -517,7 +521,7 @@ class Console:
         button.clicked.connect(on_click)
 
         def style(scale: float) -> None:
-            button.setStyleSheet(incident_stylesheet(scale))
+            restyle(button, incident_stylesheet(scale))
 
         self.window.ui_scale_changed.connect(style)
         style(self.window.ui_scale())
@@ -559,10 +563,11 @@ class Console:
         if self.platforms is not None:
             self.platforms.show(adcode)
 
-    def _show_territory(self, territory: Territory) -> None:
+    def _show_territory(self, shown: MapTerritory) -> None:
         from mapview.cells import CellGeometry
 
-        self.map.set_boundaries(list(territory.boundaries))
+        territory = shown.territory
+        self.map.set_boundary_payload(shown.boundaries_meta, shown.boundaries_blob)
         self.map.set_cells(CellGeometry(territory.cell_ids, territory.offsets, territory.coords))
         self.map.fit()
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from services.about import territory_note, version
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 from widgets.wall_table import px_at
 
@@ -80,7 +81,8 @@ class AboutDialog(QDialog):
         """Text and width for the wall at this scale (1.0 at 1080 px high)."""
         self._scale = scale
         px = px_at(scale)
-        self.setStyleSheet(
+        restyle(
+            self,
             f"#aboutDialog {{ background: #0b1a33; }} QLabel {{ color: #d6e4ff; font-size: {px(16)}px; }}"
             f" #aboutName {{ color: #21d4fd; font-size: {px(24)}px; font-weight: bold; }}"
             f" #aboutDataTitle {{ color: #9cc3ee; font-weight: bold; padding: {px(8)}px 0 0 0; }}"

@@ -6,6 +6,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize
 from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
 from shiboken6 import isValid
 
+from widgets.style_sheet import restyle
+
 
 class _BadgeRefit(QObject):
     """Re-lays a tab bar out when a badge on one of its tabs shows, hides or changes size.
@@ -91,7 +93,8 @@ class TabbedContent(QTabWidget):
             if callable(setter):
                 setter(scale)
         self._scale = scale
-        self.setStyleSheet(
+        restyle(
+            self,
             "QTabBar::tab { background: transparent; color: #7f9cc4;"
             f" padding: {round(3 * scale)}px {round(12 * scale)}px;"
             f" font-size: {round(16 * scale)}px; border-bottom: 2px solid transparent; }}"

@@ -66,6 +66,7 @@ from ui.dispatch.units import (
 from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_style import incident_stylesheet, theme_colors
 from widgets.labels import category_label
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 
@@ -317,7 +318,7 @@ class DispatchPanel(QWidget):
         def px(v: float) -> int:
             return max(1, round(v * scale))
 
-        self.setStyleSheet(incident_stylesheet(scale) + f"""
+        restyle(self, incident_stylesheet(scale) + f"""
         #surgeBanner {{ background: {c['alarm_bg']}; border: 2px solid {c['alarm']};
                         border-radius: {px(6)}px; }}
         #surgeTitle {{ font-size: {px(22)}px; font-weight: bold; color: {c['alarm']}; }}

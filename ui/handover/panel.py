@@ -40,6 +40,7 @@ from services.handover.page import ShiftPage
 from ui.handover.pdf import CHART_URL, kpi_chart, report_html, shift_title, write_pdf
 from ui.handover.state import HandoverState
 from ui.kit.refusal import Refusal, refusal_text
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 TZ = "Asia/Shanghai"
@@ -165,7 +166,7 @@ class HandoverPanel(QWidget):
         buttons.addWidget(self.export_button)
         self.refusal_label = QLabel(self.sign)
         self.refusal_label.setObjectName("handoverRefusal")
-        self.refusal_label.setStyleSheet("color: #ff5a5a;")
+        restyle(self.refusal_label, "color: #ff5a5a;")
         self.refusal_label.setWordWrap(True)
         for w in (self.status_label, self.steps, self.note_edit):
             sv.addWidget(w)
@@ -267,7 +268,8 @@ class HandoverPanel(QWidget):
         self.splitter.setSizes([round(v * scale) for v in SPLIT])
         self.note_edit.setMaximumHeight(round(90 * scale))
         # The header's own padding: a column sized to its cells still fits its caption.
-        self.results.setStyleSheet(
+        restyle(
+            self.results,
             f"QHeaderView::section {{ padding: {round(2 * scale)}px {round(6 * scale)}px; }}"
         )
 

@@ -31,6 +31,7 @@ from services.handover.replay import METRICS, Moment
 from ui.handover.state import HandoverState
 from widgets.incident_labels import priority_label
 from widgets.labels import category_label, status_label
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP, on_language_change
 
 TZ = "Asia/Shanghai"
@@ -158,11 +159,12 @@ class ReplayPanel(QWidget):
         """The moment and its counts are the panel's large text: they follow the wall's
         scale (the rest takes its fonts from the wall's sheet)."""
         self._scale = scale
-        self.time_label.setStyleSheet(f"font-size: {round(TIME_PX * scale)}px; font-weight: bold;")
+        restyle(self.time_label, f"font-size: {round(TIME_PX * scale)}px; font-weight: bold;")
         for val in self.values.values():
-            val.setStyleSheet(f"font-size: {round(VALUE_PX * scale)}px; font-weight: bold;")
+            restyle(val, f"font-size: {round(VALUE_PX * scale)}px; font-weight: bold;")
         # The header's own padding: a column sized to its cells still fits its caption.
-        self.cases.setStyleSheet(
+        restyle(
+            self.cases,
             f"QHeaderView::section {{ padding: {round(2 * scale)}px {round(6 * scale)}px; }}"
         )
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from widgets.incident_style import incident_stylesheet
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 
 TITLE = QT_TRANSLATE_NOOP("PhotoViewer", "现场照片")
@@ -46,7 +47,7 @@ class PhotoViewer(QDialog):
         self.set_ui_scale(1.0)
 
     def set_ui_scale(self, scale: float) -> None:
-        self.setStyleSheet(incident_stylesheet(scale))
+        restyle(self, incident_stylesheet(scale))
 
     def show_image(self, attachment_id: int, image: QImage, caption: str) -> None:
         """Show one photo, fitted into the screen's free area (never enlarged)."""

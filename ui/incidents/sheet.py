@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ui.incidents.overlays import escape_for
 from widgets.incident_style import incident_stylesheet, theme_colors
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 
 MIN_WIDTH = 560  # px at scale 1: two fact columns and a form row side by side
@@ -148,7 +149,7 @@ class CaseSheet(QFrame):
             frame = (
                 f"#caseSheet {{ background: {c['panel']}; border: 2px solid {c['accent']}; }}"
             )
-        self.setStyleSheet(incident_stylesheet(scale) + frame)
+        restyle(self, incident_stylesheet(scale) + frame)
         if self.isVisible():
             self.place()
 

@@ -26,6 +26,7 @@ from ui.kit.refusal import Refusal, refusal_text
 from ui.kit.worker import ActingWorker
 from widgets.incident_labels import role_label
 from widgets.incident_style import incident_stylesheet
+from widgets.style_sheet import restyle
 from widgets.translate import on_language_change
 
 
@@ -90,7 +91,7 @@ class LoginDialog(QDialog):
             label.setText(caption)
 
     def set_ui_scale(self, scale: float) -> None:
-        self.setStyleSheet(incident_stylesheet(scale))
+        restyle(self, incident_stylesheet(scale))
         self.setMinimumWidth(round(420 * scale))
 
     def _submit(self) -> None:
@@ -152,7 +153,7 @@ class AccountBar(QWidget):
         self.set_ui_scale(1.0)
 
     def set_ui_scale(self, scale: float) -> None:
-        self.setStyleSheet(incident_stylesheet(scale))
+        restyle(self, incident_stylesheet(scale))
         if self.dialog is not None:
             self.dialog.set_ui_scale(scale)
 

@@ -144,6 +144,7 @@ class Worker(QObject):
         self._thread: threading.Thread | None = None
         self._pending_calls = 0
         self.echoes_skipped = 0  # changes of its own writes the feed brought back, not re-read
+        self.changes_ignored = 0  # others' changes outside what it shows (`relevant`)
         self._dirty_since: float | None = None  # watched changes wait for a re-read since
         self._deliver.connect(self._on_deliver)
 
@@ -217,6 +218,11 @@ class Worker(QObject):
 
     # -- hooks (worker thread) --------------------------------------------------------
 
+    def relevant(self, change: Change) -> bool:
+        """Whether another writer's change of a watched kind can alter what this worker
+        shows (worker thread). Default: every one; a worker showing one region narrows it."""
+        return True
+
     def reread(self) -> None:
         """Re-read what the views show and emit it."""
 
@@ -265,8 +271,10 @@ class Worker(QObject):
         """(watched changes made by others, newest seq seen) since the last call."""
         with self._lock:
             changes, self._changes = self._changes, []
-        foreign = sum(1 for c in changes if c.origin != self.origin)
-        self.echoes_skipped += len(changes) - foreign
+        others = [c for c in changes if c.origin != self.origin]
+        self.echoes_skipped += len(changes) - len(others)
+        foreign = sum(1 for c in others if self.relevant(c))
+        self.changes_ignored += len(others) - foreign
         return foreign, (changes[-1].seq if changes else 0)
 
     def _run(self) -> None:

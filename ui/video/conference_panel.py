@@ -39,6 +39,7 @@ from services.video import conference
 from services.video.conference import ConferenceRecord, Room
 from ui.kit.refusal import error_text
 from ui.video.state import VideoLane
+from widgets.style_sheet import restyle
 from widgets.translate import on_language_change
 from widgets.video.video_tile import VideoTile
 
@@ -550,7 +551,8 @@ class ConferencePanel(QWidget):
         def px(v: float) -> int:
             return max(1, round(v * scale))
 
-        self.setStyleSheet(
+        restyle(
+            self,
             f"QWidget {{ font-size: {px(FONT_PX)}px; }}"
             f" #conferenceHeading {{ font-size: {px(26)}px; }}"
             f" #conferenceStatus {{ font-size: {px(22)}px; font-weight: bold; }}"

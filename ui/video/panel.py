@@ -42,6 +42,7 @@ from services.store.runtime import Runtime
 from services.video import sources
 from ui.kit.refusal import error_text
 from ui.video.state import VideoLane
+from widgets.style_sheet import restyle
 from widgets.translate import on_language_change
 from widgets.video.camera_list import camera_item, fit_camera_lists
 from widgets.video.video_tile import VideoTile
@@ -387,7 +388,8 @@ class VideoPanel(QWidget):
         if self._conference is not None and self._conference.ui_scale() != scale:
             self._conference.set_ui_scale(scale)
         px = round(18 * scale)
-        self.setStyleSheet(
+        restyle(
+            self,
             f"QPushButton {{ font-size: {px}px; padding: {round(3 * scale)}px {round(8 * scale)}px; }}"
             f" QListWidget {{ font-size: {px}px; }} QLabel {{ font-size: {px}px; }}"
             f" QLineEdit {{ font-size: {px}px; }}"

@@ -20,17 +20,30 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import Signal
 
 from services import dispatch
+from services import wall as wall_queries
 from services.errors import Refused
 from services.store.changefeed import Change
 from services.store.runtime import Runtime
-from services.wall import queries as wall_queries
+from services.wall.regions import feed_scopes, region_by_code
 from ui.kit.worker import Worker
+
+
+@dataclass(frozen=True)
+class MapTerritory:
+    """A territory as the map takes it: the boundaries already packed for the page
+    (mapview.page.boundary_payload: shapely and numpy work, done here, not on the GUI
+    thread, where it held the first frame back by a third of a second)."""
+
+    territory: wall_queries.Territory
+    boundaries_meta: dict[str, Any]
+    boundaries_blob: bytes
 
 WALL_WATCHES = frozenset({"incident", "shift", "handover", "command_center", "risk_alert"})
 MARKER_WATCHES = frozenset({"incident", "resource", "dispatch", "camera"})
@@ -45,7 +58,7 @@ class MapMarkers(Worker):
     MIN_GAP = 10.0  # markers move slowly on a wall; at most one read per 10 s under changes
     REFRESH_EVERY = None
 
-    points_ready = Signal(object)  # services.wall.queries.MapPoints
+    points_ready = Signal(object)  # services.wall.MapPoints
     dispatch_lines_ready = Signal(object)  # list[dict]: active dispatch routes
 
     def __init__(self, runtime: Runtime | str, region_code: str, *, root: str | None = None,
@@ -90,8 +103,8 @@ class LiveState(Worker):
     replica_lag_ready = Signal(object)  # float | None: the hot standby's lag (read_url only)
     cells_changed = Signal(object)  # dict[int, float]: only cells whose value changed
     cells_reset = Signal(str, object)  # metric, dict[int, float]: all cells of the territory
-    points_ready = Signal(object)  # services.wall.queries.MapPoints
-    territory_ready = Signal(object)  # services.wall.queries.Territory
+    points_ready = Signal(object)  # services.wall.MapPoints
+    territory_ready = Signal(object)  # MapTerritory: the territory and its packed boundaries
     feed_batch = Signal(int, int)  # (number of changes, newest seq)
     cell_detail_ready = Signal(object)  # CellDetail
     dispatch_lines_ready = Signal(object)  # list[dict]: active dispatch routes (MapView)
@@ -121,6 +134,7 @@ class LiveState(Worker):
         self._metric = "open"
         self._metric_changed = False
         self._next_change: datetime | None = None  # aware UTC: re-read then (the clock)
+        self._scopes: frozenset[str] | None = None  # feed scopes inside the region shown
         self.markers: MapMarkers | None = None
         if with_map:
             self.markers = MapMarkers(self.runtime, region_code, root=self._root)
@@ -189,6 +203,14 @@ class LiveState(Worker):
         self.feed_batch.emit(len(changes), changes[-1].seq)
         super()._on_changes(changes)
 
+    def relevant(self, change: Change) -> bool:
+        """A change scoped to a township or county outside the region shown is not read
+        for: at 50 province-wide events/s a township wall would otherwise re-read at the
+        busy pace (once a second) for cases it does not count. Unscoped kinds (shifts,
+        handovers, centers) always are; the periodic refresh covers a case moved out."""
+        scopes = self._scopes
+        return scopes is None or not change.scope or change.scope in scopes
+
     def reread(self) -> None:
         engine = self.read_engine
         with self._region_lock:
@@ -207,6 +229,9 @@ class LiveState(Worker):
             log.warning("wall: %s is outside %s, showing %s", asked, self._root, region)
             self.drill_refused.emit(asked)
             snap = wall_queries.wall_snapshot(engine, region, tz=self._tz, within=self._root)
+        if changed or self._scopes is None:
+            with engine.connect() as conn:
+                self._scopes = feed_scopes(conn, region_by_code(conn, region))
         self._next_change = snap.next_change_at
         self.snapshot_ready.emit(snap)
         if self.runtime.read_engine is not None:
@@ -214,7 +239,11 @@ class LiveState(Worker):
         if not self._with_map:
             return
         if changed:
-            self.territory_ready.emit(wall_queries.territory(engine, region, within=self._root))
+            from mapview.page import boundary_payload  # lazy: only a wall with a map
+
+            territory = wall_queries.territory(engine, region, within=self._root)
+            meta, blob = boundary_payload(list(territory.boundaries))
+            self.territory_ready.emit(MapTerritory(territory, meta, blob))
         with self._region_lock:
             metric = self._metric
             reset = changed or self._metric_changed

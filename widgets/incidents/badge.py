@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from widgets.incident_style import theme_colors
 from widgets.layouts import layout_of
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 
 CAPTIONS: tuple[tuple[str, str], ...] = (
@@ -88,7 +89,8 @@ class IncidentBadge(QFrame):
         c = theme_colors()
         px = max(1, round(BADGE_PX * scale))
         pad = max(1, round(4 * scale))
-        self.setStyleSheet(
+        restyle(
+            self,
             f"#incidentBadge {{ border: 1px solid {c['border']}; border-radius: {pad}px;"
             f" background: {c['alt']}; }}"
             f" #incidentBadge QLabel {{ font-size: {px}px; background: transparent; }}"

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from services.risk.safety_index import COMPONENTS, IndexRow, Ranking
 from widgets.layouts import layout_of
 from widgets.row_model import RowTableModel
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 from widgets.wall.kpi_tile import GOOD_RATE, format_percent
 from widgets.wall_table import fit_row_height, px_at, table_stylesheet
@@ -98,7 +99,7 @@ class IndexRankingModel(RowTableModel):
     """Ranked child regions: order "index" (平安指数) or "rate" (办结率)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(COLUMNS, parent)
+        super().__init__(COLUMNS, parent, context="IndexBoard")
         self._rows: tuple[IndexRow, ...] = ()
         self._order = "index"
 
@@ -108,16 +109,8 @@ class IndexRankingModel(RowTableModel):
             rows = tuple(sorted(rows, key=lambda r: (r.rank_rate is None, r.rank_rate or 0, r.adcode)))
         self._reset(rows)
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("IndexBoard", COLUMNS[section])
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_align(section))
-        return None
+    def header_alignment(self, section: int) -> Qt.AlignmentFlag:
+        return _align(section)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -272,13 +265,13 @@ class IndexBoard(QFrame):
         own = ranking.own
         value = own.row.value if own is not None else None
         self.value_label.setText(format_index(value))
-        self.value_label.setStyleSheet(f"color: {index_color(value)};")
+        restyle(self.value_label, f"color: {index_color(value)};")
         delta = own.row.delta if own is not None else None
-        self.delta_label.setStyleSheet(f"color: {delta_color(delta)};")
+        restyle(self.delta_label, f"color: {delta_color(delta)};")
         scores = own.scores if own is not None else {}
         for key, lab in self.component_labels.items():
             s = scores.get(key)
-            lab.setStyleSheet(f"color: {index_color(s)};")
+            restyle(lab, f"color: {index_color(s)};")
         has_rows = bool(ranking.rows)
         self.table.setVisible(has_rows)
         self.empty_note.setVisible(not has_rows)
@@ -316,7 +309,8 @@ class IndexBoard(QFrame):
         self._scale = scale
 
         px = px_at(scale)
-        self.setStyleSheet(
+        restyle(
+            self,
             f"#indexBoard {{ background: transparent; }}"
             f"#ibCaption {{ color: #9cc3ee; font-size: {px(20)}px; font-weight: bold; }}"
             f"#ibValue {{ font-size: {px(46)}px; font-weight: bold; }}"

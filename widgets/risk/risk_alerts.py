@@ -43,6 +43,7 @@ from services.risk.params import LEVELS
 from services.risk.queries import AlertBoard, AlertEventRow, AlertRow
 from widgets.layouts import layout_of
 from widgets.row_model import RowTableModel
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 from widgets.wall_table import fit_row_height, px_at, table_stylesheet
 
@@ -165,7 +166,8 @@ class AlertAttentionBadge(QLabel):
         px = px_at(self._scale)
         size = (16, 18, 21)[min(2, max(0, self._urgency))]
         border = f"{px(2)}px solid #ffffff" if self._urgency >= 2 else "none"
-        self.setStyleSheet(
+        restyle(
+            self,
             f"#alertAttention {{ background: {bg}; color: {fg}; font-weight: {weight};"
             f" font-size: {px(size)}px; border-radius: {px(10)}px; border: {border};"
             f" padding: {px(1)}px {px(8)}px; }}"
@@ -192,7 +194,7 @@ def format_raised(at: datetime, now: datetime | None = None) -> str:
 
 class AlertModel(RowTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(COLUMNS, parent)
+        super().__init__(COLUMNS, parent, context="RiskAlertList")
         self._rows: tuple[AlertRow, ...] = ()
         self._urgency: dict[int, int] = {}  # unacknowledged alert id -> urgency (services)
 
@@ -205,13 +207,6 @@ class AlertModel(RowTableModel):
             self._urgency = urgency
             self._column_changed(COL_TIME)
             self._column_changed(COL_STATUS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _tr(COLUMNS[section])
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -290,7 +285,7 @@ class RiskAlertList(QFrame):
         for lv in reversed(LEVELS):
             lab = QLabel(self)
             lab.setObjectName("raCount")
-            lab.setStyleSheet(f"color: {LEVEL_COLORS[lv]};")
+            restyle(lab, f"color: {LEVEL_COLORS[lv]};")
             self.count_labels[lv] = lab
             counts.addWidget(lab)
         counts.addStretch(1)
@@ -480,7 +475,8 @@ class RiskAlertList(QFrame):
     # -- look ---------------------------------------------------------------------------
     def set_ui_scale(self, scale: float) -> None:
         px = px_at(scale)
-        self.setStyleSheet(
+        restyle(
+            self,
             f"#riskAlerts {{ background: transparent; }}"
             f"#raTotal {{ color: #ffffff; font-size: {px(20)}px; font-weight: bold;"
             f" padding-right: {px(10)}px; }}"

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from services.wall.situation import CellDetail
 from widgets.labels import category_label, status_label
+from widgets.style_sheet import restyle
 
 CST = timedelta(hours=8)
 
@@ -26,7 +27,8 @@ class CellCard(QFrame):
         super().__init__(parent)
         self.setObjectName("cellCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
+        restyle(
+            self,
             "#cellCard { background: rgba(8, 22, 48, 235); border: 1px solid #2f7bd9;"
             " border-radius: 6px; } QLabel { color: #dbe8ff; }"
             " QLabel#cellTitle { font-size: 18px; font-weight: bold; color: #7fd3ff; }"

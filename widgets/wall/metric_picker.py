@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 
 METRIC_LABELS: dict[str, str] = {
@@ -35,7 +36,8 @@ class MetricPicker(QComboBox):
 
     def set_ui_scale(self, scale: float) -> None:
         """Readable from across the room at any wall size."""
-        self.setStyleSheet(
+        restyle(
+            self,
             "QComboBox { background: rgba(8, 22, 48, 230); color: #dbe8ff;"
             f" border: 1px solid #2f7bd9; padding: {round(4 * scale)}px {round(10 * scale)}px;"
             f" font-size: {round(15 * scale)}px; }}"

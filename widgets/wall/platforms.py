@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from services.wall.platforms import PlatformBoard, PlatformRow
 from widgets.row_model import RowTableModel
+from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 from widgets.wall.kpi_tile import GOOD_RATE, format_percent
 from widgets.wall_table import fit_row_height, px_at, table_stylesheet
@@ -53,7 +54,7 @@ class PlatformModel(RowTableModel):
     """The four platform rows as a table."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(COLUMNS, parent)
+        super().__init__(COLUMNS, parent, context=CONTEXT)
         self.alarm_color = QColor("#ff4d4f")
         self.warn_color = QColor("#ffb020")
         self.good_color = QColor("#2ee6a6")
@@ -61,16 +62,8 @@ class PlatformModel(RowTableModel):
     def set_rows(self, rows: tuple[PlatformRow, ...]) -> None:
         self._reset(rows)
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _tr(COLUMNS[section])
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_align(section))
-        return None
+    def header_alignment(self, section: int) -> Qt.AlignmentFlag:
+        return _align(section)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -184,9 +177,9 @@ class PlatformPanel(QWidget):
         """Text sized for the wall at this scale (1.0 at 1080 px high)."""
         self._scale = scale
         px = px_at(scale)
-        self.table.setStyleSheet(table_stylesheet("platformTable", scale, font=22,
+        restyle(self.table, table_stylesheet("platformTable", scale, font=22,
                                                   header_font=18, pad=6))  # fmt: skip
-        self.title.setStyleSheet(f"#platformTitle {{ color: #9cc3ee; font-size: {px(20)}px;"
+        restyle(self.title, f"#platformTitle {{ color: #9cc3ee; font-size: {px(20)}px;"
                                  f" font-weight: bold; padding: {px(4)}px {px(6)}px; }}")  # fmt: skip
         fit_row_height(self.table, scale)
         self.table.full_row = self.table.verticalHeader().defaultSectionSize()

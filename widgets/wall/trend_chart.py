@@ -11,9 +11,10 @@ from collections.abc import Sequence
 import pyqtgraph as pg
 from PySide6.QtCore import Property, QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from services.wall.situation import DayCount
+from widgets.style_sheet import restyle
 
 FONT_FAMILIES = ["WenQuanYi Zen Hei", "Noto Sans CJK SC", "Microsoft YaHei", "sans-serif"]
 
@@ -38,7 +39,7 @@ class _Chart(QWidget):
         self._ready = False  # QSS may set colours before a subclass has built its items
 
         self.plot_widget = pg.PlotWidget(self, background=None)
-        self.plot_widget.setStyleSheet("background: transparent; border: none;")
+        restyle(self.plot_widget, "background: transparent; border: none;")
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.plot_widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.plot = self.plot_widget.getPlotItem()
@@ -48,6 +49,11 @@ class _Chart(QWidget):
         self.plot.showGrid(x=False, y=True, alpha=1.0)
         self.plot.getViewBox().setLimits(yMin=0)
         self.plot.getViewBox().disableAutoRange()
+        # The axes (their tick labels, and the left one's grid lines) change only when a
+        # range or the scale does; kept as pixmaps, a repaint of the plot under a changed
+        # legend or series blits them instead of drawing every label's text again.
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
         # The legend floats over the top of the plot (the y range leaves headroom for it),
         # which saves a text line in a crowded side column.

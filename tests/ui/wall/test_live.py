@@ -141,3 +141,45 @@ def test_cell_click_reads_detail_off_the_gui_thread(qtbot, live: LiveState, demo
     assert detail.code in card.title.text()
     assert detail.grid_heads[0] in card.people.text()
     assert f"未办结事件 {len(detail.open_incidents)}" in card.incidents.text()
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_a_township_wall_does_not_reread_for_another_countys_case(qtbot, demo_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Province-wide traffic kept every wall at the busy pace (one read a second): a change
+    outside the region shown is now ignored, one inside it is read at once."""
+    from services import accounts, incidents
+    from services.policies import Policies
+    from services.store import db
+
+    g = models.GridCell
+    engine = db.make_engine(demo_url)
+    with Session(engine) as s:
+        town, cell = s.execute(select(g.township_code, g.id).where(g.county_code == "330106")
+                               .order_by(g.id)).first()  # fmt: skip
+        far_town, far_cell = s.execute(select(g.township_code, g.id).where(g.county_code != "330106")
+                                       .order_by(g.id)).first()  # fmt: skip
+        near_op = accounts.actor_for(s, f"{town}.operator")
+        far_op = accounts.actor_for(s, f"{far_town}.operator")
+    factory = db.session_factory(engine)
+    policy = Policies.defaults().incidents
+    state = LiveState(demo_url, town, refresh_every=3600, with_map=False)
+    try:
+        before = _first(qtbot, state)
+        rereads: list[int] = []
+        state.refreshed.connect(rereads.append)
+        seen: list[WallSnapshot] = []
+        state.snapshot_ready.connect(seen.append)
+
+        incidents.report_in(factory, far_op, incidents.NewIncident(
+            category="dispute", description="别的区县的纠纷", grid_id=far_cell), policy=policy)  # fmt: skip
+        qtbot.waitUntil(lambda: state.changes_ignored >= 1, timeout=10_000)
+        assert rereads == []
+
+        incidents.report_in(factory, near_op, incidents.NewIncident(
+            category="dispute", description="本镇的纠纷", grid_id=cell), policy=policy)  # fmt: skip
+        qtbot.waitUntil(lambda: bool(seen) and seen[-1].kpis.open == before.kpis.open + 1,
+                        timeout=10_000)  # fmt: skip
+        assert len(rereads) >= 1
+    finally:
+        state.stop()
+        engine.dispose()
