@@ -12,7 +12,14 @@ from PySide6.QtWidgets import QWidget
 
 from services import dispatch
 from services.dispatch.board import UnitRow
-from ui.dispatch.labels import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS, duration_text, label, tr
+from ui.dispatch.labels import (
+    CTX,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    STATUS_LABELS,
+    duration_text,
+    label,
+)
 from widgets.incident_style import theme_colors
 from widgets.row_model import RowTableModel
 from widgets.translate import QT_TRANSLATE_NOOP
@@ -32,7 +39,7 @@ class UnitModel(RowTableModel):
     """The units of the board; time in state counts on between reads (`set_now`)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(UNIT_COLUMNS, parent)
+        super().__init__(UNIT_COLUMNS, parent, context=CTX)
         self._rows: tuple[UnitRow, ...] = ()
         self._now: datetime | None = None
         self.policy: dispatch.DispatchPolicy | None = None  # the state's, set by the panel
@@ -49,13 +56,6 @@ class UnitModel(RowTableModel):
     def row(self, r: int) -> UnitRow | None:
         return self._rows[r] if 0 <= r < len(self._rows) else None
 
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(UNIT_COLUMNS[section])
-        return None
 
     def minutes(self, u: UnitRow) -> float:
         if self._now is None:
@@ -104,4 +104,7 @@ class UnitModel(RowTableModel):
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_TIME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole row, for a cell the column cuts
+            row = index.row()
+            return " · ".join(str(self.data(self.index(row, c))) for c in range(len(UNIT_COLUMNS)))
         return None

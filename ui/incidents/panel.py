@@ -46,6 +46,7 @@ from ui.kit.refusal import Refusal, refusal_text
 from widgets.incident_labels import action_label, scope_label
 from widgets.incident_style import incident_stylesheet
 from widgets.labels import STATUS_LABELS, category_label, status_label
+from widgets.style_sheet import restyle
 from widgets.translate import on_language_change
 
 
@@ -116,6 +117,7 @@ class IncidentPanel(QWidget):
         self.next_page.setToolTip(_tr("下一页"))
         self._offset = 0
         self.account_label = make_label(name="incCaption")
+        self._account: Actor | None = None  # whose account the label names
 
         self.table = QueueTable(self)
         self.detail = IncidentDetailView(tz)
@@ -208,7 +210,7 @@ class IncidentPanel(QWidget):
 
     def set_ui_scale(self, scale: float) -> None:
         self._scale = scale
-        self.setStyleSheet(incident_stylesheet(scale))
+        restyle(self, incident_stylesheet(scale))
         self.sheet.set_ui_scale(scale)
         self.viewer.set_ui_scale(scale)
         self.table.fit_rows()
@@ -251,6 +253,7 @@ class IncidentPanel(QWidget):
         self.overdue_only.setText(_tr("仅超期"))
         self.supervised_only.setText(_tr("仅督办"))
         self.search.setPlaceholderText(_tr("搜索 编号/描述/地址/上报人"))
+        self._show_account()
         if self._last_queue is not None:
             self.count_label.setText(_tr("{n} 件").format(n=len(self._last_queue.rows)))
 
@@ -382,14 +385,20 @@ class IncidentPanel(QWidget):
         self.detail.form.confirm.setEnabled(True)
         self.detail.show_refusal(action, refusal)
 
-    def _actor_changed(self, actor: Actor | None) -> None:
-        self.detail.set_actor(actor)
+    def _show_account(self) -> None:
+        """Who acts here, in the language shown (again after a switch)."""
+        actor = self._account
         if actor is None:
             self.account_label.setText("")
         elif actor.role == "viewer":
             self.account_label.setText(_tr("只读 · 登录后可处置"))
         else:
             self.account_label.setText(actor.label)
+
+    def _actor_changed(self, actor: Actor | None) -> None:
+        self.detail.set_actor(actor)
+        self._account = actor
+        self._show_account()
         supervises = actor is not None and actor.may("supervise")
         if self.tabs.isTabVisible(1) != supervises:
             self.tabs.setTabVisible(1, supervises)

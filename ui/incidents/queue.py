@@ -70,7 +70,7 @@ def flags_of(row: IncidentRow) -> list[tuple[str, str]]:
 
 class QueueModel(RowTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(COLUMNS, parent)
+        super().__init__(COLUMNS, parent, context="IncidentPanel")
         self._rows: tuple[IncidentRow, ...] = ()
         self._now = models.utcnow()
 
@@ -88,13 +88,6 @@ class QueueModel(RowTableModel):
             if r.id == incident_id:
                 return i
         return -1
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _tr(COLUMNS[section])
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

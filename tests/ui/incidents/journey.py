@@ -28,6 +28,37 @@ def fed(qtbot, c: Console) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: bool(got), timeout=WAIT)
 
 
+def file_reports(url: str, n: int) -> list[int]:
+    """File `n` reports in the county's first cells, each as its township's operator: the
+    county's 辖区全部 then lists at least `n` cases whatever the hour (the demo's backlog is
+    thin in the small hours, when few of the day's reports are in)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from services import accounts, incidents
+    from services.policies import Policies
+    from services.store import db, models
+
+    g = models.GridCell
+    eng = db.make_engine(url)
+    try:
+        with Session(eng) as s:
+            cells = s.execute(
+                select(g.id, g.township_code).where(g.county_code == COUNTY).order_by(g.id).limit(n)
+            ).all()
+            operators = {t: accounts.actor_for(s, f"{t}.operator") for _, t in cells}
+        factory = db.session_factory(eng)
+        policy = Policies.defaults().incidents
+        return [
+            incidents.report_in(factory, operators[town], incidents.NewIncident(
+                category="dispute", description=f"邻里纠纷第 {k + 1} 起，双方争执不下", grid_id=cell,
+                reporter="王女士"), policy=policy)  # fmt: skip
+            for k, (cell, town) in enumerate(cells)
+        ]
+    finally:
+        eng.dispose()
+
+
 def click(qtbot, widget: QWidget, pos: QPoint | None = None) -> None:  # type: ignore[no-untyped-def]
     assert widget.isVisible(), widget.objectName()
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos or widget.rect().center())

@@ -19,6 +19,7 @@ from tests.ui.incidents.journey import (
     click,
     click_case,
     fed,
+    file_reports,
     pick_tab,
     press_action,
     row_ids,
@@ -74,6 +75,7 @@ def _too_narrow(c: Console) -> list[tuple[str, int, int]]:
 
 def _console(qtbot, walls, demo_url: str) -> Console:  # type: ignore[no-untyped-def]
     """The county wall, its duty officer signed in, 辖区全部 listed."""
+    file_reports(demo_url, 6)
     c = walls(demo_url)
     fed(qtbot, c)
     sign_in(qtbot, c, f"{COUNTY}.duty")
@@ -165,3 +167,19 @@ def test_the_queue_columns_hold_their_texts_in_both_languages(qtbot, walls, demo
         qtbot.waitUntil(lambda: bool(CJK.search(str(model.index(0, COL_STATUS).data()))),
                         timeout=WAIT)  # fmt: skip
         qtbot.waitUntil(lambda: not _too_narrow(c), timeout=WAIT)
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_the_read_only_line_follows_the_language_switch(qtbot, walls, demo_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Nobody signed in: the queue's 只读 line switches with the header's button, both ways
+    (it was set once, when the viewer took the wall, and stayed Chinese in English)."""
+    c = walls(demo_url)
+    fed(qtbot, c)
+    label = c.incident_panel.account_label
+    qtbot.waitUntil(lambda: "只读" in label.text(), timeout=WAIT)
+    chinese = label.text()
+    _switch(qtbot, c, "en")
+    qtbot.waitUntil(lambda: not CJK.search(label.text()), timeout=WAIT)
+    assert "Read-only" in label.text(), label.text()
+    _switch(qtbot, c, "zh_CN")
+    qtbot.waitUntil(lambda: label.text() == chinese, timeout=WAIT)
