@@ -208,18 +208,27 @@ def _incoming_signer(session: Session, actor: Actor, h: models.Handover) -> int:
     return staff_id
 
 
-def reject(
-    session: Session, actor: Actor, handover_id: int, expected_version: int, reason: str,
-    *, now: datetime | None = None,
-) -> HandoverView:  # fmt: skip
-    """The incoming officer sends the handover back with a question."""
-    now = now or models.utcnow()
+def _awaiting_incoming(
+    session: Session, actor: Actor, handover_id: int, expected_version: int
+) -> tuple[models.Handover, int]:
+    """The handover at the version the incoming officer saw, and that officer's staff id;
+    refused unless it is submitted and unsigned (what reject and accept both require)."""
     h = _load(session, handover_id, expected_version)
     staff_id = _incoming_signer(session, actor, h)
     _refuse_signed(h)
     if h.status != "submitted":
         raise InvalidTransition(f"handover {h.id} waits for the outgoing officer's answer",
                                 code="answer_required", id=h.id)  # fmt: skip
+    return h, staff_id
+
+
+def reject(
+    session: Session, actor: Actor, handover_id: int, expected_version: int, reason: str,
+    *, now: datetime | None = None,
+) -> HandoverView:  # fmt: skip
+    """The incoming officer sends the handover back with a question."""
+    now = now or models.utcnow()
+    h, staff_id = _awaiting_incoming(session, actor, handover_id, expected_version)
     if not reason.strip():
         raise InvalidInput("a rejection needs a reason", code="reason")
     before = audit.snapshot(h, HANDOVER_FIELDS)
@@ -265,12 +274,7 @@ def accept(
 ) -> HandoverView:  # fmt: skip
     """The incoming officer signs: the handover is accepted and frozen for good."""
     now = now or models.utcnow()
-    h = _load(session, handover_id, expected_version)
-    staff_id = _incoming_signer(session, actor, h)
-    _refuse_signed(h)
-    if h.status != "submitted":
-        raise InvalidTransition(f"handover {h.id} waits for the outgoing officer's answer",
-                                code="answer_required", id=h.id)  # fmt: skip
+    h, staff_id = _awaiting_incoming(session, actor, handover_id, expected_version)
     before = audit.snapshot(h, HANDOVER_FIELDS)
     h.status = "accepted"
     h.accepted_at = now
