@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -81,11 +82,13 @@ def test_concurrent_writers_commit_in_seq_order(engine: Engine) -> None:
     done = threading.Event()
 
     def reader() -> None:
-        while not done.is_set() or len(seen) < 80:
-            batch = sub.next_batch(timeout=0.05)
-            seen.extend(c.seq for c in batch)
-            if done.is_set() and not batch:
-                break
+        # Until all 80 are seen (the last commit's wake-up can come after the writers are
+        # done: stopping at the first empty batch then missed it), at most 20 s after.
+        deadline = float("inf")
+        while len(seen) < 80 and time.monotonic() < deadline:
+            seen.extend(c.seq for c in sub.next_batch(timeout=0.05))
+            if done.is_set() and deadline == float("inf"):
+                deadline = time.monotonic() + 20
 
     def writer(tag: str) -> None:
         for k in range(40):

@@ -193,3 +193,29 @@ def test_rooms_that_do_not_fit_grow_the_layout_and_the_end_shrinks_it_back(
         conference.end(s, leader, cid)
         after = video.load_wall(s, leader)
     assert after.layout == 4 and _shown(after) == _shown(before)
+
+
+def test_a_room_seated_in_the_last_free_slot_leaves_it_at_the_end(demo_engine: Engine) -> None:
+    """A plan's 16-slot layout with 15 scene cameras and two rooms: the layout cannot grow,
+    so the first room takes the one free slot and the second has none (its own window).
+    The end empties that slot and unpins it; the scene stays as it was."""
+    factory = db.session_factory(demo_engine)
+    with db.transaction(factory) as s:
+        leader = accounts.actor_for(s, f"{busiest_county(s)}.leader")
+        cams = video.list_cameras(s, leader)
+        video.choose_layout(s, leader, 16)
+        for k in range(15):
+            video.show_camera(s, leader, cams[k % len(cams)].id, index=k)
+        before = video.load_wall(s, leader)
+        rooms = [r for r in conference.rooms(s, leader) if r.kind == "center"][:2]
+        cid = conference.convene(s, leader, "会商", [r.key for r in rooms])
+        during = video.load_wall(s, leader)
+        record = conference.conference_record(s, cid)
+    assert during.layout == 16 and _shown(during)[:15] == _shown(before)
+    assert during.slots[15].source is not None and during.slots[15].source.kind == "center"
+    assert sorted(p.slot_index for p in record.participants if p.slot_index is not None) == [15]
+    with db.transaction(factory) as s:
+        conference.end(s, leader, cid)
+        after = video.load_wall(s, leader)
+    assert after.layout == 16 and _shown(after) == _shown(before)
+    assert after.slots[15].source is None and not after.slots[15].pinned

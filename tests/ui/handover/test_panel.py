@@ -310,6 +310,7 @@ def test_the_handover_window_reads_at_4k(qtbot, scene) -> None:  # type: ignore[
     """At 3840×2160 (scale 2, the wall's sheet) the window is twice as large, the replay's
     moment is at least 32 px, and the review list shows every shift's officer and state
     whole, within the list (in English, whose states are longer, too)."""
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QFontInfo
 
     from ui.handover.window import SIZE, HandoverWindow
@@ -324,6 +325,9 @@ def test_the_handover_window_reads_at_4k(qtbot, scene) -> None:  # type: ignore[
     window.show()  # (bounded by the screen it opens on: the test's is small)
     window.resize(2 * SIZE[0], 2 * SIZE[1])
     panel, results = window.handover_panel, window.handover_panel.results
+    # This window opened on a state already running (its first list went to the
+    # fixture's): 查询 asks for the list, as a person would.
+    qtbot.mouseClick(panel.search_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: results.rowCount() > 0, timeout=WAIT)
     assert QFontInfo(window.replay_panel.time_label.font()).pixelSize() >= 32
     assert all(QFontInfo(v.font()).pixelSize() >= 32 for v in window.replay_panel.values.values())

@@ -145,11 +145,17 @@ def test_surge_plan_dispatch_layout_conference_and_end(  # type: ignore[no-untyp
         assert panel.plan_table.item(layout_row, 0).text() == "大屏 16 分屏"
         click_row(qtbot, panel.plan_table, layout_row)
         qtbot.waitUntil(panel.confirm_button.isEnabled, timeout=WAIT)
+        # The plan's scene cameras (the online ones nearest the spot; how many of the demo's
+        # are online depends on its seed), in its order from the first slot.
+        plan_layout = act.layout()
+        assert plan_layout is not None and plan_layout[0] == 16
+        plan_cams = list(plan_layout[1][:16])
+        assert len(plan_cams) >= 12 and len(set(plan_cams)) == len(plan_cams)
         click(qtbot, panel.confirm_button)
-        qtbot.waitUntil(lambda: layout(c) == 16 and len(cameras_shown(c)) == 16, timeout=WAIT)
+        qtbot.waitUntil(lambda: layout(c) == 16 and len(cameras_shown(c)) == len(plan_cams),
+                        timeout=WAIT)  # fmt: skip
         scene = cameras_shown(c)
-        assert [i for i, _ in scene] == list(range(16))
-        assert len({cam for _, cam in scene}) == 16
+        assert scene == list(enumerate(plan_cams))
         assert sum(1 for t in c.video.tiles if t.isVisible()) == 16
         qtbot.waitUntil(lambda: "已确认" in panel.plan_table.item(layout_row, 3).text(),
                         timeout=WAIT)  # fmt: skip
@@ -203,10 +209,15 @@ def test_surge_plan_dispatch_layout_conference_and_end(  # type: ignore[no-untyp
         # 8. 结束会商: the record, and the plan's layout with its scene back.
         click(qtbot, conf.end_button)
         qtbot.waitUntil(lambda: conf.pages.currentIndex() == 2, timeout=WAIT)
-        qtbot.waitUntil(lambda: cameras_shown(c) == scene and layout(c) == 16, timeout=WAIT)
+        # Wait for the wall without the rooms: during the conference the scene is already
+        # shown (a room may sit in the plan's free slot), so the scene alone proves nothing.
+        def given_back() -> bool:
+            st = c.video.state()
+            return (st is not None and cameras_shown(c) == scene and layout(c) == 16
+                    and all(sl.source is None or sl.source.kind == "camera" for sl in st.slots))
+        qtbot.waitUntil(given_back, timeout=WAIT)
         st = c.video.state()
-        assert st is not None and all(sl.source is None or sl.source.kind == "camera"
-                                      for sl in st.slots)  # fmt: skip
+        assert st is not None and not any(sl.pinned for sl in st.slots if sl.source is None)
 
         # 9. The window's own close button.
         assert conf.close_button.text() == "关闭"
