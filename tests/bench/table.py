@@ -6,6 +6,9 @@ prints them as a table or JSON.
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -41,3 +44,15 @@ def format_table(rows: list[BenchRow]) -> str:
             f"{'yes' if r.met else 'NO'} | {r.note} |"
         )
     return "\n".join(lines)
+
+
+class ProgressRows(list[BenchRow]):
+    """Rows that also print each one to stderr as it is measured, with the time and the
+    load average: a long bench (the wall's takes minutes) shows what it has so far even if
+    it is stopped before the table."""
+
+    def append(self, row: BenchRow) -> None:
+        super().append(row)
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        line = format_table([row]).splitlines()[-1]
+        print(f"{time.strftime('%H:%M:%S')} load {load} {line}", file=sys.stderr, flush=True)
