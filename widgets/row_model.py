@@ -31,6 +31,7 @@ class RowTableModel(QAbstractTableModel):
         self._columns = tuple(columns)
         self._rows: tuple[Any, ...] = ()
         self._context = context
+        self._cells: dict[tuple[int, int, int], Any] = {}  # (row, column, role) -> value
 
     def header_alignment(self, section: int) -> Qt.AlignmentFlag | None:
         """The alignment of a column's header; None: the view's default."""
@@ -48,13 +49,48 @@ class RowTableModel(QAbstractTableModel):
             return None if align is None else int(align)
         return None
 
-    def _reset(self, rows: Sequence[Any]) -> None:
+    def _reset(self, rows: Sequence[Any], *, force: bool = False) -> bool:
+        """Show `rows`; False (nothing done) when they equal the rows shown and not `force`.
+
+        A reset is not free: every view re-measures its ResizeToContents columns over the
+        rows (a Python `data` call per cell and role; hidden tabs too) and a sorting proxy
+        sorts again. The live wall re-reads its boards on every burst of changes, and most
+        reads bring the same rows back: under 200 events/s that re-measuring was about a
+        third of the GUI thread's time."""
+        new = tuple(rows)
+        if not force and new == self._rows:
+            return False
         self.beginResetModel()
-        self._rows = tuple(rows)
+        self._rows = new
+        self._cells.clear()
         self.endResetModel()
+        return True
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's value for a role, from `_cell`, worked out once per read: a view asks
+        about a thousand times each time it measures its ResizeToContents columns, and a
+        live wall measures them on every change. A subclass whose cells follow the clock
+        overrides `data` instead (or calls `forget_cells` as the clock moves)."""
+        if not index.isValid():
+            return None
+        key = (index.row(), index.column(), role)
+        cells = self._cells
+        if key in cells:
+            return cells[key]
+        value = cells[key] = self._cell(index.row(), index.column(), role)
+        return value
+
+    def _cell(self, row: int, column: int, role: int) -> Any:
+        """The value `data` caches; subclasses that do not override `data` give it."""
+        return None
+
+    def forget_cells(self) -> None:
+        """Something the cells show besides the rows changed (language, colours, time)."""
+        self._cells.clear()
 
     def _column_changed(self, column: int) -> None:
         """One column's text depends on the clock (time left, time in state): repaint it."""
+        self._cells.clear()
         if self._rows:
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 

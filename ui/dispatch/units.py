@@ -47,7 +47,8 @@ class UnitModel(RowTableModel):
 
     def set_rows(self, rows: tuple[UnitRow, ...], now: datetime) -> None:
         self._now = now
-        self._reset(rows)
+        if not self._reset(rows):
+            self._column_changed(COL_TIME)  # the same units: only the time in state moved
 
     def set_now(self, now: datetime) -> None:
         self._now = now

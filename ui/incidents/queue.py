@@ -76,7 +76,8 @@ class QueueModel(RowTableModel):
 
     def set_rows(self, rows: tuple[IncidentRow, ...]) -> None:
         self._now = models.utcnow()
-        self._reset(rows)
+        if not self._reset(rows):
+            self._column_changed(COL_DEADLINE)  # the same cases: only the time left moved
 
     def tick(self) -> None:
         """The clock moved: re-show the time left."""

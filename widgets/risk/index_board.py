@@ -104,10 +104,10 @@ class IndexRankingModel(RowTableModel):
         self._order = "index"
 
     def set_rows(self, rows: tuple[IndexRow, ...], order: str) -> None:
-        self._order = order
+        changed_order, self._order = order != self._order, order
         if order == "rate":
             rows = tuple(sorted(rows, key=lambda r: (r.rank_rate is None, r.rank_rate or 0, r.adcode)))
-        self._reset(rows)
+        self._reset(rows, force=changed_order)  # the rank column shows the order's rank
 
     def header_alignment(self, section: int) -> Qt.AlignmentFlag:
         return _align(section)

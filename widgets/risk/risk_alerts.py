@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from PySide6.QtCore import (
@@ -197,22 +197,42 @@ class AlertModel(RowTableModel):
         super().__init__(COLUMNS, parent, context="RiskAlertList")
         self._rows: tuple[AlertRow, ...] = ()
         self._urgency: dict[int, int] = {}  # unacknowledged alert id -> urgency (services)
+        self._shown_day: date | None = None  # the China date the time column was said for
 
-    def set_rows(self, rows: tuple[AlertRow, ...]) -> None:
-        self._reset(rows)
+    def set_rows(self, rows: tuple[AlertRow, ...], urgency: dict[int, int] | None = None) -> None:
+        """Show `rows`, with their `urgency` when it is known (one re-measure, not three)."""
+        day = datetime.now(UTC).astimezone(CST).date()
+        restyled = urgency is not None and urgency != self._urgency
+        if urgency is not None:
+            self._urgency = urgency
+        if not self._reset(rows) and (restyled or day != self._shown_day):
+            # the same alerts: only their time and status cells (yesterday's "14:05"
+            # becomes "12-02 14:05"; urgency colours the time and the status)
+            self.forget_cells()
+            self._time_and_status_changed()
+        self._shown_day = day
 
     def set_urgency(self, urgency: dict[int, int]) -> None:
         """How loud each unacknowledged alert is now: its time and status cells show it."""
         if urgency != self._urgency:
             self._urgency = urgency
-            self._column_changed(COL_TIME)
-            self._column_changed(COL_STATUS)
+            self.forget_cells()
+            self._time_and_status_changed()
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        a = self._rows[index.row()]
-        col = index.column()
+    def retranslate(self) -> None:
+        """The language switched: the headers and every cell are said again."""
+        self.forget_cells()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+
+    def _time_and_status_changed(self) -> None:
+        # One signal for both columns: the view re-measures its columns on every one.
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL_TIME), self.index(len(self._rows) - 1, COL_STATUS))
+
+    def _cell(self, row: int, col: int, role: int) -> Any:
+        a = self._rows[row]
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_LEVEL:
                 return f"● {level_name(a.level)}"
@@ -351,7 +371,7 @@ class RiskAlertList(QFrame):
     def set_board(self, board: AlertBoard) -> None:
         """Show a new board; the selection follows the alert (by id) if it is still open."""
         self._board = board
-        self.model.set_rows(board.alerts)
+        self.model.set_rows(board.alerts, self._urgency_now(self.clock()))
         ids = [a.id for a in board.alerts]
         if self._selected in ids:
             self.table.selectRow(ids.index(self._selected))
@@ -377,9 +397,15 @@ class RiskAlertList(QFrame):
         if got != self._attention:
             self._attention = got
             self.attention_changed.emit(*got)
-        self.model.set_urgency(
-            {a.id: self._board.params.urgency(a.raised_at, now) for a in self._board.alerts
-             if a.status == "open"} if self._board is not None else {})  # fmt: skip
+        self.model.set_urgency(self._urgency_now(now))
+
+    def _urgency_now(self, now: datetime) -> dict[int, int]:
+        """Each open alert's urgency at `now` (the board's params decide it)."""
+        board = self._board
+        if board is None:
+            return {}
+        return {a.id: board.params.urgency(a.raised_at, now) for a in board.alerts
+                if a.status == "open"}  # fmt: skip
 
     def set_timeline(self, alert_id: int, events: tuple[AlertEventRow, ...]) -> None:
         """The timeline of an alert; shown while that alert is the selected one."""
@@ -506,7 +532,7 @@ class RiskAlertList(QFrame):
         self.note_edit.setPlaceholderText(_tr("备注（随签收或解除记入处置记录）"))
         self._show_timeline()
         self._show_counts()
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        self.model.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

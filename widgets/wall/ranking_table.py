@@ -69,11 +69,8 @@ class RankingModel(RowTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        col = index.column()
+    def _cell(self, row_index: int, col: int, role: int) -> Any:
+        row = self._rows[row_index]
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_NAME:
                 return row.name
@@ -199,6 +196,7 @@ class RankingTable(QTableView):
         bg = QColor(c)
         bg.setAlpha(48)
         self.source_model.alarm_background = bg
+        self.source_model.forget_cells()
         self.viewport().update()
 
     def _get_warn(self) -> QColor:
@@ -206,6 +204,7 @@ class RankingTable(QTableView):
 
     def _set_warn(self, c: QColor) -> None:
         self.source_model.warn_color = QColor(c)
+        self.source_model.forget_cells()
         self.viewport().update()
 
     def _get_good(self) -> QColor:
@@ -213,6 +212,7 @@ class RankingTable(QTableView):
 
     def _set_good(self, c: QColor) -> None:
         self.source_model.good_color = QColor(c)
+        self.source_model.forget_cells()
         self.viewport().update()
 
     alarmColor = Property(QColor, _get_alarm, _set_alarm)  # noqa: N815
@@ -221,6 +221,7 @@ class RankingTable(QTableView):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            self.source_model.forget_cells()
             self.source_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         elif event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_rows()

@@ -6,6 +6,7 @@ Colours come from QSS (`qproperty-primaryColor` etc.), fonts from the wall's UI 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pyqtgraph as pg
@@ -17,6 +18,21 @@ from services.wall.situation import DayCount
 from widgets.style_sheet import restyle
 
 FONT_FAMILIES = ["WenQuanYi Zen Hei", "Noto Sans CJK SC", "Microsoft YaHei", "sans-serif"]
+
+
+NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k not below `value` (> 0)."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10.0 ** math.floor(math.log10(value))
+    for step in NICE_STEPS:
+        top = step * magnitude
+        if top >= value * (1 - 1e-9):
+            return round(top, 9)
+    return 10.0 * magnitude
 
 
 def _font(pixel_size: int) -> QFont:
@@ -37,6 +53,8 @@ class _Chart(QWidget):
         self._grid = QColor("#1d3d66")
         self._scale = 1.0
         self._ready = False  # QSS may set colours before a subclass has built its items
+        self._y_top: float | None = None
+        self._bottom_ticks: list[tuple[float, str]] | None = None
 
         self.plot_widget = pg.PlotWidget(self, background=None)
         restyle(self.plot_widget, "background: transparent; border: none;")
@@ -80,8 +98,19 @@ class _Chart(QWidget):
         )
 
     def _set_y_max(self, peak: float) -> None:
-        """Headroom above the data for the floating legend."""
-        self.plot.setYRange(0, max(1.0, peak) * 1.35, padding=0)
+        """Headroom above the data for the floating legend, rounded up to a step of the
+        scale: the range (and with it the axis, its labels and its cached pixmap) changes
+        when the data crosses a step, not with every new report."""
+        top = nice_ceiling(max(1.0, peak) * 1.35)
+        if top != self._y_top:
+            self._y_top = top
+            self.plot.setYRange(0, top, padding=0)
+
+    def _set_bottom_ticks(self, ticks: list[tuple[float, str]]) -> None:
+        """The bottom axis' labels; the same ones again leave its cached pixmap as it is."""
+        if ticks != self._bottom_ticks:
+            self._bottom_ticks = ticks
+            self.plot.getAxis("bottom").setTicks([ticks])
 
     def _legend_label(self) -> QLabel:
         label = QLabel(self.legend)
@@ -241,8 +270,7 @@ class HourlyTrendChart(_Chart):
         self._place_legend()
 
     def _refresh_ticks(self) -> None:
-        ticks = [(h, f"{h:02d}:00") for h in range(0, 24, 4)]
-        self.plot.getAxis("bottom").setTicks([ticks])
+        self._set_bottom_ticks([(h, f"{h:02d}:00") for h in range(0, 24, 4)])
 
     def _apply_series_style(self) -> None:
         s = self._scale
@@ -312,7 +340,7 @@ class DailyTrendChart(_Chart):
         for i in range(n - 1 - 3, -1, -7):
             day = self._days[i].day
             ticks.append((i, day[5:] if len(day) >= 10 else day))  # "2026-11-24" → "11-24"
-        self.plot.getAxis("bottom").setTicks([sorted(ticks)])
+        self._set_bottom_ticks(sorted(ticks))
 
     def _apply_series_style(self) -> None:
         s = self._scale
