@@ -66,6 +66,16 @@ def prepare_qt() -> Any:
     return app
 
 
+def spawn_clock(argv: list[str]) -> Any:
+    """A wall's clock child, told this process's id (it stops when this process is gone)."""
+    import subprocess
+
+    from services.cli.jobs import CLOCK_PARENT_ENV
+
+    env = {**os.environ, CLOCK_PARENT_ENV: str(os.getpid())}
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, env=env)
+
+
 def parse_size(text: str) -> tuple[int, int]:
     w, h = text.lower().split("x")
     return int(w), int(h)
@@ -594,7 +604,6 @@ class Console:
         on PostgreSQL not while the deployment's clock (`clock --all`) holds its lock. The
         watch (`_keep_clock`) then asks again every period and starts the child when no
         deployment clock leads any more."""
-        import subprocess
         from pathlib import Path
 
         from services.clock import deployment_clock_alive
@@ -605,7 +614,7 @@ class Console:
         self._deployment_led: bool | None = None  # the last answer of the watch's check
         self._deployment_check: Any = None  # the thread asking it (off the GUI thread)
         if not deployment_clock_alive(self.runtime.engine):  # composition time, before the loop
-            self.clock_process = subprocess.Popen(self._clock_argv, stdin=subprocess.DEVNULL)
+            self.clock_process = spawn_clock(self._clock_argv)
         if self._clock_watch is None:
             from PySide6.QtCore import QTimer
 
@@ -618,7 +627,6 @@ class Console:
         once a watch period, so escalation and the risk rules go on without a restart. With
         no child (a deployment clock led), whether one still leads is asked on a short
         thread (a database call) and the child started once the answer is no."""
-        import subprocess
         import threading
 
         proc = self.clock_process
@@ -630,7 +638,7 @@ class Console:
                 self._deployment_led = None
                 print("console: no deployment clock leads any more; starting this console's",
                       file=sys.stderr)  # fmt: skip
-                self.clock_process = subprocess.Popen(self._clock_argv, stdin=subprocess.DEVNULL)
+                self.clock_process = spawn_clock(self._clock_argv)
                 return
             from services.clock import deployment_clock_alive
 
@@ -650,7 +658,7 @@ class Console:
         self.clock_restarts += 1
         print(f"console: the clock process ended (exit {proc.returncode}); starting it again "
               f"({self.clock_restarts})", file=sys.stderr)  # fmt: skip
-        self.clock_process = subprocess.Popen(self._clock_argv, stdin=subprocess.DEVNULL)
+        self.clock_process = spawn_clock(self._clock_argv)
 
     def stop_clock(self) -> None:
         """Stop the clock child: SIGTERM, then SIGKILL if it has not ended in 10 s."""

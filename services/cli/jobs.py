@@ -48,6 +48,10 @@ def run_index(args: argparse.Namespace, ctx: Context) -> int:
     return code
 
 
+CLOCK_PARENT_ENV = "CONSOLE_CLOCK_PARENT"
+"""Set by a wall for the clock child it starts: the wall's process id."""
+
+
 def stop_on_sigterm(stop: threading.Event) -> None:
     """SIGTERM sets `stop` from a short thread of its own, so the clock ends its pass and
     exits cleanly.
@@ -94,12 +98,20 @@ def run_clock(args: argparse.Namespace, ctx: Context) -> int:
         except KeyboardInterrupt:
             pass
         return 0
-    parent = os.getppid()
+    # The wall that started us names itself: read from getppid() here, a wall killed while
+    # this child was still starting (imports, the first connection: about a second) left
+    # a clock whose "parent" was already init, and it ran on for ever without a wall.
+    parent = int(os.environ.get(CLOCK_PARENT_ENV) or os.getppid())
 
     def orphaned() -> None:  # the wall that started us is gone (killed): stop too
-        while not stop.wait(2.0):
+        while True:
             if os.getppid() != parent:
+                print("clock: the wall that started this clock is gone; stopping",
+                      file=sys.stderr, flush=True)  # fmt: skip
                 stop.set()
+                return
+            if stop.wait(2.0):
+                return
 
     threading.Thread(target=orphaned, daemon=True).start()
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -79,3 +80,25 @@ def test_sigterm_stops_the_clock_even_while_its_stop_event_is_locked() -> None:
     out = subprocess.run([sys.executable, "-c", HELD_LOCK_SCRIPT], cwd=root, capture_output=True,
                          text=True, timeout=60)  # fmt: skip
     assert out.stdout.strip() == "stopped", out.stderr
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_a_clock_whose_wall_died_while_it_started_stops(demo_url: str) -> None:
+    """A wall killed while its clock child was still starting left the child's "parent" as
+    init from its first look, so the clock ran on for ever without a wall (two such
+    clocks were found half an hour after their walls crashed). The wall now names itself
+    in CONSOLE_CLOCK_PARENT; a clock whose named parent is not its parent stops."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from services.cli.jobs import CLOCK_PARENT_ENV
+
+    root = Path(__file__).resolve().parents[2]
+    dead_pid = 4_194_304 + 1  # above Linux's highest process id: no process has it
+    env = {**os.environ, CLOCK_PARENT_ENV: str(dead_pid)}
+    out = subprocess.run([sys.executable, "console.py", "--db", demo_url, "clock", "--center", "330106"],
+                         cwd=root, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "the wall that started this clock is gone" in out.stderr
