@@ -4,7 +4,7 @@ while the numbers move within a step of the scale (each of these was a GUI-threa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -12,19 +12,15 @@ from pytestqt.qtbot import QtBot
 from services.risk.params import RiskParams
 from services.risk.queries import AlertBoard, AlertRow
 from services.wall.situation import DayCount
+from tests.support.alerts import RAISED, alert_row
 from tests.support.language import english
 from widgets.risk.risk_alerts import COL_LEVEL, COL_TIME, RiskAlertList
 from widgets.wall.trend_chart import DailyTrendChart, HourlyTrendChart, nice_ceiling
 
-T = datetime(2026, 12, 2, 1, 0)
+T = RAISED
 
 
-def _row(k: int, status: str = "open") -> AlertRow:
-    return AlertRow(id=k, domain="dispute", level="red", status=status, rule="repeat_dispute",
-                    source="rule", text=f"网格 3301060010{k:02d} 7 天内重复矛盾纠纷", raised_at=T,
-                    place_name="北山街道", grid_id=None, grid_code=None, township_code="330106002",
-                    county_code="330106", lon=None, lat=None, acknowledged_at=None,
-                    acknowledged_by=None, version=1)  # fmt: skip
+_row = alert_row
 
 
 def _board(rows: tuple[AlertRow, ...]) -> AlertBoard:

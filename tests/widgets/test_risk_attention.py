@@ -3,23 +3,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from pytestqt.qtbot import QtBot
 
 from services.risk.params import RiskParams
-from services.risk.queries import AlertBoard, AlertRow
+from services.risk.queries import AlertBoard
+from tests.support.alerts import RAISED, alert_row
 from widgets.risk.risk_alerts import AlertAttentionBadge, RiskAlertList
 
-T = datetime(2026, 12, 2, 1, 0)
+T = RAISED
 
 
-def _row(k: int, status: str = "open") -> AlertRow:
-    return AlertRow(id=k, domain="dispute", level="red", status=status, rule="repeat_dispute",
-                    source="rule", text=f"网格 3301060010{k:02d} 7 天内重复矛盾纠纷", raised_at=T,
-                    place_name="北山街道", grid_id=None, grid_code=None, township_code="330106002",
-                    county_code="330106", lon=None, lat=None, acknowledged_at=None,
-                    acknowledged_by=None, version=1)  # fmt: skip
+_row = alert_row
 
 
 def test_the_badge_counts_waiting_alerts_and_grows_louder_with_age(qtbot: QtBot) -> None:
