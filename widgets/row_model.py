@@ -88,11 +88,20 @@ class RowTableModel(QAbstractTableModel):
         """Something the cells show besides the rows changed (language, colours, time)."""
         self._cells.clear()
 
-    def _column_changed(self, column: int) -> None:
-        """One column's text depends on the clock (time left, time in state): repaint it."""
+    def _column_changed(self, first: int, last: int | None = None) -> None:
+        """Columns `first`..`last` (default: just `first`) show something new for the same
+        rows (the time left, an urgency): one signal for them all, since a view re-measures
+        its columns on every one."""
         self._cells.clear()
         if self._rows:
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+            end = first if last is None else last
+            self.dataChanged.emit(self.index(0, first), self.index(len(self._rows) - 1, end))
+
+    def retranslate(self) -> None:
+        """The language switched: the headers and every cell are said again."""
+        self._cells.clear()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        self._column_changed(0, len(self._columns) - 1)
 
     def rows(self) -> tuple[Any, ...]:
         return self._rows

@@ -146,13 +146,6 @@ class QueueModel(RowTableModel):
         )
         return f"{text}  {row.address}" if row.address else text
 
-    def retranslate(self) -> None:
-        """The language switched: headers and every cell are said again."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._rows:
-            last = self.index(len(self._rows) - 1, len(COLUMNS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-
 
 class FlagDelegate(QStyledItemDelegate):
     """Paints the 督办 / 超期 chips of the flags column."""

@@ -199,37 +199,22 @@ class AlertModel(RowTableModel):
         self._urgency: dict[int, int] = {}  # unacknowledged alert id -> urgency (services)
         self._shown_day: date | None = None  # the China date the time column was said for
 
-    def set_rows(self, rows: tuple[AlertRow, ...], urgency: dict[int, int] | None = None) -> None:
-        """Show `rows`, with their `urgency` when it is known (one re-measure, not three)."""
+    def set_rows(self, rows: tuple[AlertRow, ...], urgency: dict[int, int]) -> None:
+        """Show `rows` with their `urgency` (one re-measure of the columns, not three)."""
         day = datetime.now(UTC).astimezone(CST).date()
-        restyled = urgency is not None and urgency != self._urgency
-        if urgency is not None:
-            self._urgency = urgency
+        restyled = urgency != self._urgency
+        self._urgency = urgency
         if not self._reset(rows) and (restyled or day != self._shown_day):
             # the same alerts: only their time and status cells (yesterday's "14:05"
             # becomes "12-02 14:05"; urgency colours the time and the status)
-            self.forget_cells()
-            self._time_and_status_changed()
+            self._column_changed(COL_TIME, COL_STATUS)
         self._shown_day = day
 
     def set_urgency(self, urgency: dict[int, int]) -> None:
         """How loud each unacknowledged alert is now: its time and status cells show it."""
         if urgency != self._urgency:
             self._urgency = urgency
-            self.forget_cells()
-            self._time_and_status_changed()
-
-    def retranslate(self) -> None:
-        """The language switched: the headers and every cell are said again."""
-        self.forget_cells()
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
-
-    def _time_and_status_changed(self) -> None:
-        # One signal for both columns: the view re-measures its columns on every one.
-        if self._rows:
-            self.dataChanged.emit(self.index(0, COL_TIME), self.index(len(self._rows) - 1, COL_STATUS))
+            self._column_changed(COL_TIME, COL_STATUS)
 
     def _cell(self, row: int, col: int, role: int) -> Any:
         a = self._rows[row]

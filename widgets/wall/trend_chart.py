@@ -28,11 +28,9 @@ def nice_ceiling(value: float) -> float:
     if value <= 0:
         return 1.0
     magnitude = 10.0 ** math.floor(math.log10(value))
-    for step in NICE_STEPS:
-        top = step * magnitude
-        if top >= value * (1 - 1e-9):
-            return round(top, 9)
-    return 10.0 * magnitude
+    # 10 is the last step, so one always fits (the tolerance absorbs log10's rounding)
+    floor = value * (1 - 1e-9)
+    return next(round(step * magnitude, 9) for step in NICE_STEPS if step * magnitude >= floor)
 
 
 def _font(pixel_size: int) -> QFont:
