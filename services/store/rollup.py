@@ -144,7 +144,7 @@ def apply(conn: Connection, delta: Counter[Key]) -> None:
     if rows:
         _upsert(conn, table, ["township_code", "day"], FIELDS, rows)
     if any(k.field == GRID_FIELD for k in delta):
-        start = _window_start(conn, lock="share")
+        start = grid_window_start(conn, lock="share")
         if start is not None:
             recent = Counter({k: n for k, n in delta.items() if k.day >= start})
             _apply_grid(conn, _grid_totals(recent))
@@ -190,7 +190,7 @@ def _apply_grid(conn: Connection, total: Counter[GridKey]) -> None:
         _upsert(conn, table, list(GRID_KEY), ("reported",), rows)
 
 
-def _window_start(conn: Connection, lock: str | None = None) -> date | None:
+def grid_window_start(conn: Connection, lock: str | None = None) -> date | None:
     """The CST day grid_recent counts from (None: no window, nothing kept). On PostgreSQL
     `lock` "share" (a writer applying counts) or "update" (moving the window) orders the
     two: a writer's counts land either wholly before a move or wholly after it."""
@@ -199,11 +199,6 @@ def _window_start(conn: Connection, lock: str | None = None) -> date | None:
     if lock is not None and conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update(read=lock == "share")
     return conn.execute(stmt).scalar_one_or_none()
-
-
-def grid_window_start(conn: Connection) -> date | None:
-    """The CST day from which grid_recent counts (None: no window)."""
-    return _window_start(conn)
 
 
 def utc_midnight(day: date) -> datetime:
@@ -220,7 +215,7 @@ def advance_grid_window(conn: Connection, start: date) -> bool:
     """Move grid_recent's window to begin on CST day `start`, subtracting the incidents of
     the days that leave it (read from the incidents: about a day's worth each). False when
     the window already begins there or later, or there is none."""
-    old = _window_start(conn, lock="update")
+    old = grid_window_start(conn, lock="update")
     if old is None or start <= old:
         return False
     i = models.Incident
