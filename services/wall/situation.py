@@ -115,6 +115,9 @@ class WallSnapshot:
     next_change_at: datetime | None = None
     """(aware, UTC) when these numbers change with no write at all: the next open case's
     deadline (overdue counts) or the next local hour (hourly, today's and 30-day series)."""
+    feed_scopes: frozenset[str] | None = None
+    """The change-feed scopes that can touch this region (regions.feed_scopes), when the
+    read was asked for them (`wall_snapshot(scopes=True)`), else None."""
 
 
 @dataclass(frozen=True)

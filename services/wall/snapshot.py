@@ -24,7 +24,7 @@ from services.wall.counts import (
     next_change,
     rolled_up,
 )
-from services.wall.regions import Clock, bounded_region, breadcrumb
+from services.wall.regions import Clock, bounded_region, breadcrumb, feed_scopes
 from services.wall.situation import (
     WallSnapshot,
 )
@@ -38,11 +38,14 @@ def wall_snapshot(
     root: str | None = None,
     now: datetime | None = None,
     within: str | None = None,
+    scopes: bool = False,
 ) -> WallSnapshot:
     """Everything the wall shows for region `adcode`, read in one short transaction.
 
     `within`: the console's root; a region outside its subtree is refused
-    (jurisdiction.OutsideJurisdiction) and the breadcrumb starts there (else at `root`)."""
+    (jurisdiction.OutsideJurisdiction) and the breadcrumb starts there (else at `root`).
+    `scopes`: also read the feed scopes that can touch the region, in the same transaction
+    (a wall that changed region needs them to filter its feed)."""
     clock = Clock.at(now or models.utcnow(), tz)
     seq = changefeed.head(engine)
     root = root or within
@@ -70,5 +73,6 @@ def wall_snapshot(
             as_of=datetime.now(UTC),
             feed_seq=seq,
             next_change_at=next_change(conn, region, clock),
+            feed_scopes=feed_scopes(conn, region) if scopes else None,
         )
     return snap
