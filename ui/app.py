@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication
 
 from services.wall import RISK_THRESHOLDS, MapPoints
+from ui.kit.first_paint import after_first_paint
 from widgets.style_sheet import restyle
 from widgets.translate import QT_TRANSLATE_NOOP
 
@@ -106,7 +107,6 @@ class Console:
         from ui.kit.i18n import install_language
         from ui.kit.theme import apply_theme
         from ui.wall.live import LiveState
-        from ui.wall.window import WallWindow
 
         self.app = prepare_qt()
         settings = load_settings(url)
@@ -124,6 +124,13 @@ class Console:
         root = center
         with Session(self.runtime.engine) as s:  # composition time, before the window shows
             self._viewer = accounts.viewer_for_region(s, center)
+        # Escalation, risk rules, the capacity watch and the index run in the clock process
+        # (services.clock), not in this one: their Python work would slow the GUI thread.
+        self.live = LiveState(self.runtime, center, root=root, tz=settings.timezone,
+                              with_map=with_map)  # fmt: skip
+        self.live.prefetch()  # the first snapshot is read while the window is built
+        from ui.wall.window import WallWindow  # pyqtgraph and every panel: a long import
+
         self.window = WallWindow()
         self._labels: list[tuple[Callable[[str], None], str]] = []
         self.window.language_changed.connect(self._retranslate)
@@ -142,11 +149,6 @@ class Console:
             from widgets.wall.cell_card import CellCard
 
             self.cell_card = CellCard(self.map.parentWidget())
-        # Escalation, risk rules, the capacity watch and the index run in the clock process
-        # (services.clock), not in this one: their Python work would slow the GUI thread.
-        self.live = LiveState(self.runtime, center, root=root, tz=settings.timezone,
-                              with_map=with_map)  # fmt: skip
-        if self.map is not None:
             self.map.cell_clicked.connect(self.live.request_cell)
         self._url, self._root, self._tz = url, root, settings.timezone
         self._clock_scope = top  # the clock child keeps sweeping the whole database
@@ -594,10 +596,24 @@ class Console:
 
     def start(self) -> None:
         """The wall's own worker first; the side panels' workers once its first snapshot is
-        on screen, so they do not compete with it for the first frame."""
+        on screen, so they do not compete with it for the first frame. A first snapshot
+        read ahead while the window was built is shown at once, and then every lane waits
+        for the window's first paint: their first reads (the territory's boundaries, the
+        panels) are Python work that held that paint back by a quarter of a second."""
         self._side_started = False
-        self.live.snapshot_ready.connect(self._start_side_workers)
+        shown = self.live.show_first()
+        if shown and self.window.isVisible():
+            after_first_paint(self.window, lambda: self._start_lanes(shown=True))
+        else:
+            self._start_lanes(shown)
+
+    def _start_lanes(self, shown: bool) -> None:
         self.live.start()
+        if shown:  # the first snapshot is on screen already
+            self._side_started = True
+            self._start_side_lanes()
+        else:
+            self.live.snapshot_ready.connect(self._start_side_workers)
 
     def start_clock(self) -> None:
         """Run this center's clock (services.clock) as a child process while the wall runs;
@@ -681,6 +697,9 @@ class Console:
             return
         self._side_started = True
         self.live.snapshot_ready.disconnect(self._start_side_workers)
+        self._start_side_lanes()
+
+    def _start_side_lanes(self) -> None:
         for worker in (self.incidents, self.dispatch, self.handover, self.index):
             worker.start()
         if self.platforms is not None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from sqlalchemy import create_engine, text
 
 from ui.app import Console
+from widgets.wall.kpi_tile import format_count
 
 
 @pytest.fixture
@@ -74,6 +76,35 @@ def test_every_panel_is_fed_once_started(qtbot, console, demo_url: str) -> None:
         units = conn.execute(text("SELECT count(*) FROM resource WHERE county_code='330106'")).scalar_one()
     eng.dispose()
     assert got["dispatch"].total == units > 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_the_first_snapshot_is_painted_before_any_lane_reads(qtbot, console) -> None:  # type: ignore[no-untyped-def]
+    """Read ahead while the window was built: `start` puts its numbers on the wall at once,
+    and the lanes (whose first reads would share the interpreter with that paint) start
+    only once it is painted."""
+    tile = console.window.kpi_board.tiles["open"]
+    painted: list[tuple[str, bool]] = []
+
+    class Probe(QObject):
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                painted.append((tile.text(), console.live.is_running()))
+            return False
+
+    probe = Probe()
+    tile.value.installEventFilter(probe)
+    snaps: list[object] = []
+    console.live.snapshot_ready.connect(snaps.append)
+    console.start()
+    assert len(snaps) == 1  # shown by start itself, from the read ahead
+    shown = tile.text()
+    assert shown == format_count(snaps[0].kpis.open)  # type: ignore[attr-defined]
+    assert not console.live.is_running() and not console.incidents.is_running()
+    qtbot.waitUntil(lambda: console.live.is_running() and console.incidents.is_running(),
+                    timeout=10_000)  # fmt: skip
+    assert painted and painted[0] == (shown, False)  # its first paint had the numbers, alone
+    tile.value.removeEventFilter(probe)
 
 
 @pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)

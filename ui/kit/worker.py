@@ -162,6 +162,10 @@ class Worker(QObject):
             self._thread = threading.Thread(target=self._run, name=self.THREAD_NAME, daemon=True)
             self._thread.start()
 
+    def is_running(self) -> bool:
+        """The lane's thread was started and not stopped (GUI thread)."""
+        return self._thread is not None
+
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self._wake.set()

@@ -25,13 +25,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
+from sqlalchemy import Engine
 
 from services import dispatch
 from services import wall as wall_queries
 from services.errors import Refused
+from services.store import changefeed
 from services.store.changefeed import Change
 from services.store.runtime import Runtime
-from services.wall.regions import feed_scopes, region_by_code
+from services.wall.situation import WallSnapshot
 from ui.kit.worker import Worker
 
 
@@ -135,6 +137,8 @@ class LiveState(Worker):
         self._metric_changed = False
         self._next_change: datetime | None = None  # aware UTC: re-read then (the clock)
         self._scopes: frozenset[str] | None = None  # feed scopes inside the region shown
+        self._prefetch: tuple[threading.Thread, list[WallSnapshot]] | None = None
+        self._shown_first: WallSnapshot | None = None  # emitted by `start`, not yet confirmed
         self.markers: MapMarkers | None = None
         if with_map:
             self.markers = MapMarkers(self.runtime, region_code, root=self._root)
@@ -152,10 +156,54 @@ class LiveState(Worker):
         """The console's root: its center's region; nothing above or beside it is read."""
         return self._root
 
+    def prefetch(self) -> None:
+        """Read the first snapshot now, on a thread of its own, while the console builds
+        its window (composition time, GUI thread): `start` then shows it at once instead of
+        reading it only after the window is up."""
+        holder: list[WallSnapshot] = []
+
+        def read() -> None:
+            try:
+                holder.append(self._read_snapshot(self.read_engine, self._region, True))
+            except Exception as exc:  # noqa: BLE001 - the lane reads again and reports it
+                log.debug("wall: the first snapshot was not read ahead: %s", exc)
+
+        thread = threading.Thread(target=read, name="wall-prefetch", daemon=True)
+        self._prefetch = (thread, holder)
+        thread.start()
+
+    def show_first(self, wait: float = 1.0) -> bool:
+        """Emit the snapshot read ahead (`prefetch`), here on the GUI thread, when it is
+        ready within `wait` seconds: the views connected by now show it before the
+        window's first paint. The lane's first read then only checks that nothing was
+        committed since (else it reads and emits again). False: nothing was shown."""
+        first = self._claim_prefetched(wait)
+        if first is None:
+            return False
+        self._scopes, self._next_change = first.feed_scopes, first.next_change_at
+        self._shown_first = first
+        self.snapshot_ready.emit(first)
+        return True
+
     def start(self) -> None:
         super().start()
         if self.markers is not None:
             self.markers.start()
+
+    def _claim_prefetched(self, wait: float | None) -> WallSnapshot | None:
+        """The snapshot read ahead, once: None when there is none, it failed, or it is not
+        ready within `wait` seconds (None: as long as it takes)."""
+        with self._region_lock:
+            prefetch, self._prefetch = self._prefetch, None
+        if prefetch is None:
+            return None
+        thread, holder = prefetch
+        thread.join(wait)
+        if thread.is_alive():
+            with self._region_lock:
+                self._prefetch = prefetch  # the lane's first read takes it
+            return None
+        return holder[0] if holder else None
 
     def stop(self, timeout: float = 5.0) -> None:
         if self.markers is not None:
@@ -218,7 +266,7 @@ class LiveState(Worker):
             changed = self._region_changed
             self._region_changed = False
         try:
-            snap = wall_queries.wall_snapshot(engine, region, tz=self._tz, within=self._root)
+            snap, fresh = self._first_or_read(engine, region, changed)
         except (Refused, LookupError):  # outside the root (a neighbour's code): show the root
             asked = region
             with self._region_lock:
@@ -228,12 +276,12 @@ class LiveState(Worker):
                 self._region_changed = False
             log.warning("wall: %s is outside %s, showing %s", asked, self._root, region)
             self.drill_refused.emit(asked)
-            snap = wall_queries.wall_snapshot(engine, region, tz=self._tz, within=self._root)
-        if changed or self._scopes is None:
-            with engine.connect() as conn:
-                self._scopes = feed_scopes(conn, region_by_code(conn, region))
+            snap, fresh = self._read_snapshot(engine, region, changed), True
+        if snap.feed_scopes is not None:
+            self._scopes = snap.feed_scopes
         self._next_change = snap.next_change_at
-        self.snapshot_ready.emit(snap)
+        if fresh:
+            self.snapshot_ready.emit(snap)
         if self.runtime.read_engine is not None:
             self.replica_lag_ready.emit(self.runtime.replica_lag())
         if not self._with_map:
@@ -258,6 +306,25 @@ class LiveState(Worker):
             self._cell_values = values
             if delta:
                 self.cells_changed.emit(delta)
+
+    def _first_or_read(self, engine: Engine, region: str, changed: bool) -> tuple[WallSnapshot, bool]:
+        """(snapshot, whether it still has to be emitted). The snapshot read ahead
+        (`prefetch`) serves while nothing was committed since it read the feed head;
+        otherwise, and on every later read, a fresh one is read."""
+        shown, self._shown_first = self._shown_first, None
+        ahead = shown or self._claim_prefetched(None)
+        if ahead is not None and ahead.region_code == region:
+            if changefeed.head(engine) == ahead.feed_seq:
+                return ahead, shown is None
+        return self._read_snapshot(engine, region, changed), True
+
+    def _read_snapshot(self, engine: Engine, region: str, changed: bool) -> WallSnapshot:
+        """The region's snapshot; with its feed scopes, in the same read, when the region
+        changed or none are known yet."""
+        return wall_queries.wall_snapshot(
+            engine, region, tz=self._tz, within=self._root,
+            scopes=changed or self._scopes is None,
+        )  # fmt: skip
 
     def tick(self, now: float) -> float | None:
         """Between writes the numbers change only by the clock: re-read when they do (the

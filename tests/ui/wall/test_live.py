@@ -183,3 +183,31 @@ def test_a_township_wall_does_not_reread_for_another_countys_case(qtbot, demo_ur
     finally:
         state.stop()
         engine.dispose()
+
+
+def test_a_snapshot_read_ahead_is_shown_at_once_and_not_read_again(qtbot, live: LiveState) -> None:  # type: ignore[no-untyped-def]
+    """The first snapshot is read while the console builds its window; `show_first` emits
+    it on the GUI thread, and the lane's first read, finding nothing committed since,
+    emits nothing more."""
+    seen: list[WallSnapshot] = []
+    live.snapshot_ready.connect(seen.append)
+    live.prefetch()
+    assert live.show_first(wait=20.0)
+    assert len(seen) == 1 and seen[0].region_code == "330000"
+    assert not live.is_running()  # shown before any lane ran
+    with qtbot.waitSignal(live.confirmed, timeout=20_000):  # the lane's first pass is over
+        live.start()
+    assert len(seen) == 1
+    assert not live.show_first(wait=0.0)  # read ahead once only
+
+
+def test_a_commit_after_the_read_ahead_is_read_by_the_lane(qtbot, live: LiveState, demo_url: str) -> None:  # type: ignore[no-untyped-def]
+    seen: list[WallSnapshot] = []
+    live.snapshot_ready.connect(seen.append)
+    live.prefetch()
+    assert live.show_first(wait=20.0)
+    first = seen[0]
+    _write_reports(demo_url, 1)
+    live.start()
+    qtbot.waitUntil(lambda: seen[-1].feed_seq > first.feed_seq, timeout=20_000)
+    assert seen[-1].kpis.reported_today == first.kpis.reported_today + 1
