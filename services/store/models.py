@@ -244,7 +244,25 @@ class Incident(Base):
             sqlite_where=text("is_open = 1"),  # how SQLAlchemy renders the filter there
             postgresql_where=text("is_open"),
         ),
+        # The map's open and overdue cells of a province, city or county wall: only the
+        # open incidents, in grid order, with their deadlines (SQLite otherwise walked every
+        # incident of the subtree by grid and looked each row up for is_open).
+        *(
+            Index(
+                f"ix_incident_open_{level}_grid",
+                f"{level}_code",
+                "grid_id",
+                "resolve_deadline",
+                sqlite_where=text("is_open = 1"),
+                postgresql_where=text("is_open"),
+            )
+            for level in ("province", "city", "county")
+        ),
     )
+
+
+DAILY_ROLLUP_CHILD = (("province", "city"), ("city", "county"), ("county", "township"))
+DAILY_SUMMED = ("day", "reported", "resolved", "settled_low", "resolved_on")
 
 
 class IncidentDaily(Base):
@@ -260,7 +278,16 @@ class IncidentDaily(Base):
     resolved: Mapped[int] = mapped_column(Integer, default=0)  # of those reported that day
     settled_low: Mapped[int] = mapped_column(Integer, default=0)  # of those reported that day
     resolved_on: Mapped[int] = mapped_column(Integer, default=0)  # resolved on that day
-    __table_args__ = (Index("ix_incident_daily_day", "day"),)
+    __table_args__ = (
+        Index("ix_incident_daily_day", "day"),
+        # A province, city or county wall sums its children's last 30 days: each of these
+        # answers that alone, in child order (services.wall.counts.rolled_up).
+        *(
+            Index(f"ix_incident_daily_{level}_{child}", f"{level}_code", f"{child}_code",
+                  *DAILY_SUMMED)  # fmt: skip
+            for level, child in DAILY_ROLLUP_CHILD
+        ),
+    )
 
 
 class GridRecent(Base):
