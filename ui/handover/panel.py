@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -84,6 +85,7 @@ class HandoverPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.page: ShiftPage | None = None
+        self._report_pending = False  # the page's report is not drawn yet (panel hidden)
         self.message = ""
         self._rows: tuple[handover.HandoverRow, ...] = ()
         self._refusal: Refusal | None = None
@@ -380,21 +382,9 @@ class HandoverPanel(QWidget):
                 self.shift_box.setCurrentIndex(self.shift_box.count() - 1)
         self.shift_box.blockSignals(False)
         self.shift_box.setToolTip(self.shift_box.currentText())
-        doc = self.report_view.document()
-        chart_w = round(CHART_W * self._scale)
-        doc.addResource(doc.ResourceType.ImageResource, CHART_URL,
-                        kpi_chart(page.report, chart_w, round(290 * self._scale)))  # fmt: skip
-        html = on_screen(report_html(page.report, page.handover), self._scale)
-        html = html.replace("{chart_w}", str(chart_w))
-        if not page.frozen:
-            html = html.replace("<body>", "<body><p style='color:#b00020;'><b>"
-                                + self.tr("草稿：未提交前按当前数据生成，提交后冻结")
-                                + "</b></p>", 1)  # fmt: skip
-        elif page.reconstructed:
-            html = html.replace("<body>", "<body><p style='color:#607080;'>"
-                                + self.tr("该交班未保存快照，报告按交班时的数据重建")
-                                + "</p>", 1)  # fmt: skip
-        self.report_view.setHtml(html)
+        self._report_pending = True  # drawn now if shown, else when the panel shows
+        if self.isVisible():
+            self._show_report(page)
         view = page.handover
         status = view.status if view is not None else None
         lines = [f"<b>{self.tr(STATUS_TEXT.get(status, status or ''))}</b>",
@@ -428,6 +418,33 @@ class HandoverPanel(QWidget):
         self._update_buttons()
         if emit:
             self.shift_shown.emit(page.shift.id)
+
+    def _show_report(self, page: ShiftPage) -> None:
+        """The report with its chart: the panel's costly part (a chart drawn and a rich
+        text laid out, ~50 ms), so a hidden panel (the handover window closed, the replay
+        tab in front) leaves it for its next showEvent instead of redrawing it after every
+        change of a draft's numbers on the GUI thread."""
+        self._report_pending = False
+        doc = self.report_view.document()
+        chart_w = round(CHART_W * self._scale)
+        doc.addResource(doc.ResourceType.ImageResource, CHART_URL,
+                        kpi_chart(page.report, chart_w, round(290 * self._scale)))  # fmt: skip
+        html = on_screen(report_html(page.report, page.handover), self._scale)
+        html = html.replace("{chart_w}", str(chart_w))
+        if not page.frozen:
+            html = html.replace("<body>", "<body><p style='color:#b00020;'><b>"
+                                + self.tr("草稿：未提交前按当前数据生成，提交后冻结")
+                                + "</b></p>", 1)  # fmt: skip
+        elif page.reconstructed:
+            html = html.replace("<body>", "<body><p style='color:#607080;'>"
+                                + self.tr("该交班未保存快照，报告按交班时的数据重建")
+                                + "</p>", 1)  # fmt: skip
+        self.report_view.setHtml(html)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._report_pending and self.page is not None:
+            self._show_report(self.page)
 
     def show_list(self, rows: tuple[handover.HandoverRow, ...]) -> None:
         """The review list; each cell carries its whole text as a tooltip (the column may

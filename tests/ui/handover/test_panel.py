@@ -349,3 +349,20 @@ def test_the_handover_window_reads_at_4k(qtbot, scene) -> None:  # type: ignore[
     with english():
         qtbot.waitUntil(lambda: panel.search_button.text() == "Search")
         qtbot.waitUntil(whole, timeout=WAIT)
+
+
+def test_a_hidden_panel_draws_its_report_when_it_shows(qtbot, scene) -> None:  # type: ignore[no-untyped-def]
+    """The report (a chart and a laid-out rich text) is the panel's costly part: a hidden
+    panel (the handover window closed) keeps the newest page and draws it on showing, not
+    after every change of the draft's numbers."""
+    _url, shift, _incoming, c = scene
+    panel = c["out"].panel
+    qtbot.waitUntil(lambda: panel.page is not None and panel.page.shift.id == shift.id, timeout=WAIT)
+    page = panel.page
+    panel.hide()
+    panel.report_view.clear()
+    panel.show_page(page, emit=False)
+    assert panel.page is page and panel.report_view.toPlainText() == ""  # not drawn hidden
+    assert panel.status_label.text()  # the cheap parts are
+    panel.show()
+    assert "西湖区社会治理综合指挥中心" in panel.report_view.toPlainText()
