@@ -232,7 +232,11 @@ class WallWindow(QMainWindow):
         charts and the lists one per turn of the event loop after, each with the newest
         snapshot. Qt paints what changed between turns, so no turn holds the GUI thread for
         the whole wall's update and repaint (a 10 ms timer was 67 ms late at p99 under load
-        when it did)."""
+        when it did). The first snapshot is shown whole: a first frame with today's count
+        beside an empty category list saying "no reports today" would contradict itself."""
+        if self._snapshot is None:
+            self.show_snapshot(s)
+            return
         self._show_head(s)
         if not self._steps_left:
             self._steps_left = list(self._STEPS)

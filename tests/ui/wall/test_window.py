@@ -405,3 +405,17 @@ def test_home_returns_to_the_first_crumb_in_both_languages(qtbot, qapp, wall: Wa
     finally:
         install_language(qapp, "zh_CN")
     qtbot.waitUntil(lambda: home.text() == "⌂ 本级", timeout=2000)
+
+
+def test_the_first_snapshot_is_shown_whole_the_next_in_steps(qtbot, wall: WallWindow) -> None:
+    """A first frame with today's count beside an empty category list ("no reports
+    today") would contradict itself: the first snapshot fills every panel at once; later
+    ones update the numbers now and the lists in the turns after."""
+    first = make_snapshot()
+    wall.show_snapshot_in_steps(first)
+    assert wall.category_chart.categories() == first.categories  # at once, no turn between
+    later = make_snapshot(categories=(CategoryCount("fire", 7),), kpis=Kpis(1, 2, 3, 4, 0.5, 0.5))
+    wall.show_snapshot_in_steps(later)
+    assert wall.kpi_board.kpis() == later.kpis
+    assert wall.category_chart.categories() == first.categories  # still the old list here
+    qtbot.waitUntil(lambda: wall.category_chart.categories() == later.categories, timeout=5000)
