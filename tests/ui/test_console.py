@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from sqlalchemy import create_engine, text
 
 from ui.app import Console
@@ -117,6 +117,31 @@ def test_the_wall_scale_reaches_every_panel(qtbot, console) -> None:  # type: ig
         "dispatch": console.dispatch_panel._scale,
     }
     assert scaled == {"incidents": 2.0, "index": 2.0, "dispatch": 2.0}
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+def test_the_case_filters_are_not_squeezed_in_either_language(qtbot, console) -> None:  # type: ignore[no-untyped-def]
+    """At 1920×1080 the case panel's lists show their whole texts and the search field
+    room to type, in Chinese and after a click on EN (in one row, English squeezed the
+    category list to "All catego")."""
+    from PySide6.QtWidgets import QApplication
+
+    panel = console.incident_panel
+    try:
+        for lang_text in ("EN", "中文"):  # the button offers the other language
+            qtbot.waitUntil(lambda t=lang_text: console.language_button.text() == t, timeout=5000)
+            for _ in range(3):  # the new texts' sizes, then the layouts they ask for, nested
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            for combo in (panel.status_filter, panel.category_filter):
+                assert combo.width() >= combo.sizeHint().width(), (lang_text, combo.currentText())
+            assert panel.search.width() >= 120 * console.window.ui_scale()
+            for box in (panel.overdue_only, panel.supervised_only):
+                assert box.width() >= box.sizeHint().width(), box.text()
+            if lang_text == "EN":
+                qtbot.mouseClick(console.language_button, Qt.MouseButton.LeftButton)
+    finally:
+        if console.language_button.text() == "中文":
+            console.language_button.click()
 
 
 @pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
