@@ -2227,7 +2227,7 @@
     </message>
     <message>
         <source>搜索 编号/描述/地址/上报人</source>
-        <translation>Search no./description/address/reporter</translation>
+        <translation>Search no./text/address/reporter</translation>
     </message>
     <message>
         <source>{n} 件</source>

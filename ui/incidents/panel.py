@@ -101,6 +101,8 @@ class IncidentPanel(QWidget):
         self.category_filter.addItem(_tr("全部类别"), None)
         for code in incidents.CATEGORIES:
             self.category_filter.addItem(category_label(code), code)
+        for combo in (self.status_filter, self.category_filter):  # follow a language switch
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.overdue_only = QCheckBox(_tr("仅超期"), self)
         self.supervised_only = QCheckBox(_tr("仅督办"), self)
         self.search = QLineEdit(self)
