@@ -45,6 +45,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QStyle,
+    QStyleOptionComboBox,
     QStyleOptionViewItem,
     QTabBar,
     QWidget,
@@ -91,6 +93,15 @@ class Finding:
     def key(self) -> tuple[str, str]:
         """(rule, path) – what a KNOWN entry matches."""
         return self.rule, self.path
+
+
+def combo_text_room(box: QComboBox) -> int:
+    """The width a closed combo box gives its current text (its edit field)."""
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    field = box.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                       QStyle.SubControl.SC_ComboBoxEditField, box)  # fmt: skip
+    return field.width()
 
 
 def widget_path(widget: QWidget, top: QWidget | None = None) -> str:

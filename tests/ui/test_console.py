@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from sqlalchemy import create_engine, text
 
+from tests.support.wall_lint import combo_text_room
 from ui.app import Console
 from widgets.wall.kpi_tile import format_count
 
@@ -124,14 +125,7 @@ def test_the_case_filters_are_not_squeezed_in_either_language(qtbot, console) ->
     """At 1920×1080 the case panel's lists show their whole texts and the search field its
     whole hint, in Chinese and after a click on EN (in one row, English squeezed the
     category list to "All catego" and the search field to a few letters)."""
-    from PySide6.QtWidgets import QApplication, QComboBox, QStyle, QStyleOptionComboBox
-
-    def text_room(combo: QComboBox) -> int:
-        option = QStyleOptionComboBox()
-        combo.initStyleOption(option)
-        field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
-                                             QStyle.SubControl.SC_ComboBoxEditField, combo)  # fmt: skip
-        return field.width()
+    from PySide6.QtWidgets import QApplication
 
     panel = console.incident_panel
     try:
@@ -142,7 +136,7 @@ def test_the_case_filters_are_not_squeezed_in_either_language(qtbot, console) ->
             for combo in (panel.status_filter, panel.category_filter):
                 for k in range(combo.count()):
                     text = combo.itemText(k)
-                    assert combo.fontMetrics().horizontalAdvance(text) <= text_room(combo), text
+                    assert combo.fontMetrics().horizontalAdvance(text) <= combo_text_room(combo), text
             hint = panel.search.placeholderText()  # the whole hint, not "…/re…"
             room = panel.search.contentsRect().width() - 8  # the field's own text margins
             assert panel.search.fontMetrics().horizontalAdvance(hint) <= room, (hint, room)

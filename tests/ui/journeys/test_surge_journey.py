@@ -13,8 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QTabBar, QWidget
+from PySide6.QtWidgets import QTabBar, QWidget
 
+from tests.support.wall_lint import combo_text_room
 from tests.ui.incidents.journey import (
     COUNTY,
     WAIT,
@@ -81,15 +82,6 @@ def cameras_shown(c: Console) -> list[tuple[int, int | None]]:
 def layout(c: Console) -> int | None:
     st = c.video.state()
     return st.layout if st is not None else None
-
-
-def text_room(box: QComboBox) -> int:
-    """The width the closed combo box gives its current text (its edit field)."""
-    opt = QStyleOptionComboBox()
-    box.initStyleOption(opt)
-    field = box.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
-                                       QStyle.SubControl.SC_ComboBoxEditField, box)  # fmt: skip
-    return field.width()
 
 
 def test_surge_plan_dispatch_layout_conference_and_end(  # type: ignore[no-untyped-def]
@@ -188,7 +180,7 @@ def test_surge_plan_dispatch_layout_conference_and_end(  # type: ignore[no-untyp
         assert [box.itemText(i) for i in range(box.count())] == ["决定", "任务"]
         fm = box.fontMetrics()
         longest = max(fm.horizontalAdvance(box.itemText(i)) for i in range(box.count()))
-        assert text_room(box) >= longest, (text_room(box), longest, box.width())
+        assert combo_text_room(box) >= longest, (combo_text_room(box), longest, box.width())
         assert box.width() >= box.sizeHint().width()
         click(qtbot, box)
         qtbot.waitUntil(box.view().isVisible, timeout=WAIT)
