@@ -9,6 +9,7 @@ committed, and a unit counts only once it has committed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -61,6 +62,19 @@ class Backoff:
         return self._next != self.first
 
 
+class _SameFailureTwice(logging.Filter):
+    """psycopg's "error ignored terminating <Pipeline>" warning: logged when leaving a
+    pipeline fails while the block's own error already propagates, i.e. the lost server a
+    second time. That error reaches `retrying`, which says it in its one line; the warning
+    came out beside it as a second, raw line (seen when the server stopped mid-write)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("error ignored terminating")
+
+
+_SAME_FAILURE_TWICE = _SameFailureTwice()
+
+
 def _seconds(delay: float) -> str:
     return f"{delay:g} s"
 
@@ -77,6 +91,7 @@ def retrying(
     `say` gets one line per failed try and one when the database is back; `wait(seconds)`
     sleeps and returns True to give up (a stop was asked for), and then None is returned."""
     backoff = backoff or Backoff()
+    logging.getLogger("psycopg").addFilter(_SAME_FAILURE_TWICE)  # added once, however often
     while True:
         try:
             result = work()

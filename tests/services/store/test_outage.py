@@ -178,6 +178,22 @@ def pg_outage(make_pg_cluster: Callable[..., PgCluster]) -> Iterator[tuple[PgClu
     yield cluster, url
 
 
+def test_the_lost_server_is_said_once_not_again_by_psycopg(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Leaving a pipeline on a server that just died makes psycopg warn "error ignored
+    terminating ..." beside the error `retrying` already says in its one line; a stopped
+    server in CI printed it as a second, raw line. Other psycopg warnings still show."""
+    import logging
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    outage.retrying(lambda: None, engine=engine, say=lambda _l: None, wait=lambda _s: False)
+    psycopg_log = logging.getLogger("psycopg")
+    with caplog.at_level(logging.WARNING, logger="psycopg"):
+        psycopg_log.warning("error ignored terminating %r: %s", "<psycopg.Pipeline [BAD]>",
+                            "consuming input failed: server closed the connection")  # fmt: skip
+        psycopg_log.warning("some other warning")
+    assert [r.getMessage() for r in caplog.records if r.name == "psycopg"] == ["some other warning"]
+
+
 def test_postgresql_simulate_and_clock_ride_out_a_stopped_server(
     pg_outage: tuple[PgCluster, str],
 ) -> None:
