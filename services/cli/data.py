@@ -80,6 +80,11 @@ def run_simulate(args: argparse.Namespace, ctx: Context) -> int:
     def say(line: str) -> None:  # a lost database: one line, then the simulator waits
         print(line, file=sys.stderr, flush=True)
 
+    import signal
+
+    # A service manager's SIGTERM stops it as Ctrl+C does: the summary still prints. (A
+    # Ctrl+C may not arrive at all: a shell starts a background job with SIGINT ignored.)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         sim.run(rate=args.rate, duration=args.duration, say=say)
     except KeyboardInterrupt:

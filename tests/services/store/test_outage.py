@@ -143,9 +143,16 @@ def _start(url: str, *args: str) -> subprocess.Popen[str]:
 
 
 def _stop(proc: subprocess.Popen[str]) -> str:
+    """SIGTERM, which both stop on cleanly (not SIGINT: a shell that starts the suite in
+    the background has its children ignore SIGINT, and then nothing stopped them)."""
     if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=60)
+        proc.send_signal(signal.SIGTERM)
+    try:
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()  # not left running after the test, writing into the next one's machine
+        proc.communicate(timeout=10)
+        raise
     return out
 
 
