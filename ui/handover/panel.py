@@ -207,6 +207,8 @@ class HandoverPanel(QWidget):
         state.action_refused.connect(self.show_refusal)
         state.page_refused.connect(lambda r: self.show_refusal("", r))
         state.action_done.connect(self._on_done)
+        if state.is_running():  # a panel opened later: its page, not the next change's
+            state.refresh()
         self._apply_scale()
         self.retranslate()
         on_language_change(self, self._language_changed)
@@ -235,12 +237,13 @@ class HandoverPanel(QWidget):
         for action, b in self.buttons.items():
             b.setText(labels[action])
         self.export_button.setText(self.tr("导出PDF"))
-        self.log_box.setTitle(self.tr("值班日志"))
+        # That an entry is final is said in the title: the field's hint is too short for it.
+        self.log_box.setTitle(self.tr("值班日志（写入后不可修改）"))
         names = {"event": self.tr("事件"), "instruction": self.tr("领导指示"),
                  "correction": self.tr("更正所选")}  # fmt: skip
         for i in range(self.log_kind.count()):
             self.log_kind.setItemText(i, names[str(self.log_kind.itemData(i))])
-        self.log_text.setPlaceholderText(self.tr("记录内容（写入后不可修改）"))
+        self.log_text.setPlaceholderText(self.tr("记录内容"))
         self.log_button.setText(self.tr("记录"))
 
     def _language_changed(self) -> None:

@@ -262,6 +262,21 @@ def test_the_incoming_officer_checks_in_directly_and_signing_counts_on_duty(
 
 
 
+def test_a_panel_opened_on_a_running_state_shows_its_page_at_once(qtbot, scene) -> None:  # type: ignore[no-untyped-def]
+    """A second panel made after the state has read (a window opened later) shows the page
+    at once, not after the next change or the 30 s refresh (the language test waited for
+    it in vain whenever the state's first reads beat the window)."""
+    _url, shift, _incoming, c = scene
+    state = c["out"].state
+    qtbot.waitUntil(lambda: c["out"].panel.page is not None
+                    and c["out"].panel.results.rowCount() > 0, timeout=WAIT)  # fmt: skip
+    late = HandoverPanel(state)
+    qtbot.addWidget(late)
+    late.show()
+    qtbot.waitUntil(lambda: late.page is not None and late.results.rowCount() > 0, timeout=5000)
+    assert late.page is not None and late.page.shift.id == shift.id
+
+
 def test_the_handover_window_follows_the_language_switch_and_back(
     qtbot, scene  # type: ignore[no-untyped-def]
 ) -> None:
