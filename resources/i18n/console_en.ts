@@ -4,192 +4,192 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="498"/>
+        <location filename="../../ui/video/conference_panel.py" line="499"/>
         <source>视频会商</source>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="499"/>
+        <location filename="../../ui/video/conference_panel.py" line="500"/>
         <source>应急视频会商</source>
         <translation>Emergency video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="504"/>
+        <location filename="../../ui/video/conference_panel.py" line="505"/>
         <source>关联事件 #{id}</source>
         <translation>Incident #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="505"/>
+        <location filename="../../ui/video/conference_panel.py" line="506"/>
         <source>未关联事件</source>
         <translation>No incident linked</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="507"/>
+        <location filename="../../ui/video/conference_panel.py" line="508"/>
         <source>召开会商</source>
         <translation>Convene</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="510"/>
-        <location filename="../../ui/video/conference_panel.py" line="523"/>
+        <location filename="../../ui/video/conference_panel.py" line="511"/>
+        <location filename="../../ui/video/conference_panel.py" line="524"/>
         <source>点名</source>
         <translation>Roll call</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="511"/>
+        <location filename="../../ui/video/conference_panel.py" line="512"/>
         <source>结束会商</source>
         <translation>End conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="512"/>
+        <location filename="../../ui/video/conference_panel.py" line="513"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="513"/>
+        <location filename="../../ui/video/conference_panel.py" line="514"/>
         <source>新的会商</source>
         <translation>New conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="514"/>
+        <location filename="../../ui/video/conference_panel.py" line="515"/>
         <source>转为事件任务</source>
         <translation>Make incident task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="515"/>
+        <location filename="../../ui/video/conference_panel.py" line="516"/>
         <source>历史会商（双击查看纪要）</source>
         <translation>Past conferences (double-click for minutes)</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="516"/>
+        <location filename="../../ui/video/conference_panel.py" line="517"/>
         <source>决定或任务内容</source>
         <translation>Decision or task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="517"/>
-        <location filename="../../ui/video/conference_panel.py" line="524"/>
+        <location filename="../../ui/video/conference_panel.py" line="518"/>
+        <location filename="../../ui/video/conference_panel.py" line="525"/>
         <source>责任人</source>
         <translation>Owner</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="520"/>
+        <location filename="../../ui/video/conference_panel.py" line="521"/>
         <source>决定</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="521"/>
+        <location filename="../../ui/video/conference_panel.py" line="522"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="523"/>
+        <location filename="../../ui/video/conference_panel.py" line="524"/>
         <source>参会方</source>
         <translation>Participants</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="523"/>
+        <location filename="../../ui/video/conference_panel.py" line="524"/>
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="524"/>
+        <location filename="../../ui/video/conference_panel.py" line="525"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="524"/>
+        <location filename="../../ui/video/conference_panel.py" line="525"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="524"/>
+        <location filename="../../ui/video/conference_panel.py" line="525"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="399"/>
+        <location filename="../../ui/video/panel.py" line="401"/>
         <source>VideoPanel</source>
         <comment>锁定</comment>
         <translation>Pin</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="400"/>
+        <location filename="../../ui/video/panel.py" line="402"/>
         <source>VideoPanel</source>
         <comment>清空</comment>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="401"/>
+        <location filename="../../ui/video/panel.py" line="403"/>
         <source>VideoPanel</source>
         <comment>附近监控填入空位</comment>
         <translation>Fill nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="402"/>
+        <location filename="../../ui/video/panel.py" line="404"/>
         <source>VideoPanel</source>
         <comment>视频会商</comment>
         <translation>Video conference</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="403"/>
+        <location filename="../../ui/video/panel.py" line="405"/>
         <source>VideoPanel</source>
         <comment>事件附近监控</comment>
         <translation>Nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="404"/>
+        <location filename="../../ui/video/panel.py" line="406"/>
         <source>VideoPanel</source>
         <comment>辖区监控</comment>
         <translation>All cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="405"/>
+        <location filename="../../ui/video/panel.py" line="407"/>
         <source>VideoPanel</source>
-        <comment>搜索监控点名称</comment>
+        <comment>搜索监控点</comment>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="409"/>
+        <location filename="../../ui/video/panel.py" line="411"/>
         <source>VideoPanel</source>
         <comment>{n} 分屏</comment>
         <translation>{n} tiles</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="340"/>
+        <location filename="../../widgets/risk/index_board.py" line="334"/>
         <source>IndexBoard</source>
         <comment>平安指数</comment>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="341"/>
+        <location filename="../../widgets/risk/index_board.py" line="335"/>
         <source>IndexBoard</source>
         <comment>按指数</comment>
         <translation>By index</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="342"/>
+        <location filename="../../widgets/risk/index_board.py" line="336"/>
         <source>IndexBoard</source>
         <comment>按办结率</comment>
         <translation>By resolution rate</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="343"/>
+        <location filename="../../widgets/risk/index_board.py" line="337"/>
         <source>IndexBoard</source>
         <comment>暂无下级地区指数</comment>
         <translation>No sub-region index yet</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="356"/>
+        <location filename="../../widgets/risk/index_board.py" line="350"/>
         <source>IndexBoard</source>
         <comment>{year}年{month}月</comment>
         <translation>{month}/{year}</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="508"/>
+        <location filename="../../ui/video/conference_panel.py" line="509"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/video/conference_panel.py" line="509"/>
+        <location filename="../../ui/video/conference_panel.py" line="510"/>
         <source>关闭（Esc）</source>
         <translation>Close (Esc)</translation>
     </message>
@@ -197,27 +197,27 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../widgets/about.py" line="17"/>
+        <location filename="../../widgets/about.py" line="18"/>
         <source>关于</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../widgets/about.py" line="18"/>
+        <location filename="../../widgets/about.py" line="19"/>
         <source>社会治理综合指挥中心</source>
         <translation>Social Governance Command Center</translation>
     </message>
     <message>
-        <location filename="../../widgets/about.py" line="19"/>
+        <location filename="../../widgets/about.py" line="20"/>
         <source>版本 {v}</source>
         <translation>Version {v}</translation>
     </message>
     <message>
-        <location filename="../../widgets/about.py" line="20"/>
+        <location filename="../../widgets/about.py" line="21"/>
         <source>区划数据来源</source>
         <translation>Territory data</translation>
     </message>
     <message>
-        <location filename="../../widgets/about.py" line="21"/>
+        <location filename="../../widgets/about.py" line="22"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -225,17 +225,17 @@
 <context>
     <name>AccountBar</name>
     <message>
-        <location filename="../../ui/kit/session.py" line="167"/>
+        <location filename="../../ui/kit/session.py" line="168"/>
         <source>退出</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/kit/session.py" line="169"/>
+        <location filename="../../ui/kit/session.py" line="170"/>
         <source>只读（未登录）</source>
         <translation>Read-only</translation>
     </message>
     <message>
-        <location filename="../../ui/kit/session.py" line="171"/>
+        <location filename="../../ui/kit/session.py" line="172"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
@@ -243,12 +243,12 @@
 <context>
     <name>CaseSheet</name>
     <message>
-        <location filename="../../ui/incidents/sheet.py" line="35"/>
+        <location filename="../../ui/incidents/sheet.py" line="36"/>
         <source>事件详情</source>
         <translation>Case details</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/sheet.py" line="36"/>
+        <location filename="../../ui/incidents/sheet.py" line="37"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -475,27 +475,27 @@
 <context>
     <name>Console</name>
     <message>
-        <location filename="../../ui/app.py" line="37"/>
+        <location filename="../../ui/app.py" line="42"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="38"/>
+        <location filename="../../ui/app.py" line="43"/>
         <source>平安指数</source>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="39"/>
+        <location filename="../../ui/app.py" line="44"/>
         <source>事件</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="40"/>
+        <location filename="../../ui/app.py" line="45"/>
         <source>风险预警</source>
         <translation>Risk alerts</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="41"/>
+        <location filename="../../ui/app.py" line="46"/>
         <source>四平台</source>
         <translation>Four platforms</translation>
     </message>
@@ -632,7 +632,7 @@
     </message>
     <message>
         <location filename="../../ui/dispatch/labels.py" line="41"/>
-        <location filename="../../ui/dispatch/panel.py" line="704"/>
+        <location filename="../../ui/dispatch/panel.py" line="705"/>
         <source>取消派遣</source>
         <translation>Cancel dispatch</translation>
     </message>
@@ -648,7 +648,7 @@
     </message>
     <message>
         <location filename="../../ui/dispatch/labels.py" line="46"/>
-        <location filename="../../ui/dispatch/panel.py" line="701"/>
+        <location filename="../../ui/dispatch/panel.py" line="702"/>
         <source>不采纳</source>
         <translation>Decline</translation>
     </message>
@@ -722,30 +722,30 @@
         <translation>Database unavailable; try again later</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="696"/>
-        <location filename="../../ui/dispatch/units.py" line="22"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
+        <location filename="../../ui/dispatch/units.py" line="29"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="696"/>
-        <location filename="../../ui/dispatch/units.py" line="23"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
+        <location filename="../../ui/dispatch/units.py" line="30"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="697"/>
-        <location filename="../../ui/dispatch/units.py" line="24"/>
+        <location filename="../../ui/dispatch/panel.py" line="698"/>
+        <location filename="../../ui/dispatch/units.py" line="31"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/units.py" line="25"/>
+        <location filename="../../ui/dispatch/units.py" line="32"/>
         <source>任务</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/units.py" line="26"/>
+        <location filename="../../ui/dispatch/units.py" line="33"/>
         <source>时长</source>
         <translation>Time</translation>
     </message>
@@ -755,193 +755,193 @@
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="359"/>
+        <location filename="../../ui/dispatch/panel.py" line="360"/>
         <source>⚠ {place}</source>
         <translation>⚠ {place}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="360"/>
+        <location filename="../../ui/dispatch/panel.py" line="361"/>
         <source>无匹配预案</source>
         <translation>No matching plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="362"/>
+        <location filename="../../ui/dispatch/panel.py" line="363"/>
         <source>{count} 人 · 日承载量 {ratio} · 建议{level}响应 · 预案：{plan}</source>
         <translation>{count} people · {ratio} of daily capacity · {level} response advised · Plan: {plan}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="367"/>
+        <location filename="../../ui/dispatch/panel.py" line="368"/>
         <source>已启动</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="369"/>
+        <location filename="../../ui/dispatch/panel.py" line="370"/>
         <source>查看预案</source>
         <translation>View plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="369"/>
+        <location filename="../../ui/dispatch/panel.py" line="370"/>
         <source>启动预案</source>
         <translation>Activate plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="372"/>
+        <location filename="../../ui/dispatch/panel.py" line="373"/>
         <source>切换布局（{n}分屏）</source>
         <translation>Switch layout ({n} tiles)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="399"/>
+        <location filename="../../ui/dispatch/panel.py" line="400"/>
         <source>事件 #{id} {category} 建议派遣</source>
         <translation>Incident #{id} {category}: suggested units</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="410"/>
-        <location filename="../../ui/dispatch/panel.py" line="576"/>
+        <location filename="../../ui/dispatch/panel.py" line="411"/>
+        <location filename="../../ui/dispatch/panel.py" line="577"/>
         <source>{m} 分钟</source>
         <translation>{m} min</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="501"/>
+        <location filename="../../ui/dispatch/panel.py" line="502"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="505"/>
+        <location filename="../../ui/dispatch/panel.py" line="506"/>
         <source>恢复可用</source>
         <translation>Set available</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="505"/>
+        <location filename="../../ui/dispatch/panel.py" line="506"/>
         <source>暂停使用</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="546"/>
+        <location filename="../../ui/dispatch/panel.py" line="547"/>
         <source>暂无启动中的预案</source>
         <translation>No active response plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="551"/>
+        <location filename="../../ui/dispatch/panel.py" line="552"/>
         <source>预案：{name} · {level}响应 · 待确认 {n} 项</source>
         <translation>Plan: {name} · {level} response · {n} to confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="579"/>
+        <location filename="../../ui/dispatch/panel.py" line="580"/>
         <source>（无可用单位）</source>
         <translation>(no unit available)</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="581"/>
+        <location filename="../../ui/dispatch/panel.py" line="582"/>
         <source>通知</source>
         <translation>Notify</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="582"/>
+        <location filename="../../ui/dispatch/panel.py" line="583"/>
         <source>大屏 {n} 分屏</source>
         <translation>Wall: {n} tiles</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="582"/>
+        <location filename="../../ui/dispatch/panel.py" line="583"/>
         <source>布局</source>
         <translation>Layout</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="583"/>
+        <location filename="../../ui/dispatch/panel.py" line="584"/>
         <source>{n} 路监控</source>
         <translation>{n} cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="645"/>
+        <location filename="../../ui/dispatch/panel.py" line="646"/>
         <source>已派遣：{names}</source>
         <translation>Dispatched: {names}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="654"/>
+        <location filename="../../ui/dispatch/panel.py" line="655"/>
         <source>预案已更新</source>
         <translation>Plan updated</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="655"/>
+        <location filename="../../ui/dispatch/panel.py" line="656"/>
         <source>预案已启动，请逐项确认</source>
         <translation>Plan activated; confirm each item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="686"/>
+        <location filename="../../ui/dispatch/panel.py" line="687"/>
         <source>看板</source>
         <translation>Board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="687"/>
+        <location filename="../../ui/dispatch/panel.py" line="688"/>
         <source>派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="688"/>
+        <location filename="../../ui/dispatch/panel.py" line="689"/>
         <source>预案</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="694"/>
+        <location filename="../../ui/dispatch/panel.py" line="695"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="696"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
         <source>距离</source>
         <translation>Distance</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="696"/>
+        <location filename="../../ui/dispatch/panel.py" line="697"/>
         <source>预计到达</source>
         <translation>ETA</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="697"/>
+        <location filename="../../ui/dispatch/panel.py" line="698"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="697"/>
+        <location filename="../../ui/dispatch/panel.py" line="698"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="697"/>
+        <location filename="../../ui/dispatch/panel.py" line="698"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="698"/>
+        <location filename="../../ui/dispatch/panel.py" line="699"/>
         <source>确认派遣</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="699"/>
+        <location filename="../../ui/dispatch/panel.py" line="700"/>
         <source>返回看板</source>
         <translation>Back to board</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="700"/>
+        <location filename="../../ui/dispatch/panel.py" line="701"/>
         <source>确认</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="702"/>
+        <location filename="../../ui/dispatch/panel.py" line="703"/>
         <source>替换单位</source>
         <translation>Substitute</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="703"/>
+        <location filename="../../ui/dispatch/panel.py" line="704"/>
         <source>结束预案</source>
         <translation>End plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="436"/>
+        <location filename="../../ui/dispatch/panel.py" line="437"/>
         <source>事件 #{id}：{why}</source>
         <translation>Case #{id}: {why}</translation>
     </message>
     <message>
-        <location filename="../../ui/dispatch/panel.py" line="450"/>
+        <location filename="../../ui/dispatch/panel.py" line="451"/>
         <source>事件 #{id} 已办结，派遣建议已清除</source>
         <translation>Case #{id} is closed; its dispatch proposal was withdrawn</translation>
     </message>
@@ -949,27 +949,27 @@
 <context>
     <name>HandoverPanel</name>
     <message>
-        <location filename="../../ui/handover/panel.py" line="52"/>
+        <location filename="../../ui/handover/panel.py" line="54"/>
         <source>已提交，待接班确认</source>
         <translation>Submitted, awaiting incoming shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="53"/>
+        <location filename="../../ui/handover/panel.py" line="55"/>
         <source>已退回，待交班人答复</source>
         <translation>Returned, awaiting outgoing reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="54"/>
+        <location filename="../../ui/handover/panel.py" line="56"/>
         <source>已签收</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="55"/>
+        <location filename="../../ui/handover/panel.py" line="57"/>
         <source>未交班</source>
         <translation>Not handed over</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="56"/>
+        <location filename="../../ui/handover/panel.py" line="58"/>
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
@@ -1034,178 +1034,186 @@
         <translation>Handover updated by someone else; refreshed</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="214"/>
-        <location filename="../../ui/handover/panel.py" line="225"/>
+        <location filename="../../ui/handover/panel.py" line="219"/>
+        <location filename="../../ui/handover/panel.py" line="230"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="215"/>
+        <location filename="../../ui/handover/panel.py" line="220"/>
         <source>交接班记录查询</source>
         <translation>Handover search</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="216"/>
+        <location filename="../../ui/handover/panel.py" line="221"/>
         <source>按日期</source>
         <translation>By date</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="221"/>
+        <location filename="../../ui/handover/panel.py" line="226"/>
         <source>值班员、带班领导或签字人</source>
         <translation>Duty officer, leader or signer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="222"/>
+        <location filename="../../ui/handover/panel.py" line="227"/>
         <source>交班说明、问答或值班日志</source>
         <translation>Notes, Q&amp;A or duty log</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="223"/>
+        <location filename="../../ui/handover/panel.py" line="228"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="218"/>
+        <location filename="../../ui/handover/panel.py" line="223"/>
         <source>自</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="218"/>
+        <location filename="../../ui/handover/panel.py" line="223"/>
         <source>至</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="218"/>
+        <location filename="../../ui/handover/panel.py" line="223"/>
         <source>人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="218"/>
+        <location filename="../../ui/handover/panel.py" line="223"/>
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="225"/>
+        <location filename="../../ui/handover/panel.py" line="230"/>
         <source>值班员</source>
         <translation>Duty officer</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="225"/>
+        <location filename="../../ui/handover/panel.py" line="230"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="225"/>
+        <location filename="../../ui/handover/panel.py" line="230"/>
         <source>接班</source>
         <translation>Incoming</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="227"/>
+        <location filename="../../ui/handover/panel.py" line="232"/>
         <source>交接签字</source>
         <translation>Handover sign-off</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="228"/>
+        <location filename="../../ui/handover/panel.py" line="233"/>
         <source>交班说明 / 退回原因 / 答复</source>
         <translation>Notes / reason for return / reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="229"/>
-        <location filename="../../ui/handover/panel.py" line="457"/>
+        <location filename="../../ui/handover/panel.py" line="234"/>
+        <location filename="../../ui/handover/panel.py" line="479"/>
         <source>提交交班</source>
         <translation>Submit handover</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="229"/>
-        <location filename="../../ui/handover/panel.py" line="408"/>
+        <location filename="../../ui/handover/panel.py" line="234"/>
+        <location filename="../../ui/handover/panel.py" line="403"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="230"/>
-        <location filename="../../ui/handover/panel.py" line="408"/>
+        <location filename="../../ui/handover/panel.py" line="235"/>
+        <location filename="../../ui/handover/panel.py" line="403"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="230"/>
+        <location filename="../../ui/handover/panel.py" line="235"/>
         <source>确认接班</source>
         <translation>Accept handover</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="231"/>
+        <location filename="../../ui/handover/panel.py" line="236"/>
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="234"/>
+        <location filename="../../ui/handover/panel.py" line="239"/>
         <source>导出PDF</source>
         <translation>Export PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="235"/>
         <source>值班日志</source>
         <translation>Duty log</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="236"/>
-        <location filename="../../ui/handover/panel.py" line="416"/>
+        <location filename="../../ui/handover/panel.py" line="242"/>
+        <location filename="../../ui/handover/panel.py" line="411"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="236"/>
-        <location filename="../../ui/handover/panel.py" line="416"/>
+        <location filename="../../ui/handover/panel.py" line="242"/>
+        <location filename="../../ui/handover/panel.py" line="411"/>
         <source>领导指示</source>
         <translation>Leader instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="237"/>
+        <location filename="../../ui/handover/panel.py" line="243"/>
         <source>更正所选</source>
         <translation>Correct selected</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="240"/>
         <source>记录内容（写入后不可修改）</source>
         <translation>Entry (cannot be edited once written)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="241"/>
+        <location filename="../../ui/handover/panel.py" line="247"/>
         <source>记录</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="328"/>
+        <location filename="../../ui/handover/panel.py" line="335"/>
         <source>导出交接班报告</source>
         <translation>Export handover report</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="373"/>
+        <location filename="../../ui/handover/panel.py" line="380"/>
         <source>（未结束）</source>
         <translation> (ongoing)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="389"/>
+        <location filename="../../ui/handover/panel.py" line="439"/>
         <source>草稿：未提交前按当前数据生成，提交后冻结</source>
         <translation>Draft: built from current data until submitted, then frozen</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="408"/>
+        <location filename="../../ui/handover/panel.py" line="403"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="409"/>
+        <location filename="../../ui/handover/panel.py" line="241"/>
+        <source>值班日志（写入后不可修改）</source>
+        <translation>Duty log (entries are final)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="246"/>
+        <source>记录内容</source>
+        <translation>Entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/handover/panel.py" line="404"/>
         <source>签收</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="417"/>
+        <location filename="../../ui/handover/panel.py" line="412"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="440"/>
+        <location filename="../../ui/handover/panel.py" line="462"/>
         <source>（逾期）</source>
         <translation> (late)</translation>
     </message>
@@ -1218,47 +1226,47 @@
         <translation>Awaiting reply</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="333"/>
+        <location filename="../../ui/handover/panel.py" line="340"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="335"/>
+        <location filename="../../ui/handover/panel.py" line="342"/>
         <source>位置：</source>
         <translation>Look in:</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="336"/>
+        <location filename="../../ui/handover/panel.py" line="343"/>
         <source>文件名：</source>
         <translation>File name:</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="337"/>
+        <location filename="../../ui/handover/panel.py" line="344"/>
         <source>文件类型：</source>
         <translation>Files of type:</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="338"/>
+        <location filename="../../ui/handover/panel.py" line="345"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="339"/>
+        <location filename="../../ui/handover/panel.py" line="346"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="393"/>
+        <location filename="../../ui/handover/panel.py" line="443"/>
         <source>该交班未保存快照，报告按交班时的数据重建</source>
         <translation>This handover was kept without its snapshot: the report is rebuilt as of its submission</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="460"/>
+        <location filename="../../ui/handover/panel.py" line="482"/>
         <source>提交交班（{time} 起）</source>
         <translation>Submit handover (from {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/panel.py" line="461"/>
+        <location filename="../../ui/handover/panel.py" line="483"/>
         <source>交班前 {n} 分钟起可提交</source>
         <translation>Can be submitted from {n} minutes before the end</translation>
     </message>
@@ -1820,109 +1828,109 @@
 <context>
     <name>HotlineForm</name>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="168"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="169"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="175"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="176"/>
         <source>热线受理登记</source>
         <translation>Hotline intake</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="173"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="180"/>
         <source>请选择类别</source>
         <translation>Select a category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="180"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="187"/>
         <source>网格编码，或在地图上点选位置</source>
         <translation>Grid code, or pick on the map</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="114"/>
-        <location filename="../../ui/incidents/hotline_form.py" line="296"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="121"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="304"/>
         <source>未选位置</source>
         <translation>No location</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="181"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="188"/>
         <source>来电人姓名</source>
         <translation>Caller name</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="182"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="189"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="183"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="190"/>
         <source>事发地址</source>
         <translation>Incident address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="184"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="191"/>
         <source>事件描述：发生了什么、涉及人员、现场情况</source>
         <translation>Description: what happened, who is involved, the scene</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="185"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="192"/>
         <source>登录后可受理来电</source>
         <translation>Log in to take calls</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="186"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="193"/>
         <source>提交登记</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="187"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="194"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="49"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="55"/>
         <source>事件类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="50"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="56"/>
         <source>紧急程度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="51"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="57"/>
         <source>来源渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="52"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="58"/>
         <source>网格</source>
         <translation>Grid cell</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="53"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="59"/>
         <source>来电人</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="54"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="60"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="55"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="61"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="56"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="62"/>
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="201"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="208"/>
         <source>已选位置 {lon:.5f}, {lat:.5f}，查找网格…</source>
         <translation>Picked {lon:.5f}, {lat:.5f}; finding grid…</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="340"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="349"/>
         <source>正在提交…</source>
         <translation>Submitting…</translation>
     </message>
@@ -1931,37 +1939,37 @@
         <translation>Registered #{id}; sent to the local center</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="366"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="375"/>
         <source>未能登记：{reason}</source>
         <translation>Not registered: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="373"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="382"/>
         <source>按网格编码定位</source>
         <translation>Locate by grid code</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="379"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="388"/>
         <source>已选位置 {lon:.5f}, {lat:.5f} → 网格 {code}</source>
         <translation>Picked {lon:.5f}, {lat:.5f} → grid {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="170"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="177"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="212"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="219"/>
         <source>已选网格 {code}（{place}）</source>
         <translation>Grid cell {code} ({place})</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="213"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="220"/>
         <source>已选网格 {code}</source>
         <translation>Grid cell {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/hotline_form.py" line="350"/>
+        <location filename="../../ui/incidents/hotline_form.py" line="359"/>
         <source>已登记 #{id}，由本中心受理：自办或分流派单</source>
         <translation>Filed #{id}: this center accepts it, handles it or routes it</translation>
     </message>
@@ -1969,17 +1977,17 @@
 <context>
     <name>IncidentBadge</name>
     <message>
-        <location filename="../../widgets/incidents/badge.py" line="19"/>
+        <location filename="../../widgets/incidents/badge.py" line="20"/>
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents/badge.py" line="20"/>
+        <location filename="../../widgets/incidents/badge.py" line="21"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents/badge.py" line="21"/>
+        <location filename="../../widgets/incidents/badge.py" line="22"/>
         <source>督办</source>
         <translation>Sup.</translation>
     </message>
@@ -2297,57 +2305,57 @@
 <context>
     <name>IndexBoard</name>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="44"/>
+        <location filename="../../widgets/risk/index_board.py" line="45"/>
         <source>排名</source>
         <translation>Rank</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="45"/>
+        <location filename="../../widgets/risk/index_board.py" line="46"/>
         <source>地区</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="46"/>
+        <location filename="../../widgets/risk/index_board.py" line="47"/>
         <source>平安指数</source>
         <translation>Safety index</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="47"/>
+        <location filename="../../widgets/risk/index_board.py" line="48"/>
         <source>较上月</source>
         <translation>vs last month</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="48"/>
+        <location filename="../../widgets/risk/index_board.py" line="49"/>
         <source>办结率</source>
         <translation>Resolution rate</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="53"/>
+        <location filename="../../widgets/risk/index_board.py" line="54"/>
         <source>事件</source>
         <translation>Incidents</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="54"/>
+        <location filename="../../widgets/risk/index_board.py" line="55"/>
         <source>办结</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="55"/>
+        <location filename="../../widgets/risk/index_board.py" line="56"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="56"/>
+        <location filename="../../widgets/risk/index_board.py" line="57"/>
         <source>重复</source>
         <translation>Repeat</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="57"/>
+        <location filename="../../widgets/risk/index_board.py" line="58"/>
         <source>风险</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/index_board.py" line="348"/>
+        <location filename="../../widgets/risk/index_board.py" line="342"/>
         <source>较上月 {delta}</source>
         <translation>vs last month {delta}</translation>
     </message>
@@ -2417,38 +2425,38 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/kit/session.py" line="84"/>
-        <location filename="../../ui/kit/session.py" line="87"/>
+        <location filename="../../ui/kit/session.py" line="85"/>
+        <location filename="../../ui/kit/session.py" line="88"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/kit/session.py" line="85"/>
+        <location filename="../../ui/kit/session.py" line="86"/>
         <source>值班人员登录</source>
         <translation>Duty staff login</translation>
     </message>
     <message>
-        <location filename="../../ui/kit/session.py" line="86"/>
+        <location filename="../../ui/kit/session.py" line="87"/>
         <source>账号，如 330106001.duty</source>
         <translation>Account, e.g. 330106001.duty</translation>
     </message>
     <message>
-        <location filename="../../ui/kit/session.py" line="88"/>
+        <location filename="../../ui/kit/session.py" line="89"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/kit/session.py" line="89"/>
+        <location filename="../../ui/kit/session.py" line="90"/>
         <source>账号</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/kit/session.py" line="89"/>
+        <location filename="../../ui/kit/session.py" line="90"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/kit/session.py" line="100"/>
+        <location filename="../../ui/kit/session.py" line="101"/>
         <source>请输入账号和密码</source>
         <translation>Enter account and password</translation>
     </message>
@@ -2616,37 +2624,37 @@
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../mapview/view.py" line="236"/>
+        <location filename="../../mapview/view.py" line="237"/>
         <source>地图无法显示</source>
         <translation>The map cannot be shown</translation>
     </message>
     <message>
-        <location filename="../../mapview/view.py" line="238"/>
+        <location filename="../../mapview/view.py" line="239"/>
         <source>地图页面加载失败</source>
         <translation>the map page failed to load</translation>
     </message>
     <message>
-        <location filename="../../mapview/view.py" line="239"/>
+        <location filename="../../mapview/view.py" line="240"/>
         <source>缺少地图资源 {asset}</source>
         <translation>map asset missing: {asset}</translation>
     </message>
     <message>
-        <location filename="../../mapview/view.py" line="240"/>
+        <location filename="../../mapview/view.py" line="241"/>
         <source>地图脚本未能启动（{missing} 未加载）</source>
         <translation>the map scripts did not start ({missing} not loaded)</translation>
     </message>
     <message>
-        <location filename="../../mapview/view.py" line="241"/>
+        <location filename="../../mapview/view.py" line="242"/>
         <source>地图页面 {seconds} 秒内未就绪</source>
         <translation>the map page was not ready within {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../mapview/view.py" line="242"/>
+        <location filename="../../mapview/view.py" line="243"/>
         <source>地图渲染进程异常退出（{status}），正在重新加载…</source>
         <translation>the map renderer ended ({status}), reloading…</translation>
     </message>
     <message>
-        <location filename="../../mapview/view.py" line="243"/>
+        <location filename="../../mapview/view.py" line="244"/>
         <source>地图渲染进程再次退出（{status}），已停止自动重新加载</source>
         <translation>the map renderer ended again ({status}); not reloading again</translation>
     </message>
@@ -2662,22 +2670,22 @@
 <context>
     <name>MetricPicker</name>
     <message>
-        <location filename="../../widgets/wall/metric_picker.py" line="11"/>
+        <location filename="../../widgets/wall/metric_picker.py" line="12"/>
         <source>网格着色：未办结</source>
         <translation>Cells: open</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/metric_picker.py" line="12"/>
+        <location filename="../../widgets/wall/metric_picker.py" line="13"/>
         <source>网格着色：今日上报</source>
         <translation>Cells: reported today</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/metric_picker.py" line="13"/>
+        <location filename="../../widgets/wall/metric_picker.py" line="14"/>
         <source>网格着色：超期</source>
         <translation>Cells: overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/metric_picker.py" line="14"/>
+        <location filename="../../widgets/wall/metric_picker.py" line="15"/>
         <source>网格着色：风险预警</source>
         <translation>Cells: risk alerts</translation>
     </message>
@@ -2685,12 +2693,12 @@
 <context>
     <name>PhotoViewer</name>
     <message>
-        <location filename="../../ui/incidents/photo_viewer.py" line="16"/>
+        <location filename="../../ui/incidents/photo_viewer.py" line="17"/>
         <source>现场照片</source>
         <translation>Scene photos</translation>
     </message>
     <message>
-        <location filename="../../ui/incidents/photo_viewer.py" line="17"/>
+        <location filename="../../ui/incidents/photo_viewer.py" line="18"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -2715,47 +2723,47 @@
 <context>
     <name>PlatformPanel</name>
     <message>
-        <location filename="../../widgets/wall/platforms.py" line="32"/>
+        <location filename="../../widgets/wall/platforms.py" line="33"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/platforms.py" line="33"/>
+        <location filename="../../widgets/wall/platforms.py" line="34"/>
         <source>事项(30天)</source>
         <translation>30 d</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/platforms.py" line="34"/>
+        <location filename="../../widgets/wall/platforms.py" line="35"/>
         <source>未办结</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/platforms.py" line="35"/>
+        <location filename="../../widgets/wall/platforms.py" line="36"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/platforms.py" line="36"/>
+        <location filename="../../widgets/wall/platforms.py" line="37"/>
         <source>办结率</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/platforms.py" line="40"/>
+        <location filename="../../widgets/wall/platforms.py" line="41"/>
         <source>综治工作</source>
         <translation>Governance</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/platforms.py" line="41"/>
+        <location filename="../../widgets/wall/platforms.py" line="42"/>
         <source>市场监管</source>
         <translation>Market supervision</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/platforms.py" line="42"/>
+        <location filename="../../widgets/wall/platforms.py" line="43"/>
         <source>综合执法</source>
         <translation>Law enforcement</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/platforms.py" line="43"/>
+        <location filename="../../widgets/wall/platforms.py" line="44"/>
         <source>便民服务</source>
         <translation>Public services</translation>
     </message>
@@ -3248,86 +3256,86 @@
 <context>
     <name>ReplayPanel</name>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="39"/>
-        <location filename="../../ui/handover/replay_panel.py" line="45"/>
+        <location filename="../../ui/handover/replay_panel.py" line="40"/>
+        <location filename="../../ui/handover/replay_panel.py" line="46"/>
         <source>未办结</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="40"/>
-        <location filename="../../ui/handover/replay_panel.py" line="46"/>
-        <location filename="../../ui/handover/replay_panel.py" line="220"/>
+        <location filename="../../ui/handover/replay_panel.py" line="41"/>
+        <location filename="../../ui/handover/replay_panel.py" line="47"/>
+        <location filename="../../ui/handover/replay_panel.py" line="222"/>
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="41"/>
-        <location filename="../../ui/handover/replay_panel.py" line="44"/>
+        <location filename="../../ui/handover/replay_panel.py" line="42"/>
+        <location filename="../../ui/handover/replay_panel.py" line="45"/>
         <source>今日上报</source>
         <translation>Reported today</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="47"/>
+        <location filename="../../ui/handover/replay_panel.py" line="48"/>
         <source>今日办结</source>
         <translation>Resolved today</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="48"/>
+        <location filename="../../ui/handover/replay_panel.py" line="49"/>
         <source>督办中</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="140"/>
+        <location filename="../../ui/handover/replay_panel.py" line="141"/>
         <source>回放所选班次</source>
         <translation>Replay selected shift</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="141"/>
+        <location filename="../../ui/handover/replay_panel.py" line="142"/>
         <source>地图着色</source>
         <translation>Map colouring</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="146"/>
+        <location filename="../../ui/handover/replay_panel.py" line="147"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="146"/>
+        <location filename="../../ui/handover/replay_panel.py" line="147"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="146"/>
+        <location filename="../../ui/handover/replay_panel.py" line="147"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="147"/>
+        <location filename="../../ui/handover/replay_panel.py" line="148"/>
         <source>紧急</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="147"/>
+        <location filename="../../ui/handover/replay_panel.py" line="148"/>
         <source>上报</source>
         <translation>Reported</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="148"/>
+        <location filename="../../ui/handover/replay_panel.py" line="149"/>
         <source>标记</source>
         <translation>Flags</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="185"/>
+        <location filename="../../ui/handover/replay_panel.py" line="187"/>
         <source>班次回放 · 值班员 {name}</source>
         <translation>Shift replay · duty officer {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="212"/>
+        <location filename="../../ui/handover/replay_panel.py" line="214"/>
         <source>此刻未办结 {n} 件（列出前 {k} 件：督办、超期在前）</source>
         <translation>{n} open at this moment (first {k} shown, supervised and overdue first)</translation>
     </message>
     <message>
-        <location filename="../../ui/handover/replay_panel.py" line="218"/>
+        <location filename="../../ui/handover/replay_panel.py" line="220"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
@@ -3335,132 +3343,132 @@
 <context>
     <name>RiskAlertList</name>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="59"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="60"/>
         <source>红色</source>
         <translation>Red</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="60"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="61"/>
         <source>橙色</source>
         <translation>Orange</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="61"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="62"/>
         <source>黄色</source>
         <translation>Yellow</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="62"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="63"/>
         <source>蓝色</source>
         <translation>Blue</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="65"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="66"/>
         <source>社会治安</source>
         <translation>Public order</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="66"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="67"/>
         <source>矛盾纠纷</source>
         <translation>Disputes</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="67"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="68"/>
         <source>城市运行</source>
         <translation>City operation</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="68"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="69"/>
         <source>网络安全</source>
         <translation>Cyber security</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="69"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="70"/>
         <source>安全生产</source>
         <translation>Work safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="70"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="71"/>
         <source>消防安全</source>
         <translation>Fire safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="71"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="72"/>
         <source>食品药品</source>
         <translation>Food &amp; drugs</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="72"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="73"/>
         <source>生态环境</source>
         <translation>Environment</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="73"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="74"/>
         <source>交通安全</source>
         <translation>Traffic safety</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="74"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="75"/>
         <source>自然灾害</source>
         <translation>Natural disasters</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="75"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="76"/>
         <source>公共卫生</source>
         <translation>Public health</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="78"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="79"/>
         <source>待签收</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="79"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="80"/>
         <source>已签收</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="80"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="81"/>
         <source>已解除</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="83"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="84"/>
         <source>级别</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="84"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="85"/>
         <source>领域</source>
         <translation>Domain</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="85"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="86"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="86"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="87"/>
         <source>预警内容</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="87"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="88"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="88"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="89"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="91"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="92"/>
         <source>发布</source>
         <translation>Raised</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="92"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="93"/>
         <source>升级</source>
         <translation>Escalated</translation>
     </message>
@@ -3469,12 +3477,12 @@
         <translation>{n} open</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="93"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="94"/>
         <source>签收</source>
         <translation>Acknowledge</translation>
     </message>
     <message>
-        <location filename="../../widgets/risk/risk_alerts.py" line="94"/>
+        <location filename="../../widgets/risk/risk_alerts.py" line="95"/>
         <source>解除</source>
         <translation>Close</translation>
     </message>
@@ -3495,7 +3503,7 @@
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="32"/>
+        <location filename="../../ui/app.py" line="37"/>
         <source>⚠ 预警 {n}</source>
         <translation>⚠ Alerts {n}</translation>
     </message>
@@ -3507,22 +3515,22 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/wall/trend_chart.py" line="223"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="256"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/trend_chart.py" line="224"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="257"/>
         <source>昨日</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/trend_chart.py" line="296"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="328"/>
         <source>近{n}日上报</source>
         <translation>Reported, last {n} days</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall/trend_chart.py" line="298"/>
+        <location filename="../../widgets/wall/trend_chart.py" line="330"/>
         <source>日均</source>
         <translation>Daily avg</translation>
     </message>
@@ -3554,12 +3562,12 @@
         <translation>Unsupported layout</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="361"/>
+        <location filename="../../ui/video/panel.py" line="362"/>
         <source>（离线）</source>
         <translation> (offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/video/panel.py" line="375"/>
+        <location filename="../../ui/video/panel.py" line="376"/>
         <source>事件附近 {n} 个监控</source>
         <translation>{n} cameras near incident</translation>
     </message>
@@ -3588,7 +3596,7 @@
         <translation>All cameras</translation>
     </message>
     <message>
-        <source>搜索监控点名称</source>
+        <source>搜索监控点</source>
         <translation>Search</translation>
     </message>
     <message>
@@ -3599,22 +3607,22 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../widgets/video/video_tile.py" line="54"/>
+        <location filename="../../widgets/video/video_tile.py" line="56"/>
         <source>无信号</source>
         <translation>No signal</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/video_tile.py" line="55"/>
+        <location filename="../../widgets/video/video_tile.py" line="57"/>
         <source>连接中</source>
         <translation>Connecting</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/video_tile.py" line="56"/>
+        <location filename="../../widgets/video/video_tile.py" line="58"/>
         <source>信号中断</source>
         <translation>Signal lost</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/video_tile.py" line="442"/>
+        <location filename="../../widgets/video/video_tile.py" line="495"/>
         <source>自动重连 第 {n} 次</source>
         <translation>Reconnecting, attempt {n}</translation>
     </message>
@@ -3622,77 +3630,77 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../ui/wall/window.py" line="52"/>
+        <location filename="../../ui/wall/window.py" line="53"/>
         <source>态势地图</source>
         <translation>Situation map</translation>
     </message>
     <message>
-        <location filename="../../ui/wall/window.py" line="53"/>
+        <location filename="../../ui/wall/window.py" line="54"/>
         <source>实时指标</source>
         <translation>Live indicators</translation>
     </message>
     <message>
-        <location filename="../../ui/wall/window.py" line="54"/>
+        <location filename="../../ui/wall/window.py" line="55"/>
         <source>今日分时上报</source>
         <translation>Reports by hour today</translation>
     </message>
     <message>
-        <location filename="../../ui/wall/window.py" line="55"/>
+        <location filename="../../ui/wall/window.py" line="56"/>
         <source>近30日上报趋势</source>
         <translation>Reports, last 30 days</translation>
     </message>
     <message>
-        <location filename="../../ui/wall/window.py" line="56"/>
+        <location filename="../../ui/wall/window.py" line="57"/>
         <source>今日事件类别</source>
         <translation>Today&apos;s incidents by category</translation>
     </message>
     <message>
-        <location filename="../../ui/wall/window.py" line="57"/>
+        <location filename="../../ui/wall/window.py" line="58"/>
         <source>下级区域排名</source>
         <translation>Ranking of sub-regions</translation>
     </message>
     <message>
-        <location filename="../../ui/wall/window.py" line="58"/>
+        <location filename="../../ui/wall/window.py" line="59"/>
         <source>视频监控</source>
         <translation>Video surveillance</translation>
     </message>
     <message>
-        <location filename="../../ui/wall/window.py" line="59"/>
+        <location filename="../../ui/wall/window.py" line="60"/>
         <source>事件处置</source>
         <translation>Incident handling</translation>
     </message>
     <message>
-        <location filename="../../ui/wall/window.py" line="60"/>
+        <location filename="../../ui/wall/window.py" line="61"/>
         <source>资源调度</source>
         <translation>Resource dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/wall/window.py" line="62"/>
+        <location filename="../../ui/wall/window.py" line="63"/>
         <source>社会治理综合指挥中心</source>
         <translation>Social Governance Command Center</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="27"/>
+        <location filename="../../ui/app.py" line="32"/>
         <source>热线登记</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="29"/>
+        <location filename="../../ui/app.py" line="34"/>
         <source>交接班与回放</source>
         <translation>Handover &amp; replay</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="28"/>
+        <location filename="../../ui/app.py" line="33"/>
         <source>交接班</source>
         <translation>Handover</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="30"/>
+        <location filename="../../ui/app.py" line="35"/>
         <source>班次回放</source>
         <translation>Shift replay</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="31"/>
+        <location filename="../../ui/app.py" line="36"/>
         <source>关于</source>
         <translation>About</translation>
     </message>

@@ -3,9 +3,11 @@
 `lint(window, ...)` walks every visible widget of a top-level window (the wall, a dialog)
 and reports, as `Finding`s:
 
-* **cut** – a label, button, tab, header section or data cell whose text is wider (or, when
-  wrapped, taller) than the room it has, or that was elided with "…". A data cell (an item
-  view's cell) may be cut when its tooltip holds the full text: the officer can hover it.
+* **cut** – a label, button, tab, header section, data cell, a closed list's current text
+  (QComboBox), an empty field's hint (QLineEdit placeholder) or a group box's title whose
+  text is wider (or, when wrapped, taller) than the room it has, or that was elided with
+  "…". A data cell (an item view's cell) may be cut when its tooltip holds the full text:
+  the officer can hover it.
 * **overlap** – two visible widgets laid out by the same layout whose rectangles overlap
   (a layout squeezed below its minimum draws its children over each other). Overlays that
   no layout places (the cell card over the map, a floating form) are not siblings here.
@@ -41,12 +43,15 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
     QDockWidget,
+    QGroupBox,
     QHeaderView,
     QLabel,
     QLayout,
     QLineEdit,
     QStyle,
     QStyleOptionComboBox,
+    QStyleOptionFrame,
+    QStyleOptionGroupBox,
     QStyleOptionViewItem,
     QTabBar,
     QWidget,
@@ -102,6 +107,20 @@ def combo_text_room(box: QComboBox) -> int:
     field = box.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
                                        QStyle.SubControl.SC_ComboBoxEditField, box)  # fmt: skip
     return field.width()
+
+
+LINE_EDIT_MARGIN_PX = 2
+"""QLineEdit's own inner margin on each side of its text (QLineEditPrivate::horizontalMargin)."""
+
+
+def line_edit_text_room(edit: QLineEdit) -> int:
+    """The width a line edit gives its text or its placeholder: the style's contents
+    rectangle less the text margins and the edit's own inner margins."""
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    return contents.width() - margins.left() - margins.right() - 2 * LINE_EDIT_MARGIN_PX
 
 
 def widget_path(widget: QWidget, top: QWidget | None = None) -> str:
@@ -185,9 +204,11 @@ class Lint:
             elif isinstance(w, QAbstractItemView):
                 self._cells(w)
             elif isinstance(w, QLineEdit):
-                self._chinese(w, w.placeholderText() if not w.text() else "")
+                self._line_edit(w)
             elif isinstance(w, QComboBox):
-                self._chinese(w, w.currentText())
+                self._combo(w)
+            elif isinstance(w, QGroupBox):
+                self._group_title(w)
             self._painted_text(w)
             layout = w.layout()
             if layout is not None:
@@ -277,6 +298,44 @@ class Lint:
         need = w.sizeHint().width()
         if w.width() + SLACK_PX < need:
             self.add("cut", w, text, f"{w.width()} px wide", f">= {need} px (its size hint)")
+
+    def _combo(self, w: QComboBox) -> None:
+        """The closed list's current text, whole in its field (the open list shows all)."""
+        text = w.currentText()
+        self._chinese(w, text)
+        if w.isEditable() or not text:
+            return  # an editable list's field is its QLineEdit, linted as one
+        need, room = w.fontMetrics().horizontalAdvance(text), combo_text_room(w)
+        if need > room + SLACK_PX:
+            self.add("cut", w, text, f"{need} px text in {room} px", "room for the text")
+
+    def _group_title(self, w: QGroupBox) -> None:
+        """A group box's title: the style clips it at the box's edge, without "…"."""
+        title = _strip_mnemonic(w.title())
+        if not title:
+            return
+        self._size(w, title)
+        self._chinese(w, title)
+        option = QStyleOptionGroupBox()
+        w.initStyleOption(option)
+        label = w.style().subControlRect(QStyle.ComplexControl.CC_GroupBox, option,
+                                         QStyle.SubControl.SC_GroupBoxLabel, w)  # fmt: skip
+        need = w.fontMetrics().horizontalAdvance(title)
+        room = w.contentsRect().right() - label.left()
+        if need > room + SLACK_PX:
+            self.add("cut", w, title, f"{need} px title in {room} px", "room for the title")
+
+    def _line_edit(self, w: QLineEdit) -> None:
+        """An empty field's hint, whole (typed text scrolls, a hint does not)."""
+        if w.text():
+            return
+        hint = w.placeholderText()
+        self._chinese(w, hint)
+        if not hint:
+            return
+        need, room = w.fontMetrics().horizontalAdvance(hint), line_edit_text_room(w)
+        if need > room + SLACK_PX:
+            self.add("cut", w, hint, f"{need} px hint in {room} px", "room for the hint")
 
     def _tabs(self, bar: QTabBar) -> None:
         for i in range(bar.count()):

@@ -258,7 +258,7 @@ def test_the_lint_catches_what_it_is_for(qtbot) -> None:  # type: ignore[no-unty
 
     top = QWidget()
     qtbot.addWidget(top)
-    top.resize(400, 200)
+    top.resize(400, 380)
     box = QVBoxLayout(top)
     cut = QLabel("一段很长很长很长很长很长很长的说明文字", top)
     cut.setObjectName("cutLabel")
@@ -279,7 +279,7 @@ def test_the_lint_catches_what_it_is_for(qtbot) -> None:  # type: ignore[no-unty
     far = QPushButton("Far", top)
     far.setObjectName("farButton")
     far.setStyleSheet("font-size: 16px;")
-    far.move(380, 190)
+    far.move(380, 370)
     chinese = QLabel("派遣", top)
     chinese.setObjectName("zhLabel")
     chinese.setStyleSheet("font-size: 16px;")
@@ -288,6 +288,32 @@ def test_the_lint_catches_what_it_is_for(qtbot) -> None:  # type: ignore[no-unty
     place.setObjectName("placeLabel")
     place.setStyleSheet("font-size: 16px;")
     box.addWidget(place)
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+
+    narrow_list = QComboBox(top)
+    narrow_list.setObjectName("narrowList")
+    narrow_list.setStyleSheet("font-size: 16px;")
+    narrow_list.addItems(["All categories", "Fire"])
+    narrow_list.setFixedWidth(70)
+    box.addWidget(narrow_list)
+    narrow_field = QLineEdit(top)
+    narrow_field.setObjectName("narrowField")
+    narrow_field.setStyleSheet("font-size: 16px;")
+    narrow_field.setPlaceholderText("Search number, text, address or reporter")
+    narrow_field.setFixedWidth(90)
+    box.addWidget(narrow_field)
+    from PySide6.QtWidgets import QGroupBox
+
+    narrow_group = QGroupBox("A group box title far wider than its box", top)
+    narrow_group.setObjectName("narrowGroup")
+    narrow_group.setStyleSheet("font-size: 16px;")
+    narrow_group.setFixedWidth(80)
+    box.addWidget(narrow_group)
+    wide_list = QComboBox(top)
+    wide_list.setObjectName("wideList")
+    wide_list.setStyleSheet("font-size: 16px;")
+    wide_list.addItems(["Fire"])
+    box.addWidget(wide_list)
     top.show()
     qtbot.waitExposed(top)
     b.setGeometry(a.geometry().translated(10, 0))  # on top of its neighbour
@@ -298,6 +324,10 @@ def test_the_lint_catches_what_it_is_for(qtbot) -> None:  # type: ignore[no-unty
     assert ("unreachable", "farButton") in rules
     assert ("cjk", "zhLabel") in rules
     assert ("cjk", "placeLabel") not in rules  # a data name
+    assert ("cut", "narrowList") in rules  # "All categories" in 70 px
+    assert ("cut", "narrowField") in rules  # the hint in 90 px
+    assert ("cut", "wideList") not in rules
+    assert ("cut", "narrowGroup") in rules
     assert any(f.rule == "overlap" for f in found)
     assert all(f.measured and f.required for f in found)
     top.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -404,7 +404,7 @@ class VideoPanel(QWidget):
         self.conference_button.setText(tr("VideoPanel", "视频会商"))
         self.near_title.setText(tr("VideoPanel", "事件附近监控"))
         self.camera_title.setText(tr("VideoPanel", "辖区监控"))
-        self.search.setPlaceholderText(tr("VideoPanel", "搜索监控点名称"))
+        self.search.setPlaceholderText(tr("VideoPanel", "搜索监控点"))
         for n in video.LAYOUTS:
             button = self.layout_buttons.button(n)
             if button is not None:
