@@ -299,15 +299,19 @@ class Lint:
         if w.width() + SLACK_PX < need:
             self.add("cut", w, text, f"{w.width()} px wide", f">= {need} px (its size hint)")
 
+    def _in_room(self, w: QWidget, text: str, room: int, what: str) -> None:
+        """One line of `text` in `room` px of `w`'s font, or a cut finding for it."""
+        need = w.fontMetrics().horizontalAdvance(text)
+        if need > room + SLACK_PX:
+            self.add("cut", w, text, f"{need} px {what} in {room} px", f"room for the {what}")
+
     def _combo(self, w: QComboBox) -> None:
         """The closed list's current text, whole in its field (the open list shows all)."""
         text = w.currentText()
         self._chinese(w, text)
         if w.isEditable() or not text:
             return  # an editable list's field is its QLineEdit, linted as one
-        need, room = w.fontMetrics().horizontalAdvance(text), combo_text_room(w)
-        if need > room + SLACK_PX:
-            self.add("cut", w, text, f"{need} px text in {room} px", "room for the text")
+        self._in_room(w, text, combo_text_room(w), "text")
 
     def _group_title(self, w: QGroupBox) -> None:
         """A group box's title: the style clips it at the box's edge, without "…"."""
@@ -320,10 +324,7 @@ class Lint:
         w.initStyleOption(option)
         label = w.style().subControlRect(QStyle.ComplexControl.CC_GroupBox, option,
                                          QStyle.SubControl.SC_GroupBoxLabel, w)  # fmt: skip
-        need = w.fontMetrics().horizontalAdvance(title)
-        room = w.contentsRect().right() - label.left()
-        if need > room + SLACK_PX:
-            self.add("cut", w, title, f"{need} px title in {room} px", "room for the title")
+        self._in_room(w, title, w.contentsRect().right() - label.left(), "title")
 
     def _line_edit(self, w: QLineEdit) -> None:
         """An empty field's hint, whole (typed text scrolls, a hint does not)."""
@@ -333,9 +334,7 @@ class Lint:
         self._chinese(w, hint)
         if not hint:
             return
-        need, room = w.fontMetrics().horizontalAdvance(hint), line_edit_text_room(w)
-        if need > room + SLACK_PX:
-            self.add("cut", w, hint, f"{need} px hint in {room} px", "room for the hint")
+        self._in_room(w, hint, line_edit_text_room(w), "hint")
 
     def _tabs(self, bar: QTabBar) -> None:
         for i in range(bar.count()):

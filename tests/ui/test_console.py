@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from sqlalchemy import create_engine, text
 
-from tests.support.wall_lint import combo_text_room
+from tests.support.wall_lint import combo_text_room, line_edit_text_room
 from ui.app import Console
 from widgets.wall.kpi_tile import format_count
 
@@ -138,7 +138,7 @@ def test_the_case_filters_are_not_squeezed_in_either_language(qtbot, console) ->
                     text = combo.itemText(k)
                     assert combo.fontMetrics().horizontalAdvance(text) <= combo_text_room(combo), text
             hint = panel.search.placeholderText()  # the whole hint, not "…/re…"
-            room = panel.search.contentsRect().width() - 8  # the field's own text margins
+            room = line_edit_text_room(panel.search)
             assert panel.search.fontMetrics().horizontalAdvance(hint) <= room, (hint, room)
             for box in (panel.overdue_only, panel.supervised_only):
                 assert box.width() >= box.sizeHint().width(), box.text()
