@@ -101,6 +101,7 @@ class Console:
 
         from services import accounts
         from services.config import load_settings
+        from services.ops import memory
         from services.policies import Policies
         from services.store.runtime import Runtime
         from services.wall import root_region_code
@@ -108,6 +109,10 @@ class Console:
         from ui.kit.theme import apply_theme
         from ui.wall.live import LiveState
 
+        # A wall runs for weeks: few malloc arenas for the threads to come, and the free
+        # pages given back every minute (services.ops.memory; the soak bench measures it).
+        memory.limit_arenas()
+        self.heap_trimmer = memory.HeapTrimmer()
         self.app = prepare_qt()
         settings = load_settings(url)
         install_language(self.app, args.lang)
@@ -601,6 +606,7 @@ class Console:
         for the window's first paint: their first reads (the territory's boundaries, the
         panels) are Python work that held that paint back by a quarter of a second."""
         self._side_started = False
+        self.heap_trimmer.start()
         shown = self.live.show_first()
         if shown and self.window.isVisible():
             after_first_paint(self.window, lambda: self._start_lanes(shown=True))
@@ -706,6 +712,7 @@ class Console:
             self.platforms.start()
 
     def close(self) -> None:
+        self.heap_trimmer.stop()
         if self.rotator is not None:
             self.rotator.stop()
         self.stop_clock()
