@@ -7,9 +7,6 @@ county console's data shows its real townships, four haves, officers on duty and
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,16 +20,14 @@ from services.store import db, models
 from services.store.db import session_factory, transaction
 from services.territory.register import Register
 from services.wall.platforms import platform_board
+from tests.support.cli import Ran, run_console
 
-ROOT = Path(__file__).resolve().parents[1]
 COUNTY, CITY, PROVINCE = "620924", "620900", "620000"
 
 
-def _console(url: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "console.py"), "--db", url, *args],
-        capture_output=True, text=True, timeout=120, cwd=ROOT, env={**os.environ, **(env or {})},
-    )  # fmt: skip
+def _console(url: str, *args: str, env: dict[str, str] | None = None) -> Ran:
+    """The documented command, run as `console.main` in this process (tests/support/cli)."""
+    return run_console("--db", url, *args, env=env)
 
 
 def _ok(url: str, *args: str, env: dict[str, str] | None = None) -> str:
@@ -151,10 +146,8 @@ def test_gansu_county_onboarded_from_files(tmp_path: Path) -> None:
 
 
 def test_example_files_and_columns_are_printed() -> None:
-    res = subprocess.run([sys.executable, str(ROOT / "console.py"), "import", "cameras", "--example"],
-                         capture_output=True, text=True, timeout=60, cwd=ROOT)  # fmt: skip
+    res = run_console("import", "cameras", "--example")
     assert res.returncode == 0
     assert res.stdout.splitlines()[0] == "device_id,name,region,lon,lat,stream_url,sub_stream_url,grid,online"
-    res = subprocess.run([sys.executable, str(ROOT / "console.py"), "import", "roster", "--columns"],
-                         capture_output=True, text=True, timeout=60, cwd=ROOT)  # fmt: skip
+    res = run_console("import", "roster", "--columns")
     assert res.returncode == 0 and "duty_officer*" in res.stdout and "leader*" in res.stdout

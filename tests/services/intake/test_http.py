@@ -135,13 +135,9 @@ def test_keys_wrong_revoked_and_of_another_region(live: Live, tmp_path: Path) ->
     token = make_key(live.engine, "soon-revoked", COUNTY, ["hotline"])
     with httpx.Client(base_url=live.base, headers={"Authorization": f"Bearer {token}"}) as c:
         assert c.post("/api/v1/incidents", json=_report(grid_code=code)).status_code == 201
-        import subprocess
-        import sys
+        from tests.support.cli import run_console
 
-        from tests.support.intake import ROOT
-
-        out = subprocess.run([sys.executable, str(ROOT / "console.py"), "--db", live.url, "apikey",
-                              "revoke", "soon-revoked"], capture_output=True, text=True, timeout=60)  # fmt: skip
+        out = run_console("--db", live.url, "apikey", "revoke", "soon-revoked")
         assert out.returncode == 0, out.stderr
         _problem(c.post("/api/v1/incidents", json=_report(grid_code=code)), 401, "bad_token")
     with live.client("county") as c:
@@ -375,14 +371,10 @@ def test_webhook_pushes_with_retry_and_keeps_delivery_state(live: Live) -> None:
 
 
 def test_apikey_command_adds_lists_and_revokes(live: Live) -> None:
-    import subprocess
-    import sys
+    from tests.support.cli import Ran, run_console
 
-    from tests.support.intake import ROOT
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(ROOT / "console.py"), "--db", live.url, "apikey", *args],
-                              capture_output=True, text=True, timeout=60)  # fmt: skip
+    def run(*args: str) -> Ran:
+        return run_console("--db", live.url, "apikey", *args)
 
     added = run("add", "video-xihu", "--center", COUNTY, "--channel", "video_alert")
     assert added.returncode == 0, added.stderr
