@@ -23,7 +23,8 @@ Calls made before the page is ready are queued and sent, in order, when the page
 ready (the Anki webview pattern). Every page load has a generation number; reports from a
 page being torn down (an older generation, or a view being closed) are ignored. If the
 renderer process dies the page is reloaded (once until a page is ready again) and the
-current state replayed.
+current state replayed. A renderer whose memory passes `renderer_budget_mb` (checked every
+minute) is replaced the same way: a new page in a new process, the state replayed.
 
 When the page cannot start, the map area is never silently empty: a banner over it says
 why (the page failed to load, a page asset such as `leaflet.js` could not be served, the
@@ -245,6 +246,25 @@ FAILURES: dict[str, str] = {
 }
 READY_TIMEOUT_S = 15
 """After the page loaded, how long its scripts may take to report ready."""
+RENDERER_BUDGET_MB = 512.0
+"""The renderer process's resident memory past which the page is made again in a new one.
+A province wall's page (10,000 cells) starts near 200 MB and passes 300 MB within minutes
+of a busy wall's traffic; a new process starts again from about 250 MB (measured
+2026-12-03, README "the soak's memory")."""
+RENDERER_CHECK_S = 60.0
+
+
+def _rss_mb(pid: int) -> float | None:
+    """A process's resident memory from /proc (None where there is no /proc, or no pid)."""
+    if pid <= 0:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 class MapView(QWebEngineView):
@@ -265,7 +285,8 @@ class MapView(QWebEngineView):
     auto_fit_changed = Signal(bool)
     page_failed = Signal(str)  # failure code (FAILURES): the banner over the map says why
 
-    def __init__(self, parent: QWidget | None = None, tiles_url: str | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, tiles_url: str | None = None,
+                 renderer_budget_mb: float | None = RENDERER_BUDGET_MB) -> None:  # fmt: skip
         super().__init__(parent)
         self._key = f"v{next(_keys)}"
         self._gen = 0
@@ -309,17 +330,20 @@ class MapView(QWebEngineView):
             allowed = frozenset({host.lower()}) if host else frozenset()
         self._tiles_url = tiles_url
 
-        page = QWebEnginePage(map_profile(), self)
-        page.setBackgroundColor(QColor(BACKGROUND))
         self.offline_guard = OfflineGuard(self, allowed_hosts=allowed)
-        page.setUrlRequestInterceptor(self.offline_guard)
         self._bridge = _Bridge(self)
-        self._channel = QWebChannel(page)
-        self._channel.registerObject("bridge", self._bridge)
-        page.setWebChannel(self._channel)
-        page.renderProcessTerminated.connect(self._on_renderer_died)
-        self.setPage(page)
+        self.setPage(self._new_page())
         self.loadFinished.connect(self._on_load_finished)
+        # The renderer's own memory grows on a busy wall and a reload in the same process
+        # does not give it back (README, "the soak's memory"): past its budget the page
+        # is made again in a new renderer process, its state replayed.
+        self.renderer_budget_mb = renderer_budget_mb
+        self.renderers_recycled = 0
+        self._memory_timer = QTimer(self)
+        self._memory_timer.setInterval(round(RENDERER_CHECK_S * 1000))
+        self._memory_timer.timeout.connect(self._check_renderer_memory)
+        if renderer_budget_mb:
+            self._memory_timer.start()
         scheme.asset_missing().connect(self._on_asset_missing)
         prefix = f"{self._key}/"
         self.destroyed.connect(lambda *_: scheme.unpublish_prefix(prefix))  # no ref to self
@@ -544,6 +568,43 @@ class MapView(QWebEngineView):
                 "\n".join(f"try{{{c}}}catch(e){{console.error(e)}}" for c in pending)
             )
         self.ready.emit()
+
+    def _new_page(self) -> QWebEnginePage:
+        """A page of the map's profile, behind the offline guard, with the bridge."""
+        page = QWebEnginePage(map_profile(), self)
+        page.setBackgroundColor(QColor(BACKGROUND))
+        page.setUrlRequestInterceptor(self.offline_guard)
+        channel = QWebChannel(page)
+        channel.registerObject("bridge", self._bridge)
+        page.setWebChannel(channel)
+        page.renderProcessTerminated.connect(self._on_renderer_died)
+        return page
+
+    def renderer_mb(self) -> float | None:
+        """The resident memory of this page's renderer process (None if unknown)."""
+        return _rss_mb(self.page().renderProcessPid())
+
+    def recycle_renderer(self) -> None:
+        """Make the page again in a new renderer process and replay the map's state into
+        it (what the officer sees comes back as it was: cells, metric, points, selection)."""
+        if self._closing:
+            return
+        old = self.page()
+        old.renderProcessTerminated.disconnect(self._on_renderer_died)
+        self._ready = False
+        self._pending = self._replay_state()
+        self.setPage(self._new_page())
+        old.deleteLater()
+        self.renderers_recycled += 1
+        self._load()
+
+    def _check_renderer_memory(self) -> None:
+        budget = self.renderer_budget_mb
+        used = self.renderer_mb() if self._ready and budget else None
+        if used is not None and budget is not None and used > budget:
+            log.warning("map renderer at %.0f MB, over its %.0f MB: a new renderer process",
+                        used, budget)  # fmt: skip
+            self.recycle_renderer()
 
     def _replay_state(self) -> list[str]:
         """The calls that rebuild the current state in a fresh page."""

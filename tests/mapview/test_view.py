@@ -424,6 +424,35 @@ def test_renderer_crash_reloads_and_replays_state(qtbot: Any, territory: Any) ->
     assert js(qtbot, view, "CMap.debug().pointLayers.incidents.points.length") == 1
 
 
+def test_a_renderer_over_its_memory_budget_is_replaced_with_the_state_replayed(
+    qtbot: Any, territory: Any
+) -> None:
+    """Past `renderer_budget_mb` the page is made again in a new renderer process (a reload
+    in the same process gives its memory back only in part), and shows what it showed."""
+    view = make_view(qtbot)
+    load(qtbot, view, territory)
+    _, cells = territory
+    cid = int(cells.ids[1])
+    with wait_drawn(qtbot, view, "update"):
+        view.update_values({cid: 33.0})
+    view.set_points("incidents", [{"id": 3, "lon": 120.2, "lat": 30.2, "status": "new"}])
+    pid = view.page().renderProcessPid()
+    used = view.renderer_mb()
+    assert pid > 0 and used is not None and used > 10
+    view.renderer_budget_mb = used * 10
+    view._check_renderer_memory()  # what the minute's timer calls: within budget, nothing
+    assert view.renderers_recycled == 0 and view.page().renderProcessPid() == pid
+    view.renderer_budget_mb = used / 2
+    with qtbot.waitSignal(view.ready, timeout=20000), wait_drawn(qtbot, view, "metric", 20000):
+        view._check_renderer_memory()
+    assert view.renderers_recycled == 1
+    qtbot.waitUntil(lambda: view.page().renderProcessPid() not in (0, pid), timeout=10000)
+    assert js(qtbot, view, "CMap.state().n") == len(cells)
+    assert js(qtbot, view, f"CMap.cellValue({cid})") == 33.0
+    assert js(qtbot, view, "CMap.debug().pointLayers.incidents.points.length") == 1
+    assert view.failure() is None  # not a failure: no banner over the map
+
+
 def test_local_tile_directory_is_served_offline(
     qtbot: Any, recorder: Recorder, tmp_path: Any
 ) -> None:
