@@ -406,22 +406,32 @@ def test_reports_from_an_old_page_are_ignored(qtbot: Any, territory: Any) -> Non
         bridge.cellClicked(view._gen, 123)
 
 
-def test_renderer_crash_reloads_and_replays_state(qtbot: Any, territory: Any) -> None:
+def _shown_state(qtbot: Any, territory: Any) -> tuple[MapView, int]:
+    """A view showing the territory, one cell restyled and one incident: what a new page
+    must show again (returns the view and that cell's id)."""
     view = make_view(qtbot)
     load(qtbot, view, territory)
-    _, cells = territory
-    cid = int(cells.ids[1])
+    cid = int(territory[1].ids[1])
     with wait_drawn(qtbot, view, "update"):
         view.update_values({cid: 33.0})
     view.set_points("incidents", [{"id": 3, "lon": 120.2, "lat": 30.2, "status": "new"}])
+    return view, cid
+
+
+def _assert_shown_again(qtbot: Any, view: MapView, territory: Any, cid: int) -> None:
+    assert js(qtbot, view, "CMap.state().n") == len(territory[1])
+    assert js(qtbot, view, f"CMap.cellValue({cid})") == 33.0
+    assert js(qtbot, view, "CMap.debug().pointLayers.incidents.points.length") == 1
+
+
+def test_renderer_crash_reloads_and_replays_state(qtbot: Any, territory: Any) -> None:
+    view, cid = _shown_state(qtbot, territory)
     gen, pid = view._gen, view.page().renderProcessPid()
     assert pid > 0
     with qtbot.waitSignal(view.ready, timeout=20000), wait_drawn(qtbot, view, "metric", 20000):
         os.kill(pid, signal.SIGKILL)  # the renderer this test's view started
     assert view._gen == gen + 1
-    assert js(qtbot, view, "CMap.state().n") == len(cells)
-    assert js(qtbot, view, f"CMap.cellValue({cid})") == 33.0
-    assert js(qtbot, view, "CMap.debug().pointLayers.incidents.points.length") == 1
+    _assert_shown_again(qtbot, view, territory, cid)
 
 
 def test_a_renderer_over_its_memory_budget_is_replaced_with_the_state_replayed(
@@ -429,13 +439,7 @@ def test_a_renderer_over_its_memory_budget_is_replaced_with_the_state_replayed(
 ) -> None:
     """Past `renderer_budget_mb` the page is made again in a new renderer process (a reload
     in the same process gives its memory back only in part), and shows what it showed."""
-    view = make_view(qtbot)
-    load(qtbot, view, territory)
-    _, cells = territory
-    cid = int(cells.ids[1])
-    with wait_drawn(qtbot, view, "update"):
-        view.update_values({cid: 33.0})
-    view.set_points("incidents", [{"id": 3, "lon": 120.2, "lat": 30.2, "status": "new"}])
+    view, cid = _shown_state(qtbot, territory)
     pid = view.page().renderProcessPid()
     used = view.renderer_mb()
     assert pid > 0 and used is not None and used > 10
@@ -447,9 +451,7 @@ def test_a_renderer_over_its_memory_budget_is_replaced_with_the_state_replayed(
         view._check_renderer_memory()
     assert view.renderers_recycled == 1
     qtbot.waitUntil(lambda: view.page().renderProcessPid() not in (0, pid), timeout=10000)
-    assert js(qtbot, view, "CMap.state().n") == len(cells)
-    assert js(qtbot, view, f"CMap.cellValue({cid})") == 33.0
-    assert js(qtbot, view, "CMap.debug().pointLayers.incidents.points.length") == 1
+    _assert_shown_again(qtbot, view, territory, cid)
     assert view.failure() is None  # not a failure: no banner over the map
 
 
