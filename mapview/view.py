@@ -96,6 +96,7 @@ from mapview.page import (
     translate_style,
 )
 from mapview.scheme import OfflineGuard, register_schemes
+from services.ops.memory import rss_mb
 from widgets.style_sheet import restyle
 
 __all__ = ["MapView", "register_schemes", "POINT_LAYERS", "LAYERS"]
@@ -254,19 +255,6 @@ of a busy wall's traffic; a new process starts again from about 250 MB (measured
 RENDERER_CHECK_S = 60.0
 
 
-def _rss_mb(pid: int) -> float | None:
-    """A process's resident memory from /proc (None where there is no /proc, or no pid)."""
-    if pid <= 0:
-        return None
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
 class MapView(QWebEngineView):
     """The territory map: boundaries, live-coloured grid cells, incidents, resources, cameras.
 
@@ -285,8 +273,7 @@ class MapView(QWebEngineView):
     auto_fit_changed = Signal(bool)
     page_failed = Signal(str)  # failure code (FAILURES): the banner over the map says why
 
-    def __init__(self, parent: QWidget | None = None, tiles_url: str | None = None,
-                 renderer_budget_mb: float | None = RENDERER_BUDGET_MB) -> None:  # fmt: skip
+    def __init__(self, parent: QWidget | None = None, tiles_url: str | None = None) -> None:
         super().__init__(parent)
         self._key = f"v{next(_keys)}"
         self._gen = 0
@@ -337,13 +324,12 @@ class MapView(QWebEngineView):
         # The renderer's own memory grows on a busy wall and a reload in the same process
         # does not give it back (README, "the soak's memory"): past its budget the page
         # is made again in a new renderer process, its state replayed.
-        self.renderer_budget_mb = renderer_budget_mb
+        self.renderer_budget_mb: float | None = RENDERER_BUDGET_MB  # None: never replaced
         self.renderers_recycled = 0
         self._memory_timer = QTimer(self)
         self._memory_timer.setInterval(round(RENDERER_CHECK_S * 1000))
         self._memory_timer.timeout.connect(self._check_renderer_memory)
-        if renderer_budget_mb:
-            self._memory_timer.start()
+        self._memory_timer.start()
         scheme.asset_missing().connect(self._on_asset_missing)
         prefix = f"{self._key}/"
         self.destroyed.connect(lambda *_: scheme.unpublish_prefix(prefix))  # no ref to self
@@ -582,7 +568,7 @@ class MapView(QWebEngineView):
 
     def renderer_mb(self) -> float | None:
         """The resident memory of this page's renderer process (None if unknown)."""
-        return _rss_mb(self.page().renderProcessPid())
+        return rss_mb(self.page().renderProcessPid())
 
     def recycle_renderer(self) -> None:
         """Make the page again in a new renderer process and replay the map's state into
@@ -600,8 +586,10 @@ class MapView(QWebEngineView):
 
     def _check_renderer_memory(self) -> None:
         budget = self.renderer_budget_mb
-        used = self.renderer_mb() if self._ready and budget else None
-        if used is not None and budget is not None and used > budget:
+        if budget is None or not self._ready:
+            return
+        used = self.renderer_mb()
+        if used is not None and used > budget:
             log.warning("map renderer at %.0f MB, over its %.0f MB: a new renderer process",
                         used, budget)  # fmt: skip
             self.recycle_renderer()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import threading
 from functools import cache
+from pathlib import Path
 
 M_ARENA_MAX = -8  # mallopt(3)
 WALL_ARENAS = 4
@@ -32,6 +33,19 @@ def _libc() -> ctypes.CDLL | None:
     except (OSError, AttributeError):
         return None
     return libc
+
+
+def rss_mb(pid: int) -> float | None:
+    """A process's resident memory in MiB, from /proc (None: no such process, no /proc)."""
+    if pid <= 0:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def limit_arenas(arenas: int = WALL_ARENAS) -> bool:

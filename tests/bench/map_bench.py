@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from services.ops.memory import rss_mb
 from tests.bench.table import BenchRow, format_table
 
 SIZES = (10_000, 109_000)
@@ -89,13 +90,9 @@ def wait_until(done: Callable[[], bool], timeout_s: float, interval_ms: int = 5)
 
 
 def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return float("nan")
+    """NaN for a process that cannot be read (a row the table shows as missing)."""
+    mb = rss_mb(pid)
+    return float("nan") if mb is None else mb
 
 
 def _classes(values: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from services.ops.memory import rss_mb
 from tests.bench.table import BenchRow, format_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,13 +52,8 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    """0 for a process gone between two samples (its memory is no longer anyone's)."""
+    return rss_mb(pid) or 0.0
 
 
 def _cmdline(pid: int) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -18,10 +18,9 @@ CHUNKS = 3200  # 200 MiB
 
 
 def _rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
+    mb = memory.rss_mb(os.getpid())
+    assert mb is not None, "no VmRSS"
+    return mb
 
 
 def test_trim_gives_back_the_pages_freed_below_a_live_block() -> None:
