@@ -254,7 +254,15 @@ def test_the_wall_reads_at_distance(wall: tuple[Console, set[str]], size: str, l
 
 def test_the_lint_catches_what_it_is_for(qtbot) -> None:  # type: ignore[no-untyped-def]
     """Each rule fails on a widget built to break it (so a green lint means something)."""
-    from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+    from PySide6.QtWidgets import (
+        QComboBox,
+        QGroupBox,
+        QHBoxLayout,
+        QLabel,
+        QLineEdit,
+        QPushButton,
+        QVBoxLayout,
+    )
 
     top = QWidget()
     qtbot.addWidget(top)
@@ -288,8 +296,6 @@ def test_the_lint_catches_what_it_is_for(qtbot) -> None:  # type: ignore[no-unty
     place.setObjectName("placeLabel")
     place.setStyleSheet("font-size: 16px;")
     box.addWidget(place)
-    from PySide6.QtWidgets import QComboBox, QLineEdit
-
     narrow_list = QComboBox(top)
     narrow_list.setObjectName("narrowList")
     narrow_list.setStyleSheet("font-size: 16px;")
@@ -302,8 +308,6 @@ def test_the_lint_catches_what_it_is_for(qtbot) -> None:  # type: ignore[no-unty
     narrow_field.setPlaceholderText("Search number, text, address or reporter")
     narrow_field.setFixedWidth(90)
     box.addWidget(narrow_field)
-    from PySide6.QtWidgets import QGroupBox
-
     narrow_group = QGroupBox("A group box title far wider than its box", top)
     narrow_group.setObjectName("narrowGroup")
     narrow_group.setStyleSheet("font-size: 16px;")
