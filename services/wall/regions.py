@@ -83,6 +83,13 @@ def feed_scopes(conn: Connection, region: RegionRef) -> frozenset[str]:
     return frozenset(inside | {c for c in region.path.strip("/").split("/") if c})
 
 
+def can_touch(scopes: frozenset[str] | None, scope: str | None) -> bool:
+    """Whether a change with feed scope `scope` can alter the wall of a region whose scopes
+    are `scopes` (`feed_scopes`; None: not read yet, so it can). An unscoped change (shifts,
+    handovers, centers) always can."""
+    return scopes is None or not scope or scope in scopes
+
+
 def region_by_code(conn: Connection, adcode: str) -> RegionRef:
     r = models.Region
     row = conn.execute(

@@ -5,11 +5,11 @@
 A throw-away primary + streaming standby (tests/support/pgcluster.py) with a small demo
 territory built once. Each headless console is a `Runtime` (the real feed hub; `read_url` =
 the standby in the standby rows) whose wall lane reads the real `services.wall`
-`wall_snapshot` of its region after each batch of incident changes, coalesced as the
-wall's worker does (ui/wall/live.py: above 20 changes/s a read waits 1 s after the
-previous one, so under a steady 50 events/s each change waits up to 1 s for the next read
-by itself). The wall worker re-reads on any incident change (it does not filter by
-region), and so do these consoles.
+`wall_snapshot` of its region after each batch of incident changes, by the wall's own
+rules (ui/wall/live.py `LiveState`): a change scoped outside the region's feed scopes is
+not read for (`services.wall.regions.can_touch`), and above `BUSY_RATE` relevant changes a
+second a read waits `BUSY_GAP` after the previous one (`ui.kit.worker.BurstGate`). The
+latency is taken over the changes a console reads for: those of its own region.
 
 The consoles are spread as a province's are: centers at every level, several consoles
 (wall and desks) per center, the coarse levels heavier per center: `SPREAD` gives each
@@ -34,7 +34,6 @@ import random
 import statistics
 import threading
 import time
-from collections import deque
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -48,14 +47,16 @@ from services.incidents.cases import NewIncident
 from services.policies import Policies
 from services.store import changefeed, db, models
 from services.store.runtime import Runtime
+from services.wall.regions import can_touch
 from tests.bench.table import BenchRow, format_table
 from tests.scale.replica_support import migrate
 from tests.support.pgcluster import PgCluster, PgNode
+from ui.kit.worker import BurstGate
+from ui.wall.live import LiveState
 
 RATE = 50.0
 P95_TARGET_MS = 500.0
 PRIMARY_CONN_TARGET = 20
-BUSY_RATE, BUSY_GAP = 20, 1.0  # as the wall's worker (ui/wall/live.py)
 PROCESSES = 4
 SERVER_MS_TARGET = 20.0  # 200 consoles reading once a second on a 4-core standby
 CONSOLE_MS_TARGET = 250.0  # a quarter of a console's core at one read a second
@@ -96,28 +97,40 @@ def _cpu_seconds(node: PgNode) -> float:
 
 class _Console:
     """One headless console: its hub hands incident changes to a wall lane that reads the
-    wall snapshot, coalesced like the wall's worker."""
+    wall snapshot by the wall's rules (its region's changes only, the burst gate)."""
 
     def __init__(self, primary_url: str, read_url: str | None, adcode: str, stop: threading.Event) -> None:
         self.rt = Runtime(primary_url, pool_size=1, read_url=read_url, read_pool_size=1)
         self.adcode, self.stop = adcode, stop
+        self.scopes: frozenset[str] | None = None
         self.pending: list[changefeed.Change] = []
         self.lock = threading.Lock()
         self.wake = threading.Event()
         self.latencies: list[float] = []
         self.reads = 0
+        self.ignored = 0
         self.rt.hub.listen({"incident"}, self._on_changes)
         self.thread = threading.Thread(target=self._lane, daemon=True)
         self.thread.start()
 
     def _on_changes(self, batch: list[changefeed.Change]) -> None:
+        mine = [c for c in batch if can_touch(self.scopes, c.scope)]
         with self.lock:
-            self.pending.extend(batch)
-        self.wake.set()
+            self.ignored += len(batch) - len(mine)
+            self.pending.extend(mine)
+        if mine:
+            self.wake.set()
+
+    def _read(self) -> None:
+        snap = wall_queries.wall_snapshot(self.rt.reads(), self.adcode, scopes=self.scopes is None)
+        if snap.feed_scopes is not None:
+            self.scopes = snap.feed_scopes
+        self.reads += 1
 
     def _lane(self) -> None:
-        recent: deque[tuple[float, int]] = deque()
-        last = 0.0
+        gate = BurstGate(LiveState.BUSY_RATE, LiveState.BUSY_GAP)
+        self._read()  # the wall's first read: its region's scopes come with it
+        last = time.monotonic()
         while not self.stop.is_set():
             self.wake.wait(0.25)
             self.wake.clear()
@@ -126,16 +139,14 @@ class _Console:
             if not batch:
                 continue
             now = time.monotonic()
-            recent.append((now, len(batch)))
-            while recent and recent[0][0] < now - 1.0:
-                recent.popleft()
-            if sum(n for _, n in recent) > BUSY_RATE and now - last < BUSY_GAP:
-                self.stop.wait(BUSY_GAP - (now - last))
+            gate.note(now, len(batch))
+            ready_at = last + gate.min_gap(now)
+            if now < ready_at:
+                self.stop.wait(ready_at - now)
                 with self.lock:
                     batch, self.pending = batch + self.pending, []
             last = time.monotonic()
-            wall_queries.wall_snapshot(self.rt.reads(), self.adcode)
-            self.reads += 1
+            self._read()
             done = time.time()
             self.latencies.extend(done - c.at.replace(tzinfo=UTC).timestamp() for c in batch)
 
@@ -158,7 +169,7 @@ def _process(primary_url: str, read_url: str | None, adcodes: list[str], seconds
     cpu = sum(os.times()[:2]) - cpu0
     fallbacks = sum(c.rt.router.fallbacks for c in consoles)
     out.put(([x for c in consoles for x in c.latencies], sum(c.reads for c in consoles), cpu,
-             fallbacks))  # fmt: skip
+             fallbacks, sum(c.ignored for c in consoles), sum(len(c.pending) for c in consoles)))  # fmt: skip
 
 
 def _write(primary_url: str, seconds: float, cluster: PgCluster, name: str) -> tuple[int, float, int]:
@@ -221,12 +232,16 @@ def _one(cluster: PgCluster, name: str, primary_url: str, standby_url: str,
     reads = sum(r[1] for r in results)
     client_cpu = sum(r[2] for r in results)
     fallbacks = sum(r[3] for r in results)
+    ignored = sum(r[4] for r in results)
+    unread = sum(r[5] for r in results)
     where = "standby" if on_standby else "primary"
     mix = ", ".join(f"{lv} {sum(1 for c in shown if c in set(levels.get(lv, [])))}"
                     for lv, _ in SPREAD)  # fmt: skip
     p95 = lat[int(len(lat) * 0.95)] * 1000 if lat else float("nan")
     note = (f"{n} consoles reading the {where} in {len(procs)} processes, {filed / taken:.0f} events/s"
-            f" for {seconds:g} s; {len(lat)}/{filed * n} changes shown, {reads} snapshots,"
+            f" for {seconds:g} s; {len(lat)} changes read for, {unread} still waiting at the end"
+            f" ({ignored} of other regions not read for),"
+            f" {reads} snapshots,"
             f" p50 {statistics.median(lat) * 1000 if lat else float('nan'):.0f} ms; consoles by"
             f" level: {mix}; {fallbacks} reads fell back to the primary (lag, or the"
             f" standby not answering)")  # fmt: skip

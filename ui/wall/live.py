@@ -33,6 +33,7 @@ from services.errors import Refused
 from services.store import changefeed
 from services.store.changefeed import Change
 from services.store.runtime import Runtime
+from services.wall.regions import can_touch
 from services.wall.situation import WallSnapshot
 from ui.kit.worker import Worker
 
@@ -256,8 +257,7 @@ class LiveState(Worker):
         for: at 50 province-wide events/s a township wall would otherwise re-read at the
         busy pace (once a second) for cases it does not count. Unscoped kinds (shifts,
         handovers, centers) always are; the periodic refresh covers a case moved out."""
-        scopes = self._scopes
-        return scopes is None or not change.scope or change.scope in scopes
+        return can_touch(self._scopes, change.scope)
 
     def reread(self) -> None:
         engine = self.read_engine
