@@ -8,7 +8,7 @@ the standby in the standby rows) whose wall lane reads the real `services.wall`
 `wall_snapshot` of its region after each batch of incident changes, by the wall's own
 rules (ui/wall/live.py `LiveState`): a change scoped outside the region's feed scopes is
 not read for (`services.wall.regions.can_touch`), and above `BUSY_RATE` relevant changes a
-second a read waits `BUSY_GAP` after the previous one (`ui.kit.worker.BurstGate`). The
+second a read waits `BUSY_GAP` after the previous one (`services.store.hub.BurstGate`). The
 latency is taken over the changes a console reads for: those of its own region.
 
 The consoles are spread as a province's are: centers at every level, several consoles
@@ -46,12 +46,12 @@ from services import wall as wall_queries
 from services.incidents.cases import NewIncident
 from services.policies import Policies
 from services.store import changefeed, db, models
+from services.store.hub import BurstGate
 from services.store.runtime import Runtime
 from services.wall.regions import can_touch
 from tests.bench.table import BenchRow, format_table
 from tests.scale.replica_support import migrate
 from tests.support.pgcluster import PgCluster, PgNode
-from ui.kit.worker import BurstGate
 from ui.wall.live import LiveState
 
 RATE = 50.0

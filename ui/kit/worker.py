@@ -43,6 +43,7 @@ from services.accounts import Actor
 from services.errors import Refused
 from services.store.changefeed import Change
 from services.store.db import transaction
+from services.store.hub import BurstGate
 from services.store.runtime import Runtime
 from ui.kit.refusal import Refusal
 
@@ -51,24 +52,6 @@ Job = Callable[[Engine, sessionmaker[Session]], None]
 """A unit of work for a worker: runs on its thread with the engine and its session factory."""
 
 _worker_ids = itertools.count(1)
-
-
-class BurstGate:
-    """Above `rate` changes a second, reads wait `gap` seconds after the previous one."""
-
-    def __init__(self, rate: int = 20, gap: float = 1.0) -> None:
-        self.rate = rate
-        self.gap = gap
-        self._recent: deque[tuple[float, int]] = deque()  # (time, changes) over the last second
-
-    def note(self, now: float, changes: int) -> None:
-        if changes:
-            self._recent.append((now, changes))
-
-    def min_gap(self, now: float) -> float:
-        while self._recent and self._recent[0][0] < now - 1.0:
-            self._recent.popleft()
-        return self.gap if sum(n for _, n in self._recent) > self.rate else 0.0
 
 
 class ConnectionWatch:
