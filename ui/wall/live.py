@@ -59,6 +59,7 @@ class MapMarkers(Worker):
     THREAD_NAME = "wall-markers"
     WATCHES = MARKER_WATCHES
     MIN_GAP = 10.0  # markers move slowly on a wall; at most one read per 10 s under changes
+    SETTLE = 0.3  # the wall's snapshot (its numbers) reads the same commit first
     REFRESH_EVERY = None
 
     points_ready = Signal(object)  # services.wall.MapPoints

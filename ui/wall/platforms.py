@@ -29,6 +29,7 @@ class PlatformState(Worker):
     THREAD_NAME = "wall-platforms"
     WATCHES = PLATFORM_WATCHES
     MIN_GAP = 2.0  # four rows of 30-day counts: one read every 2 s under load is plenty
+    SETTLE = 0.3  # the wall's snapshot (its numbers) reads the same commit first
     REFRESH_EVERY = 60.0  # overdue rolls over with the clock
 
     board_ready = Signal(object)  # services.wall.platforms.PlatformBoard
