@@ -11,9 +11,11 @@ across reconnects too, and no writer waits for another's whole transaction.
 Waking up is a latency optimisation only:
 - PostgreSQL: LISTEN on `console_changes` (payload: the newest seq of a commit, never rows),
   in autocommit. A hot standby refuses LISTEN: there the waker polls
-  `pg_last_wal_replay_lsn()` on its one connection (every `tick` s while WAL arrives, every
-  `idle_tick` s on a quiet feed) and wakes when replay moved. It decides at each
-  (re)connection, so a promoted standby is LISTENed to again.
+  `change_log` itself on its one connection (every `tick` s while changes arrive, every
+  `idle_tick` s on a quiet feed) and hands those rows over: one query a tick, where a
+  replay-position poll followed by a pooled read (with its ping) cost three, and 200
+  consoles polling one standby made its followers the console's main cost. It decides at
+  each (re)connection, so a promoted standby is LISTENed to again.
 - SQLite: `PRAGMA data_version` polled from a dedicated read-only connection; it changes
   only for commits made by other connections, which is every writer here.
 Both fall back to a plain poll every `poll_interval` seconds.
@@ -124,13 +126,19 @@ class _SqliteWaker(_Waker):
         self._version = None
 
 
+_READ_SQL = (
+    "SELECT seq, at, entity, entity_id, op, scope, origin FROM change_log"
+    " WHERE seq > %s ORDER BY seq LIMIT %s"
+)
+
+
 class _PostgresWaker(_Waker):
-    """LISTEN on a primary; on a hot standby, poll its replay position."""
+    """LISTEN on a primary; on a hot standby, poll its change rows (`poll_changes`)."""
 
     ACTIVE_S = 3.0
 
     def __init__(
-        self, engine: Engine, tick: float = 0.02, idle_tick: float = 0.1, url: str | None = None
+        self, engine: Engine, tick: float = 0.1, idle_tick: float = 0.25, url: str | None = None
     ) -> None:
         """`url`: connect there instead of `engine`'s URL (the primary itself when the
         engine goes through PgBouncer, which cannot hold a LISTEN)."""
@@ -162,6 +170,30 @@ class _PostgresWaker(_Waker):
         else:
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
         return conn
+
+    def poll_changes(self, after: int, limit: int, timeout: float) -> list[Change] | None:
+        """On a hot standby: the changes after `after`, polled on this connection every
+        tick until some come or `timeout` passes ([] then). None: the server is a primary
+        (LISTEN: the caller reads). Raises the driver's error (the caller reports it)."""
+        if self._conn is None:
+            self._conn = self._connect()
+        if not self._standby:
+            return None
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                rows = self._conn.execute(_READ_SQL, (after, limit)).fetchall()
+                now = time.monotonic()
+                if rows:
+                    self._last_change = now
+                    return [Change(*row) for row in rows]
+                if now >= deadline:
+                    return []
+                active = now - self._last_change < self.ACTIVE_S
+                time.sleep(min(self._tick if active else self._idle_tick, deadline - now))
+        except Exception:
+            self.close()
+            raise
 
     def _poll_replay(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -241,11 +273,35 @@ class Subscription:
 
     def next_batch(self, timeout: float | None = None) -> list[Change]:
         """Wait for changes (or the poll interval) and return them in seq order."""
+        wait = self._poll_interval if timeout is None else timeout
+        direct = self._read_on_standby(wait)
+        if direct is not None:
+            return direct
         batch = self._read()
         if batch:
             return batch
         self._waker.wait(self._poll_interval if timeout is None else timeout)
         return self._read()
+
+    def _read_on_standby(self, timeout: float) -> list[Change] | None:
+        """Read a hot standby's changes on the waker's own connection, when the feed reads
+        from the server the waker follows (None: it does not; read the usual way)."""
+        waker = self._waker
+        if not isinstance(waker, _PostgresWaker) or self._source() is not self._engine:
+            return None
+        try:
+            batch = waker.poll_changes(self.position, self._batch_limit, timeout)
+        except Exception as exc:  # noqa: BLE001 - any driver error means "not now"
+            self.connected = False
+            if self._on_error is not None:
+                self._on_error(exc)
+            return []
+        if batch is None:
+            return None
+        self.connected = True
+        if batch:
+            self.position = batch[-1].seq
+        return batch
 
     def _read(self) -> list[Change]:
         try:

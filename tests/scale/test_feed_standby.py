@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from services.store import changefeed, db, models
 from tests.support.fixtures import PgDatabase
@@ -82,3 +82,35 @@ def test_a_standby_reader_gets_every_change_once_in_commit_order(pg_db: PgDataba
     # Commit order, not start order: in every round the short writes come before the long one.
     first_long = next(k for k, c in enumerate(want) if c.entity_id == 1)
     assert first_long == 10
+
+
+def test_a_standby_is_followed_on_the_feeds_own_connection_with_the_same_changes(pg_db: PgDatabase) -> None:
+    """One query a tick on the waker's connection: no pooled read (and its ping) per batch,
+    and the rows are the same `Change`s a pooled read of the primary gives."""
+    cluster, standby = pg_db.cluster, pg_db.standby
+    primary = db.make_engine(pg_db.url())
+    db.upgrade(primary)
+    cluster.wait_replayed(standby, cluster.current_lsn())
+    replica = db.make_engine(pg_db.url(standby))
+    sub = changefeed.Subscription(replica, after=changefeed.head(primary), poll_interval=0.05)
+    start = sub.position
+    checkouts: list[int] = []
+    event.listen(replica, "checkout", lambda *_: checkouts.append(1))
+    factory = db.session_factory(primary)
+    got: list[changefeed.Change] = []
+    try:
+        for k in range(30):
+            with db.transaction(factory) as s:
+                s.info["origin"] = "test:standby"
+                s.add(_alert(f"own{k}"))
+        deadline = time.monotonic() + 30
+        while len(got) < 30 and time.monotonic() < deadline:
+            got.extend(sub.next_batch(timeout=0.2))
+        want = changefeed.read_after(primary, start, limit=1000)
+    finally:
+        sub.close()
+        replica.dispose()
+        primary.dispose()
+    assert got == want and len(got) == 30
+    assert {c.origin for c in got} == {"test:standby"}
+    assert checkouts == []  # every batch came over the waker's connection
