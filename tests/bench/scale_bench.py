@@ -8,7 +8,8 @@ the standby in the standby rows) whose wall lane reads the real `services.wall`
 `wall_snapshot` of its region after each batch of incident changes, by the wall's own
 rules (ui/wall/live.py `LiveState`): a change scoped outside the region's feed scopes is
 not read for (`services.wall.regions.can_touch`), and above `BUSY_RATE` relevant changes a
-second a read waits `BUSY_GAP` after the previous one (`services.store.hub.BurstGate`). The
+second a read waits `BUSY_GAP` after the previous one, `BUSY_STEPS` for gentler rates
+(`services.store.hub.BurstGate`). The
 latency is taken over the changes a console reads for: those of its own region.
 
 The consoles are spread as a province's are: centers at every level, several consoles
@@ -128,7 +129,7 @@ class _Console:
         self.reads += 1
 
     def _lane(self) -> None:
-        gate = BurstGate(LiveState.BUSY_RATE, LiveState.BUSY_GAP)
+        gate = BurstGate(LiveState.BUSY_RATE, LiveState.BUSY_GAP, steps=LiveState.BUSY_STEPS)
         self._read()  # the wall's first read: its region's scopes come with it
         last = time.monotonic()
         while not self.stop.is_set():

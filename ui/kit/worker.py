@@ -8,7 +8,8 @@ declares the entity kinds it shows (`WATCHES`); the process's feed hub
 its one re-read hook (`reread`) after them, with
 
 - burst coalescing: above `BUSY_RATE` watched changes a second, re-reads wait `BUSY_GAP`
-  seconds after the previous one (`MIN_GAP` always); `SETTLE` waits a moment after a
+  seconds after the previous one (`BUSY_STEPS`: gentler rates and gaps; `MIN_GAP`
+  always); `SETTLE` waits a moment after a
   first change so a burst is read once;
 - echo suppression: the worker's writes carry its origin tag, and changes it made itself
   do not trigger a re-read (its job re-read already), as Anki's OpChanges initiator;
@@ -98,6 +99,7 @@ class Worker(QObject):
     WATCHES: ClassVar[frozenset[str]] = frozenset()
     BUSY_RATE: ClassVar[int] = 20
     BUSY_GAP: ClassVar[float] = 1.0
+    BUSY_STEPS: ClassVar[tuple[tuple[int, float], ...]] = ()  # gentler (rate, gap) pairs
     SETTLE: ClassVar[float] = 0.0
     MIN_GAP: ClassVar[float] = 0.0  # seconds between feed-caused re-reads, at the least
     REFRESH_EVERY: ClassVar[float | None] = 30.0
@@ -268,7 +270,7 @@ class Worker(QObject):
         if self._follow and self.WATCHES:
             self._listen_key = self.runtime.hub.listen(self.WATCHES, self._on_changes, self._on_health)
         watch = ConnectionWatch(self.connection_lost, self.connection_restored)
-        gate = BurstGate(self.BUSY_RATE, self.BUSY_GAP)
+        gate = BurstGate(self.BUSY_RATE, self.BUSY_GAP, steps=self.BUSY_STEPS)
         fresh = False  # the views show a complete read
         last_read = 0.0
         next_tick = 0.0
