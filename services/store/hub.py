@@ -46,27 +46,24 @@ OnHealth = Callable[[bool, datetime | None], None]
 
 
 class BurstGate:
-    """Above `rate` events a second, the next one waits `gap` seconds after the previous:
-    a steady stream is taken in fewer, larger bites (the hub's reads, a worker's re-reads).
-    `steps`: further (rate, gap) pairs; the widest gap whose rate is exceeded applies."""
+    """Above `rate` events in the last `window` seconds, the next one waits `gap` seconds
+    after the previous: a steady stream is taken in fewer, larger bites (the hub's reads, a
+    worker's re-reads). A longer window tells a held rate from a moment's burst."""
 
-    def __init__(
-        self, rate: int = 20, gap: float = 1.0, *, steps: tuple[tuple[int, float], ...] = ()
-    ) -> None:
+    def __init__(self, rate: int = 20, gap: float = 1.0, window: float = 1.0) -> None:
         self.rate = rate
         self.gap = gap
-        self._steps = ((rate, gap), *steps)
-        self._recent: deque[tuple[float, int]] = deque()  # (time, count) over the last second
+        self.window = window
+        self._recent: deque[tuple[float, int]] = deque()  # (time, count) over the window
 
     def note(self, now: float, count: int) -> None:
         if count:
             self._recent.append((now, count))
 
     def min_gap(self, now: float) -> float:
-        while self._recent and self._recent[0][0] < now - 1.0:
+        while self._recent and self._recent[0][0] < now - self.window:
             self._recent.popleft()
-        seen = sum(n for _, n in self._recent)
-        return max((gap for rate, gap in self._steps if seen > rate), default=0.0)
+        return self.gap if sum(n for _, n in self._recent) > self.rate else 0.0
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ the standby in the standby rows) whose wall lane reads the real `services.wall`
 `wall_snapshot` of its region after each batch of incident changes, by the wall's own
 rules (ui/wall/live.py `LiveState`): a change scoped outside the region's feed scopes is
 not read for (`services.wall.regions.can_touch`), and above `BUSY_RATE` relevant changes a
-second a read waits `BUSY_GAP` after the previous one, `BUSY_STEPS` for gentler rates
-(`services.store.hub.BurstGate`). The
+second a read waits `BUSY_GAP` after the previous one, and `BUSY_BATCHES` the same by
+commits (`services.store.hub.BurstGate`). The
 latency is taken over the changes a console reads for: those of its own region.
 
 The consoles are spread as a province's are: centers at every level, several consoles
@@ -105,6 +105,7 @@ class _Console:
         self.adcode, self.stop = adcode, stop
         self.scopes: frozenset[str] | None = None
         self.pending: list[changefeed.Change] = []
+        self.batches = 0  # batches with changes of the region since the lane took them
         self.lock = threading.Lock()
         self.wake = threading.Event()
         self.latencies: list[float] = []
@@ -119,6 +120,7 @@ class _Console:
         with self.lock:
             self.ignored += len(batch) - len(mine)
             self.pending.extend(mine)
+            self.batches += 1 if mine else 0
         if mine:
             self.wake.set()
 
@@ -129,7 +131,9 @@ class _Console:
         self.reads += 1
 
     def _lane(self) -> None:
-        gate = BurstGate(LiveState.BUSY_RATE, LiveState.BUSY_GAP, steps=LiveState.BUSY_STEPS)
+        gate = BurstGate(LiveState.BUSY_RATE, LiveState.BUSY_GAP)
+        count, window, gap = LiveState.BUSY_BATCHES
+        commits = BurstGate(count, gap, window)
         self._read()  # the wall's first read: its region's scopes come with it
         last = time.monotonic()
         while not self.stop.is_set():
@@ -137,11 +141,13 @@ class _Console:
             self.wake.clear()
             with self.lock:
                 batch, self.pending = self.pending, []
+                batches, self.batches = self.batches, 0
             if not batch:
                 continue
             now = time.monotonic()
             gate.note(now, len(batch))
-            ready_at = last + gate.min_gap(now)
+            commits.note(now, batches)
+            ready_at = last + max(gate.min_gap(now), commits.min_gap(now))
             if now < ready_at:
                 self.stop.wait(ready_at - now)
                 with self.lock:

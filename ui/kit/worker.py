@@ -8,7 +8,7 @@ declares the entity kinds it shows (`WATCHES`); the process's feed hub
 its one re-read hook (`reread`) after them, with
 
 - burst coalescing: above `BUSY_RATE` watched changes a second, re-reads wait `BUSY_GAP`
-  seconds after the previous one (`BUSY_STEPS`: gentler rates and gaps; `MIN_GAP`
+  seconds after the previous one (`BUSY_BATCHES`: the same by commits a second; `MIN_GAP`
   always); `SETTLE` waits a moment after a
   first change so a burst is read once;
 - echo suppression: the worker's writes carry its origin tag, and changes it made itself
@@ -99,7 +99,11 @@ class Worker(QObject):
     WATCHES: ClassVar[frozenset[str]] = frozenset()
     BUSY_RATE: ClassVar[int] = 20
     BUSY_GAP: ClassVar[float] = 1.0
-    BUSY_STEPS: ClassVar[tuple[tuple[int, float], ...]] = ()  # gentler (rate, gap) pairs
+    BUSY_BATCHES: ClassVar[tuple[int, float, float] | None] = None
+    """(count, window, gap): above `count` commits with watched changes (batches, as the
+    hub hands them over) in the last `window` seconds, re-reads wait `gap` after the
+    previous one. A held stream of commits, where a sweep committing many changes at once
+    is one."""
     SETTLE: ClassVar[float] = 0.0
     MIN_GAP: ClassVar[float] = 0.0  # seconds between feed-caused re-reads, at the least
     REFRESH_EVERY: ClassVar[float | None] = 30.0
@@ -124,6 +128,7 @@ class Worker(QObject):
         self._lock = threading.Lock()
         self._jobs: deque[Job] = deque()
         self._changes: list[Change] = []
+        self._batch_ends: list[int] = []  # len(self._changes) after each batch handed over
         self._feed_down: datetime | None = None
         self._listen_key: int | None = None
         self._thread: threading.Thread | None = None
@@ -235,6 +240,7 @@ class Worker(QObject):
     def _on_changes(self, changes: list[Change]) -> None:
         with self._lock:
             self._changes.extend(changes)
+            self._batch_ends.append(len(self._changes))
         self._wake.set()
 
     def _on_health(self, ok: bool, since: datetime | None) -> None:
@@ -256,21 +262,33 @@ class Worker(QObject):
                 job = self._jobs.popleft()
             job(self.engine, self.factory)
 
-    def _take_foreign_changes(self) -> tuple[int, int]:
-        """(watched changes made by others, newest seq seen) since the last call."""
+    def _take_foreign_changes(self) -> tuple[int, int, int]:
+        """(watched changes made by others, the batches they came in, newest seq seen)
+        since the last call."""
         with self._lock:
             changes, self._changes = self._changes, []
-        others = [c for c in changes if c.origin != self.origin]
-        self.echoes_skipped += len(changes) - len(others)
-        foreign = sum(1 for c in others if self.relevant(c))
-        self.changes_ignored += len(others) - foreign
-        return foreign, (changes[-1].seq if changes else 0)
+            ends, self._batch_ends = self._batch_ends, []
+        foreign = batches = start = 0
+        for end in ends:
+            batch = changes[start:end]
+            start = end
+            others = [c for c in batch if c.origin != self.origin]
+            self.echoes_skipped += len(batch) - len(others)
+            mine = sum(1 for c in others if self.relevant(c))
+            self.changes_ignored += len(others) - mine
+            foreign += mine
+            batches += 1 if mine else 0
+        return foreign, batches, (changes[-1].seq if changes else 0)
 
     def _run(self) -> None:
         if self._follow and self.WATCHES:
             self._listen_key = self.runtime.hub.listen(self.WATCHES, self._on_changes, self._on_health)
         watch = ConnectionWatch(self.connection_lost, self.connection_restored)
-        gate = BurstGate(self.BUSY_RATE, self.BUSY_GAP, steps=self.BUSY_STEPS)
+        gate = BurstGate(self.BUSY_RATE, self.BUSY_GAP)
+        commits = None
+        if self.BUSY_BATCHES is not None:
+            count, window, gap = self.BUSY_BATCHES
+            commits = BurstGate(count, gap, window)
         fresh = False  # the views show a complete read
         last_read = 0.0
         next_tick = 0.0
@@ -283,11 +301,13 @@ class Worker(QObject):
                         self.reread()
                         fresh, last_read, self._dirty_since = True, time.monotonic(), None
                 self._run_jobs()
-                foreign, seq = self._take_foreign_changes()
+                foreign, batches, seq = self._take_foreign_changes()
                 newest = max(newest, seq)
                 now = time.monotonic()
                 if foreign:
                     gate.note(now, foreign)
+                    if commits is not None:
+                        commits.note(now, batches)
                     if self._dirty_since is None:
                         self._dirty_since = now
                 if self._listen_key is not None and self._feed_down is not None:
@@ -295,7 +315,8 @@ class Worker(QObject):
                 wait = 0.25
                 if self._dirty_since is not None:
                     ready_at = max(self._dirty_since + self.SETTLE,
-                                   last_read + max(gate.min_gap(now), self.MIN_GAP))
+                                   last_read + max(gate.min_gap(now), self.MIN_GAP,
+                                                   commits.min_gap(now) if commits else 0.0))
                     if now >= ready_at:
                         self.reread()
                         last_read, self._dirty_since = time.monotonic(), None

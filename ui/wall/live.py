@@ -99,12 +99,14 @@ class LiveState(Worker):
     THREAD_NAME = "wall-live"
     WATCHES = WALL_WATCHES
     # Coalesce under load: one repaint of the wall a second is enough to read, and keeps
-    # the GUI thread free (each snapshot repaints most panels). Between 8 and 20 changes a
-    # second (a busy city, 10 reports a second) at most two reads a second: re-reading a
-    # province's snapshot ten times a second cost the wall most of half a core.
+    # the GUI thread free (each snapshot repaints most panels). Above 8 commits a second
+    # held for 3 s (a busy city, 10 reports a second) at most two reads a second:
+    # re-reading a province's snapshot ten times a second cost the wall most of half a
+    # core. Counted by commits over 3 s, so neither a sweep committing twenty changes at
+    # once nor a center's own bursts of a few commits slow the next read.
     BUSY_RATE = 20
     BUSY_GAP = 1.0
-    BUSY_STEPS = ((8, 0.5),)
+    BUSY_BATCHES = (24, 3.0, 0.5)
 
     snapshot_ready = Signal(object)  # WallSnapshot
     replica_lag_ready = Signal(object)  # float | None: the hot standby's lag (read_url only)

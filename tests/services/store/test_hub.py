@@ -22,17 +22,6 @@ def test_the_gate_opens_only_above_its_rate() -> None:
     assert gate.min_gap(11.7) == 0.0  # a second later the stream has passed
 
 
-def test_the_widest_gap_whose_rate_is_exceeded_applies() -> None:
-    gate = hub.BurstGate(20, 1.0, steps=((8, 0.5),))
-    for k in range(8):
-        gate.note(10.0 + k * 0.1, 1)
-    assert gate.min_gap(10.8) == 0.0  # 8 a second: each read as it comes
-    gate.note(10.85, 1)
-    assert gate.min_gap(10.85) == 0.5  # 9: at most two reads a second
-    gate.note(10.9, 12)
-    assert gate.min_gap(10.9) == 1.0  # 21: one a second
-
-
 def test_a_steady_stream_reaches_listeners_in_few_batches_in_order_once(engine: Engine) -> None:
     feed = hub.FeedHub(engine, poll_interval=0.5)
     got: list[list[Change]] = []
