@@ -143,6 +143,16 @@ def test_cell_click_reads_detail_off_the_gui_thread(qtbot, live: LiveState, demo
     assert f"未办结事件 {len(detail.open_incidents)}" in card.incidents.text()
 
 
+def _watched(qtbot, state: LiveState) -> tuple[WallSnapshot, list[int], list[WallSnapshot]]:  # type: ignore[no-untyped-def]
+    """The first snapshot, then the lists that collect the re-reads and snapshots after it."""
+    before = _first(qtbot, state)
+    rereads: list[int] = []
+    state.refreshed.connect(rereads.append)
+    seen: list[WallSnapshot] = []
+    state.snapshot_ready.connect(seen.append)
+    return before, rereads, seen
+
+
 @pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
 def test_a_township_wall_does_not_reread_for_another_countys_case(qtbot, demo_url: str) -> None:  # type: ignore[no-untyped-def]
     """Province-wide traffic kept every wall at the busy pace (one read a second): a change
@@ -164,11 +174,7 @@ def test_a_township_wall_does_not_reread_for_another_countys_case(qtbot, demo_ur
     policy = Policies.defaults().incidents
     state = LiveState(demo_url, town, refresh_every=3600, with_map=False)
     try:
-        before = _first(qtbot, state)
-        rereads: list[int] = []
-        state.refreshed.connect(rereads.append)
-        seen: list[WallSnapshot] = []
-        state.snapshot_ready.connect(seen.append)
+        before, rereads, seen = _watched(qtbot, state)
 
         incidents.report_in(factory, far_op, incidents.NewIncident(
             category="dispute", description="别的区县的纠纷", grid_id=far_cell), policy=policy)  # fmt: skip
@@ -204,11 +210,7 @@ def test_a_wall_under_ten_reports_a_second_reads_at_most_twice_a_second(qtbot, d
     policy = Policies.defaults().incidents
     state = LiveState(demo_url, "330000", refresh_every=3600, with_map=False)
     try:
-        before = _first(qtbot, state)
-        rereads: list[int] = []
-        state.refreshed.connect(rereads.append)
-        seen: list[WallSnapshot] = []
-        state.snapshot_ready.connect(seen.append)
+        before, rereads, seen = _watched(qtbot, state)
         n, rate = 72, 12.0
         t0 = time.monotonic()
         for k in range(n):
