@@ -27,7 +27,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -127,9 +127,11 @@ class _SqliteWaker(_Waker):
 
 
 _READ_SQL = (
-    "SELECT seq, at, entity, entity_id, op, scope, origin FROM change_log"
+    f"SELECT {', '.join(f.name for f in fields(Change))} FROM change_log"
     " WHERE seq > %s ORDER BY seq LIMIT %s"
 )
+"""`read_after` on a raw connection, in `Change`'s own field order (its fields are the
+columns of change_log)."""
 
 
 class _PostgresWaker(_Waker):
@@ -280,7 +282,7 @@ class Subscription:
         batch = self._read()
         if batch:
             return batch
-        self._waker.wait(self._poll_interval if timeout is None else timeout)
+        self._waker.wait(wait)
         return self._read()
 
     def _read_on_standby(self, timeout: float) -> list[Change] | None:
@@ -289,8 +291,17 @@ class Subscription:
         waker = self._waker
         if not isinstance(waker, _PostgresWaker) or self._source() is not self._engine:
             return None
+        return self._take(lambda: waker.poll_changes(self.position, self._batch_limit, timeout))
+
+    def _read(self) -> list[Change]:
+        batch = self._take(lambda: read_after(self._source(), self.position, self._batch_limit))
+        return batch or []
+
+    def _take(self, fetch: Callable[[], list[Change] | None]) -> list[Change] | None:
+        """Run one read of the feed: a driver error is reported and reads as "nothing
+        now" ([]); what it returns moves the position past it (None passes through)."""
         try:
-            batch = waker.poll_changes(self.position, self._batch_limit, timeout)
+            batch = fetch()
         except Exception as exc:  # noqa: BLE001 - any driver error means "not now"
             self.connected = False
             if self._on_error is not None:
@@ -298,19 +309,6 @@ class Subscription:
             return []
         if batch is None:
             return None
-        self.connected = True
-        if batch:
-            self.position = batch[-1].seq
-        return batch
-
-    def _read(self) -> list[Change]:
-        try:
-            batch = read_after(self._source(), self.position, self._batch_limit)
-        except Exception as exc:  # noqa: BLE001 - any driver error means "not now"
-            self.connected = False
-            if self._on_error is not None:
-                self._on_error(exc)
-            return []
         self.connected = True
         if batch:
             self.position = batch[-1].seq
