@@ -11,7 +11,7 @@ The hub also reports the feed's health to every listener: `on_health(False, sinc
 when reading the feed fails, `on_health(True, None)` when it works again. After a failure
 it catches up from its position, so nothing is lost.
 
-Under a steady stream (more than `BUSY_BATCHES` batches a second) the hub gathers: it
+Under a steady stream (more than `GATHER_ABOVE` batches a second) the hub gathers: it
 reads at most every `GATHER_S` seconds, so a busy feed comes in a few larger batches.
 """
 
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 2.0
 """Longest wait between tries of a lost feed: a promoted standby is followed within it."""
-BUSY_BATCHES, GATHER_S = 10, 0.1
+GATHER_ABOVE, GATHER_S = 10, 0.1
 """Above 10 batches a second the hub reads at most every 0.1 s: each batch costs a read
 of the feed (a query on a server every console shares) and, for every listener, a re-read
 of what it shows. Under a steady stream (a province's 50 reports a second, an import) ten
@@ -156,11 +156,12 @@ class FeedHub:
 
     def _run(self) -> None:
         backoff = 0.5
-        gate = BurstGate(BUSY_BATCHES, GATHER_S)
+        gate = BurstGate(GATHER_ABOVE, GATHER_S)
         last = 0.0
         while not self._stop.is_set():
             try:
-                gather = last + gate.min_gap(time.monotonic()) - time.monotonic()
+                now = time.monotonic()
+                gather = last + gate.min_gap(now) - now
                 if gather > 0 and self._stop.wait(gather):
                     break
                 if self._sub is None:

@@ -8,8 +8,8 @@ declares the entity kinds it shows (`WATCHES`); the process's feed hub
 its one re-read hook (`reread`) after them, with
 
 - burst coalescing: above `BUSY_RATE` watched changes a second, re-reads wait `BUSY_GAP`
-  seconds after the previous one (`BUSY_BATCHES`: the same by commits a second; `MIN_GAP`
-  always); `SETTLE` waits a moment after a
+  seconds after the previous one (`BUSY_BATCHES`: the same by commits over a window;
+  `MIN_GAP` always); `SETTLE` waits a moment after a
   first change so a burst is read once;
 - echo suppression: the worker's writes carry its origin tag, and changes it made itself
   do not trigger a re-read (its job re-read already), as Anki's OpChanges initiator;
@@ -127,8 +127,7 @@ class Worker(QObject):
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._jobs: deque[Job] = deque()
-        self._changes: list[Change] = []
-        self._batch_ends: list[int] = []  # len(self._changes) after each batch handed over
+        self._batches: list[list[Change]] = []  # as the hub handed them over (a commit each)
         self._feed_down: datetime | None = None
         self._listen_key: int | None = None
         self._thread: threading.Thread | None = None
@@ -233,14 +232,13 @@ class Worker(QObject):
         """The views show everything committed that this worker watches: the feed is
         followed and no watched change waits for a re-read (worker thread)."""
         following = self._listen_key is not None and self._feed_down is None
-        return following and self._dirty_since is None and not self._changes
+        return following and self._dirty_since is None and not self._batches
 
     # -- the feed (hub thread) --------------------------------------------------------
 
     def _on_changes(self, changes: list[Change]) -> None:
         with self._lock:
-            self._changes.extend(changes)
-            self._batch_ends.append(len(self._changes))
+            self._batches.append(changes)
         self._wake.set()
 
     def _on_health(self, ok: bool, since: datetime | None) -> None:
@@ -266,19 +264,16 @@ class Worker(QObject):
         """(watched changes made by others, the batches they came in, newest seq seen)
         since the last call."""
         with self._lock:
-            changes, self._changes = self._changes, []
-            ends, self._batch_ends = self._batch_ends, []
-        foreign = batches = start = 0
-        for end in ends:
-            batch = changes[start:end]
-            start = end
+            taken, self._batches = self._batches, []
+        foreign = batches = 0
+        for batch in taken:
             others = [c for c in batch if c.origin != self.origin]
             self.echoes_skipped += len(batch) - len(others)
             mine = sum(1 for c in others if self.relevant(c))
             self.changes_ignored += len(others) - mine
             foreign += mine
             batches += 1 if mine else 0
-        return foreign, batches, (changes[-1].seq if changes else 0)
+        return foreign, batches, max((b[-1].seq for b in taken if b), default=0)
 
     def _run(self) -> None:
         if self._follow and self.WATCHES:

@@ -13,8 +13,8 @@ from tests.support.intake import wait_until
 
 
 def test_the_gate_opens_only_above_its_rate() -> None:
-    gate = hub.BurstGate(rate=hub.BUSY_BATCHES, gap=hub.GATHER_S)
-    for k in range(hub.BUSY_BATCHES):
+    gate = hub.BurstGate(rate=hub.GATHER_ABOVE, gap=hub.GATHER_S)
+    for k in range(hub.GATHER_ABOVE):
         gate.note(10.0 + k * 0.05, 1)
     assert gate.min_gap(10.6) == 0.0  # as many as the rate: each is taken as it comes
     gate.note(10.6, 1)
@@ -49,6 +49,6 @@ def test_a_steady_stream_reaches_listeners_in_few_batches_in_order_once(engine: 
     seqs = [c.seq for b in got for c in b]
     assert seqs == sorted(seqs) and len(set(seqs)) == n
     # Without gathering every commit is a batch of its own (100); with it, past the first
-    # BUSY_BATCHES of a second, at most one batch per GATHER_S.
-    bound = hub.BUSY_BATCHES + 2 + (written + 1.0) / hub.GATHER_S
+    # GATHER_ABOVE of a second, at most one batch per GATHER_S.
+    bound = hub.GATHER_ABOVE + 2 + (written + 1.0) / hub.GATHER_S
     assert len(got) <= min(bound, n / 2), (len(got), written)
